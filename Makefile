@@ -1,0 +1,50 @@
+# articast: every target sets itself up; see README.md.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+ARTICLE ?= assets/sample/brain-rhythms.html
+VOICE  ?=
+OUT    ?= output
+INBOX  ?= assets/sample
+PYTEST_ARGS ?=
+
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+.PHONY: install episode test lint bench batch clean browser
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+episode: $(STAMP)
+	$(BIN)/articast episode "$(ARTICLE)" --out "$(OUT)" $(if $(VOICE),--voice "$(VOICE)")
+
+batch: $(STAMP)
+	$(BIN)/articast batch "$(INBOX)" --out "$(OUT)"
+
+# Browser tests need Debian's chromium; install it when we can (root + apt).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || { echo "make test: could not install chromium; run 'sudo apt-get install chromium'" >&2; exit 1; }; \
+	  else echo "make test: chromium is missing; run 'sudo apt-get install chromium' and retry" >&2; exit 1; fi; }
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) output/* .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
+	touch output/.gitkeep

@@ -1,0 +1,104 @@
+"""ffmpeg and pydub plumbing shared by the audio and video stages.
+
+Uses the static ffmpeg that ``imageio-ffmpeg`` ships (no root, no system ffmpeg, no ffprobe).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import subprocess
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from articast.errors import RenderError
+
+
+@functools.cache
+def ffmpeg_exe() -> str:
+    """Path of the bundled ffmpeg binary."""
+    import imageio_ffmpeg
+
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def run_ffmpeg(args: Sequence[str], *, what: str, timeout: float | None = None) -> str:
+    """Run ffmpeg with ``args`` (no ``ffmpeg`` prefix); returns stderr. Raises RenderError."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise RenderError(f"{what}: ffmpeg timed out", command=cmd) from exc
+    stderr = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise RenderError(f"{what}: ffmpeg failed (exit {proc.returncode})", command=cmd, stderr=stderr)
+    return stderr
+
+
+@functools.cache
+def pydub() -> Any:
+    """The ``pydub`` module, configured to use the bundled ffmpeg (import warning silenced)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        import pydub as _pydub
+
+    _pydub.AudioSegment.converter = ffmpeg_exe()
+    _pydub.AudioSegment.ffmpeg = ffmpeg_exe()
+    return _pydub
+
+
+@dataclass(frozen=True)
+class Loudness:
+    """EBU R128 figures read back by ffmpeg's ebur128 filter."""
+
+    integrated_lufs: float
+    true_peak_dbtp: float
+    lra: float
+
+
+_I = re.compile(r"I:\s+(-?[\d.]+|-inf) LUFS")
+_LRA = re.compile(r"LRA:\s+(-?[\d.]+) LU")
+_PEAK = re.compile(r"Peak:\s+(-?[\d.]+|-inf) dBFS")
+
+
+def measure_loudness(path: Path) -> Loudness:
+    """Integrated loudness and true peak of an audio file, per ITU-R BS.1770 (ffmpeg ebur128)."""
+    err = run_ffmpeg(
+        ["-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"], what="loudness measurement"
+    )
+    summary = err[err.rfind("Summary:") :]
+    i = _I.search(summary)
+    p = _PEAK.search(summary)
+    lra = _LRA.search(summary)
+    if not i or not p:
+        raise RenderError("loudness measurement: no ebur128 summary", stderr=err)
+
+    def num(s: str) -> float:
+        return float("-inf") if s == "-inf" else float(s)
+
+    return Loudness(num(i.group(1)), num(p.group(1)), float(lra.group(1)) if lra else 0.0)
+
+
+_DUR = re.compile(r"Duration:\s*(\d+):(\d+):(\d+(?:\.\d+)?)")
+
+
+def probe_duration(path: Path) -> float:
+    """Container duration of a media file in seconds (from ``ffmpeg -i``; no ffprobe needed)."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-i", str(path)]
+    proc = subprocess.run(cmd, capture_output=True, check=False)
+    err = proc.stderr.decode("utf-8", "replace")
+    m = _DUR.search(err)
+    if not m:
+        raise RenderError(f"cannot read the duration of {path}", command=cmd, stderr=err)
+    h, mi, s = m.groups()
+    return int(h) * 3600 + int(mi) * 60 + float(s)
+
+
+def probe_info(path: Path) -> str:
+    """ffmpeg's description of a media file (streams, chapters) from ``ffmpeg -i``."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-i", str(path)]
+    proc = subprocess.run(cmd, capture_output=True, check=False)
+    return proc.stderr.decode("utf-8", "replace")

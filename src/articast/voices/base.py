@@ -1,0 +1,71 @@
+"""The voice backend contract: a small Protocol, voice facts, per-call settings.
+
+Sits in the ``voices`` stage. A backend turns one sentence into PCM plus (when its engine
+reports them) word timings; caching, timing alignment, guards and fallback live in
+``voices.speak``, shared by every backend.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from articast.models import WordTiming
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """Facts about one voice (not per-call settings)."""
+
+    spec: str
+    """Full name, ``backend:name`` (``espeak:en-us+f3``)."""
+    backend: str
+    language: str
+    """ISO 639 code, e.g. ``en-us``."""
+    variant: str = ""
+    """Variant or gender (``f3``, ``female``...)."""
+    needs_network: bool = False
+    available: bool = True
+    """Usable right now (model present, library loads)."""
+    note: str = ""
+    """Why it is unavailable, or what it is."""
+
+
+@dataclass(frozen=True)
+class SynthParams:
+    """Per-call settings."""
+
+    rate: int | None = None
+    """Words per minute; backend default when None."""
+    pitch: int | None = None
+    """0-99 (espeak scale); backend default when None."""
+
+
+@dataclass(frozen=True)
+class SynthResult:
+    """One sentence's audio from a backend."""
+
+    pcm: bytes
+    """Mono signed 16-bit little-endian PCM."""
+    sample_rate: int
+    words: tuple[WordTiming, ...] = ()
+    """Word timings from the engine; empty when the engine has none (alignment follows)."""
+
+
+@runtime_checkable
+class Voice(Protocol):
+    """A speech backend bound to one voice."""
+
+    @property
+    def info(self) -> VoiceInfo:
+        """Facts about the voice."""
+        ...
+
+    @property
+    def version(self) -> str:
+        """Backend/engine/model version: part of every cache key."""
+        ...
+
+    def synthesize(self, text: str, params: SynthParams) -> SynthResult:
+        """Speak one sentence. Raises BackendUnavailable or SynthesisError."""
+        ...

@@ -1,0 +1,79 @@
+"""The registry of voice backends, keyed by backend name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from articast.config import VoiceSettings
+from articast.errors import InputError
+from articast.voices.base import Voice, VoiceInfo
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A registered backend: how to build a voice and how to list its voices."""
+
+    name: str
+    factory: Callable[[str, VoiceSettings], Voice]
+    """``factory(voice_name, settings)``; raises InputError for unknown names."""
+    lister: Callable[[VoiceSettings], list[VoiceInfo]]
+
+
+def _espeak_factory(name: str, settings: VoiceSettings) -> Voice:
+    from articast.voices.espeak import EspeakVoice
+
+    return EspeakVoice(name)
+
+
+def _espeak_list(settings: VoiceSettings) -> list[VoiceInfo]:
+    from articast.voices.espeak import list_espeak_voices
+
+    return list_espeak_voices()
+
+
+def _fake_factory(name: str, settings: VoiceSettings) -> Voice:
+    from articast.voices.fake import FakeVoice
+
+    return FakeVoice(name or "tone")
+
+
+def _fake_list(settings: VoiceSettings) -> list[VoiceInfo]:
+    from articast.voices.fake import FakeVoice
+
+    return [FakeVoice().info]
+
+
+REGISTRY: dict[str, Backend] = {
+    "espeak": Backend("espeak", _espeak_factory, _espeak_list),
+    "fake": Backend("fake", _fake_factory, _fake_list),
+}
+
+
+def parse_spec(spec: str) -> tuple[str, str]:
+    """Split ``backend:name``; a bare name means espeak. Raises InputError for unknown backends."""
+    backend, sep, name = spec.partition(":")
+    if not sep:
+        backend, name = "espeak", spec
+    if backend not in REGISTRY:
+        raise InputError(
+            f"unknown voice backend {backend!r} in {spec!r}; choose one of: "
+            f"{', '.join(sorted(REGISTRY))} (see 'articast voices')"
+        )
+    return backend, name
+
+
+def get_voice(spec: str, settings: VoiceSettings | None = None) -> Voice:
+    """The voice named ``spec``. Raises InputError (unknown) or BackendUnavailable."""
+    settings = settings or VoiceSettings()
+    backend, name = parse_spec(spec)
+    return REGISTRY[backend].factory(name, settings)
+
+
+def list_voices(settings: VoiceSettings | None = None) -> list[VoiceInfo]:
+    """Every voice of every backend, with availability."""
+    settings = settings or VoiceSettings()
+    out: list[VoiceInfo] = []
+    for backend in REGISTRY.values():
+        out.extend(backend.lister(settings))
+    return out
