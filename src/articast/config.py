@@ -74,6 +74,8 @@ class VoiceSettings:
     models_dir: Path = Path("models")
     """Folder of piper models (``piper:NAME``)."""
     allow_network: bool = True
+    gtts_url: str = ""
+    """Google TTS endpoint for ``gtts:`` voices; empty means Google itself (tests, proxies)."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,68 @@
+"""`make bench`: per-stage wall times for the sample, then each area's own benchmark.
+
+Benchmarks are not tests: they print figures, they assert nothing. Each area puts a module
+``benchmarks/bench_<area>.py`` with a ``run() -> dict`` here; this script runs them all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "assets" / "sample" / "sleep-and-memory.txt"
+
+
+def stage_times() -> dict[str, object]:
+    """Build the sample twice (cold, then warm cache) and report per-stage wall times."""
+    from articast.config import load_settings
+    from articast.pipeline import build_episode
+
+    with tempfile.TemporaryDirectory() as tmp:
+        s = load_settings(use_files=False).with_offline(True)
+        s = dataclasses.replace(s, out_dir=Path(tmp) / "out")
+        t0 = time.perf_counter()
+        cold = build_episode(SAMPLE, s)
+        cold_total = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        warm = build_episode(SAMPLE, s)
+        warm_total = time.perf_counter() - t0
+        return {
+            "episode_seconds": cold.manifest["duration"],
+            "cold_total_s": round(cold_total, 2),
+            "cold_stages_s": cold.manifest["stages"],
+            "warm_total_s": round(warm_total, 2),
+            "warm_stages_s": warm.manifest["stages"],
+            "warm_synthesized": warm.manifest["speech"]["synthesized"],
+        }
+
+
+def main() -> int:
+    """Run every benchmark and print its figures."""
+    results: dict[str, object] = {"pipeline": stage_times()}
+    print("== pipeline: per-stage wall times for", SAMPLE.name)
+    print(json.dumps(results["pipeline"], indent=2))
+    for path in sorted(Path(__file__).parent.glob("bench_*.py")):
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        print(f"== {path.stem}")
+        t0 = time.perf_counter()
+        figures = module.run()
+        figures["bench_wall_s"] = round(time.perf_counter() - t0, 2)
+        results[path.stem] = figures
+        print(json.dumps(figures, indent=2, default=str))
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(results, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

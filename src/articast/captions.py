@@ -1,0 +1,390 @@
+"""Captions stage: timed sentences (from ``audio``'s Master) -> cues -> SRT and WebVTT.
+
+Sits after ``audio`` on the map; ``video`` burns the same cues into the picture. Cues follow
+the readability rules of STANDARDS.md: at most 2 lines of at most 42 characters, 0.833-7 s on
+screen, at most 20 characters per second, breaks at natural points (after punctuation, before
+conjunctions and prepositions, never between an article and its noun or inside a name), shown
+from the first word's start and gone at most 0.5 s after the last word.
+
+Cue boundaries are chosen by dynamic programming over the words of each script segment (a cue
+never spans two segments, so each section of the video can be rendered on its own).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from articast.cache import atomic_write_text
+from articast.models import Cue, TimedSentence, TimedWord
+
+__all__ = [
+    "MAX_CHARS_PER_LINE",
+    "MAX_CPS",
+    "MAX_DURATION",
+    "MAX_LINES",
+    "MIN_DURATION",
+    "break_cost",
+    "cue_problems",
+    "layout_lines",
+    "make_cues",
+    "split_lines",
+    "write_srt",
+    "write_vtt",
+]
+
+MAX_LINES = 2
+MAX_CHARS_PER_LINE = 42
+MIN_DURATION = 0.833
+MAX_DURATION = 7.0
+MAX_CPS = 20.0
+LINGER = 0.5
+"""Longest a cue stays after its last word ends."""
+LEAD = 0.1
+"""Longest a cue may appear before its first word (used only when a cue would be too short)."""
+
+_ARTICLES = frozenset(
+    "a an the this these those my your his her its our their some any each every no "
+    "another either neither such whose".split()
+)
+_CONJUNCTIONS = frozenset(
+    "and but or nor so yet because although though while whereas if unless until when "
+    "whenever where wherever which who whom that than since as whether".split()
+)
+_PREPOSITIONS = frozenset(
+    "about above across after against along among around at before behind below beneath "
+    "beside besides between beyond by despite down during except for from in inside into "
+    "like near of off on onto out outside over past per through throughout to toward towards "
+    "under underneath unlike up upon via with within without".split()
+)
+_UNITS = frozenset("percent % hz khz mhz ms s kg g mg km m cm mm degrees years".split())
+_SENTENCE_END = re.compile(r"[.!?…]['\"”’)\]]*$")
+_CLAUSE_END = re.compile(r"[,;:–—)\]]['\"”’]*$")
+_STRIP = re.compile(r"^[^\w%]+|[^\w%]+$")
+
+_FORBIDDEN = 1000.0
+
+
+def _bare(word: str) -> str:
+    return _STRIP.sub("", word).lower()
+
+
+def _is_name_part(word: str) -> bool:
+    core = _STRIP.sub("", word)
+    return bool(core) and core[0].isupper() and core.lower() != "i"
+
+
+def break_cost(before: str, after: str, *, before_starts_sentence: bool = False) -> float:
+    """How bad a line or cue break between the words ``before`` and ``after`` is (0 = ideal).
+
+    After a full stop is best, then after other punctuation, then before a conjunction or
+    preposition; breaking after an article or inside a name is effectively forbidden.
+    """
+    if _SENTENCE_END.search(before):
+        return 0.0
+    if _CLAUSE_END.search(before):
+        return 1.0
+    b = _bare(before)
+    a = _bare(after)
+    if b in _ARTICLES:
+        return _FORBIDDEN
+    if _is_name_part(before) and _is_name_part(after) and not before_starts_sentence:
+        return 60.0
+    if re.fullmatch(r"[\d.,]+", b) and a in _UNITS:
+        return 60.0
+    if b in _PREPOSITIONS or b in _CONJUNCTIONS:
+        return 14.0
+    if a in _CONJUNCTIONS:
+        return 2.0
+    if a in _PREPOSITIONS:
+        return 3.0
+    return 7.0
+
+
+class _Measure(Protocol):
+    def __call__(self, text: str) -> float: ...
+
+
+def split_lines(
+    words: Sequence[str],
+    fits: Callable[[str], bool],
+    *,
+    max_lines: int = MAX_LINES,
+    width: _Measure | None = None,
+) -> tuple[str, ...] | None:
+    """The best way to show ``words`` in at most ``max_lines`` lines that each ``fits``.
+
+    One line when it fits; otherwise the break with the lowest ``break_cost``, preferring
+    balanced lines (a slightly longer bottom line). None when no split fits.
+    """
+    if not words:
+        return ()
+    measure: _Measure = width if width is not None else (lambda s: float(len(s)))
+    one = " ".join(words)
+    if fits(one):
+        return (one,)
+    if max_lines < 2:
+        return None
+    best: tuple[float, tuple[str, ...]] | None = None
+    total = measure(one)
+    for k in range(1, len(words)):
+        top = " ".join(words[:k])
+        if not fits(top):
+            break
+        rest = split_lines(words[k:], fits, max_lines=max_lines - 1, width=width)
+        if rest is None:
+            continue
+        cost = break_cost(words[k - 1], words[k], before_starts_sentence=k == 1)
+        # Balance: penalise uneven lines; a top line longer than the bottom one a bit more.
+        imbalance = (measure(top) - measure(rest[0])) / max(total, 1.0)
+        cost += 12.0 * abs(imbalance) + (2.0 if imbalance > 0 else 0.0)
+        cost += 4.0 * (len(rest) - 1)
+        if best is None or cost < best[0]:
+            best = (cost, (top, *rest))
+    return None if best is None else best[1]
+
+
+class _Font(Protocol):
+    def getlength(self, text: str) -> float: ...
+
+
+def layout_lines(
+    text: str, font: _Font, max_width: float, *, max_lines: int = MAX_LINES
+) -> tuple[str, ...] | None:
+    """Lines of ``text`` measured with the actual ``font`` (Pillow), none wider than ``max_width``.
+
+    Breaks at the most natural points (see ``break_cost``); None when the text does not fit in
+    ``max_lines`` lines at this font size (the caller then picks a smaller size).
+    """
+    words = text.split()
+
+    def width(s: str) -> float:
+        return float(font.getlength(s))
+
+    return split_lines(words, lambda s: width(s) <= max_width, max_lines=max_lines, width=width)
+
+
+# --------------------------------------------------------------------------- token timing
+
+
+@dataclass(frozen=True)
+class _Tok:
+    text: str
+    start: float
+    end: float
+    sentence_start: bool
+
+
+def _interp(anchors: list[tuple[int, float]], pos: int) -> float:
+    if pos <= anchors[0][0]:
+        return anchors[0][1]
+    for (p0, t0), (p1, t1) in zip(anchors, anchors[1:], strict=False):
+        if pos <= p1:
+            return t0 if p1 == p0 else t0 + (t1 - t0) * (pos - p0) / (p1 - p0)
+    return anchors[-1][1]
+
+
+def _tokens(sentence: TimedSentence) -> list[_Tok]:
+    """Whitespace tokens of the sentence text with times from its word timings.
+
+    Engine words need not match tokens one to one (espeak merges short words and splits
+    others), so tokens are timed through character-offset anchors when the counts differ.
+    """
+    matches = list(re.finditer(r"\S+", sentence.text))
+    if not matches:
+        return []
+    words = sentence.words
+    if words and len(words) == len(matches):
+        times = [(w.start, w.end) for w in words]
+    else:
+        anchors: list[tuple[int, float]] = [(0, sentence.start)]
+        low = sentence.text.lower()
+        cursor = 0
+        for w in words:
+            key = w.text.strip().lower()
+            if not key:
+                continue
+            pos = low.find(key, cursor)
+            if pos < 0:
+                core = _bare(key)
+                pos = low.find(core, cursor) if core else -1
+                key = core
+            if pos < 0:
+                continue
+            if w.start >= anchors[-1][1]:
+                anchors.append((pos, w.start))
+            if w.end >= anchors[-1][1]:
+                anchors.append((pos + len(key), w.end))
+            cursor = pos + len(key)
+        anchors.append((len(sentence.text), max(sentence.end, anchors[-1][1])))
+        times = [(_interp(anchors, m.start()), _interp(anchors, m.end())) for m in matches]
+    toks = []
+    for i, (m, (s, e)) in enumerate(zip(matches, times, strict=True)):
+        toks.append(_Tok(m.group(), s, max(e, s), i == 0))
+    return toks
+
+
+# --------------------------------------------------------------------------- cue building
+
+
+def _chunk_lines(words: Sequence[str]) -> tuple[str, ...] | None:
+    return split_lines(words, lambda s: len(s) <= MAX_CHARS_PER_LINE)
+
+
+def _segment_cues(toks: list[_Tok], after: float) -> list[Cue]:
+    """Cues for the tokens of one segment; ``after`` is when the next segment's words start."""
+    n = len(toks)
+    texts = [t.text for t in toks]
+    best = [math.inf] * (n + 1)
+    back = [0] * (n + 1)
+    best[0] = 0.0
+    max_words = 24
+    for j in range(1, n + 1):
+        next_start = toks[j].start if j < n else after
+        for i in range(max(0, j - max_words), j):
+            if best[i] == math.inf:
+                continue
+            words = texts[i:j]
+            chars = len(" ".join(words))
+            if chars > MAX_LINES * MAX_CHARS_PER_LINE:
+                continue
+            lines = _chunk_lines(words)
+            if lines is None:
+                continue
+            start = toks[i].start
+            words_end = toks[j - 1].end
+            cost = 5.0
+            if words_end - start > MAX_DURATION:
+                if j - i > 1:
+                    continue
+                cost += _FORBIDDEN
+            latest = min(words_end + LINGER, next_start, start + MAX_DURATION)
+            needed = max(MIN_DURATION, chars / MAX_CPS)
+            if latest - start < needed:
+                cost += 200.0 + 100.0 * (needed - (latest - start))
+            if j < n:
+                cost += 3.0 * break_cost(texts[j - 1], texts[j], before_starts_sentence=i == j - 1)
+                if toks[j].sentence_start:
+                    cost -= 1.0
+            if len(lines) == 2:
+                cost += 0.5
+            for k in range(i + 1, j):
+                if toks[k].start - toks[k - 1].end > 1.0:
+                    cost += 15.0  # a long pause inside a cue: break there instead
+            dur = words_end - start
+            if dur < 1.5:
+                cost += 3.0 * (1.5 - dur)
+            total = best[i] + cost
+            if total < best[j]:
+                best[j] = total
+                back[j] = i
+    bounds: list[tuple[int, int]] = []
+    j = n
+    while j > 0:
+        i = back[j]
+        bounds.append((i, j))
+        j = i
+    bounds.reverse()
+    cues: list[Cue] = []
+    for i, j in bounds:
+        next_start = toks[j].start if j < n else after
+        start = toks[i].start
+        words_end = toks[j - 1].end
+        lines = _chunk_lines(texts[i:j]) or (" ".join(texts[i:j]),)
+        chars = len(" ".join(lines))
+        end = min(words_end + LINGER, next_start, start + MAX_DURATION)
+        needed = max(MIN_DURATION, chars / MAX_CPS)
+        if end - start < needed:
+            # Rare (a lone short word between long pauses): appear up to LEAD early, then
+            # stay up to the minimum even if that is a little past the linger limit.
+            prev_end = cues[-1].end if cues else 0.0
+            start = max(prev_end, start - LEAD, 0.0)
+            end = max(end, min(start + needed, next_start))
+        words = tuple(TimedWord(t.text, t.start, t.end) for t in toks[i:j])
+        cues.append(Cue(start=start, end=max(end, start + 0.001), lines=lines, words=words))
+    return cues
+
+
+def make_cues(sentences: tuple[TimedSentence, ...]) -> tuple[Cue, ...]:
+    """Caption cues for the episode's timed sentences (see the module docstring for the rules)."""
+    groups: list[list[_Tok]] = []
+    last_segment: int | None = None
+    for s in sorted(sentences, key=lambda s: s.start):
+        toks = _tokens(s)
+        if not toks:
+            continue
+        if last_segment is None or s.segment_index != last_segment:
+            groups.append([])
+            last_segment = s.segment_index
+        groups[-1].extend(toks)
+    cues: list[Cue] = []
+    for g, toks in enumerate(groups):
+        after = groups[g + 1][0].start if g + 1 < len(groups) else math.inf
+        cues.extend(_segment_cues(toks, after))
+    return tuple(cues)
+
+
+def cue_problems(cue: Cue) -> list[str]:
+    """Which readability rules ``cue`` breaks (empty when it passes); used by tests and checks."""
+    problems = []
+    if not 1 <= len(cue.lines) <= MAX_LINES:
+        problems.append(f"{len(cue.lines)} lines")
+    for line in cue.lines:
+        if len(line) > MAX_CHARS_PER_LINE:
+            problems.append(f"line of {len(line)} characters: {line!r}")
+    dur = cue.end - cue.start
+    if dur < MIN_DURATION - 1e-3 or dur > MAX_DURATION + 1e-3:
+        problems.append(f"lasts {dur:.3f} s")
+    chars = len(" ".join(cue.lines))
+    if dur > 0 and chars / dur > MAX_CPS + 1e-6:
+        problems.append(f"{chars / dur:.1f} characters per second")
+    return problems
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _stamp(t: float, sep: str) -> str:
+    ms = max(0, round(t * 1000))
+    h, rem = divmod(ms, 3_600_000)
+    m, rem = divmod(rem, 60_000)
+    s, ms = divmod(rem, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
+def _timed(cues: Iterable[Cue]) -> list[tuple[int, int, Cue]]:
+    """Cues with millisecond times that never go backwards and always end after they start."""
+    out: list[tuple[int, int, Cue]] = []
+    last = 0
+    for cue in cues:
+        start = max(round(cue.start * 1000), last)
+        end = max(round(cue.end * 1000), start + 1)
+        out.append((start, end, cue))
+        last = start
+    return out
+
+
+def write_srt(cues: Iterable[Cue], path: Path) -> None:
+    """Write ``cues`` as SubRip (numbered from 1, comma milliseconds, UTF-8)."""
+    blocks = []
+    for n, (start, end, cue) in enumerate(_timed(cues), 1):
+        stamp = f"{_stamp(start / 1000, ',')} --> {_stamp(end / 1000, ',')}"
+        blocks.append(f"{n}\n{stamp}\n{cue.text}\n")
+    atomic_write_text(path, "\n".join(blocks))
+
+
+def _vtt_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def write_vtt(cues: Iterable[Cue], path: Path) -> None:
+    """Write ``cues`` as WebVTT (``WEBVTT`` header, two-digit hours, dot milliseconds)."""
+    parts = ["WEBVTT\n"]
+    for start, end, cue in _timed(cues):
+        stamp = f"{_stamp(start / 1000, '.')} --> {_stamp(end / 1000, '.')}"
+        parts.append(f"{stamp}\n{_vtt_escape(cue.text)}\n")
+    atomic_write_text(path, "\n".join(parts))

@@ -1,0 +1,333 @@
+"""The ``articast`` command line: parses flags, calls the library, renders progress and errors.
+
+Thin by design: every command is a few lines over a library function. Errors from the library
+become one line on stderr: exit 2 for problems the user can fix (bad input, unavailable
+voice, held lock), 1 for failures of ours or of a tool; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from articast import __version__
+from articast.config import Settings, load_settings
+from articast.errors import ArticastError, BackendUnavailable, InputError, LockHeld
+from articast.models import ProgressEvent
+
+err_console = Console(stderr=True)
+USER_ERRORS = (InputError, BackendUnavailable, LockHeld)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"articast: {message}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def _errors(ctx: click.Context) -> Iterator[None]:
+    """Turn library errors into one line on stderr and an exit code."""
+    debug = bool(ctx.find_root().params.get("debug"))
+    try:
+        yield
+    except USER_ERRORS as exc:
+        if debug:
+            traceback.print_exc()
+        _fail(f"error: {exc}", 2)
+    except ArticastError as exc:
+        if debug:
+            traceback.print_exc()
+        stage = f" in {exc.stage}" if exc.stage else ""
+        _fail(f"failed{stage}: {exc}", 1)
+    except KeyboardInterrupt:
+        _fail("interrupted; nothing was published for the episode in progress", 130)
+    except Exception as exc:  # a bug of ours: say so in one line, traceback on --debug
+        if debug:
+            traceback.print_exc()
+        bug_stage = getattr(exc, "stage", None)
+        where = f" in {bug_stage}" if bug_stage else ""
+        _fail(
+            f"internal error{where}: {type(exc).__name__}: {exc} (rerun with --debug and report it)", 1
+        )
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[ProgressEvent], None] | None]:
+    """A rich progress display on stderr, fed by the library's progress callbacks."""
+    if not enabled:
+        yield None
+        return
+    columns = (
+        TextColumn("[bold]{task.description:<10}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TextColumn("{task.fields[note]}", style="dim"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=False) as bar:
+        tasks: dict[str, Any] = {}
+
+        def on_event(ev: ProgressEvent) -> None:
+            key = ev.stage
+            if key not in tasks:
+                label = "pipeline" if key == "stage" else key
+                tasks[key] = bar.add_task(label, total=ev.total, note="")
+            note = ev.message[:40]
+            bar.update(tasks[key], completed=ev.done, total=ev.total, note=note)
+
+        yield on_event
+        if "stage" in tasks:
+            task = bar.tasks[tasks["stage"]]
+            bar.update(tasks["stage"], completed=task.total, note="done")
+
+
+def _settings(ctx: click.Context) -> Settings:
+    root = ctx.find_root()
+    cfg = root.params.get("config")
+    return load_settings(Path(cfg) if cfg else None)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="articast")
+@click.option("--config", type=click.Path(dir_okay=False), help="articast.toml to use.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def cli(config: str | None, debug: bool) -> None:
+    """Turn a written article into a podcast episode and a YouTube-ready video."""
+
+
+@cli.command()
+@click.argument("article")
+@click.option("--voice", help="Voice as backend:name, e.g. espeak:en-us+f3 (see 'articast voices').")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--script", "script_path", type=click.Path(dir_okay=False), help="Voice this edited script.md.")
+@click.option("--no-video", is_flag=True, help="Make the podcast only.")
+@click.option("--rate", type=click.IntRange(80, 450), help="Speaking rate in words per minute.")
+@click.option("--pitch", type=click.IntRange(0, 99), help="Voice pitch, 0-99.")
+@click.option("--fallback-voice", help="Voice to use when --voice is unavailable (e.g. offline).")
+@click.option("--offline", is_flag=True, help="Never use the network.")
+@click.option(
+    "--format", "video_format", type=click.Choice(["landscape", "vertical"]), help="Video shape."
+)
+@click.option("--no-burn-captions", is_flag=True, help="Do not burn captions into the video.")
+@click.option("--music/--no-music", default=None, help="Lay a music bed under the voice.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+@click.pass_context
+def episode(
+    ctx: click.Context,
+    article: str,
+    voice: str | None,
+    out_dir: str | None,
+    script_path: str | None,
+    no_video: bool,
+    rate: int | None,
+    pitch: int | None,
+    fallback_voice: str | None,
+    offline: bool,
+    video_format: str | None,
+    no_burn_captions: bool,
+    music: bool | None,
+    quiet: bool,
+) -> None:
+    """Build the episode of ARTICLE (a file or an http(s) URL); prints the episode folder."""
+    from articast.pipeline import build_episode
+
+    with _errors(ctx):
+        s = _settings(ctx)
+        v = dataclasses.replace(
+            s.voice,
+            voice=voice or s.voice.voice,
+            rate=rate if rate is not None else s.voice.rate,
+            pitch=pitch if pitch is not None else s.voice.pitch,
+            fallback_voice=fallback_voice or s.voice.fallback_voice,
+        )
+        vid = s.video
+        if no_video:
+            vid = dataclasses.replace(vid, enabled=False)
+        if no_burn_captions:
+            vid = dataclasses.replace(vid, burn_captions=False)
+        if video_format == "vertical":
+            vid = dataclasses.replace(vid, width=1080, height=1920)
+        elif video_format == "landscape":
+            vid = dataclasses.replace(vid, width=1920, height=1080)
+        aud = s.audio if music is None else dataclasses.replace(s.audio, music=music)
+        s = dataclasses.replace(s, voice=v, video=vid, audio=aud)
+        if out_dir:
+            s = dataclasses.replace(s, out_dir=Path(out_dir))
+        if offline:
+            s = s.with_offline(True)
+        with _progress(not quiet and err_console.is_terminal) as progress:
+            result = build_episode(
+                article, s, script_path=Path(script_path) if script_path else None, progress=progress
+            )
+        m = result.manifest
+        if not quiet:
+            for w in m.get("warnings", []):
+                err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+            err_console.print(
+                f"{m['title']}: {m['duration']:.1f} s, voice {m['voice']}, "
+                f"{m['speech']['synthesized']} sentences synthesised, {m['speech']['cached']} cached",
+                highlight=False,
+            )
+            if not s.show.base_url:
+                err_console.print("feed.xml uses relative links: set base_url in articast.toml to publish")
+        click.echo(str(result.folder))
+
+
+@cli.command()
+@click.argument("article")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--offline", is_flag=True, help="Never use the network.")
+@click.pass_context
+def ingest(ctx: click.Context, article: str, as_json: bool, offline: bool) -> None:
+    """Read ARTICLE and show its title, sections and talk link."""
+    from articast.ingest import article_to_json, load_article
+
+    with _errors(ctx):
+        s = _settings(ctx)
+        if offline:
+            s = s.with_offline(True)
+        art = load_article(article, s.ingest)
+        data = article_to_json(art)
+        if as_json:
+            click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+            return
+        click.echo(f"{art.title}  [{art.kind}, {art.language}]")
+        for sec in art.sections:
+            words = sum(len(p.split()) for p in sec.paragraphs)
+            click.echo(f"  - {sec.title or '(lead)'}: {words} words")
+        if art.talk:
+            click.echo(f"talk: {art.talk.url}")
+        for w in art.warnings:
+            click.echo(f"warning: {w}", err=True)
+
+
+@cli.command()
+@click.argument("article")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--offline", is_flag=True, help="Never use the network.")
+@click.pass_context
+def script(ctx: click.Context, article: str, out_dir: str | None, offline: bool) -> None:
+    """Write the narration script of ARTICLE to <out>/<slug>/script.md (nothing is voiced)."""
+    from articast.ingest import load_article
+    from articast.narrate import build_script, write_script_md
+    from articast.slug import slugify
+    from articast.talk import resolve_talk
+
+    with _errors(ctx):
+        s = _settings(ctx)
+        if offline:
+            s = s.with_offline(True)
+        out = Path(out_dir) if out_dir else s.out_dir
+        art = load_article(article, s.ingest)
+        talk = None
+        if art.talk is not None:
+            talk, _ = resolve_talk(art.talk, s.cache_root, offline=s.offline)
+        scr = build_script(art, talk, s.narrate)
+        path = out / slugify(art.title) / "script.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_script_md(scr, path)
+        for w in scr.warnings:
+            click.echo(f"warning: {w}", err=True)
+        click.echo(str(path))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--install", "install", metavar="piper:NAME", help="Download a piper voice.")
+@click.pass_context
+def voices(ctx: click.Context, as_json: bool, install: str | None) -> None:
+    """List every voice, with backend, language, variant, network need and availability."""
+    from articast.voices import list_voices
+
+    with _errors(ctx):
+        s = _settings(ctx)
+        if install:
+            from articast.voices.piper import install_piper_voice
+
+            name = install.removeprefix("piper:")
+            path = install_piper_voice(name, s.voice.models_dir)
+            click.echo(str(path))
+            return
+        infos = list_voices(s.voice)
+        if as_json:
+            click.echo(json.dumps([dataclasses.asdict(i) for i in infos], indent=2))
+            return
+        table = Table("voice", "language", "variant", "network", "usable", "note")
+        for i in infos:
+            table.add_row(
+                i.spec, i.language, i.variant, "yes" if i.needs_network else "no",
+                "yes" if i.available else "no", i.note,
+            )
+        Console().print(table)
+
+
+@cli.command()
+@click.argument("url", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--from-info-json", "info_json", type=click.Path(dir_okay=False),
+    help="Import a saved yt-dlp info JSON instead of fetching.",
+)
+@click.pass_context
+def talk(ctx: click.Context, url: str | None, as_json: bool, info_json: str | None) -> None:
+    """Resolve a YouTube talk's title, channel, length and thumbnail (cached)."""
+    from articast.talk import fetch_talk, import_info_json, talk_to_json
+
+    with _errors(ctx):
+        s = _settings(ctx)
+        if info_json:
+            t = import_info_json(Path(info_json), s.cache_root)
+        elif url:
+            if s.offline:
+                raise InputError("--offline is set; import metadata with --from-info-json instead")
+            t = fetch_talk(url, s.cache_root)
+        else:
+            raise InputError("give a YouTube URL or --from-info-json FILE")
+        data = talk_to_json(t)
+        if as_json:
+            click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+            return
+        click.echo(f"{t.display_title}")
+        if t.channel:
+            click.echo(f"channel: {t.channel}")
+        if t.duration:
+            click.echo(f"length: {int(t.duration) // 60}:{int(t.duration) % 60:02d}")
+        click.echo(f"url: {t.url}")
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder.")
+@click.pass_context
+def feed(ctx: click.Context, out_dir: str | None) -> None:
+    """Rebuild <out>/feed.xml and <out>/index.html from the episodes in the output folder."""
+    from articast.publish import update_feed
+
+    with _errors(ctx):
+        s = _settings(ctx)
+        out = Path(out_dir) if out_dir else s.out_dir
+        if not out.is_dir():
+            raise InputError(f"output folder not found: {out}")
+        path = update_feed(out, s.show)
+        if not s.show.base_url:
+            click.echo("note: no base_url in articast.toml; the feed is for local preview only", err=True)
+        click.echo(str(path))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="articast")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,235 @@
+"""Read an article's raw bytes from a path or a URL, enforce limits, decode, sniff the format.
+
+Sits at the very start of ``ingest``: ``read_source`` -> ``RawInput`` -> ``decode`` -> ``sniff``.
+Every refusal is an ``InputError`` with a one-line message (missing path, empty or binary file,
+over the size cap, URL while offline, fetch failure).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from articast.config import IngestSettings
+from articast.errors import InputError
+from articast.models import InputKind
+
+_URL = re.compile(r"^https?://", re.IGNORECASE)
+USER_AGENT = "articast/0.1 (+https://pypi.org/project/articast/)"
+
+
+@dataclass(frozen=True)
+class RawInput:
+    """The raw article as read, before decoding."""
+
+    data: bytes
+    source: str
+    """The path or URL as given."""
+    base_dir: Path | None
+    """Folder local images may come from (the article's own folder); None for URLs."""
+    url: str | None = None
+    """The final URL when the article was fetched."""
+    content_type: str = ""
+
+
+def is_url(source: str | Path) -> bool:
+    """True when ``source`` is an http(s) URL string."""
+    return isinstance(source, str) and bool(_URL.match(source.strip()))
+
+
+def fetch_bytes(url: str, *, max_bytes: int, timeout: float, what: str) -> tuple[bytes, str, str]:
+    """GET ``url`` with a timeout and a size cap: (body, final URL, content type).
+
+    Raises ``InputError`` (with the cause chained) when the fetch fails or the body is too big.
+    """
+    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (scheme checked)
+            final = resp.geturl()
+            if not _URL.match(final):
+                raise InputError(f"{what} {url} redirected to a non-http address; refused")
+            length = resp.headers.get("Content-Length")
+            if length and length.isdigit() and int(length) > max_bytes:
+                raise InputError(
+                    f"{what} {url} is {int(length):,} bytes, over the {max_bytes:,}-byte limit"
+                )
+            body = resp.read(max_bytes + 1)
+            ctype = resp.headers.get("Content-Type", "")
+    except InputError:
+        raise
+    except urllib.error.HTTPError as exc:
+        raise InputError(f"could not fetch {what} {url}: HTTP {exc.code} {exc.reason}") from exc
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise InputError(
+            f"could not fetch {what} {url}: {reason}; check the address or save it to a file"
+        ) from exc
+    if len(body) > max_bytes:
+        raise InputError(f"{what} {url} is over the {max_bytes:,}-byte limit; refused")
+    return body, final, ctype
+
+
+def read_source(source: str | Path, settings: IngestSettings) -> RawInput:
+    """Read the article at ``source`` (a path, or an http(s) URL when the network is allowed)."""
+    if is_url(source):
+        url = str(source).strip()
+        if not settings.allow_network:
+            raise InputError(
+                f"cannot fetch {url}: network use is off (--offline); "
+                "save the page to a file and pass its path"
+            )
+        data, final, ctype = fetch_bytes(
+            url, max_bytes=settings.max_bytes, timeout=settings.timeout, what="article"
+        )
+        if not data.strip():
+            raise InputError(f"article {url} is empty; check the address")
+        return RawInput(data=data, source=url, base_dir=None, url=final, content_type=ctype)
+    text = str(source)
+    if not text.strip():
+        raise InputError("no article given: pass a file path or an http(s) URL")
+    if "\x00" in text:
+        raise InputError("article path contains a NUL character; check the argument")
+    path = Path(source).expanduser()
+    try:
+        if not path.exists():
+            raise InputError(f"article not found: {path}; check the path")
+        if path.is_dir():
+            raise InputError(f"{path} is a folder, not an article; pass a file")
+        if not path.is_file():
+            raise InputError(f"{path} is not a regular file; pass an article file")
+        size = path.stat().st_size
+        if size > settings.max_bytes:
+            raise InputError(
+                f"{path} is {size:,} bytes, over the {settings.max_bytes:,}-byte limit; "
+                "split the article or raise [ingest] max_bytes"
+            )
+        with path.open("rb") as fh:
+            data = fh.read(settings.max_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if len(data) > settings.max_bytes:
+        raise InputError(f"{path} is over the {settings.max_bytes:,}-byte limit; refused")
+    if not data.strip():
+        raise InputError(f"{path} is empty; nothing to turn into an episode")
+    return RawInput(data=data, source=str(source), base_dir=path.resolve().parent)
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset=[\"']?([A-Za-z0-9_:.-]{1,40})", re.I)
+_CT_CHARSET = re.compile(r"charset=[\"']?([A-Za-z0-9_:.-]{1,40})", re.I)
+
+
+def _binary(data: bytes) -> bool:
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32 or b == 127)
+    return controls > max(4, len(head) // 50)
+
+
+def decode(raw: RawInput) -> str:
+    """The article's text: BOM, then HTTP/meta charset, then UTF-8, then a detected encoding."""
+    data = raw.data
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(enc)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{raw.source}: not valid {enc} text; re-save it as UTF-8") from exc
+    if _binary(data):
+        raise InputError(
+            f"{raw.source} looks like a binary file, not an article; "
+            "pass HTML, Markdown or plain text"
+        )
+    declared: list[str] = []
+    m = _CT_CHARSET.search(raw.content_type)
+    if m:
+        declared.append(m.group(1).decode() if isinstance(m.group(1), bytes) else m.group(1))
+    m2 = _META_CHARSET.search(data[:4096])
+    if m2:
+        declared.append(m2.group(1).decode("ascii", "replace"))
+    for enc in ["utf-8", *declared]:
+        try:
+            return data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is not None:
+            return str(best)
+    except ImportError:  # optional: the cp1252 fallback below always works
+        pass
+    return data.decode("cp1252", errors="replace")
+
+
+_FENCE = re.compile(r"^[\s\"'“”‘’«»]*(```+|~~~+)\s*([A-Za-z0-9_+-]*)\s*[\"'“”‘’«»]*\s*$")
+_SPLIT_TAG = re.compile(r"<[ \t]*\r?\n[ \t\r\n]*(?=/?[A-Za-z!])")
+_HTML_TAG = re.compile(
+    r"<(?:!doctype|html|head|body|article|section|main|div|p|h[1-6]|a|img|ul|ol|li|table|span|"
+    r"br|hr|strong|em|b|i|iframe|nav|header|footer|aside|blockquote|figure|pre|code|title|meta|"
+    r"script|style)(?=[\s>/])",
+    re.IGNORECASE,
+)
+_MD_SIGNAL = re.compile(
+    r"^(?:#{1,6}[ \t]+\S|[-*+][ \t]+\S|\d+\.[ \t]+\S|>[ \t]?\S|```|~~~|\|.*\|[ \t]*$|"
+    r"(?:=+|-{3,})[ \t]*$)|\[[^\]\n]+\]\([^)\s]+\)|\*\*[^*\n]+\*\*",
+    re.MULTILINE,
+)
+
+
+def unwrap_fence(text: str) -> tuple[str, str | None]:
+    """Remove a code fence wrapped around the whole article; (text, fence language or None)."""
+    lines = text.splitlines()
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is None:
+        return text, None
+    m = _FENCE.match(lines[first])
+    if not m:
+        return text, None
+    lang = m.group(2).lower() or None
+    last = max(i for i, ln in enumerate(lines) if ln.strip())
+    last_m = _FENCE.match(lines[last]) if last > first else None
+    closed = last_m is not None and not last_m.group(2)
+    if lang not in {None, "html", "htm", "xml", "xhtml", "md", "markdown", "text", "txt"}:
+        if not closed:
+            return text, None
+    body = lines[first + 1 : last] if closed else lines[first + 1 :]
+    return "\n".join(body), lang
+
+
+def repair_split_tags(text: str) -> str:
+    """Join tags broken across lines (``<`` at a line end, ``article>`` on the next)."""
+    return _SPLIT_TAG.sub("<", text)
+
+
+def sniff(text: str, fence_lang: str | None = None) -> InputKind:
+    """Guess the format from content: ``html``, ``markdown`` or ``text``."""
+    stripped = text.lstrip()
+    if fence_lang in {"html", "htm", "xhtml", "xml"}:
+        return "html"
+    if fence_lang in {"md", "markdown"}:
+        return "markdown"
+    if stripped.startswith(("---\n", "---\r\n", "+++\n", "+++\r\n")):
+        return "markdown"
+    sample = text[:200_000]
+    html_tags = len(_HTML_TAG.findall(sample))
+    if stripped[:1] == "<" and html_tags:
+        return "html"
+    md = len(_MD_SIGNAL.findall(sample))
+    if html_tags and html_tags > md:
+        return "html"
+    if md:
+        return "markdown"
+    return "text"

@@ -1,0 +1,415 @@
+"""The orchestrator: wires the stages, times them, and publishes the episode folder atomically.
+
+::
+
+    source -> ingest -> talk -> narrate -> voices -> artwork -> audio -> captions
+           -> visuals -> video -> publish (manifest, description, page) -> feed
+
+An episode is built in a hidden temporary folder beside its target (``.<slug>.building-*``)
+and renamed into place only when complete, so a crash never leaves a half-written episode and
+never destroys the previous one. ``cleanup_leftovers`` finishes or removes what a killed
+build left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import secrets
+import shutil
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+from articast import __version__
+from articast.cache import atomic_write_text, content_key
+from articast.config import Settings
+from articast.errors import ArticastError, InputError
+from articast.models import Article, Master, ProgressEvent, Script, Speech, Talk, VideoResult
+from articast.slug import slugify
+
+ProgressFn = Callable[[ProgressEvent], None]
+
+STAGES = (
+    "ingest",
+    "talk",
+    "narrate",
+    "voices",
+    "artwork",
+    "audio",
+    "captions",
+    "visuals",
+    "video",
+    "publish",
+)
+MANIFEST = "episode.json"
+GUID_NAMESPACE = uuid.UUID("6f0b0e1e-2f43-5d38-9c1a-8a1e7a2c3a11")
+
+
+@dataclass(frozen=True)
+class EpisodeResult:
+    """What ``build_episode`` made."""
+
+    folder: Path
+    """The published episode folder ``<out>/<slug>``."""
+    manifest: dict[str, Any]
+    """The contents of ``episode.json``."""
+
+
+class _Timer:
+    """Records wall time per stage and tags errors with the stage they came from."""
+
+    def __init__(self, progress: ProgressFn | None) -> None:
+        self.times: dict[str, float] = {}
+        self.progress = progress
+
+    @contextlib.contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        if self.progress:
+            self.progress(ProgressEvent("stage", STAGES.index(stage), len(STAGES), stage))
+        t0 = time.perf_counter()
+        try:
+            yield
+        except BaseException as exc:
+            if getattr(exc, "stage", None) is None:
+                with contextlib.suppress(AttributeError, TypeError):
+                    exc.stage = stage  # type: ignore[attr-defined]
+            raise
+        finally:
+            self.times[stage] = round(self.times.get(stage, 0.0) + time.perf_counter() - t0, 4)
+
+
+def settings_hash(settings: Settings) -> str:
+    """Hash of every setting that changes an episode's content (not where it is written)."""
+    data = dataclasses.asdict(settings)
+    for key in ("out_dir", "cache_dir", "config_path"):
+        data.pop(key, None)
+    return content_key("settings-v1", data, __version__)[:16]
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _leftover_owner(name: str) -> tuple[str, int] | None:
+    """(host, pid) encoded in a ``.<slug>.building-<host>-<pid>-<rand>`` or ``.old-`` name."""
+    for marker in (".building-", ".old-"):
+        if marker in name:
+            tail = name.split(marker, 1)[1]
+            host = tail.rpartition("-")[0]  # drop the random suffix
+            host, _, pid = host.rpartition("-")
+            if pid.isdigit():
+                return host, int(pid)
+    return None
+
+
+def cleanup_leftovers(out_dir: Path) -> list[str]:
+    """Finish or remove what killed builds left in ``out_dir``; returns what was done.
+
+    A ``.old-`` folder whose episode is missing is put back (the swap was interrupted);
+    ``.building-`` folders of dead processes on this host are removed.
+    """
+    done: list[str] = []
+    if not out_dir.is_dir():
+        return done
+    host = socket.gethostname()
+    for entry in sorted(out_dir.iterdir()):
+        name = entry.name
+        owner = _leftover_owner(name)
+        if owner is None or not entry.is_dir():
+            continue
+        o_host, pid = owner
+        if o_host == host and _pid_alive(pid) and pid != os.getpid():
+            continue
+        if ".old-" in name:
+            slug = name[1:].split(".old-", 1)[0]
+            target = out_dir / slug
+            if not target.exists():
+                os.replace(entry, target)
+                done.append(f"restored {slug}")
+                continue
+        shutil.rmtree(entry, ignore_errors=True)
+        done.append(f"removed {name}")
+    for stray in out_dir.glob(".*.tmp*"):
+        if stray.is_file():
+            stray.unlink(missing_ok=True)
+            done.append(f"removed {stray.name}")
+    return done
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """The manifest of an episode folder, or None when absent or unreadable."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _summary(article: Article, limit: int = 400) -> str:
+    text = " ".join(p for s in article.sections for p in s.paragraphs)
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def _talk_json(talk: Talk | None) -> dict[str, Any] | None:
+    if talk is None:
+        return None
+    return {
+        "url": talk.url,
+        "video_id": talk.video_id,
+        "start": talk.start,
+        "title": talk.title,
+        "channel": talk.channel,
+        "duration": talk.duration,
+        "thumbnail": str(talk.thumbnail) if talk.thumbnail else None,
+        "fetched": talk.fetched,
+        "link_text": talk.link_text,
+    }
+
+
+def _manifest(
+    *,
+    article: Article,
+    script: Script,
+    speech: Speech,
+    talk: Talk | None,
+    master: Master,
+    video: VideoResult | None,
+    slug: str,
+    settings: Settings,
+    previous: dict[str, Any] | None,
+    warnings: list[str],
+    times: dict[str, float],
+    files: dict[str, str],
+) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    prev = previous or {}
+    chapters = [
+        {"title": c.title, "start": round(c.start, 3), "end": round(c.end, 3), "url": c.url}
+        for c in master.chapters
+    ]
+    kinds = [seg.segment.kind for seg in speech.segments]
+    timing = {
+        seg.segment.title: sorted({u.timing for u in seg.utterances})[0] if seg.utterances else "none"
+        for seg in speech.segments
+    }
+    return {
+        "schema": 1,
+        "articast_version": __version__,
+        "title": article.title,
+        "slug": slug,
+        "guid": prev.get("guid") or str(uuid.uuid5(GUID_NAMESPACE, f"{settings.show.name}/{slug}")),
+        "pub_date": prev.get("pub_date") or format_datetime(now),
+        "created": prev.get("created") or now.isoformat(timespec="seconds"),
+        "updated": now.isoformat(timespec="seconds"),
+        "voice": speech.voice,
+        "requested_voice": speech.requested_voice or speech.voice,
+        "fallback_used": speech.requested_voice is not None,
+        "duration": round(master.duration, 3),
+        "language": article.language,
+        "source": article.source,
+        "source_url": article.source_url,
+        "kind": article.kind,
+        "content_hash": article.content_hash,
+        "settings_hash": settings_hash(settings),
+        "script_edited": script.edited,
+        "summary": _summary(article),
+        "show": {"name": settings.show.name, "author": settings.show.author},
+        "chapters": chapters,
+        "sections": [
+            {"title": c["title"], "start": c["start"], "end": c["end"], "kind": k}
+            for c, k in zip(chapters, kinds, strict=False)
+        ],
+        "sentences": [
+            {"text": s.text, "start": round(s.start, 3), "end": round(s.end, 3), "segment": s.segment_index}
+            for s in master.sentences
+        ],
+        "talk": _talk_json(talk),
+        "talks": [{"url": t.url, "video_id": t.video_id, "start": t.start} for t in article.talks],
+        "warnings": warnings,
+        "stages": times,
+        "speech": {"synthesized": speech.synthesized, "cached": speech.cached, "timing": timing},
+        "loudness": {
+            "premaster_lufs": master.premaster_lufs,
+            "integrated_lufs": master.loudness_lufs,
+            "true_peak_dbtp": master.true_peak_dbtp,
+        },
+        "video": {"rendered_sections": list(video.rendered_sections) if video else []},
+        "files": files,
+    }
+
+
+def _swap_into_place(tmp: Path, final: Path) -> None:
+    """Rename ``tmp`` to ``final``; an existing ``final`` is moved aside first, then removed."""
+    old: Path | None = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{_tag()}")
+        os.replace(final, old)
+    os.replace(tmp, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _tag() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+def build_episode(
+    source: str | Path,
+    settings: Settings,
+    *,
+    script_path: Path | None = None,
+    progress: ProgressFn | None = None,
+) -> EpisodeResult:
+    """Build one episode of ``source`` into ``settings.out_dir/<slug>/`` and refresh the feed."""
+    from articast.artwork import cover_art
+    from articast.audio import master_audio
+    from articast.captions import make_cues, write_srt, write_vtt
+    from articast.ingest import load_article
+    from articast.narrate import build_script, read_script_md, write_script_md
+    from articast.publish import update_feed, write_description, write_episode_page
+    from articast.talk import resolve_talk
+    from articast.video import render_video
+    from articast.visuals import make_slides
+    from articast.voices import speak
+
+    timer = _Timer(progress)
+    with timer("ingest"):
+        article = load_article(source, settings.ingest)
+        if script_path is not None and not Path(script_path).is_file():
+            raise InputError(f"script not found: {script_path}; write one with 'articast script'")
+    slug = slugify(article.title)
+    out_dir = settings.out_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cache_root = settings.cache_root
+    final = out_dir / slug
+    previous = read_manifest(final)
+    tmp = out_dir / f".{slug}.building-{_tag()}"
+    tmp.mkdir()
+    workdir = tmp / ".work"
+    workdir.mkdir()
+    warnings: list[str] = list(article.warnings)
+    try:
+        talk: Talk | None = None
+        with timer("talk"):
+            if article.talk is not None:
+                talk, talk_warnings = resolve_talk(article.talk, cache_root, offline=settings.offline)
+                warnings.extend(talk_warnings)
+        with timer("narrate"):
+            if script_path is not None:
+                script = read_script_md(Path(script_path))
+            else:
+                script = build_script(article, talk, settings.narrate)
+            warnings.extend(script.warnings)
+            write_script_md(script, tmp / "script.md")
+        with timer("voices"):
+            speech = speak(script, settings.voice, cache_root, progress)
+            warnings.extend(speech.warnings)
+        with timer("artwork"):
+            if settings.show.artwork is not None:
+                cover = tmp / f"cover{settings.show.artwork.suffix.lower()}"
+                shutil.copyfile(settings.show.artwork, cover)
+            else:
+                cover = cover_art(article, talk, settings.show, tmp / "cover.jpg")
+        with timer("audio"):
+            master = master_audio(
+                speech,
+                talk,
+                article,
+                settings.show,
+                settings.audio,
+                cover=cover,
+                out_dir=tmp,
+                workdir=workdir,
+            )
+        with timer("captions"):
+            cues = make_cues(master.sentences)
+            write_srt(cues, tmp / "captions.srt")
+            write_vtt(cues, tmp / "captions.vtt")
+        video: VideoResult | None = None
+        if settings.video.enabled:
+            with timer("visuals"):
+                slides = make_slides(
+                    article,
+                    script,
+                    talk,
+                    master,
+                    settings.show,
+                    settings.video,
+                    workdir=workdir,
+                    cache_root=cache_root,
+                )
+            with timer("video"):
+                video = render_video(
+                    slides,
+                    cues,
+                    master,
+                    settings.video,
+                    out_path=tmp / "episode.mp4",
+                    workdir=workdir,
+                    cache_root=cache_root,
+                    progress=progress,
+                )
+        files = {
+            "audio": "episode.mp3",
+            "script": "script.md",
+            "captions_vtt": "captions.vtt",
+            "captions_srt": "captions.srt",
+            "chapters": "chapters.json",
+            "cover": cover.name,
+            "description": "description.txt",
+            "shownotes": "shownotes.html",
+            "page": "index.html",
+        }
+        if video is not None:
+            files["video"] = video.mp4.name
+            if video.thumbnail is not None:
+                files["thumbnail"] = video.thumbnail.name
+        with timer("publish"):
+            manifest = _manifest(
+                article=article,
+                script=script,
+                speech=speech,
+                talk=talk,
+                master=master,
+                video=video,
+                slug=slug,
+                settings=settings,
+                previous=previous,
+                warnings=warnings,
+                times=timer.times,
+                files=files,
+            )
+            write_description(tmp, manifest)
+            write_episode_page(tmp, manifest, settings.show)
+            manifest["stages"] = dict(timer.times)
+            atomic_write_text(tmp / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
+            shutil.rmtree(workdir, ignore_errors=True)
+            _swap_into_place(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    try:
+        update_feed(out_dir, settings.show)
+    except ArticastError as exc:
+        exc.add_note(f"episode {slug} was published; only the feed update failed")
+        raise
+    return EpisodeResult(final, manifest)

@@ -1,0 +1,143 @@
+"""The orchestrator: a whole episode through every stage, reruns, atomic publishing."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import socket
+from pathlib import Path
+
+import pytest
+
+from articast.config import Settings
+from articast.errors import InputError
+from articast.media import probe_duration, probe_info
+from articast.pipeline import build_episode, cleanup_leftovers, settings_hash
+from articast.slug import slugify
+
+EPISODE_FILES = {
+    "episode.mp3",
+    "episode.mp4",
+    "script.md",
+    "episode.json",
+    "chapters.json",
+    "captions.srt",
+    "captions.vtt",
+    "thumbnail.png",
+    "description.txt",
+    "shownotes.html",
+    "index.html",
+}
+
+
+def test_fast_episode_has_every_file_and_a_truthful_manifest(
+    fast_settings: Settings, broken_sample: Path
+) -> None:
+    result = build_episode(broken_sample, fast_settings)
+    folder = result.folder
+    assert folder == fast_settings.out_dir / "night-shift-how-the-sleeping-brain-files-away-the-day"
+    names = {p.name for p in folder.iterdir()}
+    assert EPISODE_FILES <= names, EPISODE_FILES - names
+    assert any(n.startswith("cover.") for n in names)
+    assert not any(n.startswith(".") for n in names), names
+
+    m = json.loads((folder / "episode.json").read_text())
+    assert m["title"] == "Night Shift: How the Sleeping Brain Files Away the Day"
+    assert m["slug"] == folder.name
+    assert m["voice"] == "fake:tone"
+    assert m["talk"]["url"] == "https://www.youtube.com/watch?v=Xq3vN8sLk2E&t=95s"
+    kinds = [s["kind"] for s in m["sections"]]
+    assert kinds == ["intro", "section", "section", "section", "section", "outro"]
+    assert [s["title"] for s in m["sections"]][2:5] == [
+        "Slow Waves and Spindles: The Hardware of Overnight Memory",
+        "From Hippocampus to Cortex: Rewriting the Archive",
+        "When Sleep Goes Wrong: Insomnia, PTSD and Memory",
+    ]
+    assert set(m["stages"]) >= {"ingest", "narrate", "voices", "audio", "video", "publish"}
+    assert all(v >= 0 for v in m["stages"].values())
+    assert len(m["content_hash"]) == 64
+    assert any("missing-sleep-diagram.png" in w for w in m["warnings"])
+    assert any("cut off" in w.lower() for w in m["warnings"])
+    # the sections tile the episode
+    assert m["sections"][0]["start"] == 0
+    assert abs(m["sections"][-1]["end"] - m["duration"]) < 0.05
+
+    mp3 = probe_duration(folder / "episode.mp3")
+    mp4 = probe_duration(folder / "episode.mp4")
+    assert abs(mp3 - m["duration"]) < 0.2
+    assert abs(mp3 - mp4) < 0.5
+    info = probe_info(folder / "episode.mp4")
+    assert re.search(r"Video: h264 \(High\)", info), info
+    assert re.search(r"Audio: aac \(LC\).*48000 Hz, stereo", info), info
+    assert (fast_settings.out_dir / "feed.xml").is_file()
+
+
+def test_rerun_synthesises_nothing_and_keeps_guid(fast_settings: Settings, broken_sample: Path) -> None:
+    first = build_episode(broken_sample, fast_settings)
+    second = build_episode(broken_sample, fast_settings)
+    assert first.manifest["speech"]["synthesized"] > 0
+    assert second.manifest["speech"]["synthesized"] == 0
+    assert second.manifest["speech"]["cached"] == first.manifest["speech"]["synthesized"]
+    assert second.manifest["guid"] == first.manifest["guid"]
+    assert second.manifest["pub_date"] == first.manifest["pub_date"]
+    leftovers = [p.name for p in fast_settings.out_dir.iterdir() if ".building-" in p.name or ".old-" in p.name]
+    assert leftovers == []
+
+
+def test_failed_build_leaves_no_episode_and_keeps_the_old_one(
+    fast_settings: Settings, broken_sample: Path
+) -> None:
+    ok = build_episode(broken_sample, dataclasses.replace(
+        fast_settings, video=dataclasses.replace(fast_settings.video, enabled=False)))
+    before = (ok.folder / "episode.mp3").read_bytes()
+    bad = dataclasses.replace(
+        fast_settings, voice=dataclasses.replace(fast_settings.voice, voice="nosuch:voice")
+    )
+    with pytest.raises(InputError, match="unknown voice backend"):
+        build_episode(broken_sample, bad)
+    assert (ok.folder / "episode.mp3").read_bytes() == before
+    hidden = [p.name for p in fast_settings.out_dir.iterdir() if p.name.startswith(".") and p.name != ".cache"]
+    assert hidden == []
+
+
+def test_cleanup_restores_interrupted_swap_and_removes_dead_builds(tmp_path: Path) -> None:
+    host = socket.gethostname()
+    dead = 2**22 + 12345  # above pid_max on Linux: never alive
+    building = tmp_path / f".ep.building-{host}-{dead}-abc123"
+    building.mkdir()
+    (building / "episode.mp3").write_bytes(b"partial")
+    old = tmp_path / f".ep2.old-{host}-{dead}-def456"
+    old.mkdir()
+    (old / "episode.json").write_text("{}")
+    mine = tmp_path / f".ep3.building-{host}-{os.getppid()}-aaaaaa"
+    mine.mkdir()
+    done = cleanup_leftovers(tmp_path)
+    assert not building.exists()
+    assert (tmp_path / "ep2" / "episode.json").is_file()
+    assert mine.exists()  # its owner (our parent process) is alive
+    assert any("restored ep2" in d for d in done)
+
+
+def test_settings_hash_ignores_where_output_goes(settings: Settings) -> None:
+    moved = dataclasses.replace(settings, out_dir=Path("/elsewhere"))
+    louder = dataclasses.replace(settings, audio=dataclasses.replace(settings.audio, target_lufs=-14))
+    assert settings_hash(settings) == settings_hash(moved)
+    assert settings_hash(settings) != settings_hash(louder)
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Unlocking the Brain’s Potential: Exploring the Neurological Impact of Ketamine",
+         "unlocking-the-brain-s-potential-exploring-the-neurological"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("Café Ünïcode — ok?", "cafe-unicode-ok"),
+        ("!!!", "episode"),
+        ("a" * 80, "a" * 60),
+    ],
+)
+def test_slug_is_safe(title: str, slug: str) -> None:
+    assert slugify(title) == slug
+    assert len(slug) <= 60 and "/" not in slug
