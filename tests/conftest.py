@@ -50,3 +50,31 @@ def seed_article() -> Path:
     if not SEED.is_file():
         pytest.skip("the user's seed article (../shared/seeds) is not present")
     return SEED
+
+
+@pytest.fixture
+def fake_google():  # yields fake_google.FakeGoogle
+    """A local fake of Google's TTS endpoint (tests/fake_google.py); use ``.url`` as gtts_url."""
+    from fake_google import FakeGoogle
+
+    with FakeGoogle() as server:
+        yield server
+
+
+# --------------------------------------------------------------------------- talk (issue 8)
+
+
+@pytest.fixture
+def import_talk_fixture(tmp_path_factory: pytest.TempPathFactory):  # -> (Path) -> Talk
+    """Import the fixture talk for YLRWoMVNEq8 into a cache root, through the real yt-dlp code.
+
+    Call it with ``settings.cache_root`` before a build; the build then resolves the talk
+    (offline too) with ``talk_fixtures.TALK_TITLE``, ``TALK_CHANNEL`` and a cached thumbnail.
+    """
+    from articast.models import Talk
+    from talk_fixtures import import_fixture_talk
+
+    def run(cache_root: Path) -> Talk:
+        return import_fixture_talk(cache_root, tmp_path_factory.mktemp("talk-fixture"))
+
+    return run

@@ -80,3 +80,22 @@ def test_event_mapping_fills_merged_words() -> None:
     assert words[0].start == 0.0
     assert 0.0 < words[1].start < 0.6
     assert words[2].start == 0.6
+
+
+def test_threads_are_serialised() -> None:
+    import threading
+
+    results: dict[int, tuple[int, int]] = {}
+
+    def work(i: int) -> None:
+        voice = EspeakVoice("en-gb" if i % 2 else "en-us+f3")
+        res = voice.synthesize(f"Sentence number {i} is spoken here.", SynthParams(rate=150 + i))
+        results[i] = (len(res.pcm), len(res.words))
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == list(range(6))
+    assert all(n > 20000 and words == 6 for n, words in results.values())

@@ -12,6 +12,7 @@ never spans two segments, so each section of the video can be rendered on its ow
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -47,21 +48,26 @@ LINGER = 0.5
 LEAD = 0.1
 """Longest a cue may appear before its first word (used only when a cue would be too short)."""
 
-_ARTICLES = frozenset(
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_ARTICLES = _wordset(
     "a an the this these those my your his her its our their some any each every no "
-    "another either neither such whose".split()
+    "another either neither such whose"
 )
-_CONJUNCTIONS = frozenset(
+_CONJUNCTIONS = _wordset(
     "and but or nor so yet because although though while whereas if unless until when "
-    "whenever where wherever which who whom that than since as whether".split()
+    "whenever where wherever which who whom that than since as whether"
 )
-_PREPOSITIONS = frozenset(
+_PREPOSITIONS = _wordset(
     "about above across after against along among around at before behind below beneath "
     "beside besides between beyond by despite down during except for from in inside into "
     "like near of off on onto out outside over past per through throughout to toward towards "
-    "under underneath unlike up upon via with within without".split()
+    "under underneath unlike up upon via with within without"
 )
-_UNITS = frozenset("percent % hz khz mhz ms s kg g mg km m cm mm degrees years".split())
+_UNITS = _wordset("percent % hz khz mhz ms s kg g mg km m cm mm degrees years")
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)\]]*$")
 _CLAUSE_END = re.compile(r"[,;:–—)\]]['\"”’]*$")
 _STRIP = re.compile(r"^[^\w%]+|[^\w%]+$")
@@ -105,28 +111,19 @@ def break_cost(before: str, after: str, *, before_starts_sentence: bool = False)
     return 7.0
 
 
-class _Measure(Protocol):
-    def __call__(self, text: str) -> float: ...
+def _char_count(text: str) -> float:
+    return float(len(text))
 
 
-def split_lines(
+def _best_split(
     words: Sequence[str],
     fits: Callable[[str], bool],
-    *,
-    max_lines: int = MAX_LINES,
-    width: _Measure | None = None,
-) -> tuple[str, ...] | None:
-    """The best way to show ``words`` in at most ``max_lines`` lines that each ``fits``.
-
-    One line when it fits; otherwise the break with the lowest ``break_cost``, preferring
-    balanced lines (a slightly longer bottom line). None when no split fits.
-    """
-    if not words:
-        return ()
-    measure: _Measure = width if width is not None else (lambda s: float(len(s)))
+    max_lines: int,
+    measure: Callable[[str], float],
+) -> tuple[float, tuple[str, ...]] | None:
     one = " ".join(words)
     if fits(one):
-        return (one,)
+        return (0.0, (one,))
     if max_lines < 2:
         return None
     best: tuple[float, tuple[str, ...]] | None = None
@@ -135,17 +132,34 @@ def split_lines(
         top = " ".join(words[:k])
         if not fits(top):
             break
-        rest = split_lines(words[k:], fits, max_lines=max_lines - 1, width=width)
+        rest = _best_split(words[k:], fits, max_lines - 1, measure)
         if rest is None:
             continue
-        cost = break_cost(words[k - 1], words[k], before_starts_sentence=k == 1)
+        cost = rest[0] + break_cost(words[k - 1], words[k], before_starts_sentence=k == 1)
         # Balance: penalise uneven lines; a top line longer than the bottom one a bit more.
-        imbalance = (measure(top) - measure(rest[0])) / max(total, 1.0)
+        imbalance = (measure(top) - measure(rest[1][0])) / max(total, 1.0)
         cost += 12.0 * abs(imbalance) + (2.0 if imbalance > 0 else 0.0)
-        cost += 4.0 * (len(rest) - 1)
         if best is None or cost < best[0]:
-            best = (cost, (top, *rest))
-    return None if best is None else best[1]
+            best = (cost, (top, *rest[1]))
+    return best
+
+
+def split_lines(
+    words: Sequence[str],
+    fits: Callable[[str], bool],
+    *,
+    max_lines: int = MAX_LINES,
+    width: Callable[[str], float] | None = None,
+) -> tuple[str, ...] | None:
+    """The best way to show ``words`` in at most ``max_lines`` lines that each ``fits``.
+
+    One line when it fits; otherwise the break with the lowest ``break_cost``, preferring
+    balanced lines (a slightly longer bottom line). None when no split fits.
+    """
+    if not words:
+        return ()
+    found = _best_split(words, fits, max_lines, width if width is not None else _char_count)
+    return None if found is None else found[1]
 
 
 class _Font(Protocol):
@@ -182,7 +196,7 @@ class _Tok:
 def _interp(anchors: list[tuple[int, float]], pos: int) -> float:
     if pos <= anchors[0][0]:
         return anchors[0][1]
-    for (p0, t0), (p1, t1) in zip(anchors, anchors[1:], strict=False):
+    for (p0, t0), (p1, t1) in itertools.pairwise(anchors):
         if pos <= p1:
             return t0 if p1 == p0 else t0 + (t1 - t0) * (pos - p0) / (p1 - p0)
     return anchors[-1][1]
@@ -198,7 +212,9 @@ def _tokens(sentence: TimedSentence) -> list[_Tok]:
     if not matches:
         return []
     words = sentence.words
-    if words and len(words) == len(matches):
+    if len(words) == len(matches) and all(
+        _bare(w.text) == _bare(m.group()) for w, m in zip(words, matches, strict=True)
+    ):
         times = [(w.start, w.end) for w in words]
     else:
         anchors: list[tuple[int, float]] = [(0, sentence.start)]
@@ -231,8 +247,12 @@ def _tokens(sentence: TimedSentence) -> list[_Tok]:
 # --------------------------------------------------------------------------- cue building
 
 
-def _chunk_lines(words: Sequence[str]) -> tuple[str, ...] | None:
-    return split_lines(words, lambda s: len(s) <= MAX_CHARS_PER_LINE)
+def _fits_line(text: str) -> bool:
+    return len(text) <= MAX_CHARS_PER_LINE
+
+
+def _chunk_lines(words: Sequence[str]) -> tuple[float, tuple[str, ...]] | None:
+    return _best_split(words, _fits_line, MAX_LINES, _char_count)
 
 
 def _segment_cues(toks: list[_Tok], after: float) -> list[Cue]:
@@ -252,12 +272,13 @@ def _segment_cues(toks: list[_Tok], after: float) -> list[Cue]:
             chars = len(" ".join(words))
             if chars > MAX_LINES * MAX_CHARS_PER_LINE:
                 continue
-            lines = _chunk_lines(words)
-            if lines is None:
+            split = _chunk_lines(words)
+            if split is None:
                 continue
+            lines = split[1]
             start = toks[i].start
             words_end = toks[j - 1].end
-            cost = 5.0
+            cost = 5.0 + 2.0 * split[0]
             if words_end - start > MAX_DURATION:
                 if j - i > 1:
                     continue
@@ -294,7 +315,8 @@ def _segment_cues(toks: list[_Tok], after: float) -> list[Cue]:
         next_start = toks[j].start if j < n else after
         start = toks[i].start
         words_end = toks[j - 1].end
-        lines = _chunk_lines(texts[i:j]) or (" ".join(texts[i:j]),)
+        split = _chunk_lines(texts[i:j])
+        lines = split[1] if split is not None else (" ".join(texts[i:j]),)
         chars = len(" ".join(lines))
         end = min(words_end + LINGER, next_start, start + MAX_DURATION)
         needed = max(MIN_DURATION, chars / MAX_CPS)
@@ -304,8 +326,8 @@ def _segment_cues(toks: list[_Tok], after: float) -> list[Cue]:
             prev_end = cues[-1].end if cues else 0.0
             start = max(prev_end, start - LEAD, 0.0)
             end = max(end, min(start + needed, next_start))
-        words = tuple(TimedWord(t.text, t.start, t.end) for t in toks[i:j])
-        cues.append(Cue(start=start, end=max(end, start + 0.001), lines=lines, words=words))
+        timed = tuple(TimedWord(t.text, t.start, t.end) for t in toks[i:j])
+        cues.append(Cue(start=start, end=max(end, start + 0.001), lines=lines, words=timed))
     return cues
 
 

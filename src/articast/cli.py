@@ -279,31 +279,36 @@ def voices(ctx: click.Context, as_json: bool, install: str | None) -> None:
     "--from-info-json", "info_json", type=click.Path(dir_okay=False),
     help="Import a saved yt-dlp info JSON instead of fetching.",
 )
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False),
+    help="Output folder whose cache receives the talk (default from articast.toml).",
+)
 @click.pass_context
-def talk(ctx: click.Context, url: str | None, as_json: bool, info_json: str | None) -> None:
+def talk(
+    ctx: click.Context, url: str | None, as_json: bool, info_json: str | None, out_dir: str | None
+) -> None:
     """Resolve a YouTube talk's title, channel, length and thumbnail (cached)."""
-    from articast.talk import fetch_talk, import_info_json, talk_to_json
+    from articast.talk import fetch_talk, import_info_json, talk_summary, talk_to_json
 
     with _errors(ctx):
         s = _settings(ctx)
+        if out_dir:
+            s = dataclasses.replace(s, out_dir=Path(out_dir))
+        notes: list[str] = []
         if info_json:
-            t = import_info_json(Path(info_json), s.cache_root)
+            t = import_info_json(Path(info_json), s.cache_root, warnings_out=notes)
         elif url:
             if s.offline:
-                raise InputError("--offline is set; import metadata with --from-info-json instead")
-            t = fetch_talk(url, s.cache_root)
+                raise InputError("offline mode is set; import metadata with --from-info-json instead")
+            t = fetch_talk(url, s.cache_root, warnings_out=notes)
         else:
             raise InputError("give a YouTube URL or --from-info-json FILE")
-        data = talk_to_json(t)
+        for note in notes:
+            click.echo(f"warning: {note}", err=True)
         if as_json:
-            click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+            click.echo(json.dumps(talk_to_json(t), indent=2, ensure_ascii=False))
             return
-        click.echo(f"{t.display_title}")
-        if t.channel:
-            click.echo(f"channel: {t.channel}")
-        if t.duration:
-            click.echo(f"length: {int(t.duration) // 60}:{int(t.duration) % 60:02d}")
-        click.echo(f"url: {t.url}")
+        click.echo(talk_summary(t))
 
 
 @cli.command()
@@ -322,6 +327,82 @@ def feed(ctx: click.Context, out_dir: str | None) -> None:
         if not s.show.base_url:
             click.echo("note: no base_url in articast.toml; the feed is for local preview only", err=True)
         click.echo(str(path))
+
+
+@cli.command()
+@click.argument("inbox", type=click.Path(file_okay=False))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Articles built in parallel processes.")
+@click.option("--voice", help="Voice as backend:name, e.g. espeak:en-us+f3 (see 'articast voices').")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False),
+              help="Write the JSON report here (default <out>/.batch/report.json).")
+@click.option("--wait", is_flag=True, help="Wait for another batch on the same output folder.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Build on a Dask distributed cluster.")
+@click.option("--offline", is_flag=True, help="Never use the network.")
+@click.option("--no-video", is_flag=True, help="Make the podcasts only.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary table.")
+@click.pass_context
+def batch(
+    ctx: click.Context,
+    inbox: str,
+    out_dir: str | None,
+    jobs: int,
+    voice: str | None,
+    report_path: str | None,
+    wait: bool,
+    scheduler: str | None,
+    offline: bool,
+    no_video: bool,
+    quiet: bool,
+) -> None:
+    """Build every new or changed article in INBOX, then the feed; prints the report's path.
+
+    Exit 0 when all succeeded, 1 when any article failed, 2 when another batch holds the
+    output folder (unless --wait).
+    """
+    from rich.text import Text
+
+    from articast.batch import run_batch
+
+    with _errors(ctx):
+        s = _settings(ctx)
+        if voice:
+            s = dataclasses.replace(s, voice=dataclasses.replace(s.voice, voice=voice))
+        if no_video:
+            s = dataclasses.replace(s, video=dataclasses.replace(s.video, enabled=False))
+        if out_dir:
+            s = dataclasses.replace(s, out_dir=Path(out_dir))
+        if offline:
+            s = s.with_offline(True)
+        with _progress(not quiet and err_console.is_terminal) as progress:
+            report = run_batch(
+                Path(inbox), s, jobs=jobs, scheduler=scheduler, wait=wait,
+                report_path=Path(report_path) if report_path else None, progress=progress,
+            )
+        if not quiet:
+            table = Table("article", "status", "seconds", "episode / error", title="articast batch")
+            style = {"built": "green", "skipped": "dim", "failed": "red"}
+            for a in report.articles:
+                failed = f"{a.stage or '?'}: {a.error}"
+                detail = failed if a.status == "failed" else a.slug or ""
+                table.add_row(
+                    Text(a.source), Text(a.status, style=style[a.status]), f"{a.duration:.1f}",
+                    Text(detail),
+                )
+            err_console.print(table)
+            c = report.counts()
+            err_console.print(
+                f"{c['built']} built, {c['skipped']} skipped, {c['failed']} failed "
+                f"in {report.duration:.1f} s",
+                highlight=False,
+            )
+            for note in report.notes:
+                err_console.print(Text(f"note: {note}", style="dim"))
+            if report.feed_error:
+                err_console.print(Text(f"feed not written: {report.feed_error}", style="red"))
+        click.echo(report.report_path)
+    ctx.exit(report.exit_code)
 
 
 def main() -> None:

@@ -35,6 +35,7 @@ from articast.config import Settings
 from articast.errors import ArticastError, InputError
 from articast.models import Article, Master, ProgressEvent, Script, Speech, Talk, VideoResult
 from articast.slug import slugify
+from articast.talk import talk_to_json
 
 ProgressFn = Callable[[ProgressEvent], None]
 
@@ -169,22 +170,6 @@ def _summary(article: Article, limit: int = 400) -> str:
     return cut.rstrip(",;:") + "…"
 
 
-def _talk_json(talk: Talk | None) -> dict[str, Any] | None:
-    if talk is None:
-        return None
-    return {
-        "url": talk.url,
-        "video_id": talk.video_id,
-        "start": talk.start,
-        "title": talk.title,
-        "channel": talk.channel,
-        "duration": talk.duration,
-        "thumbnail": str(talk.thumbnail) if talk.thumbnail else None,
-        "fetched": talk.fetched,
-        "link_text": talk.link_text,
-    }
-
-
 def _manifest(
     *,
     article: Article,
@@ -242,7 +227,7 @@ def _manifest(
             {"text": s.text, "start": round(s.start, 3), "end": round(s.end, 3), "segment": s.segment_index}
             for s in master.sentences
         ],
-        "talk": _talk_json(talk),
+        "talk": talk_to_json(talk) if talk is not None else None,
         "talks": [{"url": t.url, "video_id": t.video_id, "start": t.start} for t in article.talks],
         "warnings": warnings,
         "stages": times,
@@ -278,14 +263,19 @@ def build_episode(
     *,
     script_path: Path | None = None,
     progress: ProgressFn | None = None,
+    update_feed: bool = True,
 ) -> EpisodeResult:
-    """Build one episode of ``source`` into ``settings.out_dir/<slug>/`` and refresh the feed."""
+    """Build one episode of ``source`` into ``settings.out_dir/<slug>/`` and refresh the feed.
+
+    ``update_feed=False`` leaves the feed alone (a batch rebuilds it once at the end).
+    """
     from articast.artwork import cover_art
     from articast.audio import master_audio
     from articast.captions import make_cues, write_srt, write_vtt
     from articast.ingest import load_article
     from articast.narrate import build_script, read_script_md, write_script_md
-    from articast.publish import update_feed, write_description, write_episode_page
+    from articast.publish import update_feed as _update_feed
+    from articast.publish import write_description, write_episode_page
     from articast.talk import resolve_talk
     from articast.video import render_video
     from articast.visuals import make_slides
@@ -407,8 +397,10 @@ def build_episode(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    if not update_feed:
+        return EpisodeResult(final, manifest)
     try:
-        update_feed(out_dir, settings.show)
+        _update_feed(out_dir, settings.show)
     except ArticastError as exc:
         exc.add_note(f"episode {slug} was published; only the feed update failed")
         raise

@@ -48,7 +48,7 @@ def fetch_bytes(url: str, *, max_bytes: int, timeout: float, what: str) -> tuple
     """
     req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (scheme checked)
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
             final = resp.geturl()
             if not _URL.match(final):
                 raise InputError(f"{what} {url} redirected to a non-http address; refused")
@@ -145,7 +145,9 @@ def decode(raw: RawInput) -> str:
             try:
                 return data[len(bom) :].decode(enc)
             except UnicodeDecodeError as exc:
-                raise InputError(f"{raw.source}: not valid {enc} text; re-save it as UTF-8") from exc
+                raise InputError(
+                    f"{raw.source}: not valid {enc} text; re-save it as UTF-8"
+                ) from exc
     if _binary(data):
         raise InputError(
             f"{raw.source} looks like a binary file, not an article; "
@@ -154,7 +156,7 @@ def decode(raw: RawInput) -> str:
     declared: list[str] = []
     m = _CT_CHARSET.search(raw.content_type)
     if m:
-        declared.append(m.group(1).decode() if isinstance(m.group(1), bytes) else m.group(1))
+        declared.append(m.group(1))
     m2 = _META_CHARSET.search(data[:4096])
     if m2:
         declared.append(m2.group(1).decode("ascii", "replace"))
@@ -202,9 +204,9 @@ def unwrap_fence(text: str) -> tuple[str, str | None]:
     last = max(i for i, ln in enumerate(lines) if ln.strip())
     last_m = _FENCE.match(lines[last]) if last > first else None
     closed = last_m is not None and not last_m.group(2)
-    if lang not in {None, "html", "htm", "xml", "xhtml", "md", "markdown", "text", "txt"}:
-        if not closed:
-            return text, None
+    wrapper_langs = {None, "html", "htm", "xml", "xhtml", "md", "markdown", "text", "txt"}
+    if lang not in wrapper_langs and not closed:
+        return text, None
     body = lines[first + 1 : last] if closed else lines[first + 1 :]
     return "\n".join(body), lang
 
@@ -225,6 +227,8 @@ def sniff(text: str, fence_lang: str | None = None) -> InputKind:
         return "markdown"
     sample = text[:200_000]
     html_tags = len(_HTML_TAG.findall(sample))
+    if stripped[:4] == "<!--" or stripped[:5].lower() in {"<?xml", "<!doc"}:
+        return "html"
     if stripped[:1] == "<" and html_tags:
         return "html"
     md = len(_MD_SIGNAL.findall(sample))

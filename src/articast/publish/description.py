@@ -169,9 +169,7 @@ def shownotes_fragment(manifest: dict[str, Any]) -> str:
         parts.append(f"<p>{esc(summary)}</p>")
     if tk is not None:
         who = f" ({esc(tk.channel)})" if tk.channel else ""
-        parts.append(
-            f'<p>The talk: <a href="{esc(tk.url)}">{esc(tk.title)}</a>{who}</p>'
-        )
+        parts.append(f'<p>The talk: <a href="{esc(tk.url)}">{esc(tk.title)}</a>{who}</p>')
     if article:
         parts.append(f'<p>The article: <a href="{esc(article)}">{esc(article)}</a></p>')
     chs = chapters(manifest)

@@ -54,7 +54,12 @@ class SynthResult:
 
 @runtime_checkable
 class Voice(Protocol):
-    """A speech backend bound to one voice."""
+    """A speech backend bound to one voice.
+
+    Optional attribute (read with ``getattr``, so older backends still conform):
+    ``max_concurrency: int`` (default 1), how many sentences ``voices.speak`` may synthesise at
+    once from worker threads; network voices set it above 1, and must then be thread-safe.
+    """
 
     @property
     def info(self) -> VoiceInfo:

@@ -9,7 +9,6 @@ unstressed words into the next and splits some tokens, so events are not words).
 from __future__ import annotations
 
 import ctypes
-import functools
 import itertools
 import re
 import threading
@@ -37,6 +36,7 @@ _EVENT_WORD = 1
 _PARAM_RATE = 1
 _PARAM_PITCH = 3
 _EE_OK = 0
+_PHONEMES_IPA = 0x02
 
 _LOCK = threading.RLock()
 """Serialises every use of the process-wide engine."""
@@ -128,6 +128,12 @@ class _Engine:
         lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_VoiceStruct))
         lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
         lib.espeak_Info.restype = ctypes.c_char_p
+        lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
+        lib.espeak_TextToPhonemes.argtypes = [
+            ctypes.POINTER(ctypes.c_void_p),
+            ctypes.c_int,
+            ctypes.c_int,
+        ]
         lib.espeak_Info.argtypes = [ctypes.c_void_p]
         rate = lib.espeak_Initialize(
             _AUDIO_OUTPUT_SYNCHRONOUS, 0, str(self.data_path).encode(), _INITIALIZE_DONT_EXIT
@@ -222,10 +228,34 @@ class _Engine:
         return pcm, events
 
 
-@functools.cache
+    def phonemes(self, voice_id: str, text: str) -> str:
+        """IPA phonemes of ``text`` as voice ``voice_id`` would say it (words split by spaces)."""
+        if self.lib.espeak_SetVoiceByName(voice_id.encode()) != _EE_OK:
+            raise SynthesisError(f"espeak-ng rejected voice {voice_id!r}; see 'articast voices'")
+        data = text.encode("utf-8") + b"\0"
+        buf = ctypes.create_string_buffer(data, len(data))
+        ptr = ctypes.c_void_p(ctypes.addressof(buf))
+        parts: list[str] = []
+        while ptr.value:
+            out = self.lib.espeak_TextToPhonemes(ctypes.byref(ptr), _CHARS_UTF8, _PHONEMES_IPA)
+            if out:
+                parts.append(out.decode("utf-8", "replace"))
+            if not out and ptr.value:
+                break
+        return " ".join(p for p in parts if p.strip())
+
+
+_ENGINE: list[_Engine] = []
+
+
 def _engine() -> _Engine:
+    """The one engine of the process (initialised once, even when threads race here)."""
+    if _ENGINE:
+        return _ENGINE[0]
     with _LOCK:
-        return _Engine()
+        if not _ENGINE:
+            _ENGINE.append(_Engine())
+        return _ENGINE[0]
 
 
 _WORD = re.compile(r"\S+")
@@ -380,6 +410,16 @@ class EspeakVoice:
             )
         words = map_word_events(text, events, pcm, SAMPLE_RATE)
         return SynthResult(pcm=pcm, sample_rate=SAMPLE_RATE, words=words)
+
+
+def text_to_phonemes(text: str, language: str = "en-us") -> str:
+    """IPA phonemes of ``text`` in ``language`` (for aligner pronunciations of unknown words)."""
+    eng = _engine()
+    voice = eng.resolve(language) or eng.resolve("en-us")
+    if voice is None:  # pragma: no cover - en-us ships with the library
+        raise BackendUnavailable("espeak-ng has no English voice; reinstall espeakng-loader")
+    with _LOCK:
+        return eng.phonemes(voice.identifier.rsplit("/", 1)[-1], text)
 
 
 _LISTED_ENGLISH = (

@@ -32,6 +32,30 @@ def _espeak_list(settings: VoiceSettings) -> list[VoiceInfo]:
     return list_espeak_voices()
 
 
+def _gtts_factory(name: str, settings: VoiceSettings) -> Voice:
+    from articast.voices.google import GttsVoice
+
+    return GttsVoice(name, settings)
+
+
+def _gtts_list(settings: VoiceSettings) -> list[VoiceInfo]:
+    from articast.voices.google import list_gtts_voices
+
+    return list_gtts_voices(settings)
+
+
+def _piper_factory(name: str, settings: VoiceSettings) -> Voice:
+    from articast.voices.piper import PiperVoice
+
+    return PiperVoice(name, settings)
+
+
+def _piper_list(settings: VoiceSettings) -> list[VoiceInfo]:
+    from articast.voices.piper import list_piper_voices
+
+    return list_piper_voices(settings)
+
+
 def _fake_factory(name: str, settings: VoiceSettings) -> Voice:
     from articast.voices.fake import FakeVoice
 
@@ -46,6 +70,8 @@ def _fake_list(settings: VoiceSettings) -> list[VoiceInfo]:
 
 REGISTRY: dict[str, Backend] = {
     "espeak": Backend("espeak", _espeak_factory, _espeak_list),
+    "gtts": Backend("gtts", _gtts_factory, _gtts_list),
+    "piper": Backend("piper", _piper_factory, _piper_list),
     "fake": Backend("fake", _fake_factory, _fake_list),
 }
 

@@ -1,45 +1,88 @@
-"""The shared wrapper around every backend: sentence cache, guard, progress."""
+"""The shared wrapper around every backend: sentence cache, timings, guard, fallback, progress.
+
+Sits at the entry of the ``voices`` stage (``speak(script, settings, cache_root)`` -> Speech).
+Backends only turn one sentence into PCM (+ engine word timings when they have them); here each
+sentence is looked up in the speech cache, synthesised when missing (several at a time for
+network voices), given word timings by alignment when the engine has none, checked by the
+guard, stored, and reported. When the voice is unavailable and ``fallback_voice`` is set, the
+whole script is spoken by the fallback voice instead and the switch is recorded.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from articast.cache import Cache, content_key
 from articast.config import VoiceSettings
+from articast.errors import BackendUnavailable, SynthesisError
 from articast.models import (
     ProgressEvent,
     Script,
     SegmentSpeech,
     Speech,
+    TimingMethod,
     Utterance,
     WordTiming,
 )
-from articast.voices.base import SynthParams, Voice
-from articast.voices.registry import get_voice
+from articast.voices.align import ALIGN_VERSION, count_syllables, speech_spans, word_timings
+from articast.voices.base import SynthParams, SynthResult, Voice
+from articast.voices.registry import get_voice, parse_spec
 
 ProgressFn = Callable[[ProgressEvent], None]
 
+CACHE_VERSION = "speech-v2"
+_TIMINGS: frozenset[str] = frozenset({"engine", "aligned", "estimated"})
 
-def _cache_key(voice: Voice, params: SynthParams, text: str) -> str:
-    return content_key("speech-v1", voice.info.spec, voice.version, params.rate, params.pitch, text)
+
+@dataclass(frozen=True)
+class _Plan:
+    """One sentence to speak: where it goes and its cache key."""
+
+    seg: int
+    index: int
+    text: str
+    key: str
+
+
+def cache_key(voice: Voice, params: SynthParams, text: str) -> str:
+    """The speech cache key: backend, voice, rate, pitch, versions and the speakable text."""
+    return content_key(
+        CACHE_VERSION,
+        voice.info.backend,
+        voice.info.spec,
+        voice.version,
+        ALIGN_VERSION,
+        params.rate,
+        params.pitch,
+        text,
+    )
 
 
 def _load(cache: Cache, key: str, text: str) -> Utterance | None:
     meta = cache.get_json(key)
     pcm_path = cache.path(key, "audio.pcm")
-    if meta is None or pcm_path is None:
+    if not isinstance(meta, dict) or pcm_path is None or meta.get("text") != text:
         return None
-    words = tuple(WordTiming(w["text"], w["start"], w["end"]) for w in meta["words"])
-    return Utterance(
-        text=text,
-        pcm=pcm_path.read_bytes(),
-        sample_rate=int(meta["sample_rate"]),
-        words=words,
-        timing=meta["timing"],
-        cached=True,
+    try:
+        words = tuple(WordTiming(w["text"], w["start"], w["end"]) for w in meta["words"])
+        timing = str(meta["timing"])
+        rate = int(meta["sample_rate"])
+        pcm = pcm_path.read_bytes()
+    except (KeyError, TypeError, ValueError, OSError):
+        return None
+    if timing not in _TIMINGS or not pcm:
+        return None
+    method: TimingMethod = (
+        "engine" if timing == "engine" else ("aligned" if timing == "aligned" else "estimated")
     )
+    return Utterance(text, pcm, rate, words, method, cached=True)
 
 
 def _store(cache: Cache, key: str, utt: Utterance) -> None:
@@ -52,34 +95,151 @@ def _store(cache: Cache, key: str, utt: Utterance) -> None:
     cache.put(key, {"data.json": json.dumps(meta).encode(), "audio.pcm": utt.pcm})
 
 
+def check_audio(text: str, pcm: bytes, sample_rate: int, voice: str, rate: int | None) -> None:
+    """The guard: raise SynthesisError when the audio is silent or implausibly short or long.
+
+    Expected length is about 0.2 s per syllable at 175 words per minute; audio below a quarter
+    of that (counting only audible parts), or above four times plus three seconds, is refused.
+    """
+    words = re.findall(r"\S+", text)
+    syllables = sum(count_syllables(w) for w in words)
+    if syllables == 0:
+        return  # nothing speakable: any (short) audio will do
+    shown = text if len(text) <= 70 else text[:67] + "..."
+    duration = len(pcm) / 2 / sample_rate if sample_rate else 0.0
+    samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")
+    peak = int(np.abs(samples.astype(np.int32)).max()) if len(samples) else 0
+    spans = speech_spans(pcm, sample_rate) if peak >= 300 else []
+    if not spans:
+        raise SynthesisError(
+            f"voice {voice} produced silence for the sentence {shown!r}; "
+            "try another voice (see 'articast voices')"
+        )
+    audible = sum(b - a for a, b in spans)
+    scale = 175 / rate if rate else 1.0
+    expected = 0.2 * syllables * scale
+    if audible < 0.25 * expected:
+        raise SynthesisError(
+            f"voice {voice} produced only {audible:.2f} s of speech for the sentence {shown!r} "
+            f"(expected about {expected:.1f} s); try another voice or check the text"
+        )
+    if duration > 4 * expected + 3.0:
+        raise SynthesisError(
+            f"voice {voice} produced {duration:.1f} s of audio for the sentence {shown!r} "
+            f"(expected about {expected:.1f} s); try another voice or check the text"
+        )
+
+
+def _finish(voice: Voice, params: SynthParams, text: str, res: SynthResult) -> Utterance:
+    """Guard the audio and give it word timings (engine, aligned or estimated)."""
+    check_audio(text, res.pcm, res.sample_rate, voice.info.spec, params.rate)
+    if res.words:
+        return Utterance(text, res.pcm, res.sample_rate, res.words, "engine", False)
+    words, method = word_timings(text, res.pcm, res.sample_rate)
+    return Utterance(text, res.pcm, res.sample_rate, words, method, False)
+
+
+def _synthesize_all(
+    voice: Voice, params: SynthParams, texts: Sequence[str]
+) -> Iterator[SynthResult]:
+    """Results in order; network voices run ``max_concurrency`` requests at a time."""
+    workers = int(getattr(voice, "max_concurrency", 1) or 1)
+    if workers <= 1 or len(texts) <= 1:
+        for text in texts:
+            yield voice.synthesize(text, params)
+        return
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="articast-voice")
+    try:
+        futures: list[Future[SynthResult]] = [
+            pool.submit(voice.synthesize, t, params) for t in texts
+        ]
+        for fut in futures:
+            yield fut.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _speak_with(
+    voice: Voice,
+    script: Script,
+    settings: VoiceSettings,
+    cache_root: Path,
+    progress: ProgressFn | None,
+) -> tuple[list[list[Utterance | None]], int, int]:
+    params = SynthParams(rate=settings.rate, pitch=settings.pitch)
+    cache = Cache(cache_root, "speech")
+    total = sum(len(s.sentences) for s in script.segments)
+    table: list[list[Utterance | None]] = [[None] * len(s.sentences) for s in script.segments]
+    todo: list[_Plan] = []
+    done = cached = 0
+    for si, seg in enumerate(script.segments):
+        for ui, text in enumerate(seg.sentences):
+            key = cache_key(voice, params, text)
+            utt = _load(cache, key, text)
+            if utt is None:
+                todo.append(_Plan(si, ui, text, key))
+                continue
+            table[si][ui] = utt
+            cached += 1
+            done += 1
+            if progress:
+                progress(ProgressEvent("voices", done, total, f"cached: {text[:40]}"))
+    results = _synthesize_all(voice, params, [p.text for p in todo])
+    try:
+        for plan, res in zip(todo, results, strict=True):
+            utt = _finish(voice, params, plan.text, res)
+            _store(cache, plan.key, utt)
+            table[plan.seg][plan.index] = utt
+            done += 1
+            if progress:
+                progress(ProgressEvent("voices", done, total, plan.text[:40]))
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
+    return table, len(todo), cached
+
+
 def speak(
     script: Script,
     settings: VoiceSettings,
     cache_root: Path,
     progress: ProgressFn | None = None,
 ) -> Speech:
-    """Speak every sentence of ``script``; cached sentences are not synthesised again."""
-    voice = get_voice(settings.voice, settings)
-    params = SynthParams(rate=settings.rate, pitch=settings.pitch)
-    cache = Cache(cache_root, "speech")
-    total = sum(len(s.sentences) for s in script.segments)
-    done = synthesized = cached = 0
-    segments: list[SegmentSpeech] = []
-    for seg in script.segments:
-        utts: list[Utterance] = []
-        for text in seg.sentences:
-            key = _cache_key(voice, params, text)
-            utt = _load(cache, key, text)
-            if utt is None:
-                res = voice.synthesize(text, params)
-                utt = Utterance(text, res.pcm, res.sample_rate, res.words, "engine", False)
-                _store(cache, key, utt)
-                synthesized += 1
-            else:
-                cached += 1
-            utts.append(utt)
-            done += 1
-            if progress:
-                progress(ProgressEvent("voices", done, total, text[:40]))
-        segments.append(SegmentSpeech(seg, tuple(utts)))
-    return Speech(voice.info.spec, tuple(segments), synthesized, cached)
+    """Speak every sentence of ``script``; cached sentences are not synthesised again.
+
+    Raises InputError (unknown voice), BackendUnavailable (voice unusable and no fallback, or
+    the fallback unusable too) or SynthesisError (the guard refused a sentence's audio).
+    """
+    warnings: list[str] = []
+    requested: str | None = None
+    try:
+        voice = get_voice(settings.voice, settings)
+        table, synthesized, cached = _speak_with(voice, script, settings, cache_root, progress)
+    except BackendUnavailable as exc:
+        fallback = settings.fallback_voice
+        if not fallback or fallback == settings.voice:
+            raise
+        parse_spec(fallback)  # an unknown fallback is an input error, not a silent switch
+        requested = settings.voice
+        warnings.append(f"voice {settings.voice} unavailable ({exc}); used {fallback} instead")
+        voice = get_voice(fallback, settings)
+        table, synthesized, cached = _speak_with(voice, script, settings, cache_root, progress)
+    segments = tuple(
+        SegmentSpeech(seg, tuple(u for u in row if u is not None))
+        for seg, row in zip(script.segments, table, strict=True)
+    )
+    estimated = sum(1 for s in segments for u in s.utterances if u.timing == "estimated")
+    if estimated:
+        warnings.append(
+            f"{estimated} sentence(s) got estimated word timings (alignment failed); "
+            "captions may drift slightly within those sentences"
+        )
+    return Speech(
+        voice=voice.info.spec,
+        segments=segments,
+        synthesized=synthesized,
+        cached=cached,
+        requested_voice=requested,
+        warnings=tuple(warnings),
+    )

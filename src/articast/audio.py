@@ -1,0 +1,943 @@
+"""Audio stage: Speech -> Master (assembly, music bed, loudness, MP3, ID3 tags, chapters).
+
+Sits between ``voices`` and the video/publish stages on the map::
+
+    voices -> Speech -> audio.master_audio -> Master (episode.mp3, chapters.json, master WAV)
+
+Steps:
+
+1. **Assembly** on one sample-accurate 44.1 kHz timeline: an intro sting, every utterance
+   (resampled with a polyphase filter, edge silence trimmed) separated by the sentence pause,
+   the section pause between segments, an outro sting. pydub's ``+`` copies the whole episode
+   on every join and its resampler is linear interpolation (audible images when doubling
+   22.05 kHz speech), so the timeline is numpy; pydub (``media.pydub``) carries the finished
+   16-bit master to the WAV file.
+2. **Music bed** (optional): a generated seamless pad or the user's file, looped, placed
+   ``BED_LEVEL_DB`` under the voice and ducked by ``duck_db`` under every run of speech with a
+   short attack before and release after it, so it comes back up between sections.
+3. **Loudness**: BS.1770 integrated loudness (numpy), gain to ``target_lufs`` through a
+   lookahead limiter whose gain is computed from 4x-oversampled (true) peaks, a few cheap
+   numeric iterations, MP3 encoding, a read-back with ffmpeg's ebur128 filter and, only if the
+   encoded file misses the target, one corrected pass.
+4. **Tags**: ID3v2.4 through mutagen (title, show, date, genre, comment, links, cover, one CHAP
+   per segment plus a top-level ordered CTOC) and Podcasting 2.0 ``chapters.json``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import importlib
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from articast import media
+from articast.cache import atomic_path, atomic_write_text
+from articast.config import AudioSettings, ShowConfig
+from articast.errors import InputError, RenderError
+from articast.models import (
+    Article,
+    Chapter,
+    Master,
+    Speech,
+    Talk,
+    TimedSentence,
+    TimedWord,
+    Utterance,
+)
+
+__all__ = [
+    "BED_LEVEL_DB",
+    "Mix",
+    "assemble",
+    "chapters_json",
+    "integrated_loudness",
+    "intro_sting",
+    "limit_true_peak",
+    "master_audio",
+    "outro_sting",
+    "pad_bed",
+    "true_peak_db",
+]
+
+Audio = npt.NDArray[np.float32]
+"""Float samples in [-1, 1]: shape (n,) for mono stems, (n, channels) for mixes."""
+
+BED_LEVEL_DB = -8.0
+"""Level of the un-ducked music bed relative to the voice (RMS while speaking)."""
+STING_LEVEL_DB = -4.0
+"""Level of the stings relative to the voice (RMS)."""
+MIN_MUSIC_GAP_DB = 12.0
+"""The ducked bed must sit at least this far under the voice."""
+ATTACK = 0.08
+"""Seconds the bed takes to duck before speech starts."""
+RELEASE = 0.30
+"""Seconds the bed takes to come back up after speech ends."""
+LEAD_PLAIN = 0.3
+"""Silence before the first word when there is neither sting nor music."""
+LEAD_MUSIC = 2.0
+"""Seconds of sting/music before the first word."""
+TAIL_PLAIN = 0.8
+TAIL_MUSIC = 4.5
+PRE_ENCODE_CEILING = -2.0
+"""True-peak ceiling (dBTP) of the premaster; MP3 encoding overshoots by a fraction of a dB."""
+ENCODE_TOLERANCE_LU = 0.4
+"""Encoded loudness further than this from the target triggers the one corrected pass."""
+CALIBRATION_SECONDS = 20.0
+"""Length of the excerpt encoded to learn the encoder's loudness shift."""
+_TRIM_THRESHOLD = 10 ** (-50 / 20)
+_TRIM_MARGIN = 0.02
+_BLOCK = 30
+"""Samples per limiter control block (0.68 ms at 44.1 kHz; 147 per 100 ms hop)."""
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def _db(x: float) -> float:
+    return 20.0 * math.log10(max(x, 1e-12))
+
+
+def _rms(x: Audio) -> float:
+    if x.size == 0:
+        return 0.0
+    flat = np.ravel(x)
+    return math.sqrt(max(float(np.dot(flat, flat)), 0.0) / flat.size)
+
+
+def _resample(x: Audio, src: int, dst: int) -> Audio:
+    from scipy.signal import resample_poly
+
+    if src == dst:
+        return x
+    g = math.gcd(src, dst)
+    return np.asarray(resample_poly(x, dst // g, src // g, axis=0), dtype=np.float32)
+
+
+def _pcm_to_float(pcm: bytes) -> Audio:
+    return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+
+
+def _fade(n: int, *, rising: bool) -> Audio:
+    """Raised-cosine fade of ``n`` samples."""
+    ramp = 0.5 - 0.5 * np.cos(np.linspace(0.0, math.pi, max(n, 1), dtype=np.float64))
+    out = ramp if rising else ramp[::-1]
+    return out.astype(np.float32)
+
+
+def _validate(settings: AudioSettings) -> None:
+    if not -40.0 <= settings.target_lufs <= -5.0:
+        raise InputError(
+            f"audio.target_lufs {settings.target_lufs} is out of range; use -40..-5 (podcasts: -16)"
+        )
+    if not -9.0 <= settings.true_peak <= 0.0:
+        raise InputError(f"audio.true_peak {settings.true_peak} must be -9..0 dBTP (podcasts: -1)")
+    for name in ("sentence_pause", "section_pause"):
+        value = getattr(settings, name)
+        if not 0.0 <= value <= 10.0:
+            raise InputError(f"audio.{name} {value} must be 0..10 seconds")
+    if settings.sample_rate != 44100:
+        raise InputError(
+            f"audio.sample_rate {settings.sample_rate} is not supported; podcasts use 44100"
+        )
+    if settings.music and BED_LEVEL_DB - settings.duck_db > -MIN_MUSIC_GAP_DB:
+        need = MIN_MUSIC_GAP_DB + BED_LEVEL_DB
+        raise InputError(
+            f"audio.duck_db {settings.duck_db} would leave the music less than "
+            f"{MIN_MUSIC_GAP_DB:g} dB under the voice; use duck_db >= {need:g}"
+        )
+    if settings.music and settings.music_file is not None and not settings.music_file.is_file():
+        raise InputError(
+            f"music file not found: {settings.music_file}; fix audio.music_file in articast.toml"
+        )
+
+
+# --------------------------------------------------------------------------- synthesised sounds
+
+
+def _bell(freq: float, dur: float, sr: int, decay: float) -> Audio:
+    t = np.arange(round(dur * sr), dtype=np.float64) / sr
+    out = np.zeros_like(t)
+    for ratio, amp, dk in ((1.0, 1.0, 1.0), (2.0, 0.45, 1.6), (3.0, 0.2, 2.4), (4.16, 0.08, 3.5)):
+        out += amp * np.sin(2 * math.pi * freq * ratio * t) * np.exp(-t * dk / decay)
+    attack = min(len(t), round(0.006 * sr))
+    out[:attack] *= np.linspace(0.0, 1.0, attack)
+    return out.astype(np.float32)
+
+
+def _pad_chord(freqs: Sequence[float], dur: float, sr: int, swell: float) -> Audio:
+    t = np.arange(round(dur * sr), dtype=np.float64) / sr
+    out = np.zeros_like(t)
+    for f in freqs:
+        out += np.sin(2 * math.pi * f * t) + 0.25 * np.sin(2 * math.pi * 2 * f * t + 0.7)
+    env = np.minimum(1.0, t / swell) * np.clip((dur - t) / (dur * 0.6), 0.0, 1.0) ** 2
+    return (out * env / max(len(freqs), 1)).astype(np.float32)
+
+
+def _sting(
+    notes: Sequence[tuple[float, float]], chord: Sequence[float], dur: float, sr: int
+) -> Audio:
+    out = np.zeros(round(dur * sr), dtype=np.float32)
+    for at, freq in notes:
+        i = round(at * sr)
+        bell = _bell(freq, dur - at, sr, decay=1.1)
+        out[i : i + len(bell)] += 0.5 * bell[: len(out) - i]
+    out += 0.35 * _pad_chord(chord, dur, sr, swell=0.5)
+    fade = round(0.4 * sr)
+    out[-fade:] *= _fade(fade, rising=False)
+    return out / max(float(np.max(np.abs(out))), 1e-9)
+
+
+def intro_sting(sample_rate: int = 44100) -> Audio:
+    """A rising bell arpeggio over a soft A-major pad (3 s, mono, peak 1.0)."""
+    notes = [(0.0, 440.0), (0.14, 554.37), (0.28, 659.26), (0.42, 880.0)]
+    return _sting(notes, (220.0, 329.63, 440.0), 3.0, sample_rate)
+
+
+def outro_sting(sample_rate: int = 44100) -> Audio:
+    """A falling bell arpeggio that settles on the low A chord (3.5 s, mono, peak 1.0)."""
+    notes = [(0.0, 880.0), (0.16, 659.26), (0.32, 554.37), (0.52, 440.0)]
+    return _sting(notes, (110.0, 220.0, 329.63), 3.5, sample_rate)
+
+
+PAD_LOOP_SECONDS = 16.0
+"""Length of one cycle of the generated pad (four chords of four seconds)."""
+
+
+@functools.cache
+def _pad_loop(sr: int) -> Audio:
+    loop_s = PAD_LOOP_SECONDS
+    n = round(loop_s * sr)
+    # A - F#m - D - E, low register, one chord per 4 s with wrapped raised-cosine envelopes.
+    chords = [
+        (110.0, 164.81, 220.0, 277.18),
+        (92.5, 138.59, 185.0, 220.0),
+        (73.42, 146.83, 185.0, 220.0),
+        (82.41, 123.47, 207.65, 246.94),
+    ]
+    span = loop_s / len(chords)
+    out = np.zeros((n, 2), dtype=np.float32)
+    for k, chord in enumerate(chords):
+        # Each chord sounds for two chord lengths around its centre (wrapping round the loop).
+        idx = (np.arange(round(2 * span * sr)) + round((k - 1) * span * sr)) % n
+        t = idx.astype(np.float64) / sr
+        phase = ((t - k * span + loop_s / 2) % loop_s - loop_s / 2) / span
+        env = (0.5 + 0.5 * np.cos(math.pi * np.clip(phase, -1.0, 1.0))).astype(np.float32)
+        for j, f in enumerate(chord):
+            for ch, detune in enumerate((-0.25, 0.25)):
+                # Whole cycles per loop keep the seam click-free.
+                f1 = round((f + detune) * loop_s) / loop_s
+                f2 = round((2 * f + detune) * loop_s) / loop_s
+                w = 2 * math.pi * t
+                tone = np.sin(w * f1 + j) + 0.2 * np.sin(w * f2 + ch)
+                out[idx, ch] += env * tone.astype(np.float32)
+    t_all = np.arange(n, dtype=np.float64) / sr
+    lfo = (0.85 + 0.15 * np.sin(2 * math.pi * t_all * 2 / loop_s)).astype(np.float32)
+    out *= lfo[:, None]
+    out /= np.max(np.abs(out))
+    out.setflags(write=False)
+    return out
+
+
+def pad_bed(seconds: float, sample_rate: int = 44100) -> Audio:
+    """The default music bed: a slow, seamlessly looping four-chord pad, stereo ``(n, 2)``.
+
+    One 16-second loop is built once per process (every partial completes whole cycles in it,
+    every chord's envelope wraps round), then tiled to ``seconds``.
+    """
+    loop = _pad_loop(sample_rate)
+    total = max(1, round(seconds * sample_rate))
+    reps = math.ceil(total / len(loop))
+    return np.tile(loop, (reps, 1))[:total]
+
+
+def _load_music(path: Path, seconds: float, sample_rate: int, workdir: Path) -> Audio:
+    """Decode the user's music file to stereo float at ``sample_rate`` (at most ``seconds``)."""
+    raw = workdir / "music.f32"
+    media.run_ffmpeg(
+        [
+            "-i",
+            str(path),
+            "-vn",
+            "-t",
+            f"{seconds + 1:.3f}",
+            "-ac",
+            "2",
+            "-ar",
+            str(sample_rate),
+            "-f",
+            "f32le",
+            "-acodec",
+            "pcm_f32le",
+            str(raw),
+        ],
+        what=f"decoding the music file {path}",
+    )
+    data = np.fromfile(raw, dtype="<f4")
+    raw.unlink(missing_ok=True)
+    if data.size < sample_rate:
+        raise InputError(f"music file {path} has less than a second of audio; use a longer file")
+    return data.reshape(-1, 2).astype(np.float32)
+
+
+def _loop(bed: Audio, n: int, sample_rate: int) -> Audio:
+    """Repeat ``bed`` to ``n`` frames with an equal-power crossfade at each seam."""
+    if len(bed) >= n:
+        return bed[:n].copy()
+    xf = min(round(0.5 * sample_rate), len(bed) // 4)
+    stride = len(bed) - xf
+    piece = bed.copy()
+    if xf > 0:
+        piece[:xf] *= np.sqrt(_fade(xf, rising=True))[:, None]
+        piece[-xf:] *= np.sqrt(_fade(xf, rising=False))[:, None]
+    out = np.zeros((n + len(bed), bed.shape[1]), dtype=np.float32)
+    for start in range(0, n, stride):
+        out[start : start + len(piece)] += piece
+    return out[:n]
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+@dataclass(frozen=True)
+class Mix:
+    """The assembled episode before loudness processing: stems on one timeline."""
+
+    voice: Audio
+    """Mono voice stem, shape (n,)."""
+    stings: Audio
+    """Mono stem of the intro and outro stings, shape (n,)."""
+    music: Audio | None
+    """Ducked music bed, shape (n, 2), or None without music."""
+    sample_rate: int
+    chapters: tuple[Chapter, ...]
+    """One per segment, contiguous from 0 to the end, times on whole milliseconds."""
+    sentences: tuple[TimedSentence, ...]
+    """Every utterance on the timeline (absolute times)."""
+    speech_spans: tuple[tuple[float, float], ...]
+    """(start, end) of each utterance's audio, seconds."""
+
+    @property
+    def frames(self) -> int:
+        """Length in samples."""
+        return len(self.voice)
+
+    @property
+    def duration(self) -> float:
+        """Length in seconds."""
+        return self.frames / self.sample_rate
+
+    @property
+    def channels(self) -> int:
+        """2 with a music bed, else 1."""
+        return 1 if self.music is None else 2
+
+    def mixdown(self) -> Audio:
+        """The stems summed, shape (n, channels)."""
+        mono = self.voice + self.stings
+        if self.music is None:
+            return mono[:, None]
+        return mono[:, None] + self.music
+
+
+def _prepare(utt: Utterance, sr: int) -> tuple[Audio, float]:
+    """The utterance at ``sr`` with edge silence trimmed, plus the seconds cut from its start."""
+    x = _resample(_pcm_to_float(utt.pcm), utt.sample_rate, sr)
+    loud = np.flatnonzero(np.abs(x) > _TRIM_THRESHOLD)
+    if loud.size == 0:
+        return x, 0.0
+    margin = round(_TRIM_MARGIN * sr)
+    a = max(0, int(loud[0]) - margin)
+    b = min(len(x), int(loud[-1]) + margin + 1)
+    return x[a:b], a / sr
+
+
+def _duck_gain(
+    n: int, sr: int, spans: Sequence[tuple[float, float]], duck_db: float, merge_gap: float
+) -> Audio:
+    """Gain curve for the bed: ``-duck_db`` under speech, ramps of ATTACK before and RELEASE after.
+
+    Spans closer than ``merge_gap`` are merged so the bed stays down between sentences.
+    """
+    merged: list[list[float]] = []
+    for s, e in sorted(spans):
+        if merged and s - merged[-1][1] < merge_gap:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    rate = 1000  # control rate: 1 ms
+    m = math.ceil(n / sr * rate) + 2
+    depth = np.zeros(m, dtype=np.float64)
+    ct = np.arange(m, dtype=np.float64) / rate
+    for s, e in merged:
+        lo = max(0, int((s - ATTACK) * rate) - 1)
+        hi = min(m, int((e + RELEASE) * rate) + 2)
+        tt = ct[lo:hi]
+        shape = np.minimum(
+            np.clip((tt - (s - ATTACK)) / ATTACK, 0.0, 1.0),
+            np.clip(((e + RELEASE) - tt) / RELEASE, 0.0, 1.0),
+        )
+        depth[lo:hi] = np.maximum(depth[lo:hi], shape)
+    gain_db = -duck_db * depth
+    control = np.power(10.0, gain_db / 20.0)
+    return np.interp(np.arange(n) / sr, ct, control).astype(np.float32)
+
+
+def assemble(
+    speech: Speech,
+    talk: Talk | None,
+    settings: AudioSettings,
+    *,
+    workdir: Path | None = None,
+) -> Mix:
+    """Lay the speech, stings and music bed on one timeline (no loudness processing yet)."""
+    _validate(settings)
+    sr = settings.sample_rate
+    decorated = settings.stings or settings.music
+    lead = LEAD_MUSIC if decorated else LEAD_PLAIN
+    tail = TAIL_MUSIC if decorated else TAIL_PLAIN
+
+    placed: list[tuple[int, Audio]] = []
+    sentences: list[TimedSentence] = []
+    spans: list[tuple[float, float]] = []
+    seg_first: list[float] = []
+    t = round(lead * sr)
+    sent_gap = round(settings.sentence_pause * sr)
+    sect_gap = round(settings.section_pause * sr)
+    for si, seg in enumerate(speech.segments):
+        if si > 0:
+            t += sect_gap
+        seg_first.append(t / sr)
+        if not seg.utterances:
+            t += max(sect_gap, round(0.5 * sr))
+        for ui, utt in enumerate(seg.utterances):
+            if ui > 0:
+                t += sent_gap
+            audio, cut = _prepare(utt, sr)
+            placed.append((t, audio))
+            start, end = t / sr, (t + len(audio)) / sr
+            words = tuple(
+                TimedWord(
+                    w.text,
+                    min(end, max(start, start + w.start - cut)),
+                    min(end, max(start, start + w.end - cut)),
+                )
+                for w in utt.words
+            )
+            sentences.append(TimedSentence(utt.text, start, end, si, words))
+            spans.append((start, end))
+            t += len(audio)
+    speech_end = t
+    sting_out = outro_sting(sr) if settings.stings else None
+    outro_at = speech_end + round(0.5 * sr)
+    end = speech_end + round(tail * sr)
+    if sting_out is not None:
+        end = max(end, outro_at + len(sting_out) + round(0.3 * sr))
+    # Whole 10 ms so every chapter boundary and the duration are exact milliseconds.
+    n = math.ceil(end / 441) * 441 if sr == 44100 else end
+
+    voice = np.zeros(n, dtype=np.float32)
+    for at, audio in placed:
+        voice[at : at + len(audio)] += audio
+    speaking = np.concatenate([a for _, a in placed]) if placed else np.zeros(1, np.float32)
+    voice_rms = max(_rms(speaking), 1e-4)
+
+    stings = np.zeros(n, dtype=np.float32)
+    if settings.stings:
+        sting_in = intro_sting(sr)
+        level = voice_rms * 10 ** (STING_LEVEL_DB / 20)
+        stings[: len(sting_in)] += sting_in * (level / max(_rms(sting_in), 1e-9))
+        if sting_out is not None:
+            piece = sting_out * (level / max(_rms(sting_out), 1e-9))
+            stings[outro_at : outro_at + len(piece)] += piece[: n - outro_at]
+
+    music: Audio | None = None
+    if settings.music:
+        seconds = n / sr
+        if settings.music_file is not None:
+            if workdir is None:
+                raise InputError("a music file needs a work folder to decode into")
+            workdir.mkdir(parents=True, exist_ok=True)
+            bed = _loop(_load_music(settings.music_file, seconds, sr, workdir), n, sr)
+        else:
+            bed = pad_bed(seconds, sr)
+        bed = bed[:n]
+        bed = bed * (voice_rms * 10 ** (BED_LEVEL_DB / 20) / max(_rms(bed), 1e-9))
+        merge = (settings.sentence_pause + settings.section_pause) / 2
+        bed *= _duck_gain(n, sr, spans, settings.duck_db, merge)[:, None]
+        fin, fout = min(n, round(1.5 * sr)), min(n, round(3.0 * sr))
+        bed[:fin] *= _fade(fin, rising=True)[:, None]
+        bed[n - fout :] *= _fade(fout, rising=False)[:, None]
+        music = bed.astype(np.float32)
+
+    chapters = _chapters(speech, talk, seg_first, settings.section_pause, n / sr)
+    return Mix(voice, stings, music, sr, chapters, tuple(sentences), tuple(spans))
+
+
+def _chapters(
+    speech: Speech, talk: Talk | None, seg_first: Sequence[float], pause: float, duration: float
+) -> tuple[Chapter, ...]:
+    lead_in = min(pause / 2, 0.5)
+    starts_ms = [0] + [round((f - lead_in) * 1000) for f in seg_first[1:]]
+    end_ms = round(duration * 1000)
+    chapters: list[Chapter] = []
+    for i, seg_speech in enumerate(speech.segments):
+        seg = seg_speech.segment
+        a = starts_ms[i]
+        b = starts_ms[i + 1] if i + 1 < len(starts_ms) else end_ms
+        link = talk.url if talk is not None and (seg.kind == "outro" or seg.mentions_talk) else None
+        title = seg.title.strip() or seg.kind.capitalize()
+        chapters.append(Chapter(title, a / 1000, b / 1000, link))
+    return tuple(chapters)
+
+
+# --------------------------------------------------------------------------- loudness
+
+
+def _k_weighting(sr: int) -> npt.NDArray[np.float64]:
+    """BS.1770 K-weighting (shelf + high-pass) as second-order sections for ``sr``."""
+    f0, gain, q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
+    k = math.tan(math.pi * f0 / sr)
+    vh = 10 ** (gain / 20)
+    vb = vh**0.4996667741545416
+    a0 = 1 + k / q + k * k
+    shelf = [
+        (vh + vb * k / q + k * k) / a0,
+        2 * (k * k - vh) / a0,
+        (vh - vb * k / q + k * k) / a0,
+        1.0,
+        2 * (k * k - 1) / a0,
+        (1 - k / q + k * k) / a0,
+    ]
+    f0, q = 38.13547087602444, 0.5003270373238773
+    k = math.tan(math.pi * f0 / sr)
+    a0 = 1 + k / q + k * k
+    highpass = [1.0, -2.0, 1.0, 1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0]
+    return np.array([shelf, highpass], dtype=np.float64)
+
+
+def _power(weighted: Audio) -> Audio:
+    """Per-sample K-weighted power summed over channels (BS.1770 weights 1.0 for L, R, C)."""
+    return np.asarray(np.einsum("ij,ij->i", weighted, weighted), dtype=np.float32)
+
+
+def _block_energy(power: Audio, sr: int, gain: Audio | None = None) -> npt.NDArray[np.float64]:
+    """Summed power of each 100 ms hop, optionally of the signal times ``gain``."""
+    hop = sr // 10
+    m = len(power) // hop
+    if m == 0:
+        return np.zeros(0)
+    p = power[: m * hop].reshape(m, hop)
+    if gain is None:
+        return np.asarray(p.sum(axis=1), dtype=np.float64)
+    g = gain[: m * hop].reshape(m, hop)
+    return np.asarray(np.einsum("ij,ij,ij->i", p, g, g), dtype=np.float64)
+
+
+def _gated(hops: npt.NDArray[np.float64], sr: int) -> float:
+    hop = sr // 10
+    if len(hops) < 4:
+        return float("-inf")
+    blocks = (hops[:-3] + hops[1:-2] + hops[2:-1] + hops[3:]) / (4 * hop)
+    with np.errstate(divide="ignore"):
+        lk = -0.691 + 10 * np.log10(blocks)
+    kept = blocks[lk > -70.0]
+    if kept.size == 0:
+        return float("-inf")
+    rel = -0.691 + 10 * math.log10(float(kept.mean())) - 10.0
+    with np.errstate(divide="ignore"):
+        kept = blocks[(lk > -70.0) & (lk > rel)]
+    if kept.size == 0:
+        return float("-inf")
+    return -0.691 + 10 * math.log10(float(kept.mean()))
+
+
+def _weigh(x: Audio, sr: int) -> Audio:
+    """K-weighted copy of ``x`` as (n, channels) float32."""
+    from scipy.signal import sosfilt
+
+    xx = x if x.ndim == 2 else x[:, None]
+    sos = _k_weighting(sr).astype(np.float32)
+    return np.asarray(sosfilt(sos, np.asarray(xx, dtype=np.float32), axis=0), dtype=np.float32)
+
+
+def integrated_loudness(x: Audio, sample_rate: int) -> float:
+    """Integrated loudness in LUFS per ITU-R BS.1770-4 (gated; channels weighted 1)."""
+    return _gated(_block_energy(_power(_weigh(x, sample_rate)), sample_rate), sample_rate)
+
+
+@functools.cache
+def _interpolator() -> npt.NDArray[np.float32]:
+    """48-tap, 4-phase interpolation filter (the size BS.1770-4 Annex 2 uses for true peak)."""
+    from scipy.signal import firwin
+
+    return np.asarray(firwin(48, 0.245, window=("kaiser", 7.0)) * 4, dtype=np.float32)
+
+
+def _block_peaks(x: Audio, block: int) -> npt.NDArray[np.float32]:
+    """Per ``block`` samples, the largest 4x-oversampled absolute value over all channels."""
+    from scipy.signal import upfirdn
+
+    xx = x if x.ndim == 2 else x[:, None]
+    nb = math.ceil(len(xx) / block)
+    h = _interpolator()
+    delay = (len(h) - 1) // 2
+    pad = 16
+    peaks = np.zeros(nb, dtype=np.float32)
+    step = block * 16384
+    for ch in range(xx.shape[1]):
+        # Zero padding on both sides: the filter's warm-up and the last partial block.
+        sig = np.zeros(nb * block + 2 * pad, dtype=np.float32)
+        sig[pad : pad + len(xx)] = xx[:, ch]
+        # The samples themselves, in case the filter rounds a peak down a little.
+        body = sig[pad : pad + nb * block].reshape(nb, block)
+        np.maximum(peaks, np.maximum(body.max(axis=1), -body.min(axis=1)), out=peaks)
+        for a in range(0, nb * block, step):
+            b = min(nb * block, a + step)
+            up = upfirdn(h, sig[a : b + 2 * pad], 4)
+            first = pad * 4 + delay
+            shaped = up[first : first + (b - a) * 4].reshape(-1, block * 4)
+            view = peaks[a // block : b // block]
+            np.maximum(view, np.maximum(shaped.max(axis=1), -shaped.min(axis=1)), out=view)
+    return peaks
+
+
+def true_peak_db(x: Audio, sample_rate: int) -> float:
+    """True peak in dBTP (4x oversampling)."""
+    peaks = _block_peaks(x, 4096)
+    return _db(float(peaks.max()) if peaks.size else 0.0)
+
+
+def _limiter_curve(
+    peaks: npt.NDArray[np.float32],
+    gain_db: float,
+    ceiling_db: float,
+    sr: int,
+    *,
+    lookahead: float = 0.005,
+    release: float = 0.12,
+    block: int = _BLOCK,
+) -> npt.NDArray[np.float64]:
+    """Gain in dB per block (<= ``gain_db``) keeping the amplified signal under ``ceiling_db``.
+
+    Required gain per block -> min over +/- lookahead -> linear-in-dB release ramp -> moving
+    average over half the lookahead: every value averaged for a block is already at or under
+    that block's own requirement, so the ceiling holds while the gain moves smoothly.
+    """
+    from scipy.ndimage import grey_erosion, minimum_filter1d, uniform_filter1d
+
+    level = 20 * np.log10(np.maximum(peaks.astype(np.float64), 1e-9))
+    need_db = np.minimum(gain_db, ceiling_db - level)
+    la = max(2, round(lookahead * sr / block))
+    m = minimum_filter1d(need_db, size=2 * la + 1, mode="nearest")
+    w = max(2, round(release * sr / block))
+    slope = 12.0 / w  # 12 dB of recovery per ``release``
+    structure = -slope * np.arange(w + 1, dtype=np.float64)[::-1]
+    r = grey_erosion(
+        m,
+        footprint=np.ones(w + 1, dtype=bool),
+        structure=structure,
+        origin=w - (w + 1) // 2,
+        mode="nearest",
+    )
+    return np.asarray(uniform_filter1d(r, size=la + 1 if la % 2 == 0 else la, mode="nearest"))
+
+
+def _curve_to_samples(curve_db: npt.NDArray[np.float64], n: int, block: int = _BLOCK) -> Audio:
+    """Per-sample linear gain, ramping from each block's value to the next one's."""
+    g = np.power(10.0, curve_db / 20.0).astype(np.float32)
+    nxt = np.append(g[1:], g[-1:])
+    ramp = np.arange(block, dtype=np.float32) / block
+    out = g[:, None] + (nxt - g)[:, None] * ramp[None, :]
+    return np.asarray(out.reshape(-1)[:n], dtype=np.float32)
+
+
+def limit_true_peak(x: Audio, sample_rate: int, ceiling_db: float, gain_db: float = 0.0) -> Audio:
+    """``x`` amplified by ``gain_db`` through a lookahead true-peak limiter at ``ceiling_db``."""
+    peaks = _block_peaks(x, _BLOCK)
+    g = _curve_to_samples(_limiter_curve(peaks, gain_db, ceiling_db, sample_rate), len(x))
+    return (x * (g[:, None] if x.ndim == 2 else g)).astype(np.float32)
+
+
+class _Leveller:
+    """Gain + true-peak limiter for one mix; peaks and K-weighted power are computed once."""
+
+    def __init__(self, x: Audio, sample_rate: int) -> None:
+        self.x = x if x.ndim == 2 else x[:, None]
+        self.sr = sample_rate
+        self.peaks = _block_peaks(self.x, _BLOCK)
+        power = _power(_weigh(self.x, sample_rate))
+        self.input_lufs = _gated(_block_energy(power, sample_rate), sample_rate)
+        hop = sample_rate // 10
+        self.per_hop = hop // _BLOCK
+        usable = (len(power) // hop) * hop
+        self.block_power = power[:usable].reshape(-1, _BLOCK).sum(axis=1, dtype=np.float64)
+
+    def _loudness(self, curve_db: npt.NDArray[np.float64]) -> float:
+        """Integrated loudness after the gain curve (gain constant within a 0.7 ms block)."""
+        nb = len(self.block_power)
+        g2 = np.power(10.0, curve_db[:nb] / 10.0)
+        hops = (self.block_power * g2).reshape(-1, self.per_hop).sum(axis=1)
+        return _gated(hops, self.sr)
+
+    def curve_for(self, aim: float, ceiling: float) -> npt.NDArray[np.float64]:
+        """Block gain curve (dB) bringing the limited mix to ``aim`` LUFS (numeric, no encoding)."""
+        gain_db = aim - self.input_lufs
+        curve = _limiter_curve(self.peaks, gain_db, ceiling, self.sr)
+        for _ in range(6):
+            err = aim - self._loudness(curve)
+            if not math.isfinite(err) or abs(err) < 0.02:
+                break
+            gain_db += err
+            curve = _limiter_curve(self.peaks, gain_db, ceiling, self.sr)
+        return curve
+
+    def apply(self, curve_db: npt.NDArray[np.float64], a: int = 0, b: int | None = None) -> Audio:
+        """Frames ``a:b`` of the mix with the gain curve applied (``a`` on a block boundary)."""
+        b = len(self.x) if b is None else b
+        ba, bb = a // _BLOCK, math.ceil(b / _BLOCK)
+        g = _curve_to_samples(curve_db[ba : bb + 1], b - a)
+        return (self.x[a:b] * g[:, None]).astype(np.float32)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _write_wav(path: Path, y: Audio, sr: int) -> None:
+    """16-bit PCM WAV (TPDF dither) through pydub, written atomically."""
+    rng = np.random.default_rng(0)
+    scaled = y * np.float32(32767.0)
+    scaled += rng.random(y.shape, dtype=np.float32)
+    scaled -= rng.random(y.shape, dtype=np.float32)
+    pcm = np.clip(np.rint(scaled), -32768, 32767).astype("<i2")
+    seg = media.pydub().AudioSegment(
+        data=pcm.tobytes(), sample_width=2, frame_rate=sr, channels=y.shape[1]
+    )
+    with atomic_path(path) as tmp:
+        seg.export(str(tmp), format="wav").close()
+
+
+def _encode(wav: Path, mp3: Path, channels: int, bitrate: str, sr: int) -> None:
+    media.run_ffmpeg(
+        [
+            "-i",
+            str(wav),
+            "-vn",
+            "-map_metadata",
+            "-1",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            bitrate,
+            "-ar",
+            str(sr),
+            "-ac",
+            str(channels),
+            "-id3v2_version",
+            "0",
+            "-write_xing",
+            "1",
+            "-f",
+            "mp3",
+            str(mp3),
+        ],
+        what="MP3 encoding",
+    )
+
+
+def _article_link(article: Article) -> str | None:
+    if article.source_url:
+        return article.source_url
+    if article.source.startswith(("http://", "https://")):
+        return article.source
+    return None
+
+
+def _tag(
+    mp3: Path,
+    chapters: Sequence[Chapter],
+    article: Article,
+    talk: Talk | None,
+    show: ShowConfig,
+    cover: Path | None,
+) -> None:
+    """Write the ID3v2.4 tag: text frames, links, cover, CHAP per chapter and a CTOC."""
+    # mutagen's frame classes are untyped: use the module as Any rather than silence each call.
+    id3: Any = importlib.import_module("mutagen.id3")
+
+    tags = id3.ID3()
+    tags.add(id3.TIT2(encoding=3, text=[article.title]))
+    tags.add(id3.TPE1(encoding=3, text=[show.name]))
+    tags.add(id3.TALB(encoding=3, text=[show.name]))
+    tags.add(id3.TDRC(encoding=3, text=[_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d")]))
+    tags.add(id3.TCON(encoding=3, text=["Podcast"]))
+    lang = {"en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "nl": "nld"}
+    tags.add(id3.TLAN(encoding=3, text=[lang.get(article.language.split("-")[0].lower(), "eng")]))
+    link = _article_link(article)
+    lines = [f"{article.title}, read by {show.name}."]
+    if link:
+        lines.append(f"Article: {link}")
+        tags.add(id3.WOAR(url=link))
+    if talk is not None:
+        name = talk.title or talk.link_text
+        lines.append(f"Talk: {name} {talk.url}" if name else f"Talk: {talk.url}")
+        tags.add(id3.WXXX(encoding=3, desc="Talk", url=talk.url))
+    tags.add(id3.COMM(encoding=3, lang="eng", desc="", text=["\n".join(lines)]))
+    if cover is not None:
+        mime = "image/png" if cover.suffix.lower() == ".png" else "image/jpeg"
+        tags.add(id3.APIC(encoding=3, mime=mime, type=3, desc="Cover", data=cover.read_bytes()))
+    ids = [f"chp{i}" for i in range(len(chapters))]
+    for cid, ch in zip(ids, chapters, strict=True):
+        subs: list[object] = [id3.TIT2(encoding=3, text=[ch.title])]
+        if ch.url:
+            subs.append(id3.WXXX(encoding=3, desc="Talk", url=ch.url))
+        tags.add(
+            id3.CHAP(
+                element_id=cid,
+                start_time=round(ch.start * 1000),
+                end_time=round(ch.end * 1000),
+                start_offset=0xFFFFFFFF,
+                end_offset=0xFFFFFFFF,
+                sub_frames=subs,
+            )
+        )
+    tags.add(
+        id3.CTOC(
+            element_id="toc",
+            flags=id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED,
+            child_element_ids=ids,
+            sub_frames=[id3.TIT2(encoding=3, text=["Chapters"])],
+        )
+    )
+    mutagen: Any = importlib.import_module("mutagen")
+    try:
+        tags.save(str(mp3), v2_version=4)
+    except (OSError, mutagen.MutagenError) as exc:
+        raise RenderError(f"cannot write the ID3 tags of {mp3.name}: {exc}") from exc
+
+
+def chapters_json(chapters: Sequence[Chapter]) -> dict[str, object]:
+    """Podcasting 2.0 JSON chapters (version 1.2.0) for ``chapters``."""
+    items: list[dict[str, object]] = []
+    for i, ch in enumerate(chapters):
+        item: dict[str, object] = {
+            "startTime": 0 if i == 0 else round(ch.start, 3),
+            "endTime": round(ch.end, 3),
+            "title": ch.title,
+        }
+        if ch.url:
+            item["url"] = ch.url
+        items.append(item)
+    return {"version": "1.2.0", "chapters": items}
+
+
+def _encoder_shift(
+    level: _Leveller, aim: float, ceiling: float, channels: int, bitrate: str, workdir: Path
+) -> float:
+    """How much louder (LU) the mix must be before encoding for the MP3 to land on ``aim``.
+
+    MP3 encoding moves integrated loudness by a few tenths of an LU, depending on the material
+    (LAME's psychoacoustics, its low-pass): a short excerpt from the middle of the episode is
+    encoded and measured, so the full file is usually right the first time.
+    """
+    curve = level.curve_for(aim, ceiling)
+    sr = level.sr
+    half = round(CALIBRATION_SECONDS * sr / 2)
+    mid = (len(level.x) // 2) // _BLOCK * _BLOCK
+    excerpt = level.apply(curve, mid - half // _BLOCK * _BLOCK, mid + half)
+    before = integrated_loudness(excerpt, sr)
+    wav, mp3 = workdir / "calibration.wav", workdir / "calibration.mp3"
+    try:
+        _write_wav(wav, excerpt, sr)
+        _encode(wav, mp3, channels, bitrate, sr)
+        after = media.measure_loudness(mp3).integrated_lufs
+    finally:
+        wav.unlink(missing_ok=True)
+        mp3.unlink(missing_ok=True)
+    shift = before - after
+    if not math.isfinite(shift) or abs(shift) > 3.0:
+        return 0.0
+    return shift
+
+
+# --------------------------------------------------------------------------- the stage
+
+
+def master_audio(
+    speech: Speech,
+    talk: Talk | None,
+    article: Article,
+    show: ShowConfig,
+    settings: AudioSettings,
+    *,
+    cover: Path | None,
+    out_dir: Path,
+    workdir: Path,
+) -> Master:
+    """Assemble, normalise, encode and tag the episode.
+
+    Writes ``out_dir/episode.mp3`` and ``out_dir/chapters.json`` (atomically) and the 16-bit
+    master ``workdir/master.wav``. Raises InputError for bad settings or a missing music file,
+    RenderError when ffmpeg fails.
+    """
+    if not speech.segments:
+        raise InputError("the script has no segments to master; check the article or script.md")
+    if cover is not None and not cover.is_file():
+        raise InputError(f"cover image not found: {cover}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    workdir.mkdir(parents=True, exist_ok=True)
+    mix = assemble(speech, talk, settings, workdir=workdir)
+    x = mix.mixdown()
+    sr = mix.sample_rate
+    level = _Leveller(x, sr)
+    premaster = level.input_lufs
+    if not math.isfinite(premaster):
+        raise RenderError("the assembled episode is silent; check the voice output")
+    target = settings.target_lufs
+    ceiling = min(PRE_ENCODE_CEILING, settings.true_peak - 1.0)
+    bitrate = settings.mono_bitrate if mix.channels == 1 else settings.stereo_bitrate
+    wav = workdir / "master.wav"
+    mp3 = out_dir / "episode.mp3"
+    aim = target
+    if mix.duration > 2 * CALIBRATION_SECONDS:
+        aim += _encoder_shift(level, aim, ceiling, mix.channels, bitrate, workdir)
+
+    with atomic_path(mp3) as tmp_mp3:
+        loud: media.Loudness | None = None
+        for attempt in range(2):
+            _write_wav(wav, level.apply(level.curve_for(aim, ceiling)), sr)
+            _encode(wav, tmp_mp3, mix.channels, bitrate, sr)
+            loud = media.measure_loudness(tmp_mp3)
+            off = target - loud.integrated_lufs
+            over = loud.true_peak_dbtp - settings.true_peak
+            if attempt == 1 or (abs(off) <= ENCODE_TOLERANCE_LU and over <= 0.0):
+                break
+            # One corrected pass: move the aim by the measured error and lower the ceiling by
+            # the encoder's measured overshoot (plus a margin).
+            aim += off
+            if over > -0.2:
+                ceiling -= over + 0.3
+        _tag(tmp_mp3, mix.chapters, article, talk, show, cover)
+
+    atomic_write_text(
+        out_dir / "chapters.json", json.dumps(chapters_json(mix.chapters), indent=2) + "\n"
+    )
+    if loud is None:  # pragma: no cover - the loop always measures
+        raise RenderError("loudness was never measured")
+    return Master(
+        mp3=mp3,
+        wav=wav,
+        duration=mix.duration,
+        chapters=mix.chapters,
+        sentences=mix.sentences,
+        loudness_lufs=loud.integrated_lufs,
+        true_peak_dbtp=loud.true_peak_dbtp,
+        premaster_lufs=round(premaster, 2),
+    )

@@ -1,0 +1,69 @@
+"""The intermediate form every ingest parser produces: a flat list of ``Block`` values.
+
+Sits inside ``ingest`` between the parsers (HTML, Markdown, text) and ``_sections`` (which turns
+blocks into ``Section`` values). Also holds the bare-line heading pass shared by loose HTML and text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from articast.ingest._text import looks_like_heading, word_count
+
+BlockKind = Literal["heading", "para", "image", "break"]
+
+
+@dataclass
+class Block:
+    """One unit of the article in reading order."""
+
+    kind: BlockKind
+    text: str = ""
+    level: int = 2
+    """Heading level (1-6); 2 for headings found as bare text lines."""
+    src: str = ""
+    """Image reference as written (image blocks)."""
+    alt: str = ""
+    """Image alt text or caption (image blocks)."""
+    bare: bool = False
+    """A paragraph that came from a bare text line (candidate heading)."""
+    bold: bool = False
+    """A paragraph written entirely in bold (candidate heading on well-formed pages)."""
+
+
+@dataclass
+class Extracted:
+    """What a parser found, before sections are built."""
+
+    blocks: list[Block] = field(default_factory=list)
+    title: str | None = None
+    """An explicit title (``<h1>``, ``<title>``, front matter), when there is one."""
+    language: str | None = None
+    byline: str | None = None
+    hrefs: list[tuple[str, str]] = field(default_factory=list)
+    """Every link target with its text, in order (``href``, ``src`` of frames)."""
+    source_url: str | None = None
+    """The page's canonical URL, when it declares one."""
+    warnings: list[str] = field(default_factory=list)
+
+
+def promote_bare_headings(blocks: list[Block], *, bold_only: bool = False) -> None:
+    """Turn bare paragraph lines that read like headings into level-2 headings, in place.
+
+    A line qualifies when it is short, has no closing punctuation and the next text block is a
+    paragraph of running prose (so a short last line of an article is not taken for a heading).
+    """
+    text_blocks = [b for b in blocks if b.kind in ("para", "heading")]
+    for i, b in enumerate(text_blocks):
+        if b.kind != "para" or not b.bare or not looks_like_heading(b.text):
+            continue
+        if bold_only and not b.bold:
+            continue
+        nxt = text_blocks[i + 1] if i + 1 < len(text_blocks) else None
+        if nxt is None or nxt.kind != "para":
+            continue
+        if nxt.bare and looks_like_heading(nxt.text) and word_count(nxt.text) <= word_count(b.text):
+            continue
+        b.kind = "heading"
+        b.level = 2

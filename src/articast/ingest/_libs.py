@@ -1,0 +1,125 @@
+"""Second opinions from trafilatura and readability-lxml on well-formed web pages.
+
+Sits inside ``ingest`` beside ``_html``. Our rules keep the structure (title, headings, sections,
+images, talk links, bare-line headings of broken pages); the two libraries vote on which
+*paragraphs* are the article:
+
+* **vote**: on a well-formed page where both libraries found an article that overlaps ours,
+  a paragraph of ours that neither library contains is dropped as boilerplate (an unlabelled
+  "read more" box, a newsletter plea inside the body). Headings are never voted out;
+* **rescue**: when our rules find almost no prose, trafilatura's choice of content is used.
+
+Never used on loose/broken pages (bare-line headings, split tags), where both libraries keep
+markup debris and find no headings (measured: tests/fixtures/ingest/README.md).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import lxml.etree
+import lxml.html
+
+from articast.ingest._blocks import Block
+from articast.ingest._text import word_count
+
+#: Library errors on hostile input that simply mean "no second opinion".
+_LIB_ERRORS = (ValueError, TypeError, RecursionError, AttributeError, lxml.etree.LxmlError)
+_MAX_CHARS = 2_000_000
+
+
+def _shingles(text: str, n: int = 3) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    if len(words) < n:
+        return {tuple(words)} if words else set()
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def trafilatura_html(text: str) -> str | None:
+    """trafilatura's main content as HTML (headings, lists, images kept), or None."""
+    if len(text) > _MAX_CHARS:
+        return None
+    import trafilatura
+
+    try:
+        out: Any = trafilatura.extract(
+            text,
+            output_format="html",
+            include_formatting=True,
+            include_images=True,
+            include_links=True,
+            include_tables=True,
+            include_comments=False,
+        )
+    except _LIB_ERRORS:
+        return None
+    return out if isinstance(out, str) and out.strip() else None
+
+
+def trafilatura_text(text: str) -> str:
+    """trafilatura's main content as plain text ('' when it finds none)."""
+    if len(text) > _MAX_CHARS:
+        return ""
+    import trafilatura
+
+    try:
+        out: Any = trafilatura.extract(text, include_comments=False, include_tables=True)
+    except _LIB_ERRORS:
+        return ""
+    return out if isinstance(out, str) else ""
+
+
+def readability_text(text: str) -> str:
+    """readability-lxml's main content as plain text ('' when it finds none)."""
+    if len(text) > _MAX_CHARS:
+        return ""
+    from readability import Document
+    from readability.readability import Unparseable
+
+    try:
+        summary = Document(text).summary(html_partial=True)
+        root = lxml.html.fromstring(summary)
+    except (*_LIB_ERRORS, Unparseable):
+        return ""
+    return "\n".join(root.itertext())
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _has(words: list[str], text: str, shingles: set[tuple[str, ...]], lines: set[str]) -> bool:
+    """True when a library's text contains this paragraph (most of its 3-word shingles)."""
+    if len(words) < 3:
+        # Too short for shingles: the library must keep it as a line of its own.
+        return " ".join(words) in lines
+    sh = _shingles(text)
+    return len(sh & shingles) >= 0.5 * len(sh)
+
+
+def vote(blocks: list[Block], html: str) -> list[Block]:
+    """Drop our paragraphs that neither library keeps, when both libraries agree with us."""
+    ours = " ".join(b.text for b in blocks if b.kind == "para")
+    our_words = word_count(ours)
+    if our_words < 40:
+        return blocks
+    our_sh = _shingles(ours)
+    opinions: list[tuple[set[tuple[str, ...]], set[str]]] = []
+    for text in (trafilatura_text(html), readability_text(html)):
+        sh = _shingles(text)
+        # Only a library that found (most of) the same article gets a vote.
+        if word_count(text) < our_words * 0.3 or not sh:
+            return blocks
+        if len(sh & our_sh) < 0.5 * len(sh):
+            return blocks
+        opinions.append((sh, {_norm(line) for line in text.splitlines()}))
+    kept: list[Block] = []
+    for b in blocks:
+        if b.kind != "para":
+            kept.append(b)
+            continue
+        words = re.findall(r"\w+", b.text.lower())
+        if any(_has(words, b.text, op, lines) for op, lines in opinions):
+            kept.append(b)
+    return kept

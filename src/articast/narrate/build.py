@@ -1,0 +1,310 @@
+"""Build the narration ``Script`` from an ``Article`` and its ``Talk``.
+
+Sits in the ``narrate`` stage: ``build_script(article, talk, settings) -> Script``. Paragraphs
+pass ``REPAIR_RULES``, are split into sentences with pySBD, and each sentence passes
+``reading_rules``. The article's last sentence is dropped (with a warning) when the article
+stops mid-sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pysbd
+
+from articast.config import NarrateSettings
+from articast.models import Article, Script, Segment, Talk
+from articast.narrate.lexicon import Lexicon, load_lexicon
+from articast.narrate.rules import (
+    REPAIR_RULES,
+    Rule,
+    apply_rules,
+    normalize_typography,
+    reading_rules,
+    strip_markup,
+    tidy_spacing,
+)
+
+INTRO_TITLE = "Introduction"
+OUTRO_TITLE_TALK = "Watch the full talk"
+OUTRO_TITLE = "Closing"
+
+_TERMINAL = re.compile(r"[.!?][\"')\]]*$")
+_HAS_WORD = re.compile(r"\w")
+_FUNCTION_WORDS = frozenset(
+    {
+        "a", "an", "the", "of", "in", "on", "at", "to", "for", "with", "by", "from", "into",
+        "as", "and", "or", "but", "nor", "that", "which", "who", "whose", "whom", "than",
+        "such", "like", "about", "between", "including", "is", "are", "was", "were", "be",
+        "its", "their", "our", "his", "her", "your", "my", "this", "these", "those", "very",
+        "more", "most", "so", "because", "if", "when", "while", "although", "not", "can",
+        "will", "would", "could", "should", "may", "might", "must", "has", "have", "had",
+    }
+)  # fmt: skip
+_CUT_MIN_WORDS = 8
+"""An unpunctuated last sentence this long is taken as cut off even if its last word could end one."""
+
+
+@lru_cache(maxsize=4)
+def _segmenter(language: str) -> pysbd.Segmenter:
+    return pysbd.Segmenter(language=language, clean=False)
+
+
+def split_sentences(text: str, language: str = "en") -> list[str]:
+    """Split repaired text into sentences with pySBD; blank lines always end a sentence."""
+    lang = language.split("-")[0].lower() or "en"
+    try:
+        seg = _segmenter(lang)
+    except ValueError:
+        # pySBD lacks this language: English rules are the closest general fallback.
+        seg = _segmenter("en")
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        flat = " ".join(block.split())
+        if not flat:
+            continue
+        out.extend(s.strip() for s in seg.segment(flat) if s.strip())
+    return out
+
+
+_TABLE_NOTE = "The article shows a table here."
+_CELL_MAX_WORDS = 8
+
+
+def _row_cells(paragraph: str) -> int:
+    """Number of cells when ``paragraph`` looks like a flattened table row (``a; b``), else 0."""
+    text = paragraph.strip()
+    if "\n" in text or "; " not in text or text.endswith((".", "!", "?")):
+        return 0
+    cells = [c.strip() for c in text.split("; ")]
+    if any(not c or len(c.split()) > _CELL_MAX_WORDS for c in cells):
+        return 0
+    return len(cells)
+
+
+def collapse_tables(paragraphs: tuple[str, ...]) -> tuple[str, ...]:
+    """Replace runs of flattened table rows (two or more ``cell; cell`` paragraphs with the same
+    number of short cells, as ``ingest`` writes tables) with one spoken note."""
+    out: list[str] = []
+    i = 0
+    while i < len(paragraphs):
+        cells = _row_cells(paragraphs[i])
+        j = i + 1
+        while cells and j < len(paragraphs) and _row_cells(paragraphs[j]) == cells:
+            j += 1
+        if cells and j - i >= 2:
+            out.append(_TABLE_NOTE)
+            i = j
+        else:
+            out.append(paragraphs[i])
+            i += 1
+    return tuple(out)
+
+
+def _close(sentence: str) -> str:
+    return sentence if _TERMINAL.search(sentence) else sentence.rstrip(",;: ") + "."
+
+
+def _looks_cut(fragment: str) -> bool:
+    """True when an unpunctuated last sentence is a fragment rather than a short sign-off."""
+    words = re.findall(r"[\w']+", fragment)
+    if not words:
+        return False
+    return (
+        fragment.rstrip().endswith((",", ";", ":", "-", "\u2013", "\u2014", "("))
+        or words[-1].lower() in _FUNCTION_WORDS
+        or len(words) >= _CUT_MIN_WORDS
+    )
+
+
+def _brief(fragment: str, limit: int = 70) -> str:
+    flat = " ".join(fragment.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[-limit:]
+    return "\u2026" + cut[cut.find(" ") + 1 :] if " " in cut else "\u2026" + cut
+
+
+def display_text(text: str) -> str:
+    """A heading or title for display (chapter titles, slides): typography and markup cleaned."""
+    return tidy_spacing(strip_markup(normalize_typography(text)))
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
+@dataclass(frozen=True)
+class _Speaker:
+    """The rules bound to one lexicon and language."""
+
+    reading: tuple[Rule, ...]
+    language: str
+
+    def sentences(self, text: str) -> list[str]:
+        """Speakable sentences of a prose text (repair, split, read, close)."""
+        return self.read(split_sentences(apply_rules(text, REPAIR_RULES), self.language))
+
+    def read(self, sentences: list[str]) -> list[str]:
+        """Apply the reading rules to already split sentences; drop those left without words."""
+        out: list[str] = []
+        for s in sentences:
+            spoken = apply_rules(s, self.reading)
+            if _HAS_WORD.search(spoken):
+                out.append(_close(spoken))
+        return out
+
+    def line(self, text: str) -> str:
+        """One composed sentence (intro/outro lines, headings) in speakable form."""
+        return _close(apply_rules(apply_rules(text, REPAIR_RULES), self.reading))
+
+
+@dataclass(frozen=True)
+class _TalkFacts:
+    title: str | None
+    channel: str | None
+    link_text: str | None
+
+
+def _talk_facts(article: Article, talk: Talk | None) -> _TalkFacts | None:
+    if talk is not None:
+        return _TalkFacts(
+            title=display_text(talk.title) if talk.title else None,
+            channel=display_text(talk.channel) if talk.channel else None,
+            link_text=display_text(talk.link_text) if talk.link_text else None,
+        )
+    if article.talk is not None:
+        text = article.talk.text
+        return _TalkFacts(None, None, display_text(text) if text else None)
+    return None
+
+
+def _end(text: str) -> str:
+    return text if _TERMINAL.search(text) else text + "."
+
+
+def _intro(title: str, facts: _TalkFacts | None, settings: NarrateSettings) -> list[str]:
+    lines = [
+        f"Welcome to {display_text(settings.show_name) or 'the show'}.",
+        _end(f"This episode is titled {title}"),
+    ]
+    base = "It is based on the article of the same name"
+    if facts is None:
+        lines.append(base + ".")
+    elif facts.title and facts.channel:
+        lines.append(f'{base}, which links to the talk "{facts.title}" by {facts.channel}.')
+    elif facts.title:
+        lines.append(f'{base}, which links to the talk "{facts.title}".')
+    elif facts.link_text:
+        lines.append(
+            f'{base}, which links to a talk on YouTube, shown in the article as "{facts.link_text}".'
+        )
+    else:
+        lines.append(f"{base}, which links to a talk on YouTube.")
+    if facts is not None:
+        lines.append("You will find the link in the show notes.")
+    return lines
+
+
+def _outro(facts: _TalkFacts | None, settings: NarrateSettings) -> list[str]:
+    lines = ["That brings us to the end of this episode."]
+    if facts is not None:
+        if facts.title and facts.channel:
+            lines.append(
+                f'To hear the full talk, "{facts.title}" by {facts.channel}, '
+                "follow the link in the show notes."
+            )
+        elif facts.title:
+            lines.append(
+                f'To hear the full talk, "{facts.title}", follow the link in the show notes.'
+            )
+        else:
+            lines.append(
+                "To hear the full talk the article points to, follow the link in the show notes."
+            )
+    lines.append(f"Thanks for listening to {display_text(settings.show_name) or 'the show'}.")
+    return lines
+
+
+def _lead_title(article_title: str) -> str:
+    head, sep, tail = article_title.partition(": ")
+    if sep and head.strip() and tail.strip():
+        return _capitalised(tail.strip())
+    return article_title
+
+
+def build_script(article: Article, talk: Talk | None, settings: NarrateSettings) -> Script:
+    """Write the narration for ``article``: intro, one segment per section, outro.
+
+    ``talk`` is the resolved talk (or None: the article's own ``TalkRef`` is used when present).
+    Raises ``InputError`` when the user lexicon cannot be read.
+    """
+    lexicon: Lexicon = load_lexicon(settings.lexicon)
+    speaker = _Speaker(reading=reading_rules(lexicon), language=article.language or "en")
+    facts = _talk_facts(article, talk)
+    title = _capitalised(display_text(article.title)) or "Untitled"
+    warnings: list[str] = []
+
+    intro = [speaker.line(s) for s in _intro(title, facts, settings)]
+    if settings.disclaimer.strip():
+        intro.extend(speaker.sentences(settings.disclaimer))
+    segments = [Segment("intro", INTRO_TITLE, tuple(intro), mentions_talk=facts is not None)]
+
+    last = _last_prose(article)
+    previous_title = title
+    for index, section in enumerate(article.sections):
+        heading = _capitalised(display_text(section.title)) if section.title else ""
+        sentences: list[str] = [speaker.line(heading)] if heading else []
+        paragraphs = collapse_tables(section.paragraphs)
+        worded = [i for i, p in enumerate(paragraphs) if _HAS_WORD.search(p)]
+        final = worded[-1] if index == last and worded else None
+        for p_index, paragraph in enumerate(paragraphs):
+            repaired = split_sentences(apply_rules(paragraph, REPAIR_RULES), speaker.language)
+            if p_index == final and repaired and not _TERMINAL.search(repaired[-1]):
+                fragment = repaired[-1]
+                if _looks_cut(fragment):
+                    repaired = repaired[:-1]
+                    warnings.append(
+                        "the article stops mid-sentence; its unfinished last sentence was left "
+                        f'out of the narration: "{_brief(fragment)}"'
+                    )
+            sentences.extend(speaker.read(repaired))
+        if not sentences:
+            continue
+        if heading:
+            seg_title = heading
+        elif len(segments) == 1:
+            seg_title = _lead_title(title)
+        else:
+            seg_title = f"{previous_title} (continued)"
+        previous_title = seg_title
+        segments.append(
+            Segment(
+                "section",
+                seg_title,
+                tuple(sentences),
+                source=section.text,
+                section_index=index,
+            )
+        )
+
+    outro = [speaker.line(s) for s in _outro(facts, settings)]
+    segments.append(
+        Segment(
+            "outro",
+            OUTRO_TITLE_TALK if facts is not None else OUTRO_TITLE,
+            tuple(outro),
+            mentions_talk=facts is not None,
+        )
+    )
+    return Script(title=title, segments=tuple(segments), warnings=tuple(warnings))
+
+
+def _last_prose(article: Article) -> int | None:
+    """Index of the last section with words in its paragraphs (where a cut-off can be)."""
+    for s_index in range(len(article.sections) - 1, -1, -1):
+        if any(_HAS_WORD.search(p) for p in article.sections[s_index].paragraphs):
+            return s_index
+    return None

@@ -1,0 +1,272 @@
+"""``script.md``: the narration as a Markdown file a producer can read, edit and voice again.
+
+Sits in the ``narrate`` stage, beside ``build_script``: ``write_script_md`` writes a ``Script``,
+``read_script_md`` reads an edited file back (``Script.edited`` is True). Format::
+
+    <!-- header: how to edit -->
+    # Episode title
+    <!-- warning: ... -->            (zero or more, kept for the manifest)
+
+    ## Intro: Introduction
+    <!-- talk · 4 sentences · about 0:14 -->
+    One sentence per line.
+
+    ## Section: A heading
+    <!-- section 1 · 6 sentences · about 0:41 -->
+    ...
+
+    ## Outro: Watch the full talk
+
+Sentences the producer writes are voiced as written: only harmless normalisation
+(``rules.EDIT_RULES``: straight quotes, no emoji, single spaces) is applied on reading.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from articast.cache import atomic_write_text
+from articast.errors import PublishError, ScriptFormatError
+from articast.models import Script, Segment, SegmentKind
+from articast.narrate.rules import EDIT_RULES, apply_rules
+
+WORDS_PER_SECOND = 2.6
+"""Speaking rate used for duration estimates (about 155 words a minute)."""
+PAUSE_PER_SENTENCE = 0.35
+"""Seconds of pause added per sentence in estimates."""
+
+_KIND_LABEL: dict[SegmentKind, str] = {"intro": "Intro", "section": "Section", "outro": "Outro"}
+_LABEL_KIND: dict[str, SegmentKind] = {v.lower(): k for k, v in _KIND_LABEL.items()}
+
+HEADER = """<!--
+articast narration script. Edit it, then voice it with:
+    articast episode ARTICLE --script script.md
+How to edit:
+- Each segment starts with a level-2 heading "## Kind: Title". Kind is Intro, Section or
+  Outro; Title becomes the chapter title. Delete, add or reorder segments freely; at least
+  one must remain, and every segment needs at least one sentence.
+- Every non-empty line under a heading is one sentence, voiced exactly as written. Write
+  words the way they should be said ("N M D A", "thirty percent"); digits and symbols
+  are left to the voice.
+- The "# Title" line is the episode title. Lines in HTML comments are ignored, except the
+  one under a heading (section number, "talk" when the chapter links to the talk; the
+  duration in it is an estimate) and "warning:" lines, which go to the manifest.
+-->"""
+
+_HEADING = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
+_MARKER_SECTION = re.compile(r"\bsection\s+(\d+)\b", re.I)
+_MARKER_TALK = re.compile(r"(?:^|[\s\u00b7|,;])talk(?:$|[\s\u00b7|,;])", re.I)
+_WARNING = re.compile(r"^<!--\s*warning:\s*(.*?)\s*-->$", re.I | re.S)
+_BULLET = re.compile(r"^(?:[-*+]\s+)")
+_DOT = " \u00b7 "
+
+
+def estimate_seconds(segment: Segment) -> float:
+    """Rough spoken length of a segment in seconds (for the producer, not for timing)."""
+    words = sum(len(s.split()) for s in segment.sentences)
+    return words / WORDS_PER_SECOND + PAUSE_PER_SENTENCE * len(segment.sentences)
+
+
+def _clock(seconds: float) -> str:
+    total = round(seconds)
+    return f"{total // 60}:{total % 60:02d}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _comment_safe(text: str) -> str:
+    return _one_line(text).replace("-->", "->").replace("<!--", "<!-")
+
+
+def render_script_md(script: Script) -> str:
+    """The text of ``script.md`` for ``script``."""
+    lines = [HEADER, f"# {_one_line(script.title)}", ""]
+    for warning in script.warnings:
+        lines.append(f"<!-- warning: {_comment_safe(warning)} -->")
+    if script.warnings:
+        lines.append("")
+    total = 0.0
+    for segment in script.segments:
+        seconds = estimate_seconds(segment)
+        total += seconds
+        notes: list[str] = []
+        if segment.section_index is not None:
+            notes.append(f"section {segment.section_index}")
+        if segment.mentions_talk:
+            notes.append("talk")
+        count = len(segment.sentences)
+        notes.append(f"{count} sentence{'s' if count != 1 else ''}")
+        notes.append(f"about {_clock(seconds)}")
+        lines.append(f"## {_KIND_LABEL[segment.kind]}: {_one_line(segment.title)}")
+        lines.append("<!-- " + _DOT.join(notes) + " -->")
+        lines.extend(_one_line(s) for s in segment.sentences)
+        lines.append("")
+    lines.append(f"<!-- estimated total: about {_clock(total)} -->")
+    return "\n".join(lines) + "\n"
+
+
+def write_script_md(script: Script, path: Path) -> None:
+    """Write ``script`` to ``path`` as editable Markdown (atomically); ``PublishError`` on failure."""
+    try:
+        atomic_write_text(path, render_script_md(script))
+    except OSError as exc:
+        raise PublishError(
+            f"cannot write the script {path}: {exc.strerror or exc}; check the output folder"
+        ) from exc
+
+
+def _fail(path: Path, line_no: int | None, message: str) -> ScriptFormatError:
+    where = f"{path}:{line_no}" if line_no is not None else str(path)
+    return ScriptFormatError(f"{where}: {message}")
+
+
+class _Draft:
+    """A segment being read: heading facts plus the lines under it."""
+
+    def __init__(self, kind: SegmentKind, title: str, line_no: int) -> None:
+        self.kind = kind
+        self.title = title
+        self.line_no = line_no
+        self.sentences: list[str] = []
+        self.section_index: int | None = None
+        self.mentions_talk: bool | None = None
+        self.seen_content = False
+
+
+def _parse_heading(raw: str, path: Path, line_no: int) -> _Draft:
+    m = _HEADING.match(raw)
+    body = m.group(1) if m else ""
+    label, sep, title = body.partition(":")
+    kind = _LABEL_KIND.get(label.strip().lower()) if sep else None
+    if kind is None:
+        raise _fail(
+            path,
+            line_no,
+            f"malformed heading {raw.strip()!r}: write '## Intro: Title', '## Section: Title' "
+            "or '## Outro: Title'",
+        )
+    title = _one_line(title)
+    if not title:
+        raise _fail(path, line_no, f"heading {raw.strip()!r} has no title after the colon")
+    return _Draft(kind, title, line_no)
+
+
+def parse_script_md(text: str, path: Path = Path("script.md")) -> Script:
+    """Parse the text of an edited ``script.md``; raises ``ScriptFormatError`` (one line)."""
+    title: str | None = None
+    warnings: list[str] = []
+    drafts: list[_Draft] = []
+    comment: list[str] | None = None
+    comment_start = 0
+    for line_no, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if comment is not None:
+            comment.append(raw)
+            if "-->" in stripped:
+                _comment_done("\n".join(comment), drafts, warnings)
+                comment = None
+            continue
+        if stripped.startswith("<!--"):
+            if "-->" in stripped:
+                if not stripped.endswith("-->"):
+                    raise _fail(
+                        path,
+                        line_no,
+                        "text after a comment on the same line; put it on its own line",
+                    )
+                _comment_done(stripped, drafts, warnings)
+            else:
+                comment, comment_start = [raw], line_no
+            continue
+        if not stripped:
+            continue
+        if stripped.startswith("##"):
+            if stripped.startswith("###"):
+                raise _fail(
+                    path, line_no, f"malformed heading {stripped!r}: segments use '## Kind: Title'"
+                )
+            drafts.append(_parse_heading(stripped, path, line_no))
+            continue
+        if stripped.startswith("# ") or stripped == "#":
+            if title is not None or drafts:
+                raise _fail(
+                    path, line_no, "a second '# Title' line; keep only the first, at the top"
+                )
+            title = _one_line(stripped[1:])
+            continue
+        if not drafts:
+            raise _fail(
+                path, line_no, "text before the first '## Kind: Title' heading; move it under one"
+            )
+        sentence = apply_rules(_BULLET.sub("", stripped), EDIT_RULES)
+        if sentence:
+            drafts[-1].sentences.append(sentence)
+            drafts[-1].seen_content = True
+    if comment is not None:
+        raise _fail(path, comment_start, "comment opened with '<!--' is never closed with '-->'")
+    if not drafts:
+        raise _fail(path, None, "no segments found; each segment needs a '## Kind: Title' heading")
+    if not title:
+        raise _fail(path, None, "no '# Title' line; add the episode title as the first heading")
+    segments: list[Segment] = []
+    next_section = 0
+    for draft in drafts:
+        if not draft.sentences:
+            raise _fail(
+                path,
+                draft.line_no,
+                f"segment '{draft.title}' has no sentences; add a line or delete the heading",
+            )
+        index = draft.section_index
+        if draft.kind == "section":
+            index = index if index is not None else next_section
+            next_section = index + 1
+        else:
+            index = None
+        talk = draft.mentions_talk if draft.mentions_talk is not None else draft.kind != "section"
+        segments.append(
+            Segment(
+                draft.kind,
+                draft.title,
+                tuple(draft.sentences),
+                section_index=index,
+                mentions_talk=talk,
+            )
+        )
+    return Script(title=title, segments=tuple(segments), warnings=tuple(warnings), edited=True)
+
+
+def _comment_done(comment: str, drafts: list[_Draft], warnings: list[str]) -> None:
+    w = _WARNING.match(comment.strip())
+    if w:
+        warnings.append(_one_line(w.group(1)))
+        return
+    if not drafts or drafts[-1].seen_content:
+        return
+    draft = drafts[-1]
+    body = comment.strip().removeprefix("<!--").removesuffix("-->")
+    m = _MARKER_SECTION.search(body)
+    if m and draft.kind == "section":
+        draft.section_index = int(m.group(1))
+    if draft.mentions_talk is None:
+        draft.mentions_talk = bool(_MARKER_TALK.search(body.strip()))
+
+
+def read_script_md(path: Path) -> Script:
+    """Read an edited ``script.md`` back into a ``Script`` (``edited=True``).
+
+    Raises ``ScriptFormatError`` with one line naming the file and line when the file cannot
+    be read, has no segments, or has a malformed heading.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise ScriptFormatError(f"script file not found: {path}; check the --script path") from exc
+    except UnicodeDecodeError as exc:
+        raise ScriptFormatError(f"{path}: not UTF-8 text; save the script as UTF-8") from exc
+    except OSError as exc:
+        raise ScriptFormatError(f"cannot read the script {path}: {exc.strerror or exc}") from exc
+    return parse_script_md(text, path)

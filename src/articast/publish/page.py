@@ -1,0 +1,316 @@
+"""The episode page (``<slug>/index.html``): a static, self-contained player with read-along.
+
+Part of the publish stage (last on the map). The page makes no external request: CSS and
+JavaScript are inline, media and images are files of the episode folder (the talk's cached
+thumbnail is copied in), and the favicon is a data URI. It works from ``file://`` as well as
+from any web server.
+"""
+
+from __future__ import annotations
+
+import email.utils
+from pathlib import Path
+from typing import Any
+
+from articast.cache import atomic_write_bytes, atomic_write_text
+from articast.config import ShowConfig
+from articast.errors import PublishError
+from articast.publish._common import (
+    TALK_THUMB_STEM,
+    chapters,
+    clock,
+    esc,
+    existing_file,
+    file_name,
+    number,
+    talk,
+    text,
+)
+
+_CSS = """
+:root{color-scheme:light dark;--fg:#1b1b1f;--bg:#fafafa;--muted:#5a5a66;--accent:#0b57d0;
+--hl:#ffe58a;--card:#fff;--line:#d9d9e0}
+@media (prefers-color-scheme:dark){:root{--fg:#e8e8ee;--bg:#121216;--muted:#a9a9b6;
+--accent:#8ab4ff;--hl:#5c4a00;--card:#1c1c22;--line:#33333d}}
+*{box-sizing:border-box}
+body{margin:0;font:1rem/1.55 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);
+background:var(--bg)}
+a{color:var(--accent)}
+.skip{position:absolute;left:-999px;top:0;background:var(--card);padding:.5rem}
+.skip:focus{left:.5rem}
+header,main,footer{max-width:56rem;margin:0 auto;padding:1rem}
+header{display:flex;gap:1rem;align-items:center}
+header img{width:96px;height:96px;border-radius:8px;object-fit:cover}
+h1{font-size:1.6rem;margin:.2rem 0}
+.meta{color:var(--muted);margin:0}
+section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:1rem;
+margin:1rem 0}
+h2{font-size:1.15rem;margin:0 0 .6rem}
+audio,video{width:100%}
+video{max-height:60vh;background:#000;border-radius:6px}
+#chapters ol{list-style:none;margin:0;padding:0}
+#chapters li{margin:.15rem 0}
+#chapters button{display:flex;gap:.8rem;width:100%;text-align:left;font:inherit;color:inherit;
+background:none;border:1px solid transparent;border-radius:6px;padding:.35rem .5rem;cursor:pointer}
+#chapters button:hover{border-color:var(--line)}
+#chapters button.current{border-color:var(--accent);font-weight:600}
+#chapters time{color:var(--muted);font-variant-numeric:tabular-nums;min-width:4.5em}
+button:focus-visible,a:focus-visible,audio:focus-visible,video:focus-visible,
+input:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+#transcript{max-height:60vh;overflow:auto}
+#transcript h3{font-size:1rem;margin:1rem 0 .3rem}
+#transcript p{margin:0 0 .6rem}
+.s{cursor:pointer;border-radius:3px}
+.s.current{background:var(--hl)}
+.talk{display:flex;gap:1rem;align-items:center}
+.talk>a:first-child{flex:0 0 240px;max-width:40%}
+.talk img{display:block;width:100%;aspect-ratio:16/9;object-fit:cover;border-radius:6px}
+.files{display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;padding:0;list-style:none}
+.toggle{color:var(--muted);font-size:.9rem}
+"""
+
+# Plain ES5-ish JavaScript: finds the sentence/chapter spoken at currentTime by binary search.
+_JS = """
+(function () {
+  "use strict";
+  var audio = document.getElementById("player");
+  var video = document.getElementById("video");
+  var follow = document.getElementById("follow");
+  var sentences = Array.prototype.slice.call(document.querySelectorAll("#transcript .s"));
+  var chapterButtons = Array.prototype.slice.call(
+    document.querySelectorAll("#chapters button[data-start]"));
+  function starts(list) { return list.map(function (el) { return parseFloat(el.dataset.start); }); }
+  var sStarts = starts(sentences), cStarts = starts(chapterButtons);
+  function indexAt(arr, t) {
+    var lo = 0, hi = arr.length - 1, ans = -1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (arr[mid] <= t + 0.001) { ans = mid; lo = mid + 1; } else { hi = mid - 1; }
+    }
+    return ans;
+  }
+  var curS = -1, curC = -1;
+  function mark(list, oldI, newI, attr) {
+    if (oldI >= 0) { list[oldI].classList.remove("current"); list[oldI].removeAttribute(attr); }
+    if (newI >= 0) { list[newI].classList.add("current"); list[newI].setAttribute(attr, "true"); }
+  }
+  function update() {
+    var t = audio.currentTime;
+    var i = indexAt(sStarts, t);
+    if (i !== curS) {
+      mark(sentences, curS, i, "aria-current");
+      curS = i;
+      if (i >= 0 && follow && follow.checked && !audio.paused) {
+        sentences[i].scrollIntoView({block: "nearest"});
+      }
+    }
+    var c = indexAt(cStarts, t);
+    if (c !== curC) { mark(chapterButtons, curC, c, "aria-current"); curC = c; }
+  }
+  var raf = 0;
+  function tick() { update(); raf = audio.paused ? 0 : window.requestAnimationFrame(tick); }
+  function seek(t, play) {
+    if (video && !video.paused) { video.pause(); }
+    audio.currentTime = t;
+    update();
+    if (play) { var p = audio.play(); if (p && p.catch) { p.catch(function () {}); } }
+  }
+  ["timeupdate", "seeking", "seeked", "loadedmetadata"].forEach(function (ev) {
+    audio.addEventListener(ev, update);
+  });
+  audio.addEventListener("play", function () {
+    if (video && !video.paused) { video.pause(); }
+    if (!raf) { raf = window.requestAnimationFrame(tick); }
+  });
+  if (video) {
+    video.addEventListener("play", function () { if (!audio.paused) { audio.pause(); } });
+  }
+  chapterButtons.forEach(function (b) {
+    b.addEventListener("click", function () { seek(parseFloat(b.dataset.start), true); });
+  });
+  sentences.forEach(function (s) {
+    s.addEventListener("click", function () { seek(parseFloat(s.dataset.start), true); });
+  });
+  var m = /(?:^#|&)t=(\\d+(?:\\.\\d+)?)/.exec(window.location.hash);
+  if (m) { seek(parseFloat(m[1]), false); }
+  update();
+})();
+"""
+
+
+def _display_date(value: object) -> str:
+    """``3 November 2026`` from the manifest's RFC 2822 date (the raw text if unparsable)."""
+    raw = text(value)
+    try:
+        d = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return raw
+    return f"{d.day} {d:%B %Y}"
+
+
+def _copy_talk_thumbnail(folder: Path, source: Path) -> str:
+    """Copy the talk's cached thumbnail into ``folder``; returns its file name there."""
+    name = f"{TALK_THUMB_STEM}{source.suffix.lower()}"
+    dest = folder / name
+    if source.resolve() != dest.resolve():
+        data = source.read_bytes()
+        if not dest.is_file() or dest.read_bytes() != data:
+            atomic_write_bytes(dest, data)
+    return name
+
+
+def _transcript(manifest: dict[str, Any]) -> str:
+    """The transcript's HTML: sentences grouped per script segment, with chapter headings."""
+    chs = chapters(manifest)
+    raw = manifest.get("sentences")
+    if not isinstance(raw, list) or not raw:
+        return "<p>No transcript is available for this episode.</p>"
+    groups: list[tuple[int, list[str]]] = []
+    for s in raw:
+        if not isinstance(s, dict):
+            continue
+        words = text(s.get("text"))
+        if not words:
+            continue
+        start = number(s.get("start"))
+        end = number(s.get("end"), start)
+        seg = int(number(s.get("segment"), groups[-1][0] if groups else 0))
+        span = f'<span class="s" data-start="{start:.3f}" data-end="{end:.3f}">{esc(words)}</span>'
+        if not groups or groups[-1][0] != seg:
+            groups.append((seg, []))
+        groups[-1][1].append(span)
+    out: list[str] = []
+    for seg, spans in groups:
+        if 0 <= seg < len(chs):
+            out.append(f"<h3>{esc(chs[seg].title)}</h3>")
+        out.append("<p>" + " ".join(spans) + "</p>")
+    return "\n".join(out)
+
+
+def render_episode_page(
+    folder: Path, manifest: dict[str, Any], show: ShowConfig, *, talk_thumb: str | None
+) -> str:
+    """The episode page's HTML (``talk_thumb``: file name of the talk thumbnail in the folder)."""
+    title = text(manifest.get("title"), "Episode")
+    lang = text(manifest.get("language"), show.language or "en")
+    duration = number(manifest.get("duration"))
+    audio = file_name(manifest, "audio")
+    video = existing_file(folder, manifest, "video")
+    cover = existing_file(folder, manifest, "cover")
+    thumb = existing_file(folder, manifest, "thumbnail")
+    vtt = existing_file(folder, manifest, "captions_vtt")
+    pub = _display_date(manifest.get("pub_date"))
+    meta = " · ".join(p for p in (esc(show.name), esc(pub), esc(clock(duration))) if p)
+
+    head = (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)} | {esc(show.name)}</title>\n"
+        '<link rel="icon" href="data:,">\n'
+        f"<style>{_CSS}</style>\n</head>\n"
+    )
+    body: list[str] = ['<body>\n<a class="skip" href="#main">Skip to the player</a>', "<header>"]
+    if cover:
+        body.append(f'<img src="{esc(cover)}" alt="Cover art of {esc(title)}">')
+    body.append(
+        f'<div><h1>{esc(title)}</h1>\n<p class="meta">{meta}</p>\n'
+        '<p class="meta"><a href="../index.html">All episodes</a></p></div>'
+    )
+    body.append('</header>\n<main id="main">')
+
+    body.append('<section aria-labelledby="listen-h">\n<h2 id="listen-h">Listen</h2>')
+    body.append(
+        f'<audio id="player" controls preload="metadata" src="{esc(audio)}" '
+        f'aria-label="Episode audio: {esc(title)}">'
+        f'<a href="{esc(audio)}">Download the episode (MP3)</a></audio>'
+    )
+    body.append("</section>")
+
+    chs = chapters(manifest)
+    if chs:
+        items = "\n".join(
+            f'<li><button type="button" data-start="{c.start:.3f}" '
+            f'aria-label="Play from {esc(clock(c.start))}: {esc(c.title)}">'
+            f'<time datetime="PT{int(c.start)}S">{esc(clock(c.start))}</time>'
+            f"<span>{esc(c.title)}</span></button></li>"
+            for c in chs
+        )
+        body.append(
+            '<section id="chapters" aria-labelledby="chapters-h">\n'
+            f'<h2 id="chapters-h">Chapters</h2>\n<ol>\n{items}\n</ol>\n</section>'
+        )
+
+    body.append(
+        '<section aria-labelledby="transcript-h">\n<h2 id="transcript-h">Transcript</h2>\n'
+        '<p class="toggle"><label><input type="checkbox" id="follow" checked> '
+        "Scroll the transcript along with the audio</label></p>\n"
+        f'<div id="transcript" tabindex="0" aria-label="Transcript">\n{_transcript(manifest)}\n'
+        "</div>\n</section>"
+    )
+
+    if video:
+        poster = f' poster="{esc(thumb)}"' if thumb else ""
+        track = (
+            f'<track kind="captions" src="{esc(vtt)}" srclang="{esc(lang[:2])}" '
+            'label="Captions" default>'
+            if vtt
+            else ""
+        )
+        body.append(
+            '<section aria-labelledby="video-h">\n<h2 id="video-h">Watch</h2>\n'
+            f'<video id="video" controls preload="metadata" src="{esc(video)}"{poster} '
+            f'aria-label="Episode video: {esc(title)}">{track}'
+            f'<a href="{esc(video)}">Download the video (MP4)</a></video>\n</section>'
+        )
+
+    tk = talk(manifest, folder)
+    if tk is not None:
+        img = (
+            f'<img src="{esc(talk_thumb)}" alt="Thumbnail of the talk {esc(tk.title)}">'
+            if talk_thumb
+            else ""
+        )
+        who = f'<br><span class="meta">{esc(tk.channel)}</span>' if tk.channel else ""
+        body.append(
+            '<section aria-labelledby="talk-h">\n<h2 id="talk-h">The talk</h2>\n'
+            f'<p class="talk"><a href="{esc(tk.url)}">{img}</a>'
+            f'<span><a href="{esc(tk.url)}">{esc(tk.title)}</a>{who}</span></p>\n</section>'
+        )
+
+    files = [f'<li><a href="{esc(audio)}" download>Episode (MP3)</a></li>']
+    for key, label in (
+        ("video", "Video (MP4)"),
+        ("captions_vtt", "Captions (WebVTT)"),
+        ("captions_srt", "Captions (SRT)"),
+        ("chapters", "Chapters (JSON)"),
+        ("script", "Script (Markdown)"),
+        ("shownotes", "Show notes"),
+    ):
+        name = existing_file(folder, manifest, key)
+        if name:
+            files.append(f'<li><a href="{esc(name)}">{esc(label)}</a></li>')
+    files.append('<li><a href="../feed.xml">Podcast feed (RSS)</a></li>')
+    body.append(
+        '<section aria-labelledby="files-h">\n<h2 id="files-h">Files</h2>\n'
+        f'<ul class="files">\n{chr(10).join(files)}\n</ul>\n</section>'
+    )
+    body.append("</main>")
+    body.append(f"<script>{_JS}</script>\n</body>\n</html>\n")
+    return head + "\n".join(body)
+
+
+def write_episode_page(folder: Path, manifest: dict[str, Any], show: ShowConfig) -> None:
+    """Write the episode page ``index.html`` into ``folder`` (copying the talk thumbnail in)."""
+    if not folder.is_dir():
+        raise PublishError(f"episode folder not found: {folder}; build the episode first")
+    try:
+        tk = talk(manifest, folder)
+        thumb = _copy_talk_thumbnail(folder, tk.thumbnail) if tk and tk.thumbnail else None
+        page = render_episode_page(folder, manifest, show, talk_thumb=thumb)
+        atomic_write_text(folder / file_name(manifest, "page"), page)
+    except OSError as exc:
+        raise PublishError(
+            f"cannot write the episode page in {folder}: {exc.strerror or exc}; "
+            "check the folder's permissions and free space"
+        ) from exc

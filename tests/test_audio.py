@@ -1,0 +1,486 @@
+"""Audio stage: assembly, chapters, tags and loudness, read back with ffmpeg and mutagen."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+import re
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+from mutagen.id3 import ID3, CTOCFlags
+
+from articast import audio, media
+from articast.artwork import cover_art
+from articast.config import AudioSettings, ShowConfig
+from articast.errors import InputError
+from articast.models import (
+    Article,
+    Master,
+    Segment,
+    SegmentKind,
+    SegmentSpeech,
+    Speech,
+    Talk,
+    Utterance,
+)
+from articast.voices import SynthParams, Voice, get_voice
+
+TALK = Talk(
+    url="https://www.youtube.com/watch?v=Xq3vN8sLk2E&t=95s",
+    video_id="Xq3vN8sLk2E",
+    start=95,
+    title="How sleep shapes memory",
+)
+ARTICLE = Article(
+    title="Night Shift: How the Sleeping Brain Files Away the Day",
+    sections=(),
+    source_url="https://example.org/night-shift",
+)
+SHOW = ShowConfig(name="Test Show", author="Tester")
+
+SEGMENTS: tuple[tuple[SegmentKind, str, tuple[str, ...], bool], ...] = (
+    ("intro", "Introduction", ("Welcome to the test show.", "Today: sleep."), False),
+    (
+        "section",
+        "Slow Waves",
+        ("Deep sleep has slow waves.", "Spindles ride on top.", "They help memory."),
+        True,
+    ),
+    (
+        "section",
+        "Replay",
+        ("Place cells fire again at night.", "Roughly twenty times faster."),
+        False,
+    ),
+    ("outro", "Watch the full talk", ("Thanks for listening.",), False),
+)
+
+
+def make_speech(voice: Voice, segments=SEGMENTS) -> Speech:  # type: ignore[no-untyped-def]
+    """Speak each sentence with ``voice`` (no cache) into a Speech value."""
+    out = []
+    for kind, title, sentences, mentions in segments:
+        utts = []
+        for text in sentences:
+            res = voice.synthesize(text, SynthParams())
+            utts.append(Utterance(text, res.pcm, res.sample_rate, res.words))
+        out.append(
+            SegmentSpeech(Segment(kind, title, sentences, mentions_talk=mentions), tuple(utts))
+        )
+    return Speech(voice.info.spec, tuple(out))
+
+
+def ffmpeg_chapters(mp3: Path) -> list[tuple[float, float, str]]:
+    """(start, end, title) of every chapter ``ffmpeg -i`` lists, sorted by start."""
+    info = media.probe_info(mp3)
+    found = re.findall(
+        r"Chapter #\d+:\d+: start (\d+\.\d+), end (\d+\.\d+)\s*\n\s*Metadata:\s*\n\s*title\s*: (.*)",
+        info,
+    )
+    return sorted((float(a), float(b), t.strip()) for a, b, t in found)
+
+
+def read_wav(path: Path) -> np.ndarray:
+    with wave.open(str(path)) as w:
+        data = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float64)
+        return data.reshape(-1, w.getnchannels()) / 32768.0
+
+
+def rms_db(x: np.ndarray) -> float:
+    return 10 * float(np.log10(np.mean(np.square(x)) + 1e-20))
+
+
+@pytest.fixture(scope="module")
+def fake_speech() -> Speech:
+    return make_speech(get_voice("fake:tone"))
+
+
+@pytest.fixture(scope="module")
+def episode(tmp_path_factory: pytest.TempPathFactory, fake_speech: Speech) -> tuple[Master, Path]:
+    """One mastered episode (fake voice, stings, cover) shared by the read-back tests."""
+    root = tmp_path_factory.mktemp("episode")
+    cover = cover_art(ARTICLE, TALK, SHOW, root / "cover.jpg")
+    master = audio.master_audio(
+        fake_speech,
+        TALK,
+        ARTICLE,
+        SHOW,
+        AudioSettings(),
+        cover=cover,
+        out_dir=root / "out",
+        workdir=root / "work",
+    )
+    return master, root
+
+
+def test_writes_only_the_episode_files(episode: tuple[Master, Path]) -> None:
+    master, root = episode
+    assert sorted(p.name for p in (root / "out").iterdir()) == ["chapters.json", "episode.mp3"]
+    assert master.mp3 == root / "out" / "episode.mp3"
+    assert master.wav.is_file() and master.wav.parent == root / "work"
+
+
+def test_encoded_file_is_44k_mono_96k(episode: tuple[Master, Path]) -> None:
+    master, _ = episode
+    info = media.probe_info(master.mp3)
+    assert re.search(r"Audio: mp3.*44100 Hz, mono.*96 kb/s", info), info
+    assert media.probe_duration(master.mp3) == pytest.approx(master.duration, abs=0.05)
+
+
+def test_loudness_of_encoded_file(episode: tuple[Master, Path]) -> None:
+    master, _ = episode
+    loud = media.measure_loudness(master.mp3)
+    assert loud.integrated_lufs == pytest.approx(-16.0, abs=1.0)
+    assert loud.true_peak_dbtp <= -1.0
+    assert master.loudness_lufs == loud.integrated_lufs
+    assert master.true_peak_dbtp == loud.true_peak_dbtp
+    assert master.premaster_lufs is not None and master.premaster_lufs != master.loudness_lufs
+
+
+def test_ffmpeg_lists_one_chapter_per_segment(episode: tuple[Master, Path]) -> None:
+    master, _ = episode
+    listed = ffmpeg_chapters(master.mp3)
+    assert [t for _, _, t in listed] == [s[1] for s in SEGMENTS]
+    assert len(master.chapters) == len(SEGMENTS)
+    for (start, end, _), ch in zip(listed, master.chapters, strict=True):
+        assert start == pytest.approx(ch.start, abs=0.05)
+        assert end == pytest.approx(ch.end, abs=0.05)
+
+
+def test_chapters_are_contiguous_and_cover_the_file(episode: tuple[Master, Path]) -> None:
+    master, _ = episode
+    chs = master.chapters
+    assert chs[0].start == 0.0
+    assert all(a.end == b.start for a, b in itertools.pairwise(chs))
+    assert chs[-1].end == pytest.approx(master.duration, abs=0.001)
+    assert all(c.end > c.start for c in chs)
+
+
+def test_id3_chap_ctoc_and_talk_links(episode: tuple[Master, Path]) -> None:
+    master, _ = episode
+    tags = ID3(master.mp3)
+    assert tags.version[:2] == (2, 4)
+    tocs = tags.getall("CTOC")
+    assert len(tocs) == 1
+    toc = tocs[0]
+    assert toc.flags & CTOCFlags.TOP_LEVEL and toc.flags & CTOCFlags.ORDERED
+    chaps = {c.element_id: c for c in tags.getall("CHAP")}
+    assert list(toc.child_element_ids) == sorted(chaps, key=lambda k: chaps[k].start_time)
+    ordered = [chaps[k] for k in toc.child_element_ids]
+    for chap, ch, seg in zip(ordered, master.chapters, SEGMENTS, strict=True):
+        assert chap.sub_frames["TIT2"].text == [seg[1]]
+        assert (chap.start_time, chap.end_time) == (round(ch.start * 1000), round(ch.end * 1000))
+        links = [f.url for f in chap.sub_frames.getall("WXXX")]
+        wants_link = seg[0] == "outro" or seg[3]
+        assert links == ([TALK.url] if wants_link else [])
+        assert ch.url == (TALK.url if wants_link else None)
+    assert ordered[-1].end_time == round(master.duration * 1000)
+
+
+def test_id3_text_frames_and_cover(episode: tuple[Master, Path]) -> None:
+    from io import BytesIO
+
+    from PIL import Image
+
+    master, _ = episode
+    tags = ID3(master.mp3)
+    assert tags["TIT2"].text == [ARTICLE.title]
+    assert tags["TPE1"].text == [SHOW.name]
+    assert tags["TALB"].text == [SHOW.name]
+    assert tags["TCON"].text == ["Podcast"]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(tags["TDRC"].text[0]))
+    comment = tags.getall("COMM")[0].text[0]
+    assert ARTICLE.source_url in comment and TALK.url in comment
+    assert tags.getall("WOAR")[0].url == ARTICLE.source_url
+    assert [f.url for f in tags.getall("WXXX")] == [TALK.url]
+    apic = tags.getall("APIC")[0]
+    assert apic.mime == "image/jpeg" and apic.type == 3
+    img = Image.open(BytesIO(apic.data))
+    assert img.mode == "RGB" and img.width == img.height and 1400 <= img.width <= 3000
+
+
+def test_chapters_json(episode: tuple[Master, Path]) -> None:
+    master, root = episode
+    doc = json.loads((root / "out" / "chapters.json").read_text(encoding="utf-8"))
+    assert doc["version"] == "1.2.0"
+    items = doc["chapters"]
+    assert items[0]["startTime"] == 0
+    starts = [c["startTime"] for c in items]
+    assert starts == sorted(starts) and len(set(starts)) == len(starts)
+    assert [c["title"] for c in items] == [c.title for c in master.chapters]
+    assert [c.get("url") for c in items] == [c.url for c in master.chapters]
+    for item, ch in zip(items, master.chapters, strict=True):
+        assert item["startTime"] == pytest.approx(ch.start, abs=0.001)
+
+
+def test_sentences_on_the_timeline(episode: tuple[Master, Path], fake_speech: Speech) -> None:
+    master, _ = episode
+    utts = [(i, u) for i, s in enumerate(fake_speech.segments) for u in s.utterances]
+    assert [(s.segment_index, s.text) for s in master.sentences] == [(i, u.text) for i, u in utts]
+    settings = AudioSettings()
+    for a, b in zip(master.sentences, master.sentences[1:], strict=False):
+        gap = b.start - a.end
+        pause = (
+            settings.sentence_pause
+            if a.segment_index == b.segment_index
+            else settings.section_pause
+        )
+        assert gap == pytest.approx(pause, abs=0.002)
+    for s in master.sentences:
+        ch = master.chapters[s.segment_index]
+        assert ch.start <= s.start < s.end <= ch.end
+        assert len(s.words) == len(s.text.split())
+        assert all(s.start <= w.start <= w.end <= s.end for w in s.words)
+        assert all(x.start <= y.start for x, y in zip(s.words, s.words[1:], strict=False))
+
+
+def test_words_land_on_the_voice(episode: tuple[Master, Path]) -> None:
+    """The fake voice's words are tones: inside a word the master is loud, in pauses silent."""
+    master, _ = episode
+    x = read_wav(master.wav)[:, 0]
+    sr = 44100
+    inside, pauses = [], []
+    for a, b in zip(master.sentences, master.sentences[1:], strict=False):
+        if a.segment_index == b.segment_index:
+            pauses.append(x[round((a.end + 0.05) * sr) : round((b.start - 0.05) * sr)])
+    for s in master.sentences:
+        for w in s.words:
+            inside.append(x[round((w.start + 0.01) * sr) : round((w.end - 0.01) * sr)])
+    assert rms_db(np.concatenate(inside)) - rms_db(np.concatenate(pauses)) > 40
+
+
+def test_stings_frame_the_speech(episode: tuple[Master, Path]) -> None:
+    master, _ = episode
+    x = read_wav(master.wav)[:, 0]
+    sr = 44100
+    first, last = master.sentences[0], master.sentences[-1]
+    assert first.start >= 1.5
+    assert rms_db(x[: round(1.0 * sr)]) > -40  # the intro sting plays before the first word
+    assert rms_db(x[round((last.end + 1.0) * sr) : round((last.end + 2.0) * sr)]) > -40
+
+
+def test_no_stings_no_music_starts_quickly(tmp_path: Path, fake_speech: Speech) -> None:
+    mix = audio.assemble(fake_speech, None, AudioSettings(stings=False))
+    assert mix.sentences[0].start == pytest.approx(audio.LEAD_PLAIN, abs=0.03)
+    assert not mix.stings.any()
+    assert mix.music is None and mix.channels == 1
+    assert mix.duration == pytest.approx(mix.sentences[-1].end + audio.TAIL_PLAIN, abs=0.011)
+    assert all(c.url is None for c in mix.chapters)
+
+
+def test_music_bed_ducks_under_speech_and_returns(fake_speech: Speech) -> None:
+    settings = AudioSettings(music=True)
+    mix = audio.assemble(fake_speech, TALK, settings)
+    assert mix.music is not None and mix.music.shape == (mix.frames, 2)
+    sr = mix.sample_rate
+    music = mix.music.astype(np.float64)
+    under = []
+    for s in mix.sentences:
+        a, b = round(s.start * sr), round(s.end * sr)
+        gap = rms_db(mix.voice[a:b]) - rms_db(music[a:b])
+        under.append(gap)
+        assert gap >= 12.0, (s.text, gap)
+    # Between sections the bed comes back up: compare the middle of each section pause.
+    ducked = np.median(
+        [rms_db(music[round(s.start * sr) : round(s.end * sr)]) for s in mix.sentences]
+    )
+    for a, b in zip(mix.sentences, mix.sentences[1:], strict=False):
+        if a.segment_index != b.segment_index:
+            mid = (a.end + b.start) / 2
+            level = rms_db(music[round((mid - 0.1) * sr) : round((mid + 0.1) * sr)])
+            assert level > ducked + settings.duck_db - 4
+    # It fades in and out.
+    assert rms_db(music[: round(0.05 * sr)]) < rms_db(music[round(1.5 * sr) : round(1.6 * sr)]) - 20
+    assert abs(music[-10:]).max() < 1e-3
+
+
+def test_music_master_is_stereo_128k_and_on_target(tmp_path: Path, fake_speech: Speech) -> None:
+    master = audio.master_audio(
+        fake_speech,
+        TALK,
+        ARTICLE,
+        SHOW,
+        AudioSettings(music=True),
+        cover=None,
+        out_dir=tmp_path / "out",
+        workdir=tmp_path / "work",
+    )
+    info = media.probe_info(master.mp3)
+    assert re.search(r"44100 Hz, stereo.*128 kb/s", info), info
+    loud = media.measure_loudness(master.mp3)
+    assert loud.integrated_lufs == pytest.approx(-16.0, abs=1.0)
+    assert loud.true_peak_dbtp <= -1.0
+    assert not ID3(master.mp3).getall("APIC")
+
+
+def test_user_music_file_is_looped(tmp_path: Path, fake_speech: Speech) -> None:
+    sr = 44100
+    t = np.arange(2 * sr) / sr
+    tone = (0.5 * np.sin(2 * np.pi * 440 * t) * 32767).astype("<i2")
+    path = tmp_path / "bed.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(sr)
+        w.writeframes(tone.tobytes())
+    mix = audio.assemble(
+        fake_speech, None, AudioSettings(music=True, music_file=path), workdir=tmp_path / "w"
+    )
+    assert mix.music is not None
+    # Long after the 2-second file ended, the bed still carries its 440 Hz tone.
+    sr2 = mix.sample_rate
+    chunk = mix.music[round(mix.duration / 2 * sr2) :, 0][:sr2]
+    spectrum = np.abs(np.fft.rfft(chunk))
+    assert abs(np.argmax(spectrum) * sr2 / len(chunk) - 440) < 3
+    assert not list((tmp_path / "w").glob("*.f32"))
+
+
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [
+        ({"music": True, "duck_db": 2.0}, "duck_db"),
+        ({"music": True, "music_file": Path("/nonexistent/bed.mp3")}, "music file not found"),
+        ({"target_lufs": 3.0}, "target_lufs"),
+        ({"true_peak": 2.0}, "true_peak"),
+        ({"sample_rate": 48000}, "sample_rate"),
+        ({"sentence_pause": -1.0}, "sentence_pause"),
+    ],
+)
+def test_bad_settings_are_input_errors(
+    fake_speech: Speech, changes: dict[str, object], match: str
+) -> None:
+    with pytest.raises(InputError, match=match):
+        audio.assemble(fake_speech, None, dataclasses.replace(AudioSettings(), **changes))
+
+
+def test_empty_speech_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no segments"):
+        audio.master_audio(
+            Speech("fake:tone", ()),
+            None,
+            ARTICLE,
+            SHOW,
+            AudioSettings(),
+            cover=None,
+            out_dir=tmp_path / "out",
+            workdir=tmp_path / "work",
+        )
+    assert not (tmp_path / "out" / "episode.mp3").exists()
+
+
+def test_without_talk_there_are_no_talk_links(tmp_path: Path, fake_speech: Speech) -> None:
+    article = dataclasses.replace(ARTICLE, source_url=None, source="/tmp/article.txt")
+    master = audio.master_audio(
+        fake_speech,
+        None,
+        article,
+        SHOW,
+        AudioSettings(stings=False),
+        cover=None,
+        out_dir=tmp_path / "out",
+        workdir=tmp_path / "work",
+    )
+    tags = ID3(master.mp3)
+    assert not tags.getall("WXXX") and not tags.getall("WOAR")
+    assert all(not c.sub_frames.getall("WXXX") for c in tags.getall("CHAP"))
+    doc = json.loads((tmp_path / "out" / "chapters.json").read_text(encoding="utf-8"))
+    assert all("url" not in c for c in doc["chapters"])
+
+
+# --------------------------------------------------------------------------- DSP units
+
+
+def test_integrated_loudness_matches_ffmpeg(tmp_path: Path) -> None:
+    sr = 44100
+    rng = np.random.default_rng(3)
+    t = np.arange(12 * sr) / sr
+    x = 0.2 * np.sin(2 * np.pi * 300 * t) * (rng.random(len(t)) > 0.3) + 0.05 * rng.standard_normal(
+        len(t)
+    )
+    x[4 * sr : 5 * sr] = 0.0  # a silent second the gate must skip
+    path = tmp_path / "x.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(sr)
+        w.writeframes((x * 32767).astype("<i2").tobytes())
+    ours = audio.integrated_loudness(x.astype(np.float32), sr)
+    assert ours == pytest.approx(media.measure_loudness(path).integrated_lufs, abs=0.15)
+
+
+def test_limiter_holds_the_true_peak_ceiling() -> None:
+    sr = 44100
+    rng = np.random.default_rng(7)
+    x = (0.05 * rng.standard_normal(5 * sr)).astype(np.float32)
+    for at in (sr, 2 * sr, 2 * sr + 300, 4 * sr):  # sharp spikes 20+ dB over the body
+        x[at : at + 40] += np.hanning(40).astype(np.float32) * 0.9
+    y = audio.limit_true_peak(x, sr, ceiling_db=-2.0, gain_db=6.0)
+    assert audio.true_peak_db(y, sr) <= -2.0 + 0.05
+    # Away from the spikes the full gain applies (the limiter is not a compressor).
+    quiet = slice(round(3.0 * sr), round(3.5 * sr))
+    assert rms_db(y[quiet].astype(np.float64)) - rms_db(
+        x[quiet].astype(np.float64)
+    ) == pytest.approx(6.0, abs=0.05)
+
+
+def test_true_peak_sees_between_samples() -> None:
+    sr = 44100
+    t = np.arange(sr) / sr
+    x = (0.5 * np.sin(2 * np.pi * (sr / 4) * t + np.pi / 4)).astype(np.float32)
+    assert 20 * np.log10(np.abs(x).max()) == pytest.approx(-9.03, abs=0.05)  # samples miss it
+    assert audio.true_peak_db(x, sr) == pytest.approx(-6.02, abs=0.15)
+
+
+def test_pad_bed_loops_without_a_click() -> None:
+    bed = audio.pad_bed(2 * audio.PAD_LOOP_SECONDS + 1)
+    n = round(audio.PAD_LOOP_SECONDS * 44100)
+    seam = np.abs(bed[n] - bed[n - 1]).max()
+    typical = np.percentile(np.abs(np.diff(bed[: n // 2], axis=0)), 99.9)
+    assert bed.shape == (round((2 * audio.PAD_LOOP_SECONDS + 1) * 44100), 2)
+    assert seam <= typical
+
+
+# --------------------------------------------------------------------------- real speech
+
+
+def test_espeak_speech_meets_loudness_and_true_peak(tmp_path: Path) -> None:
+    """espeak's peaky speech is the hard case: gain alone would clip; the limiter must hold."""
+    voice = get_voice("espeak:en-us")
+    lines = (
+        "Every night your brain runs a quiet maintenance shift.",
+        "Slow waves sweep across the cortex about once a second!",
+        "Spindles, short bursts between eleven and sixteen hertz, ride on top of them.",
+        "Place cells replay the day's maze, roughly twenty times faster.",
+        "When that replay is disrupted, performance drops by about thirty percent.",
+        "Sleep on a problem, and you may find the hidden rule.",
+    )
+    segs = (
+        ("intro", "Introduction", lines[:2], False),
+        ("section", "Spindles", lines[2:4] * 3, True),
+        ("section", "Replay", lines[4:] * 3, False),
+        ("outro", "Outro", lines[:1], False),
+    )
+    speech = make_speech(voice, segs)
+    master = audio.master_audio(
+        speech,
+        TALK,
+        ARTICLE,
+        SHOW,
+        AudioSettings(),
+        cover=None,
+        out_dir=tmp_path / "out",
+        workdir=tmp_path / "work",
+    )
+    assert master.duration > 2 * audio.CALIBRATION_SECONDS  # exercises the calibration path
+    loud = media.measure_loudness(master.mp3)
+    assert loud.integrated_lufs == pytest.approx(-16.0, abs=1.0)
+    assert loud.true_peak_dbtp <= -1.0
+    # Plain gain to -16 LUFS would have pushed espeak's peaks over full scale.
+    raw = audio.assemble(speech, TALK, AudioSettings()).mixdown()
+    gain = -16.0 - audio.integrated_loudness(raw, 44100)
+    assert audio.true_peak_db(raw, 44100) + gain > -1.0
+    assert [t for _, _, t in ffmpeg_chapters(master.mp3)] == [s[1] for s in segs]

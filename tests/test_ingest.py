@@ -1,0 +1,163 @@
+"""Ingest on the project's sample articles, the user's seed article and refused inputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from articast.config import IngestSettings
+from articast.errors import InputError
+from articast.ingest import article_to_json, load_article
+from articast.models import Article
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "assets" / "sample"
+SEED = Path("/work/shared/seeds/000_b63b767e2abb3905.txt")
+OFFLINE = IngestSettings(allow_network=False)
+DEBRIS = ("html", "article", "section", "<", "`")
+
+
+def _all_text(article: Article) -> list[str]:
+    texts = [article.title]
+    for s in article.sections:
+        texts.extend(s.paragraphs)
+        if s.title:
+            texts.append(s.title)
+    return texts
+
+
+def _assert_no_debris(article: Article) -> None:
+    for text in _all_text(article):
+        for bad in DEBRIS:
+            assert bad not in text.lower(), f"{bad!r} in {text[:80]!r}"
+
+
+def test_broken_sample_structure() -> None:
+    a = load_article(SAMPLE / "sleep-and-memory.txt", OFFLINE)
+    assert a.title == "Night Shift: How the Sleeping Brain Files Away the Day"
+    assert a.kind == "html"
+    assert [s.title for s in a.sections] == [
+        None,
+        "Slow Waves and Spindles: The Hardware of Overnight Memory",
+        "From Hippocampus to Cortex: Rewriting the Archive",
+        "when Sleep Goes Wrong: Insomnia, PTSD and Memory",
+    ]
+    assert a.talk is not None
+    assert a.talk.video_id == "Xq3vN8sLk2E"
+    assert a.talk.start == 95
+    assert a.talk.url == "https://www.youtube.com/watch?v=Xq3vN8sLk2E&t=95s"
+    assert any("missing-sleep-diagram.png" in w for w in a.warnings)
+    _assert_no_debris(a)
+
+
+def test_broken_sample_text_is_faithful() -> None:
+    """Ingest does not repair spacing or capitals: narrate does."""
+    a = load_article(SAMPLE / "sleep-and-memory.txt", OFFLINE)
+    text = "\n".join(s.text for s in a.sections)
+    assert "the cortex.Over weeks" in text
+    assert text.rstrip().endswith("an active area of")
+    assert a.sections[0].paragraphs[0].startswith("Every night your brain runs")
+    assert a.sections[0].images[0].alt == "Diagram of sleep stages across one night"
+    assert a.sections[0].images[0].path is None
+
+
+def test_seed_article() -> None:
+    if not SEED.is_file():
+        pytest.skip("the user's seed article is not on this machine")
+    a = load_article(SEED, OFFLINE)
+    assert a.title == (
+        "Unlocking the Brain's Potential: Exploring the Neurological Impact of Ketamine"
+    )
+    assert a.sections[0].title is None
+    assert len(a.sections) == 4
+    assert all(s.title for s in a.sections[1:])
+    assert a.talk is not None
+    assert a.talk.video_id == "YLRWoMVNEq8"
+    assert a.talk.url == "https://www.youtube.com/watch?v=YLRWoMVNEq8"
+    assert a.talk.start is None
+    assert any("placeholder-brain-ketamine.jpg" in w for w in a.warnings)
+    _assert_no_debris(a)
+
+
+def test_sniffs_content_not_name(tmp_path: Path) -> None:
+    html = (SAMPLE / "sleep-and-memory.txt").read_bytes()
+    odd = tmp_path / "article.md"
+    odd.write_bytes(html)
+    assert load_article(odd, OFFLINE).kind == "html"
+    md = tmp_path / "notes.html"
+    md.write_text(
+        "# A draft\n\nSome words in a paragraph that is long enough.\n\n## Next\n\nMore.\n"
+    )
+    assert load_article(md, OFFLINE).kind == "markdown"
+
+
+def test_json_shape() -> None:
+    a = load_article(SAMPLE / "sleep-and-memory.txt", OFFLINE)
+    data = article_to_json(a)
+    json.dumps(data)
+    assert set(data) >= {
+        "title",
+        "language",
+        "byline",
+        "sections",
+        "talk",
+        "talks",
+        "links",
+        "warnings",
+    }
+    assert data["talk"] == {
+        "url": "https://www.youtube.com/watch?v=Xq3vN8sLk2E&t=95s",
+        "video_id": "Xq3vN8sLk2E",
+        "start": 95,
+        "text": "Diagram of sleep stages across one night",
+    }
+    assert data["sections"][0]["title"] is None
+    assert data["sections"][0]["images"] == [
+        {
+            "src": "missing-sleep-diagram.png",
+            "alt": "Diagram of sleep stages across one night",
+            "path": None,
+        }
+    ]
+    assert data["language"] == "en"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n\t\n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01", "binary"),
+        (bytes(range(256)) * 4, "binary"),
+        (b"<html><body><script>var x = 1;</script></body></html>", "no readable text"),
+    ],
+)
+def test_refused_inputs(tmp_path: Path, content: bytes, message: str) -> None:
+    p = tmp_path / "article.txt"
+    p.write_bytes(content)
+    with pytest.raises(InputError, match=message) as info:
+        load_article(p, OFFLINE)
+    assert "\n" not in str(info.value)
+
+
+def test_missing_path_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not found"):
+        load_article(tmp_path / "nope.html", OFFLINE)
+    with pytest.raises(InputError, match="folder"):
+        load_article(tmp_path, OFFLINE)
+
+
+def test_limits(tmp_path: Path) -> None:
+    p = tmp_path / "big.txt"
+    p.write_text("word " * 2000)
+    with pytest.raises(InputError, match="word limit"):
+        load_article(p, IngestSettings(allow_network=False, max_words=1000))
+    with pytest.raises(InputError, match="byte limit"):
+        load_article(p, IngestSettings(allow_network=False, max_bytes=5000))
+
+
+def test_url_offline_fails_at_once() -> None:
+    with pytest.raises(InputError, match="network use is off"):
+        load_article("https://example.org/article", OFFLINE)

@@ -1,0 +1,266 @@
+"""Real-world page shapes: each fixture gives the expected title, sections and no boilerplate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from articast.config import IngestSettings
+from articast.ingest import load_article
+from articast.models import Article
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+SAMPLE = Path(__file__).resolve().parents[1] / "assets" / "sample"
+OFFLINE = IngestSettings(allow_network=False)
+
+
+@dataclass(frozen=True)
+class Expect:
+    path: Path
+    title: str
+    sections: list[str | None]
+    present: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
+    language: str = "en"
+    byline: str | None = None
+
+
+CASES = [
+    Expect(
+        FIXTURES / "news.html",
+        "City Rivers Are Getting Warmer, Survey Finds",
+        [None],
+        present=("Rivers that run through large cities", "cheapest air conditioning"),
+        absent=(
+            "cookie",
+            "Most read",
+            "Morning briefing",
+            "Related stories",
+            "Copyright",
+            "Great article",
+            "Skip to content",
+            "Share on social",
+            "Advertisement",
+            "Home",
+            "loadAds",
+            "By Mara Quill",
+        ),
+        language="en-us",
+        byline="Mara Quill",
+    ),
+    Expect(
+        FIXTURES / "blog.html",
+        "Baking Bread at Altitude: What Changes and Why",
+        [
+            None,
+            "Why Dough Behaves Differently",
+            "Yeast Works Faster",
+            "Flour Dries Out",
+            "Adjusting the Bake",
+            "What I Would Do Again",
+        ],
+        present=("Use about a quarter less yeast.",),
+        absent=(
+            "Share this",
+            "About Tove",
+            "Leave a Reply",
+            "Recent Posts",
+            "Proudly powered",
+            "Previous: Rye",
+            "I live at 1500 m",
+            "Posted in",
+            "A blog about bread",
+        ),
+        byline="Tove Lindqvist",
+    ),
+    Expect(
+        FIXTURES / "docs.html",
+        "Caching results",
+        [None, "How keys are made", "Invalidation"],
+        present=("clear_cache", "Renaming a file keeps its cache entry"),
+        absent=(
+            "Quick search",
+            "Table of Contents",
+            "def load",
+            "@task",
+            "Copyright",
+            "¶",
+            "modules",
+            "read_table",
+        ),
+    ),
+    Expect(
+        FIXTURES / "embed.html",
+        "Watch: How Octopuses Taste With Their Arms",
+        [None, "The Talk", "What It Means"],
+        present=("Lecture recorded at a public science evening.",),
+        absent=("Home |", "Shop", "privacy-enhanced"),
+    ),
+    Expect(
+        FIXTURES / "noheadings.html",
+        "Letter from a Lighthouse",
+        [None, "Part 2"],
+        present=("Your job is to notice.",),
+        absent=("Quiet Essays",),
+    ),
+    Expect(
+        FIXTURES / "legacy.html",
+        "Restoring an Old Pocket Watch",
+        [None, "Taking It Apart", "Cleaning and Oiling"],
+        absent=("Guestbook", "Popular pages", "Visitors", "Previous project", "Sections"),
+    ),
+    Expect(
+        FIXTURES / "magazine.html",
+        "The Quiet Return of the Night Train",
+        [None, "Why now?", "What the operators say"],
+        present=("Sleeper services that were cut", "A six-berth couchette"),
+        absent=(
+            "Slow Travel Monthly",
+            "Rail",
+            "Words by",
+            "Share this quote",
+            "Ferries",
+            "Subscribe",
+            "Europe",
+        ),
+        byline="Jonas Brandt",
+    ),
+    Expect(
+        FIXTURES / "inline-junk.html",
+        "Bees and Cities",
+        [None],
+        present=("Some cities now ask new beekeepers",),
+        absent=("Advertisement", "Topics", "Science", "Sign up", "Comments are closed"),
+    ),
+    Expect(
+        FIXTURES / "draft.md",
+        "Five Houseplants That Survive Neglect",
+        [None, "Snake Plant", "ZZ Plant", "A Quick Comparison"],
+        present=("Snake plant; Low to bright; 3-4 weeks", "See the care video"),
+        absent=("draft: true", "---", "|", "(draft 2)"),
+        language="en-gb",
+        byline="Ines Okafor",
+    ),
+    Expect(
+        SAMPLE / "brain-rhythms.html",
+        "The Brain's Own Metronome: What Neural Rhythms Do",
+        [None, "A Spectrum of Waves", "Why Timing Matters", "Listening to the Rhythm"],
+        absent=(
+            "cookies",
+            "Subscribe",
+            "newsletter",
+            "Features",
+            "All rights reserved",
+            "dataLayer",
+            "Share",
+            "6 min read",
+        ),
+        language="en-gb",
+        byline="Articast Sample Desk",
+    ),
+    Expect(
+        SAMPLE / "coffee-and-focus.md",
+        "Coffee and Focus: What Caffeine Really Does to Attention",
+        [None, "How Caffeine Works", "Tolerance", "What the Studies Show", "Timing the Cup"],
+        present=("Reaction time; About 5 % faster",),
+        absent=("tags:", "---"),
+        language="en-us",
+        byline="Articast Sample Desk",
+    ),
+]
+
+
+def _text(a: Article) -> str:
+    return "\n".join([s.title or "" for s in a.sections] + [s.text for s in a.sections])
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.path.name)
+def test_fixture_shape(case: Expect) -> None:
+    a = load_article(case.path, OFFLINE)
+    assert a.title == case.title
+    assert [s.title for s in a.sections] == case.sections
+    text = _text(a)
+    for phrase in case.present:
+        assert phrase in text
+    for phrase in case.absent:
+        assert phrase not in text, phrase
+    assert a.language == case.language
+    assert a.byline == case.byline
+    assert "<" not in text
+
+
+def test_no_heading_page_split_sizes() -> None:
+    a = load_article(FIXTURES / "noheadings.html", OFFLINE)
+    sizes = [len(s.text.split()) for s in a.sections]
+    assert all(150 <= n <= 400 for n in sizes), sizes
+    # The split falls at the page's own thematic break (<hr>).
+    assert a.sections[1].paragraphs[0].startswith("Light is the other thing")
+
+
+def test_embed_talks_in_order() -> None:
+    a = load_article(FIXTURES / "embed.html", OFFLINE)
+    assert a.talk is not None
+    assert a.talk.url == "https://www.youtube.com/watch?v=Oc7pUs4Arm1&t=90s"
+    assert a.talk.text == "Octopus arms that taste"
+    assert [t.video_id for t in a.talks] == ["Oc7pUs4Arm1", "Sh0rtCl1p9x", "LiveStr3amX"]
+    assert a.talks[1].start == 15
+
+
+def test_sample_page_talk_and_figure() -> None:
+    a = load_article(SAMPLE / "brain-rhythms.html", OFFLINE)
+    assert a.talk is not None
+    assert a.talk.url == "https://www.youtube.com/watch?v=Hb7pN2dKw4c&t=125s"
+    assert a.talk.start == 125
+    img = a.sections[0].images[0]
+    assert img.path is not None
+    assert img.path.name == "brain-rhythms-figure.png"
+    assert a.warnings == ()
+    assert a.source_url == "https://example.org/science/brain-rhythms"
+
+
+def test_markdown_front_matter_talk_and_links() -> None:
+    a = load_article(SAMPLE / "coffee-and-focus.md", OFFLINE)
+    assert a.kind == "markdown"
+    assert a.talk is not None
+    assert a.talk.url == "https://www.youtube.com/watch?v=Cf4eT9mQr2A&t=70s"
+    d = load_article(FIXTURES / "draft.md", OFFLINE)
+    assert d.talk is not None
+    assert d.talk.video_id == "Pl4ntCar3Zz"
+    assert d.links == ("https://plants.example.org/guide",)
+
+
+def test_plain_text(tmp_path: Path) -> None:
+    p = tmp_path / "notes.txt"
+    p.write_text(
+        "Tide Pools at Dawn\n\n"
+        "Early in the morning the rocks are still wet and the pools are full of small animals. "
+        "Crabs hide under weed, and anemones close up when the light changes.\n\n"
+        "What to Bring\n\n"
+        "Bring shoes with a good grip, a small net and a bucket to look at things before you "
+        "put them back where you found them. See https://youtu.be/Tp00lsDawn1 for a tour.\n"
+    )
+    a = load_article(p, OFFLINE)
+    assert a.kind == "text"
+    assert a.title == "Tide Pools at Dawn"
+    assert [s.title for s in a.sections] == [None, "What to Bring"]
+    assert a.talk is not None
+    assert a.talk.video_id == "Tp00lsDawn1"
+
+
+def test_plain_text_wrapped_lines_stay_paragraphs(tmp_path: Path) -> None:
+    p = tmp_path / "wrapped.txt"
+    p.write_text(
+        "A short essay about rain\n\n"
+        "Rain falls on the roof of the shed and the sound carries all the way\n"
+        "to the kitchen, where the kettle is just starting to sing and the cat\n"
+        "decides that today is not a day for going outside at all.\n\n"
+        "Later the clouds break up and the garden smells of wet earth and cut\n"
+        "grass, and the cat changes its mind, as cats always do in the end.\n"
+    )
+    a = load_article(p, OFFLINE)
+    assert a.title == "A short essay about rain"
+    assert len(a.sections) == 1
+    assert a.sections[0].paragraphs[0].startswith("Rain falls on the roof of the shed and")
+    assert len(a.sections[0].paragraphs) == 2

@@ -1,0 +1,257 @@
+"""Video: encoding read back with the real ffmpeg, QR on the end card, frames vs expected stills,
+per-section caching, captions off, zoom and vertical format."""
+
+from __future__ import annotations
+
+import re
+import struct
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+import zxingcpp
+from PIL import Image
+from video_fixtures import SEGMENTS, TALK_URL, fake_episode
+
+from articast.captions import make_cues
+from articast.config import ShowConfig, VideoSettings
+from articast.media import ffmpeg_exe, probe_duration, probe_info
+from articast.models import Cue, Master, SegmentKind, Slides, VideoResult
+from articast.video import caption_states, compose_still, render_video
+from articast.visuals import make_slides
+
+
+@dataclass
+class Rendered:
+    slides: Slides
+    cues: tuple[Cue, ...]
+    master: Master
+    result: VideoResult
+    settings: VideoSettings
+    cache: Path
+
+
+def build(
+    folder: Path,
+    settings: VideoSettings,
+    segments: list[tuple[SegmentKind, str, list[str]]] | None = None,
+    cache: Path | None = None,
+) -> Rendered:
+    article, script, talk, master = fake_episode(folder / "ep", segments)
+    cache = cache or folder / "cache"
+    slides = make_slides(
+        article,
+        script,
+        talk,
+        master,
+        ShowConfig(),
+        settings,
+        workdir=folder / "work",
+        cache_root=cache,
+    )
+    cues = make_cues(master.sentences)
+    result = render_video(
+        slides,
+        cues,
+        master,
+        settings,
+        out_path=folder / "out" / "episode.mp4",
+        workdir=folder / "work",
+        cache_root=cache,
+    )
+    return Rendered(slides, cues, master, result, settings, cache)
+
+
+def grab(mp4: Path, t: float, size: tuple[int, int]) -> np.ndarray:
+    """The frame shown at ``t`` seconds, as an RGB array (decoded by the bundled ffmpeg)."""
+    cmd = [
+        ffmpeg_exe(),
+        "-v",
+        "error",
+        "-ss",
+        f"{t:.3f}",
+        "-i",
+        str(mp4),
+        "-frames:v",
+        "1",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "-",
+    ]
+    raw = subprocess.run(cmd, capture_output=True, check=True).stdout
+    return np.frombuffer(raw, dtype=np.uint8).reshape(size[1], size[0], 3)
+
+
+def top_level_boxes(path: Path) -> list[str]:
+    names = []
+    with path.open("rb") as fh:
+        while header := fh.read(8):
+            size, kind = struct.unpack(">I4s", header)
+            if size == 1:
+                size = struct.unpack(">Q", fh.read(8))[0]
+                fh.seek(size - 16, 1)
+            else:
+                fh.seek(size - 8, 1)
+            names.append(kind.decode("latin-1"))
+    return names
+
+
+@pytest.fixture(scope="module")
+def hd(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    return build(tmp_path_factory.mktemp("hd"), VideoSettings())
+
+
+def test_encoding_meets_youtube_recommendations(hd: Rendered) -> None:
+    info = probe_info(hd.result.mp4)
+    assert re.search(r"Video: h264 \(High\).*yuv420p\(progressive\), 1920x1080", info), info
+    assert re.search(r"Audio: aac \(LC\).*48000 Hz, stereo", info), info
+    assert "10 fps" in info or "10 tbr" in info
+    boxes = top_level_boxes(hd.result.mp4)
+    assert boxes.index("moov") < boxes.index("mdat")
+    mp3 = probe_duration(hd.master.mp3)
+    assert abs(probe_duration(hd.result.mp4) - mp3) <= 0.3
+    assert hd.result.duration == pytest.approx(probe_duration(hd.result.mp4))
+    kbps = hd.result.mp4.stat().st_size * 8 / hd.result.duration / 1000
+    assert kbps < 4000  # stills need far less than YouTube's 8 Mbps ceiling
+
+
+def test_closed_gop_of_half_a_second(hd: Rendered) -> None:
+    cmd = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-skip_frame",
+        "nokey",
+        "-i",
+        str(hd.result.mp4),
+        "-map",
+        "0:v",
+        "-vf",
+        "showinfo",
+        "-f",
+        "null",
+        "-",
+    ]
+    err = subprocess.run(cmd, capture_output=True, text=True, check=True).stderr
+    times = [float(t) for t in re.findall(r"pts_time:([\d.]+)", err)]
+    gaps = np.diff(times)
+    assert len(times) >= hd.result.duration * 2 - 2
+    assert gaps.max() <= 0.5 + 1e-6
+
+
+def test_end_card_frame_decodes_to_the_talk_url(hd: Rendered) -> None:
+    end = hd.slides.slides[-1]
+    frame = grab(hd.result.mp4, (end.start + end.end) / 2, (1920, 1080))
+    found = [r.text for r in zxingcpp.read_barcodes(Image.fromarray(frame))]
+    assert found == [TALK_URL]
+
+
+def test_mid_section_frames_match_the_expected_still(hd: Rendered) -> None:
+    checked = 0
+    for slide in hd.slides.slides[1:3]:
+        base = Image.open(slide.image).convert("RGB")
+        inside = [c for c in hd.cues if c.start >= slide.start and c.end <= slide.end]
+        for cue in inside:
+            if cue.end - cue.start < 0.6:
+                continue
+            t = (cue.start + cue.end) / 2
+            expected = np.asarray(compose_still(base, cue.lines), dtype=float)
+            got = grab(hd.result.mp4, t, (1920, 1080)).astype(float)
+            diff = np.abs(got - expected).mean()
+            assert diff < 4.0, (cue.lines, diff)
+            # ...and clearly different from the slide with no caption or another caption.
+            assert np.abs(got - np.asarray(base, dtype=float)).mean() > diff
+            checked += 1
+    assert checked >= 2
+
+
+def test_caption_changes_land_within_100_ms_of_the_words(hd: Rendered) -> None:
+    fps = hd.settings.fps
+    for slide in hd.slides.slides:
+        _, states = caption_states(hd.cues, slide.start, slide.end, fps)
+        grid0 = round(slide.start * fps) / fps
+        for cue in hd.cues:
+            if not slide.start <= cue.start < slide.end:
+                continue
+            shown = [s for s in states if s.lines == cue.lines]
+            assert shown
+            appears = grid0 + shown[0].first / fps
+            assert abs(appears - cue.start) <= 0.1 + 1e-9
+
+
+def test_thumbnail_is_1280x720_png_under_2_mb(hd: Rendered) -> None:
+    thumb = hd.result.thumbnail
+    assert thumb is not None and thumb == hd.result.mp4.parent / "thumbnail.png"
+    with Image.open(thumb) as im:
+        assert im.format == "PNG" and im.size == (1280, 720)
+    assert thumb.stat().st_size < 2_000_000
+
+
+def test_editing_one_section_rerenders_only_that_section(tmp_path: Path) -> None:
+    vs = VideoSettings(width=640, height=360)
+    first = build(tmp_path / "a", vs)
+    assert first.result.rendered_sections == tuple(t for _, t, _ in SEGMENTS)
+    again = build(tmp_path / "b", vs, cache=first.cache)
+    assert again.result.rendered_sections == ()
+    edited = list(SEGMENTS)
+    kind, title, texts = edited[1]
+    edited[1] = (kind, title, [texts[0], "Spindles are short bursts."])
+    changed = build(tmp_path / "c", vs, edited, cache=first.cache)
+    assert changed.result.rendered_sections == ("Slow Waves and Spindles",)
+    # The joined file is still whole and in sync after the stream-copy join.
+    assert abs(probe_duration(changed.result.mp4) - changed.master.duration) <= 0.3
+    last = changed.slides.slides[-2]
+    cue = next(c for c in changed.cues if c.start >= last.start and c.end - c.start > 0.8)
+    got = grab(changed.result.mp4, (cue.start + cue.end) / 2, (640, 360)).astype(float)
+    expected = np.asarray(
+        compose_still(Image.open(last.image).convert("RGB"), cue.lines), dtype=float
+    )
+    assert np.abs(got - expected).mean() < 5.0
+
+
+def test_no_burn_captions_shows_the_bare_slides(tmp_path: Path) -> None:
+    vs = VideoSettings(width=640, height=360, burn_captions=False)
+    r = build(tmp_path, vs)
+    slide = r.slides.slides[1]
+    got = grab(r.result.mp4, (slide.start + slide.end) / 2, (640, 360)).astype(float)
+    bare = np.asarray(Image.open(slide.image).convert("RGB"), dtype=float)
+    assert np.abs(got - bare).mean() < 3.0
+
+
+def test_vertical_format_with_zoom_and_highlight(tmp_path: Path) -> None:
+    vs = VideoSettings(width=360, height=640, zoom=True, highlight_words=True)
+    r = build(tmp_path, vs)
+    assert re.search(r"h264 \(High\).*360x640", probe_info(r.result.mp4))
+    slide = r.slides.slides[1]
+    early = grab(r.result.mp4, slide.start + 0.3, (360, 640)).astype(float)
+    late = grab(r.result.mp4, slide.end - 0.3, (360, 640)).astype(float)
+    top = slice(0, 300)
+    assert np.abs(early[top] - late[top]).mean() > 1.0  # the illustration moved (zoom)
+    assert abs(probe_duration(r.result.mp4) - r.master.duration) <= 0.3
+
+
+def test_caption_states_cover_every_frame_once() -> None:
+    cues = (Cue(1.0, 2.0, ("one",)), Cue(2.0, 3.5, ("two",)), Cue(5.0, 6.0, ("three",)))
+    n, states = caption_states(cues, 0.5, 5.5, 10)
+    assert n == 50
+    assert states[0].first == 0 and states[-1].last == n
+    for a, b in zip(states, states[1:], strict=False):
+        assert a.last == b.first
+    assert [s.lines for s in states] == [(), ("one",), ("two",), (), ("three",)]
+    assert states[1].first == 5 and states[2].first == 15 and states[4].first == 45
+
+
+def test_highlight_states_follow_each_word() -> None:
+    from articast.models import TimedWord
+
+    words = (TimedWord("slow", 1.0, 1.3), TimedWord("waves", 1.4, 1.8))
+    cue = Cue(1.0, 2.2, ("slow waves",), words)
+    _, states = caption_states((cue,), 0.0, 3.0, 10, highlight_words=True)
+    lit = [(s.first, s.highlight) for s in states if s.lines]
+    assert lit == [(10, 0), (14, 1)]
+    plain = compose_still(Image.new("RGB", (640, 360)), cue.lines)
+    first = compose_still(Image.new("RGB", (640, 360)), cue.lines, highlight=0)
+    assert plain.tobytes() != first.tobytes()
