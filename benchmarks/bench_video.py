@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -80,11 +81,23 @@ def peak_memory() -> Iterator[dict[str, float]]:
         out["peak_mb"] = round(peak[0] / 1e6, 1)
 
 
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+CPU: dict[str, float] = {}
+"""CPU seconds (this process and its children) of the last ``_timed`` call."""
+
+
 def _timed(fn: Callable[[], Any]) -> tuple[float, float, Any]:
     with peak_memory() as mem:
+        c0 = _cpu()
         t0 = time.perf_counter()
         value = fn()
         elapsed = time.perf_counter() - t0
+        CPU["last"] = _cpu() - c0
     return elapsed, mem["peak_mb"], value
 
 
@@ -358,6 +371,7 @@ def _render_ours(ep: tuple[Any, ...], settings: Any, folder: Path) -> dict[str, 
         )
     )
     return {
+        "cpu": CPU["last"],
         "slides": slides,
         "cues": cues,
         "seconds": secs,
@@ -397,6 +411,9 @@ def run(
         figures["ours_s"] = round(ours["seconds"], 2)
         figures["ours_rtf"] = round(ours["seconds"] / duration, 4)
         figures["ours_peak_mb"] = ours["peak_mb"]
+        figures["ours_cpu_s"] = round(ours["cpu"], 2)
+        # What a quiet 2-core machine would take: CPU seconds spread over the cores.
+        figures["ours_cpu_rtf_per_core"] = round(ours["cpu"] / (os.cpu_count() or 1) / duration, 4)
 
         warm_s, _, warm = _timed(
             lambda: render_video(
@@ -419,6 +436,7 @@ def run(
         figures["floor_s"] = round(floor_s, 2)
         figures["floor_rtf"] = round(floor_s / duration, 4)
         figures["floor_peak_mb"] = floor_peak
+        figures["floor_cpu_s"] = round(CPU["last"], 2)
         shutil.rmtree(tmp / "floor", ignore_errors=True)
 
         limit = duration if naive_seconds is None else min(naive_seconds, duration)
@@ -431,9 +449,14 @@ def run(
         figures["naive_s"] = round(naive_s, 2)
         figures["naive_rtf"] = round(naive_s / limit, 4)
         figures["naive_peak_mb"] = naive_peak
+        figures["naive_cpu_rtf"] = round(CPU["last"] / limit, 4)
 
         figures["speedup_vs_naive"] = round(figures["naive_rtf"] / figures["ours_rtf"], 1)
         figures["ours_over_floor"] = round(ours["seconds"] / floor_s, 2)
+        figures["speedup_vs_naive_cpu"] = round(
+            figures["naive_cpu_rtf"] / (ours["cpu"] / duration), 1
+        )
+        figures["ours_over_floor_cpu"] = round(ours["cpu"] / figures["floor_cpu_s"], 2)
 
         if zoom:
             z = _render_ours(ep, dataclasses.replace(settings, zoom=True), tmp / "zoom")

@@ -26,6 +26,7 @@ from articast.models import (
     Speech,
     Talk,
     Utterance,
+    WordTiming,
 )
 from articast.voices import SynthParams, Voice, get_voice
 
@@ -268,7 +269,7 @@ def test_no_stings_no_music_starts_quickly(tmp_path: Path, fake_speech: Speech) 
     assert mix.sentences[0].start == pytest.approx(audio.LEAD_PLAIN, abs=0.03)
     assert not mix.stings.any()
     assert mix.music is None and mix.channels == 1
-    assert mix.duration == pytest.approx(mix.sentences[-1].end + audio.TAIL_PLAIN, abs=0.011)
+    assert mix.duration == pytest.approx(mix.sentences[-1].end + audio.TAIL_PLAIN, abs=0.021)
     assert all(c.url is None for c in mix.chapters)
 
 
@@ -348,6 +349,8 @@ def test_user_music_file_is_looped(tmp_path: Path, fake_speech: Speech) -> None:
         ({"true_peak": 2.0}, "true_peak"),
         ({"sample_rate": 48000}, "sample_rate"),
         ({"sentence_pause": -1.0}, "sentence_pause"),
+        ({"mono_bitrate": "96"}, "mono_bitrate"),
+        ({"stereo_bitrate": "1000k"}, "stereo_bitrate"),
     ],
 )
 def test_bad_settings_are_input_errors(
@@ -355,6 +358,46 @@ def test_bad_settings_are_input_errors(
 ) -> None:
     with pytest.raises(InputError, match=match):
         audio.assemble(fake_speech, None, dataclasses.replace(AudioSettings(), **changes))
+
+
+def test_undecodable_music_file_is_an_input_error(tmp_path: Path, fake_speech: Speech) -> None:
+    bad = tmp_path / "bed.mp3"
+    bad.write_bytes(b"this is not audio" * 100)
+    settings = AudioSettings(music=True, music_file=bad)
+    with pytest.raises(InputError, match="cannot decode the music file"):
+        audio.assemble(fake_speech, None, settings, workdir=tmp_path / "w")
+    assert not list((tmp_path / "w").iterdir())
+
+
+def _tone_utterance(text: str, rate: int, seconds: float) -> Utterance:
+    t = np.arange(round(seconds * rate)) / rate
+    pcm = (0.3 * np.sin(2 * np.pi * 220 * t) * 32767).astype("<i2").tobytes()
+    half = seconds / 2
+    return Utterance(
+        text, pcm, rate, (WordTiming("one", 0.0, half), WordTiming("two", half, seconds))
+    )
+
+
+@pytest.mark.parametrize("rates", [(24000, 24000), (16000, 22050), (44100, 44100), (48000, 22050)])
+def test_any_voice_sample_rate_keeps_lengths_and_timings(rates: tuple[int, int]) -> None:
+    segs = tuple(
+        SegmentSpeech(
+            Segment("section", f"Part {i}", ("one two",)), (_tone_utterance("one two", rate, 1.0),)
+        )
+        for i, rate in enumerate(rates)
+    )
+    mix = audio.assemble(Speech("test", segs), None, AudioSettings(stings=False))
+    sr = mix.sample_rate
+    for s in mix.sentences:
+        # A 1-second tone (trim keeps it: it is loud from its first sample to its last).
+        assert s.end - s.start == pytest.approx(1.0, abs=0.002)
+        assert s.words[1].start == pytest.approx(s.start + 0.5, abs=0.002)
+        inside = mix.voice[round((s.start + 0.05) * sr) : round((s.end - 0.05) * sr)]
+        assert rms_db(inside.astype(np.float64)) == pytest.approx(
+            rms_db(np.array([0.3 / np.sqrt(2)])), abs=0.2
+        )
+    gap = mix.sentences[1].start - mix.sentences[0].end
+    assert gap == pytest.approx(AudioSettings().section_pause, abs=0.002)
 
 
 def test_empty_speech_is_an_input_error(tmp_path: Path) -> None:

@@ -189,7 +189,7 @@ def test_process_pool_and_dask_build_what_jobs_1_builds(
     tmp_path: Path, batch_settings: Settings
 ) -> None:
     distributed = pytest.importorskip("distributed")
-    inbox = _inbox(tmp_path)
+    inbox = _inbox(tmp_path, (*GOOD[:2], BROKEN))
     one = run_batch(inbox, dataclasses.replace(batch_settings, out_dir=tmp_path / "one"))
     two = run_batch(inbox, dataclasses.replace(batch_settings, out_dir=tmp_path / "two"), jobs=2)
     with distributed.LocalCluster(
@@ -201,13 +201,14 @@ def test_process_pool_and_dask_build_what_jobs_1_builds(
             scheduler=cluster.scheduler_address,
         )
     assert dask.scheduler == cluster.scheduler_address
-    expected = {"total": 4, "built": 3, "skipped": 0, "failed": 1}
+    expected = {"total": 3, "built": 2, "skipped": 0, "failed": 1}
     assert one.counts() == two.counts() == dask.counts() == expected
     assert {a.source: a.stage for a in dask.articles if a.status == "failed"} == {BROKEN: "ingest"}
     for name in ("two", "dask"):
-        for slug in SLUGS.values():
+        for source in GOOD[:2]:
+            slug = SLUGS[source]
             assert _audio(tmp_path / name / slug) == _audio(tmp_path / "one" / slug), (name, slug)
-        assert len(_feed_titles(tmp_path / name)) == 3
+        assert _feed_titles(tmp_path / name) == _feed_titles(tmp_path / "one")
         _assert_complete(tmp_path / name)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,6 @@ import srt
 import webvtt
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from video_fixtures import fake_episode
 
 from articast.captions import (
     MAX_CHARS_PER_LINE,
@@ -25,6 +25,7 @@ from articast.models import Cue, TimedSentence, TimedWord
 from articast.visuals import font
 from articast.voices.base import SynthParams
 from articast.voices.fake import FakeVoice
+from video_fixtures import fake_episode
 
 LONG = [
     "During deep non-REM sleep, large populations of neurons fire together in slow waves "
@@ -60,7 +61,7 @@ def check_sync(cues: tuple[Cue, ...], sentences: tuple[TimedSentence, ...]) -> N
     words = [w for s in sentences for w in s.words]
     shown = [w for c in cues for w in c.words]
     assert [w.text for w in shown] == [w.text for w in words]
-    for prev, cue in zip(cues, cues[1:], strict=False):
+    for prev, cue in itertools.pairwise(cues):
         assert cue.start >= prev.end - 1e-9, "cues overlap"
     for cue in cues:
         assert abs(cue.start - cue.words[0].start) <= 0.1 + 1e-9
@@ -83,7 +84,19 @@ def test_break_cost_prefers_punctuation_and_forbids_article_noun() -> None:
 
 
 def test_split_lines_never_separates_article_and_noun() -> None:
-    words = "Researchers think spindles open a window for the hippocampus to replay".split()
+    words = [
+        "Researchers",
+        "think",
+        "spindles",
+        "open",
+        "a",
+        "window",
+        "for",
+        "the",
+        "hippocampus",
+        "to",
+        "replay",
+    ]
     lines = split_lines(words, lambda s: len(s) <= 42)
     assert lines is not None and len(lines) == 2
     assert all(len(line) <= 42 for line in lines)
@@ -167,7 +180,7 @@ def test_engine_words_that_differ_from_tokens_are_mapped_by_position() -> None:
     assert [w.text for w in shown] == text.split()
     assert shown[0].start == pytest.approx(10.0)
     assert shown[4].start == pytest.approx(10.9)  # YouTube starts with "You"
-    assert all(b.start >= a.start for a, b in zip(shown, shown[1:], strict=False))
+    assert all(b.start >= a.start for a, b in itertools.pairwise(shown))
     for cue in cues:
         assert cue_problems(cue) == []
 

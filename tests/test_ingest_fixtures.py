@@ -264,3 +264,51 @@ def test_plain_text_wrapped_lines_stay_paragraphs(tmp_path: Path) -> None:
     assert len(a.sections) == 1
     assert a.sections[0].paragraphs[0].startswith("Rain falls on the roof of the shed and")
     assert len(a.sections[0].paragraphs) == 2
+
+
+def test_lazy_images_and_tracking_pixels(tmp_path: Path) -> None:
+    (tmp_path / "real.png").write_bytes((SAMPLE / "brain-rhythms-figure.png").read_bytes())
+    p = tmp_path / "lazy.html"
+    p.write_text(
+        "<h1>Lazy</h1><p>Some prose that makes this page an article worth reading.</p>"
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="real.png" alt="real">'
+        '<img src="https://tracker.example/p.gif" width="1" height="1">'
+        '<p class="author">By Someone Else</p>'
+    )
+    a = load_article(p, OFFLINE)
+    assert [i.src for i in a.images] == ["real.png"]
+    assert a.images[0].path == (tmp_path / "real.png").resolve()
+    assert a.warnings == ()
+    assert a.byline == "Someone Else"
+    assert "Someone Else" not in a.sections[0].text
+
+
+def test_hard_wrapped_loose_text_is_not_cut_into_headings() -> None:
+    a = load_article(FIXTURES / "wrapped.html", OFFLINE)
+    assert a.title == "Notes on Kites"
+    assert [s.title for s in a.sections] == [None, "Choosing a Line"]
+    assert a.sections[0].paragraphs[0].startswith("A kite flies because the wind pushes on its")
+    assert len(a.sections[0].paragraphs) == 1
+
+
+def test_embedded_player_outside_the_text_is_still_the_talk(tmp_path: Path) -> None:
+    p = tmp_path / "player.html"
+    p.write_text(
+        "<html><body><header><nav><a href='/'>Home</a></nav></header>"
+        "<article><h1>Talk notes</h1><p>Notes on a talk about tides, written after watching "
+        "it twice, with the main points in order.</p></article>"
+        "<aside class='video-sidebar'><iframe src='https://www.youtube.com/embed/T1desT4lk00"
+        "?start=12' title='Tides talk'></iframe></aside>"
+        "<footer><iframe src='https://www.youtube.com/embed/F00terV1de0'></iframe></footer>"
+        "</body></html>"
+    )
+    a = load_article(p, OFFLINE)
+    assert a.talk is not None
+    assert (a.talk.video_id, a.talk.start, a.talk.text) == ("T1desT4lk00", 12, "Tides talk")
+    assert [t.video_id for t in a.talks] == ["T1desT4lk00"]
+
+
+def test_heading_of_a_voted_out_box_goes_with_it() -> None:
+    a = load_article(FIXTURES / "boxed-heading.html", OFFLINE)
+    assert [s.title for s in a.sections] == [None, "What Cities Can Do"]
+    assert "Nature" not in "\n".join(s.text for s in a.sections)

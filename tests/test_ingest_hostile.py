@@ -223,3 +223,11 @@ def test_utf16_and_latin1_articles(tmp_path: Path) -> None:
     a = load_article(pl1, OFFLINE)
     assert a.title == "Café société"
     assert a.language == "fr"
+
+
+def test_image_count_is_capped(tmp_path: Path) -> None:
+    body = "".join(f'<img src="missing{i}.png" alt="{i}">' for i in range(60))
+    a = load_article(_page(tmp_path, body), OFFLINE)
+    assert len(a.images) == 60
+    assert len(a.warnings) == 41
+    assert a.warnings[-1].startswith("more than 40 images")

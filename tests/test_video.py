@@ -3,6 +3,7 @@ per-section caching, captions off, zoom and vertical format."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import struct
 import subprocess
@@ -13,14 +14,14 @@ import numpy as np
 import pytest
 import zxingcpp
 from PIL import Image
-from video_fixtures import SEGMENTS, TALK_URL, fake_episode
 
 from articast.captions import make_cues
 from articast.config import ShowConfig, VideoSettings
 from articast.media import ffmpeg_exe, probe_duration, probe_info
 from articast.models import Cue, Master, SegmentKind, Slides, VideoResult
-from articast.video import caption_states, compose_still, render_video
+from articast.video import caption_states, compose_still, part_bounds, render_video
 from articast.visuals import make_slides
+from video_fixtures import SEGMENTS, TALK_URL, fake_episode
 
 
 @dataclass
@@ -170,16 +171,33 @@ def test_mid_section_frames_match_the_expected_still(hd: Rendered) -> None:
 
 def test_caption_changes_land_within_100_ms_of_the_words(hd: Rendered) -> None:
     fps = hd.settings.fps
-    for slide in hd.slides.slides:
-        _, states = caption_states(hd.cues, slide.start, slide.end, fps)
-        grid0 = round(slide.start * fps) / fps
+    bounds = part_bounds(hd.slides, hd.cues, fps)
+    checked = 0
+    for i in range(len(hd.slides.slides)):
+        _, states = caption_states(hd.cues, bounds[i], bounds[i + 1], fps)
+        grid0 = round(bounds[i] * fps) / fps  # where the join places the part
         for cue in hd.cues:
-            if not slide.start <= cue.start < slide.end:
+            if not bounds[i] <= cue.start < bounds[i + 1]:
                 continue
             shown = [s for s in states if s.lines == cue.lines]
-            assert shown
             appears = grid0 + shown[0].first / fps
+            gone = grid0 + shown[-1].last / fps
             assert abs(appears - cue.start) <= 0.1 + 1e-9
+            assert abs(gone - cue.end) <= 0.1 + 1e-9
+            checked += 1
+    assert checked == len(hd.cues)
+
+
+def test_section_slides_switch_just_before_their_first_word(hd: Rendered) -> None:
+    bounds = part_bounds(hd.slides, hd.cues, hd.settings.fps)
+    assert bounds[0] == 0.0 and bounds[-1] == pytest.approx(hd.master.duration)
+    for slide, b in zip(hd.slides.slides[1:], bounds[1:], strict=False):
+        assert abs(b - slide.start) <= 0.6  # within the chapter's lead-in
+    mid_gap = (hd.slides.slides[1].start + hd.slides.slides[2].start) / 2
+    frame = grab(hd.result.mp4, mid_gap, (1920, 1080)).astype(float)
+    section = np.asarray(Image.open(hd.slides.slides[1].image).convert("RGB"), dtype=float)
+    top = slice(0, 700)  # above the caption band
+    assert np.abs(frame[top] - section[top]).mean() < 4.0
 
 
 def test_thumbnail_is_1280x720_png_under_2_mb(hd: Rendered) -> None:
@@ -238,7 +256,7 @@ def test_caption_states_cover_every_frame_once() -> None:
     n, states = caption_states(cues, 0.5, 5.5, 10)
     assert n == 50
     assert states[0].first == 0 and states[-1].last == n
-    for a, b in zip(states, states[1:], strict=False):
+    for a, b in itertools.pairwise(states):
         assert a.last == b.first
     assert [s.lines for s in states] == [(), ("one",), ("two",), (), ("three",)]
     assert states[1].first == 5 and states[2].first == 15 and states[4].first == 45

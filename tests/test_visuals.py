@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 import zxingcpp
 from PIL import Image
-from video_fixtures import TALK_URL, fake_episode
 
 from articast.config import ShowConfig, VideoSettings
 from articast.errors import InputError
 from articast.models import Talk
 from articast.visuals import caption_band, generated_art, make_slides, talk_link
+from video_fixtures import TALK_URL, fake_episode
 
 
 def decode_qr(img: Image.Image) -> list[str]:

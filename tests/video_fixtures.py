@@ -104,13 +104,11 @@ def fake_episode(
     mp3 = folder / "episode.mp3"
     run_ffmpeg(["-i", str(wav), "-c:a", "libmp3lame", "-b:a", "64k", str(mp3)], what="test mp3")
     duration = len(audio) / sr
+    # Chapter times in whole milliseconds, as the audio stage writes them (ID3 CHAP).
+    chapter_starts = [0.0] + [round((t0 - section_pause / 2) * 1000) / 1000 for t0 in starts[1:]]
+    chapter_ends = [*chapter_starts[1:], duration]
     chapters = tuple(
-        Chapter(
-            title,
-            0.0 if i == 0 else max(0.0, starts[i] - section_pause / 2),
-            duration if i == len(segments) - 1 else starts[i + 1] - section_pause / 2,
-            TALK_URL if kind == "outro" else None,
-        )
+        Chapter(title, chapter_starts[i], chapter_ends[i], TALK_URL if kind == "outro" else None)
         for i, (kind, title, _texts) in enumerate(segments)
     )
     master = Master(mp3, wav, duration, chapters, tuple(sentences))

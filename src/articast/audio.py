@@ -6,19 +6,20 @@ Sits between ``voices`` and the video/publish stages on the map::
 
 Steps:
 
-1. **Assembly** on one sample-accurate 44.1 kHz timeline: an intro sting, every utterance
-   (resampled with a polyphase filter, edge silence trimmed) separated by the sentence pause,
-   the section pause between segments, an outro sting. pydub's ``+`` copies the whole episode
-   on every join and its resampler is linear interpolation (audible images when doubling
-   22.05 kHz speech), so the timeline is numpy; pydub (``media.pydub``) carries the finished
-   16-bit master to the WAV file.
+1. **Assembly** on one sample-accurate timeline: an intro sting, every utterance (edge silence
+   trimmed) separated by the sentence pause, the section pause between segments, an outro
+   sting. Speech is laid out at the voice's rate (22.05 kHz) and resampled to 44.1 kHz once,
+   with a polyphase filter. pydub's ``+`` copies the whole episode on every join and its
+   resampler is linear interpolation (audible images when doubling 22.05 kHz speech), so the
+   timeline is numpy; pydub (``media.pydub``) carries the finished 16-bit master to the WAV.
 2. **Music bed** (optional): a generated seamless pad or the user's file, looped, placed
    ``BED_LEVEL_DB`` under the voice and ducked by ``duck_db`` under every run of speech with a
    short attack before and release after it, so it comes back up between sections.
 3. **Loudness**: BS.1770 integrated loudness (numpy), gain to ``target_lufs`` through a
-   lookahead limiter whose gain is computed from 4x-oversampled (true) peaks, a few cheap
-   numeric iterations, MP3 encoding, a read-back with ffmpeg's ebur128 filter and, only if the
-   encoded file misses the target, one corrected pass.
+   lookahead limiter whose gain is computed from 4x-oversampled (true) peaks, iterated
+   numerically. The encoder's own loudness shift (LAME moves it by a few tenths of an LU) is
+   learnt from a 20-second excerpt; then the MP3 is encoded, read back with ffmpeg's ebur128
+   filter and, only if it still misses the target or the true-peak limit, corrected once.
 4. **Tags**: ID3v2.4 through mutagen (title, show, date, genre, comment, links, cover, one CHAP
    per segment plus a top-level ordered CTOC) and Podcasting 2.0 ``chapters.json``.
 """
@@ -30,6 +31,7 @@ import functools
 import importlib
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +52,6 @@ from articast.models import (
     Talk,
     TimedSentence,
     TimedWord,
-    Utterance,
 )
 
 __all__ = [
@@ -72,7 +73,7 @@ Audio = npt.NDArray[np.float32]
 
 BED_LEVEL_DB = -8.0
 """Level of the un-ducked music bed relative to the voice (RMS while speaking)."""
-STING_LEVEL_DB = -4.0
+STING_LEVEL_DB = -7.0
 """Level of the stings relative to the voice (RMS)."""
 MIN_MUSIC_GAP_DB = 12.0
 """The ducked bed must sit at least this far under the voice."""
@@ -153,6 +154,11 @@ def _validate(settings: AudioSettings) -> None:
             f"audio.duck_db {settings.duck_db} would leave the music less than "
             f"{MIN_MUSIC_GAP_DB:g} dB under the voice; use duck_db >= {need:g}"
         )
+    for name in ("mono_bitrate", "stereo_bitrate"):
+        value = getattr(settings, name)
+        m = re.fullmatch(r"(\d+)k", str(value))
+        if m is None or not 32 <= int(m.group(1)) <= 320:
+            raise InputError(f"audio.{name} {value!r} must look like '96k' (32k-320k)")
     if settings.music and settings.music_file is not None and not settings.music_file.is_file():
         raise InputError(
             f"music file not found: {settings.music_file}; fix audio.music_file in articast.toml"
@@ -195,16 +201,22 @@ def _sting(
     return out / max(float(np.max(np.abs(out))), 1e-9)
 
 
+@functools.cache
 def intro_sting(sample_rate: int = 44100) -> Audio:
     """A rising bell arpeggio over a soft A-major pad (3 s, mono, peak 1.0)."""
     notes = [(0.0, 440.0), (0.14, 554.37), (0.28, 659.26), (0.42, 880.0)]
-    return _sting(notes, (220.0, 329.63, 440.0), 3.0, sample_rate)
+    out = _sting(notes, (220.0, 329.63, 440.0), 3.0, sample_rate)
+    out.setflags(write=False)  # cached: shared by every caller
+    return out
 
 
+@functools.cache
 def outro_sting(sample_rate: int = 44100) -> Audio:
     """A falling bell arpeggio that settles on the low A chord (3.5 s, mono, peak 1.0)."""
     notes = [(0.0, 880.0), (0.16, 659.26), (0.32, 554.37), (0.52, 440.0)]
-    return _sting(notes, (110.0, 220.0, 329.63), 3.5, sample_rate)
+    out = _sting(notes, (110.0, 220.0, 329.63), 3.5, sample_rate)
+    out.setflags(write=False)  # cached: shared by every caller
+    return out
 
 
 PAD_LOOP_SECONDS = 16.0
@@ -231,12 +243,19 @@ def _pad_loop(sr: int) -> Audio:
         phase = ((t - k * span + loop_s / 2) % loop_s - loop_s / 2) / span
         env = (0.5 + 0.5 * np.cos(math.pi * np.clip(phase, -1.0, 1.0))).astype(np.float32)
         for j, f in enumerate(chord):
-            for ch, detune in enumerate((-0.25, 0.25)):
-                # Whole cycles per loop keep the seam click-free.
-                f1 = round((f + detune) * loop_s) / loop_s
-                f2 = round((2 * f + detune) * loop_s) / loop_s
+            for ch in range(2):
+                # Whole cycles per loop keep the seam click-free. Both channels share the main
+                # partial (a small phase offset gives width without mono cancellation); a quiet,
+                # slightly detuned partial per channel adds a slow shimmer.
+                f1 = round(f * loop_s) / loop_s
+                f2 = round((f + (0.3 if ch else -0.3)) * loop_s) / loop_s
+                f3 = round(2 * f * loop_s) / loop_s
                 w = 2 * math.pi * t
-                tone = np.sin(w * f1 + j) + 0.2 * np.sin(w * f2 + ch)
+                tone = (
+                    np.sin(w * f1 + j + 0.6 * ch)
+                    + 0.3 * np.sin(w * f2 + 2 * j)
+                    + 0.2 * np.sin(w * f3 + ch)
+                )
                 out[idx, ch] += env * tone.astype(np.float32)
     t_all = np.arange(n, dtype=np.float64) / sr
     lfo = (0.85 + 0.15 * np.sin(2 * math.pi * t_all * 2 / loop_s)).astype(np.float32)
@@ -261,25 +280,17 @@ def pad_bed(seconds: float, sample_rate: int = 44100) -> Audio:
 def _load_music(path: Path, seconds: float, sample_rate: int, workdir: Path) -> Audio:
     """Decode the user's music file to stereo float at ``sample_rate`` (at most ``seconds``)."""
     raw = workdir / "music.f32"
-    media.run_ffmpeg(
-        [
-            "-i",
-            str(path),
-            "-vn",
-            "-t",
-            f"{seconds + 1:.3f}",
-            "-ac",
-            "2",
-            "-ar",
-            str(sample_rate),
-            "-f",
-            "f32le",
-            "-acodec",
-            "pcm_f32le",
-            str(raw),
-        ],
-        what=f"decoding the music file {path}",
-    )
+    try:
+        media.run_ffmpeg(
+            ["-i", str(path), "-vn", "-t", f"{seconds + 1:.3f}", "-ac", "2",
+             "-ar", str(sample_rate), "-f", "f32le", "-acodec", "pcm_f32le", str(raw)],
+            what=f"decoding the music file {path}",
+        )  # fmt: skip
+    except RenderError as exc:
+        raw.unlink(missing_ok=True)
+        raise InputError(
+            f"cannot decode the music file {path}; use a WAV, FLAC, MP3 or OGG file"
+        ) from exc
     data = np.fromfile(raw, dtype="<f4")
     raw.unlink(missing_ok=True)
     if data.size < sample_rate:
@@ -347,16 +358,15 @@ class Mix:
         return mono[:, None] + self.music
 
 
-def _prepare(utt: Utterance, sr: int) -> tuple[Audio, float]:
-    """The utterance at ``sr`` with edge silence trimmed, plus the seconds cut from its start."""
-    x = _resample(_pcm_to_float(utt.pcm), utt.sample_rate, sr)
+def _trim(x: Audio, rate: int) -> tuple[Audio, int]:
+    """``x`` without edge silence (a short margin kept), plus the samples cut from its start."""
     loud = np.flatnonzero(np.abs(x) > _TRIM_THRESHOLD)
     if loud.size == 0:
-        return x, 0.0
-    margin = round(_TRIM_MARGIN * sr)
+        return x, 0
+    margin = round(_TRIM_MARGIN * rate)
     a = max(0, int(loud[0]) - margin)
     b = min(len(x), int(loud[-1]) + margin + 1)
-    return x[a:b], a / sr
+    return x[a:b], a
 
 
 def _duck_gain(
@@ -404,25 +414,37 @@ def assemble(
     lead = LEAD_MUSIC if decorated else LEAD_PLAIN
     tail = TAIL_MUSIC if decorated else TAIL_PLAIN
 
+    # Speech is laid out at the voice's own rate and resampled once as a whole (one filter pass
+    # instead of one per sentence). Mixed or awkward rates are resampled per sentence instead.
+    rates = {u.sample_rate for seg in speech.segments for u in seg.utterances}
+    src = rates.pop() if len(rates) == 1 else sr
+    if sr % src:
+        src = sr
+    step = sr // src
+
+    def grid(seconds: float) -> int:
+        """Output samples, on a whole number of source samples."""
+        return round(seconds * src) * step
+
     placed: list[tuple[int, Audio]] = []
     sentences: list[TimedSentence] = []
     spans: list[tuple[float, float]] = []
     seg_first: list[float] = []
-    t = round(lead * sr)
-    sent_gap = round(settings.sentence_pause * sr)
-    sect_gap = round(settings.section_pause * sr)
+    t = grid(lead)
     for si, seg in enumerate(speech.segments):
         if si > 0:
-            t += sect_gap
+            t += grid(settings.section_pause)
         seg_first.append(t / sr)
         if not seg.utterances:
-            t += max(sect_gap, round(0.5 * sr))
+            t += grid(max(settings.section_pause, 0.5))
         for ui, utt in enumerate(seg.utterances):
             if ui > 0:
-                t += sent_gap
-            audio, cut = _prepare(utt, sr)
-            placed.append((t, audio))
-            start, end = t / sr, (t + len(audio)) / sr
+                t += grid(settings.sentence_pause)
+            x = _resample(_pcm_to_float(utt.pcm), utt.sample_rate, src)
+            x, cut_samples = _trim(x, src)
+            cut = cut_samples / src
+            placed.append((t // step, x))
+            start, end = t / sr, (t + len(x) * step) / sr
             words = tuple(
                 TimedWord(
                     w.text,
@@ -433,20 +455,22 @@ def assemble(
             )
             sentences.append(TimedSentence(utt.text, start, end, si, words))
             spans.append((start, end))
-            t += len(audio)
+            t += len(x) * step
     speech_end = t
     sting_out = outro_sting(sr) if settings.stings else None
-    outro_at = speech_end + round(0.5 * sr)
-    end = speech_end + round(tail * sr)
+    outro_at = speech_end + grid(0.5)
+    end = speech_end + grid(tail)
     if sting_out is not None:
-        end = max(end, outro_at + len(sting_out) + round(0.3 * sr))
-    # Whole 10 ms so every chapter boundary and the duration are exact milliseconds.
-    n = math.ceil(end / 441) * 441 if sr == 44100 else end
+        end = max(end, outro_at + len(sting_out) + grid(0.3))
+    # Whole 10 ms (and whole source samples) so chapter boundaries are exact milliseconds.
+    unit = math.lcm(sr // 100, step) if sr % 100 == 0 else step
+    n = math.ceil(end / unit) * unit
 
-    voice = np.zeros(n, dtype=np.float32)
-    for at, audio in placed:
-        voice[at : at + len(audio)] += audio
-    speaking = np.concatenate([a for _, a in placed]) if placed else np.zeros(1, np.float32)
+    slow = np.zeros(n // step, dtype=np.float32)
+    for at, x in placed:
+        slow[at : at + len(x)] += x
+    voice = _resample(slow, src, sr)[:n] if step > 1 else slow
+    speaking = np.concatenate([x for _, x in placed]) if placed else np.zeros(1, np.float32)
     voice_rms = max(_rms(speaking), 1e-4)
 
     stings = np.zeros(n, dtype=np.float32)

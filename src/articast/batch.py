@@ -10,7 +10,9 @@ Everything the batch keeps lives in ``<out>/.batch/``:
 
 - ``state.json``: per article (path relative to the inbox) the sha256 of its input bytes, the
   settings hash and the slug of its last *successful* build. An article is rebuilt when its
-  bytes or the settings changed, or when its episode folder is missing or incomplete.
+  bytes or the settings changed, or when its episode folder is missing or incomplete (a
+  ``.url`` article when the file changes, not the page behind it). Failed articles are
+  retried on every run; articles that leave the inbox keep their published episodes.
 - ``lock``: the holder's pid, host and start time, guarded by an OS file lock (``flock``) that
   the kernel drops when the holder dies, even by SIGKILL: a lock left by a dead process is
   stale and is taken over (and said so in the report); a live holder makes a second batch

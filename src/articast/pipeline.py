@@ -162,10 +162,22 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
 
 
 def _summary(article: Article, limit: int = 400) -> str:
+    """The article's opening, repaired for reading (spaces, capitals), cut at a word."""
+    from articast.narrate.rules import REPAIR_RULES, apply_rules
+
     text = " ".join(p for s in article.sections for p in s.paragraphs)
-    text = " ".join(text.split())
+    text = " ".join(apply_rules(text, REPAIR_RULES).split())
     if len(text) <= limit:
         return text
+    from articast.narrate import split_sentences
+
+    summary = ""
+    for sentence in split_sentences(text[: limit * 3]):
+        if len(summary) + len(sentence) + 1 > limit:
+            break
+        summary = f"{summary} {sentence}".strip()
+    if summary:
+        return summary
     cut = text[:limit].rsplit(" ", 1)[0]
     return cut.rstrip(",;:") + "…"
 
@@ -390,10 +402,10 @@ def build_episode(
             )
             write_description(tmp, manifest)
             write_episode_page(tmp, manifest, settings.show)
-            manifest["stages"] = dict(timer.times)
-            atomic_write_text(tmp / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
             shutil.rmtree(workdir, ignore_errors=True)
-            _swap_into_place(tmp, final)
+        manifest["stages"] = dict(timer.times)
+        atomic_write_text(tmp / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
+        _swap_into_place(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -40,6 +40,8 @@ from articast.models import Article, ImageRef, InputKind, Section, TalkRef
 
 __all__ = ["article_to_json", "load_article", "parse_start", "parse_youtube"]
 
+MAX_IMAGES = 40
+"""Images read (and fetched) per article; the rest keep ``path=None`` with one warning."""
 _BARE_HTTP = re.compile(r"https?://[^\s<>\"'\]\)]+", re.IGNORECASE)
 
 
@@ -130,9 +132,16 @@ def load_article(source: str | Path, settings: IngestSettings) -> Article:
     drafts = arrange(ex.blocks)
     warnings = list(ex.warnings)
     sections: list[Section] = []
+    resolved = 0
     for d in drafts:
         images: list[ImageRef] = []
         for img in d.images:
+            if resolved >= MAX_IMAGES:
+                # A gallery page must not turn into hundreds of downloads.
+                images.append(ImageRef(src=img.src[:80], alt=img.alt))
+                warnings.append(f"more than {MAX_IMAGES} images: the rest were not read")
+                continue
+            resolved += 1
             ref, warning = resolve_image(
                 img.src, img.alt, base_dir=raw.base_dir, base_url=raw.url, settings=settings
             )

@@ -18,6 +18,7 @@ import lxml.html
 from articast.ingest._blocks import Block, Extracted, promote_bare_headings
 from articast.ingest._libs import trafilatura_html, vote
 from articast.ingest._text import clean_inline, word_count
+from articast.ingest._youtube import parse_youtube
 
 MAX_DEPTH = 180
 _BREAK = "\x00"
@@ -156,6 +157,7 @@ _BOILER_WORDS = (
     "toc",
     "table-of-contents",
     "byline",
+    "author",
     "dateline",
     "meta",
     "entry-meta",
@@ -183,8 +185,27 @@ _AD_LINE = re.compile(
     r"|^(?:the )?(?:story|article|content) continues below(?: (?:this )?(?:advertisement|ad))?\.?$",
     re.IGNORECASE,
 )
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)(?:\s+#+)?$")
 _PERMALINK = re.compile(r"[\s¶§#🔗]+$")
 _TITLE_SUFFIX = re.compile(r"\s+[|\u2013\u2014·•:-]\s+[^|\u2013\u2014·•]{1,60}$")
+
+
+_LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-url")
+
+
+def _img_src(img: Any) -> str:
+    """The real source of an ``<img>`` (lazy-loading attributes first); '' for pixels."""
+    for dim in ("width", "height"):
+        value = (img.get(dim) or "").strip()
+        if value.isdigit() and int(value) <= 2:
+            return ""  # a tracking pixel, not a picture
+    src = (img.get("src") or "").strip()
+    if not src or src.lower().startswith("data:"):
+        for attr in _LAZY_ATTRS:
+            lazy = (img.get(attr) or "").strip()
+            if lazy:
+                return lazy
+    return src
 
 
 def _tag(el: Any) -> str:
@@ -409,8 +430,10 @@ def _byline(root: Any) -> str | None:
 class _Walker:
     """Turns an element tree into blocks, keeping reading order."""
 
-    def __init__(self, loose: bool, out: Extracted) -> None:
+    def __init__(self, loose: bool, out: Extracted, *, wrapped: bool = False) -> None:
         self.loose = loose
+        self.wrapped = wrapped
+        """Loose text hard-wrapped in the source: only blank lines separate paragraphs."""
         self.out = out
         self.buf: list[str] = []
         self.bold_chars = 0
@@ -421,7 +444,8 @@ class _Walker:
         if not text:
             return
         if container:
-            pattern = r"\r?\n" if self.loose else r"\r?\n[ \t]*\r?\n"
+            single = self.loose and not self.wrapped
+            pattern = r"\r?\n" if single else r"\r?\n[ \t]*\r?\n"
             pieces = re.split(pattern, text)
             for i, piece in enumerate(pieces):
                 if i:
@@ -450,6 +474,11 @@ class _Walker:
             else:
                 if _AD_LINE.match(text):
                     continue
+                md = _MD_HEADING.match(text) if container else None
+                if md:
+                    # A Markdown heading typed into an HTML page ("## Results").
+                    self.out.blocks.append(Block("heading", md.group(2), level=len(md.group(1))))
+                    continue
                 all_bold = len(pieces) == 1 and bold >= len(text.replace(" ", "")) * 0.9
                 bare = container or len(pieces) > 1 or all_bold
                 self.out.blocks.append(Block("para", text, bare=bare, bold=all_bold))
@@ -477,10 +506,10 @@ class _Walker:
             self.out.blocks.append(Block("break"))
             return
         if tag == "img":
-            src = el.get("src") or el.get("data-src") or ""
-            if src.strip():
+            src = _img_src(el)
+            if src:
                 self.out.blocks.append(
-                    Block("image", src=src.strip(), alt=clean_inline(el.get("alt") or ""))
+                    Block("image", src=src, alt=clean_inline(el.get("alt") or ""))
                 )
             return
         if tag == "a":
@@ -537,7 +566,7 @@ class _Walker:
         caption = clean_inline(" ".join(caption_el.itertext())) if caption_el is not None else ""
         self.flush()
         for img in el.iter("img"):
-            src = (img.get("src") or img.get("data-src") or "").strip()
+            src = _img_src(img)
             if src:
                 alt = clean_inline(img.get("alt") or "") or caption
                 self.out.blocks.append(Block("image", src=src, alt=alt))
@@ -566,6 +595,21 @@ class _Walker:
             if img is not None:
                 text = clean_inline(img.get("alt") or "")
         return text or clean_inline(a.get("title") or "")
+
+
+def _hard_wrapped(main: Any) -> bool:
+    """True when the loose text is hard-wrapped source (lines end mid-sentence)."""
+    lines: list[str] = []
+    for el in main.iter():
+        if _tag(el) not in CONTAINERS:
+            continue
+        for piece in [el.text or "", *((c.tail or "") for c in el)]:
+            lines.extend(ln.strip() for ln in piece.splitlines() if word_count(ln) >= 5)
+    if len(lines) < 4:
+        return False
+    lengths = sorted(len(ln) for ln in lines)
+    open_ended = sum(1 for ln in lines if not ln.endswith((".", "!", "?", ":", '"', "”", ")")))
+    return lengths[len(lengths) // 2] < 100 and open_ended >= 0.5 * len(lines)
 
 
 def _loose_share(main: Any) -> float:
@@ -617,11 +661,16 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
     body = root.find(".//body")
     if body is None:
         body = root
+    # Embedded players anywhere but the page furniture: the talk when the text has none.
+    embeds = [
+        (el.get("src") or "", el.get("title") or "")
+        for el in body.iter("iframe", "embed")
+        if parse_youtube(el.get("src") or "") is not None
+        and not any(_tag(a) in {"nav", "footer"} for a in el.iterancestors())
+    ]
     if clean:
         body_words = _text_len(body)
         doomed = [el for el in _iter_all(body) if _is_boilerplate(el, body_words)]
-        # Iframes inside removed boxes are not the article's talk; but a cookie box never holds
-        # one anyway, so removal order does not matter here.
         for el in doomed:
             parent = el.getparent()
             if parent is not None:
@@ -642,7 +691,7 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
         main = body
 
     loose = _loose_share(main) >= 0.4
-    walker = _Walker(loose, out)
+    walker = _Walker(loose, out, wrapped=loose and _hard_wrapped(main))
     walker.walk(main, 0, True)
     walker.flush(container=True)
     # Loose pages: any short bare line may be a heading. Well-formed pages: only a paragraph
@@ -652,6 +701,8 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
         _trafilatura_rescue(text, out)
         if not loose:
             out.blocks = vote(out.blocks, text)
+    if not any(parse_youtube(href) for href, _ in out.hrefs):
+        out.hrefs.extend(embeds)
 
     h1 = next((b for b in out.blocks if b.kind == "heading" and b.level == 1), None)
     if h1 is not None:

@@ -115,11 +115,24 @@ def vote(blocks: list[Block], html: str) -> list[Block]:
             return blocks
         opinions.append((sh, {_norm(line) for line in text.splitlines()}))
     kept: list[Block] = []
+    heading_at: int | None = None  # index in ``kept`` of the current heading
+    had = survived = 0  # paragraphs under it before and after the vote
     for b in blocks:
+        if b.kind == "heading":
+            if heading_at is not None and had and not survived:
+                # Everything under this heading was voted out: it was a box's title.
+                del kept[heading_at]
+            heading_at, had, survived = len(kept), 0, 0
+            kept.append(b)
+            continue
         if b.kind != "para":
             kept.append(b)
             continue
+        had += 1
         words = re.findall(r"\w+", b.text.lower())
         if any(_has(words, b.text, op, lines) for op, lines in opinions):
             kept.append(b)
+            survived += 1
+    if heading_at is not None and had and not survived:
+        del kept[heading_at]
     return kept

@@ -4,7 +4,8 @@ Sits inside ``ingest`` after the parsers. Rules:
 
 * text before the first heading is the lead (``title=None``);
 * each heading starts a section; a heading with no text under it joins the next heading
-  (``"Part one: The start"``); a section of fewer than ``NEAR_EMPTY`` words joins the previous one;
+  (``"Part one: The start"``); a section of fewer than ``NEAR_EMPTY`` words joins the previous
+  one, its heading kept as a line of text;
 * a page without any heading whose text runs past ``SPLIT_ABOVE`` words is cut at natural breaks
   (``<hr>``, paragraph ends, sentence ends as a last resort) into parts of ``MIN_WORDS`` to
   ``MAX_WORDS`` words, titled ``Part 2``, ``Part 3``...
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from articast.ingest._blocks import Block
 from articast.ingest._text import word_count
 
-NEAR_EMPTY = 12
+NEAR_EMPTY = 8
 MIN_WORDS = 150
 MAX_WORDS = 400
 SPLIT_ABOVE = 450
@@ -85,6 +86,8 @@ def merge_drafts(drafts: list[Draft]) -> list[Draft]:
         if merged and d.title is not None and d.words < NEAR_EMPTY:
             prev = merged[-1]
             base = len(prev.paragraphs)
+            # Its heading stays as a line of text: the words are the article's, not ours to drop.
+            prev.paragraphs.append(d.title)
             prev.paragraphs.extend(d.paragraphs)
             prev.images.extend(d.images)
             prev.breaks.extend(base + i for i in d.breaks)
@@ -122,21 +125,30 @@ def _pieces(d: Draft) -> list[tuple[str, bool]]:
 
 
 def split_long(d: Draft) -> list[Draft]:
-    """Cut one heading-less draft into parts of roughly MIN_WORDS-MAX_WORDS words."""
+    """Cut one heading-less draft into parts of roughly MIN_WORDS-MAX_WORDS words.
+
+    Parts aim at an even size (total / round(total / 300)); a thematic break (``<hr>``) ends a
+    part early once it has MIN_WORDS.
+    """
     pieces = _pieces(d)
+    total = sum(word_count(t) for t, _ in pieces)
+    target = total / max(2, round(total / 300))
     parts: list[Draft] = []
     cur: list[str] = []
     words = 0
     for text, brk in pieces:
         n = word_count(text)
-        natural = brk and words >= MIN_WORDS // 2
-        if cur and (natural or (words >= MIN_WORDS and words + n > MAX_WORDS)):
+        if cur and (
+            (brk and words >= MIN_WORDS)
+            or words >= target
+            or (words + n > MAX_WORDS and words >= MIN_WORDS // 2)
+        ):
             parts.append(Draft(title=None, paragraphs=cur))
             cur, words = [], 0
         cur.append(text)
         words += n
     if cur:
-        if parts and words < MIN_WORDS // 2:
+        if parts and words < MIN_WORDS and parts[-1].words + words <= MAX_WORDS + 50:
             parts[-1].paragraphs.extend(cur)
         else:
             parts.append(Draft(title=None, paragraphs=cur))

@@ -191,6 +191,9 @@ _MD_SIGNAL = re.compile(
 )
 
 
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
+
+
 def unwrap_fence(text: str) -> tuple[str, str | None]:
     """Remove a code fence wrapped around the whole article; (text, fence language or None)."""
     lines = text.splitlines()
@@ -231,7 +234,7 @@ def sniff(text: str, fence_lang: str | None = None) -> InputKind:
         return "html"
     if stripped[:1] == "<" and html_tags:
         return "html"
-    md = len(_MD_SIGNAL.findall(sample))
+    md = len(_MD_SIGNAL.findall(sample)) + 2 * len(_MD_HEADING.findall(sample))
     if html_tags and html_tags > md:
         return "html"
     if md:
