@@ -482,6 +482,27 @@ def run(
     return figures
 
 
+def run_long(minutes: float = 60.0) -> dict[str, Any]:
+    """Only the long-episode run: time, real-time factor and peak memory of our render."""
+    from articast.config import VideoSettings
+
+    with tempfile.TemporaryDirectory(prefix="bench-video-long-") as tmp_name:
+        tmp = Path(tmp_name)
+        ep = _synthetic_master(tmp / "long", minutes)
+        r = _render_ours(ep, VideoSettings(), tmp / "render")
+        return {
+            "long_episode_seconds": round(ep[3].duration, 1),
+            "long_s": round(r["seconds"], 1),
+            "long_rtf": round(r["seconds"] / ep[3].duration, 4),
+            "long_cpu_s": round(r["cpu"], 1),
+            "long_peak_mb": r["peak_mb"],
+            "parts": len(r["slides"].slides),
+            "cues": len(r["cues"]),
+        }
+
+
 if __name__ == "__main__":
-    long = float(sys.argv[1]) if len(sys.argv) > 1 else None
-    print(json.dumps(run(long_minutes=long), indent=2, default=str))
+    if len(sys.argv) > 2 and sys.argv[1] == "--long":
+        print(json.dumps(run_long(float(sys.argv[2])), indent=2, default=str))
+    else:
+        print(json.dumps(run(), indent=2, default=str))

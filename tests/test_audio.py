@@ -527,3 +527,39 @@ def test_espeak_speech_meets_loudness_and_true_peak(tmp_path: Path) -> None:
     gain = -16.0 - audio.integrated_loudness(raw, 44100)
     assert audio.true_peak_db(raw, 44100) + gain > -1.0
     assert [t for _, _, t in ffmpeg_chapters(master.mp3)] == [s[1] for s in segs]
+
+
+@pytest.mark.parametrize("which", ["broken_sample", "seed_article"])
+def test_real_articles_meet_the_podcast_standards(
+    tmp_path: Path, request: pytest.FixtureRequest, which: str
+) -> None:
+    """The sample and the user's article, through real ingest, narration and espeak."""
+    from articast.config import load_settings
+    from articast.ingest import load_article
+    from articast.narrate import build_script
+    from articast.talk import resolve_talk
+    from articast.voices import speak
+
+    source: Path = request.getfixturevalue(which)
+    s = load_settings(use_files=False).with_offline(True)
+    article = load_article(source, s.ingest)
+    talk = None
+    if article.talk is not None:
+        talk = resolve_talk(article.talk, tmp_path / "cache", offline=True)[0]
+    script = build_script(article, talk, s.narrate)
+    speech = speak(script, s.voice, tmp_path / "cache")
+    cover = cover_art(article, talk, s.show, tmp_path / "cover.jpg")
+    master = audio.master_audio(
+        speech, talk, article, s.show, s.audio,
+        cover=cover, out_dir=tmp_path / "out", workdir=tmp_path / "work",
+    )  # fmt: skip
+    loud = media.measure_loudness(master.mp3)
+    assert loud.integrated_lufs == pytest.approx(-16.0, abs=1.0)
+    assert loud.true_peak_dbtp <= -1.0
+    listed = ffmpeg_chapters(master.mp3)
+    assert [t for _, _, t in listed] == [seg.title for seg in script.segments]
+    for (start, _, _), ch in zip(listed, master.chapters, strict=True):
+        assert start == pytest.approx(ch.start, abs=0.05)
+    assert talk is not None
+    links = [f.url for c in ID3(master.mp3).getall("CHAP") for f in c.sub_frames.getall("WXXX")]
+    assert talk.url in links

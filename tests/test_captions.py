@@ -6,7 +6,7 @@ import itertools
 from pathlib import Path
 
 import pytest
-import srt
+import srt  # type: ignore[import-untyped]
 import webvtt
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -206,7 +206,7 @@ def test_srt_and_vtt_parse_with_real_parsers(tmp_path: Path) -> None:
     assert vtt_text.startswith("WEBVTT\n\n")
     captions = webvtt.read(str(tmp_path / "c.vtt"))
     assert len(captions) == len(cues)
-    for cap, cue in zip(captions, cues, strict=True):
+    for cap, cue in zip(captions.captions, cues, strict=True):
         h, m, sec = cap.start.split(":")
         assert int(h) * 3600 + int(m) * 60 + float(sec) == pytest.approx(cue.start, abs=0.001)
         assert cap.text == cue.text

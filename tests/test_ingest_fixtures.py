@@ -273,11 +273,13 @@ def test_lazy_images_and_tracking_pixels(tmp_path: Path) -> None:
         "<h1>Lazy</h1><p>Some prose that makes this page an article worth reading.</p>"
         '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="real.png" alt="real">'
         '<img src="https://tracker.example/p.gif" width="1" height="1">'
+        '<img srcset="real.png 480w, big.png 960w" alt="set">'
         '<p class="author">By Someone Else</p>'
     )
     a = load_article(p, OFFLINE)
-    assert [i.src for i in a.images] == ["real.png"]
+    assert [i.src for i in a.images] == ["real.png", "real.png"]
     assert a.images[0].path == (tmp_path / "real.png").resolve()
+    assert a.images[1].alt == "set"
     assert a.warnings == ()
     assert a.byline == "Someone Else"
     assert "Someone Else" not in a.sections[0].text
@@ -312,3 +314,11 @@ def test_heading_of_a_voted_out_box_goes_with_it() -> None:
     a = load_article(FIXTURES / "boxed-heading.html", OFFLINE)
     assert [s.title for s in a.sections] == [None, "What Cities Can Do"]
     assert "Nature" not in "\n".join(s.text for s in a.sections)
+
+
+def test_markdown_headings_inside_html() -> None:
+    a = load_article(FIXTURES / "mixed.txt", OFFLINE)
+    assert a.kind == "html"
+    assert a.title == "Mixed Draft"
+    assert [s.title for s in a.sections] == [None, "First Part", "Second Part"]
+    assert a.links == ("https://example.org",)

@@ -231,3 +231,11 @@ def test_image_count_is_capped(tmp_path: Path) -> None:
     assert len(a.images) == 60
     assert len(a.warnings) == 41
     assert a.warnings[-1].startswith("more than 40 images")
+
+
+def test_xhtml_with_encoding_declaration() -> None:
+    fixture = Path(__file__).parent / "fixtures" / "ingest" / "declared.xhtml"
+    a = load_article(fixture, OFFLINE)
+    assert a.title == "Ein Titel"
+    assert a.language == "de"
+    assert a.sections[0].paragraphs[0].startswith("Der Text ist nicht lang")

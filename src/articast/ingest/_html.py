@@ -205,6 +205,10 @@ def _img_src(img: Any) -> str:
             lazy = (img.get(attr) or "").strip()
             if lazy:
                 return lazy
+        srcset = (img.get("srcset") or img.get("data-srcset") or "").strip()
+        if srcset:
+            # "a.jpg 480w, b.jpg 800w": the first candidate is enough for a slide.
+            return srcset.split(",")[0].strip().split(" ")[0]
     return src
 
 
@@ -220,6 +224,7 @@ def _text_len(el: Any) -> int:
         return 0
 
 
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]{0,40})\b[^<>]*?(/?)>")
 _VOID = frozenset(
     {
@@ -286,7 +291,9 @@ def flatten_deep(text: str, limit: int = FLATTEN_AT) -> str:
 
 def parse_tree(text: str) -> Any | None:
     """lxml's recovering HTML parse of ``text``; None when nothing parseable is left."""
-    text = flatten_deep(text.replace("\x00", ""))
+    # lxml refuses str input that carries an encoding declaration (XHTML): the text is
+    # already decoded, so the declaration goes.
+    text = _XML_DECL.sub("", flatten_deep(text.replace("\x00", "")), count=1)
     if not text.strip():
         return None
     # huge_tree lifts libxml2's 256-level cap so text after a deep subtree is not lost; the

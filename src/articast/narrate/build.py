@@ -119,12 +119,12 @@ def _looks_cut(fragment: str) -> bool:
     )
 
 
-def _brief(fragment: str, limit: int = 70) -> str:
-    flat = " ".join(fragment.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[-limit:]
-    return "\u2026" + cut[cut.find(" ") + 1 :] if " " in cut else "\u2026" + cut
+def _brief(fragment: str, words: int = 8) -> str:
+    """The first words of a dropped fragment: enough to find it, without its cut-off tail."""
+    parts = fragment.split()
+    if len(parts) <= words:
+        return " ".join(parts[: max(1, len(parts) - 2)]) + "\u2026"
+    return " ".join(parts[:words]) + "\u2026"
 
 
 def display_text(text: str) -> str:
@@ -197,11 +197,9 @@ def _intro(title: str, facts: _TalkFacts | None, settings: NarrateSettings) -> l
         lines.append(f'{base}, which links to the talk "{facts.title}" by {facts.channel}.')
     elif facts.title:
         lines.append(f'{base}, which links to the talk "{facts.title}".')
-    elif facts.link_text:
-        lines.append(
-            f'{base}, which links to a talk on YouTube, shown in the article as "{facts.link_text}".'
-        )
     else:
+        # Without the talk's real title, the article's link text is usually an image's alt
+        # text ("Illustration of ..."): read aloud as a title it misleads, so say less.
         lines.append(f"{base}, which links to a talk on YouTube.")
     if facts is not None:
         lines.append("You will find the link in the show notes.")
@@ -267,8 +265,8 @@ def build_script(article: Article, talk: Talk | None, settings: NarrateSettings)
                 if _looks_cut(fragment):
                     repaired = repaired[:-1]
                     warnings.append(
-                        "the article stops mid-sentence; its unfinished last sentence was left "
-                        f'out of the narration: "{_brief(fragment)}"'
+                        "the article stops mid-sentence; its unfinished last sentence, starting "
+                        f'"{_brief(fragment)}", was left out of the narration'
                     )
             sentences.extend(speaker.read(repaired))
         if not sentences:
