@@ -99,3 +99,22 @@ def test_threads_are_serialised() -> None:
         t.join()
     assert sorted(results) == list(range(6))
     assert all(n > 20000 and words == 6 for n, words in results.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "engine"),
+    [
+        ("N M D A receptor", "N.M.D.A receptor"),
+        ("In A D H D, the", "In A.D.H.D, the"),
+        ("C B T-I works", "C.B.T-I works"),
+        ("Plan A is fine", "Plan A is fine"),
+    ],
+)
+def test_spelled_initialisms_name_every_letter(text: str, engine: str) -> None:
+    from articast.voices.espeak import engine_text, text_to_phonemes
+
+    assert engine_text(text) == engine
+    assert len(engine_text(text)) == len(text)  # WORD event offsets stay valid
+    if "A" in text.split()[:-1] and engine != text:
+        # espeak reads a lone "A" as the article "uh"; in the dotted run it names the letter
+        assert "eɪ" in text_to_phonemes(engine_text(text))

@@ -340,6 +340,19 @@ def map_word_events(
     return tuple(out)
 
 
+_SPELLED_RUN = re.compile(r"(?<![\w.])[A-Z](?: [A-Z](?![\w]))+")
+
+
+def engine_text(text: str) -> str:
+    """The text as espeak should read it, with every character at the same offset.
+
+    A spelled-out initialism ("N M D A") is read letter by letter except a lone "A", which
+    espeak takes for the article ("uh"); joined by dots ("N.M.D.A") every letter is named.
+    Same length, so WORD event positions still index ``text``.
+    """
+    return _SPELLED_RUN.sub(lambda m: m.group().replace(" ", "."), text)
+
+
 def _split_name(name: str) -> tuple[str, str]:
     base, _, variant = name.partition("+")
     return base.strip(), variant.strip()
@@ -403,7 +416,7 @@ class EspeakVoice:
             raise InputError(f"pitch {pitch} is out of range; use 0-99")
         eng = _engine()
         with _LOCK:
-            pcm, events = eng.synth(self._voice_id, text, rate, pitch)
+            pcm, events = eng.synth(self._voice_id, engine_text(text), rate, pitch)
         if not pcm:
             raise SynthesisError(
                 f"espeak-ng produced no audio for {text[:60]!r} with voice {self._info.spec}"
