@@ -239,3 +239,18 @@ def test_xhtml_with_encoding_declaration() -> None:
     assert a.title == "Ein Titel"
     assert a.language == "de"
     assert a.sections[0].paragraphs[0].startswith("Der Text ist nicht lang")
+
+
+def test_control_characters_beside_dropped_boilerplate(tmp_path: Path) -> None:
+    from articast.config import IngestSettings
+    from articast.ingest import load_article
+
+    body = " ".join(["Real prose about sleep and memory goes here."] * 10)
+    page = tmp_path / "ctl.html"
+    page.write_text(
+        f"<html><body><nav>Home | About</nav>\x01 stray\x0b<article><h1>Title</h1><p>{body}</p>"
+        "</article><footer>(c) site</footer>\x1f</body></html>"
+    )
+    article = load_article(page, IngestSettings(allow_network=False))
+    assert article.title == "Title"
+    assert all("\x01" not in p and "\x0b" not in p for s in article.sections for p in s.paragraphs)

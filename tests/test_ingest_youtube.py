@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from articast.ingest import parse_start, parse_youtube
@@ -88,3 +90,20 @@ def test_bare_text_links() -> None:
     )
     refs = find_bare(text)
     assert [(r.video_id, r.start) for r in refs] == [(VID, 10), ("abcdefghijk", None)]
+
+
+def test_a_paragraph_that_is_only_the_talk_link_is_still_the_talk(tmp_path: Path) -> None:
+    from articast.config import IngestSettings
+    from articast.ingest import load_article
+
+    page = tmp_path / "a.html"
+    body = " ".join(["Sleep replays the day's sequences in compressed form."] * 8)
+    page.write_text(
+        f"<html><body><article><h1>Replay</h1><p>{body}</p>"
+        '<p><a href="https://youtu.be/YLRWoMVNEq8">Watch the lecture</a></p>'
+        f"<h2>More</h2><p>{body}</p></article></body></html>"
+    )
+    article = load_article(page, IngestSettings(allow_network=False))
+    assert article.talk is not None
+    assert article.talk.video_id == "YLRWoMVNEq8"
+    assert article.talk.text == "Watch the lecture"

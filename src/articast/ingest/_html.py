@@ -289,11 +289,17 @@ def flatten_deep(text: str, limit: int = FLATTEN_AT) -> str:
     return "".join(pieces)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def parse_tree(text: str) -> Any | None:
     """lxml's recovering HTML parse of ``text``; None when nothing parseable is left."""
     # lxml refuses str input that carries an encoding declaration (XHTML): the text is
     # already decoded, so the declaration goes.
-    text = _XML_DECL.sub("", flatten_deep(text.replace("\x00", "")), count=1)
+    # Control characters are not XML text: lxml parses them but refuses to set them back
+    # (moving a tail), so they go before parsing.
+    text = _CONTROL.sub("", text)
+    text = _XML_DECL.sub("", flatten_deep(text), count=1)
     if not text.strip():
         return None
     # huge_tree lifts libxml2's 256-level cap so text after a deep subtree is not lost; the
@@ -690,6 +696,8 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
             if el is not main
             and _text_len(el) < (15 if _tag(el) == "p" else 300)
             and _link_density(el) > 0.65
+            # A paragraph that is just the talk link ("Watch the lecture") is the talk.
+            and not (_tag(el) == "p" and any(parse_youtube(a.get("href") or "") for a in el.iter("a")))
         ]
         for el in linky:
             if el.getparent() is not None:
