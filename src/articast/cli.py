@@ -197,7 +197,7 @@ def ingest(ctx: click.Context, article: str, as_json: bool, offline: bool) -> No
         s = _settings(ctx)
         if offline:
             s = s.with_offline(True)
-        art = load_article(article, s.ingest)
+        art = load_article(article, s.ingest_settings)
         data = article_to_json(art)
         if as_json:
             click.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -229,7 +229,7 @@ def script(ctx: click.Context, article: str, out_dir: str | None, offline: bool)
         if offline:
             s = s.with_offline(True)
         out = Path(out_dir) if out_dir else s.out_dir
-        art = load_article(article, s.ingest)
+        art = load_article(article, s.ingest_settings)
         talk = None
         if art.talk is not None:
             talk, _ = resolve_talk(art.talk, s.cache_root, offline=s.offline)

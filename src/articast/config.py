@@ -47,6 +47,8 @@ class IngestSettings:
     max_image_bytes: int = 10_000_000
     max_image_pixels: int = 40_000_000
     timeout: float = 10.0
+    image_dir: Path | None = None
+    """Where decoded ``data:`` and downloaded images are kept; the cache's ``images`` when None."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,13 @@ class Settings:
         """The folder of all caches."""
         return self.cache_dir if self.cache_dir is not None else self.out_dir / ".cache"
 
+    @property
+    def ingest_settings(self) -> IngestSettings:
+        """``ingest`` with its image folder inside the cache unless one was set."""
+        if self.ingest.image_dir is not None:
+            return self.ingest
+        return replace(self.ingest, image_dir=self.cache_root / "images")
+
     def with_offline(self, offline: bool) -> Settings:
         """A copy with network use switched on or off everywhere."""
         return replace(
@@ -154,7 +163,7 @@ def _section(cls: type[Any], data: dict[str, Any], name: str, base: Path) -> Any
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         default = getattr(cls(), key)
-        if isinstance(default, Path) or key in {"artwork", "lexicon", "music_file", "models_dir"}:
+        if isinstance(default, Path) or key in {"artwork", "lexicon", "music_file", "models_dir", "image_dir"}:
             p = Path(str(value)).expanduser()
             value = p if p.is_absolute() else base / p
         elif isinstance(default, bool):

@@ -295,7 +295,7 @@ def build_episode(
 
     timer = _Timer(progress)
     with timer("ingest"):
-        article = load_article(source, settings.ingest)
+        article = load_article(source, settings.ingest_settings)
         if script_path is not None and not Path(script_path).is_file():
             raise InputError(f"script not found: {script_path}; write one with 'articast script'")
     slug = slugify(article.title)

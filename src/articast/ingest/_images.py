@@ -35,8 +35,13 @@ _FORMAT_EXT = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp", "B
 _DATA_URI = re.compile(r"^data:([\w.+-]+/[\w.+-]+)?((?:;[\w-]+=[^;,]*)*)(;base64)?,(.*)$", re.S)
 
 
-def image_store() -> Path:
-    """Folder for decoded ``data:`` and downloaded images (content-addressed file names)."""
+def image_store(settings: IngestSettings | None = None) -> Path:
+    """Folder for decoded ``data:`` and downloaded images (content-addressed file names).
+
+    ``settings.image_dir`` (the pipeline points it into the cache), else a temporary folder.
+    """
+    if settings is not None and settings.image_dir is not None:
+        return settings.image_dir
     return Path(tempfile.gettempdir()) / "articast-ingest-images"
 
 
@@ -66,8 +71,8 @@ def _check_image(data: bytes, settings: IngestSettings) -> str:
     return _FORMAT_EXT.get(fmt, ".img")
 
 
-def _store(data: bytes, ext: str) -> Path:
-    folder = image_store()
+def _store(data: bytes, ext: str, settings: IngestSettings) -> Path:
+    folder = image_store(settings)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{hashlib.sha256(data).hexdigest()[:32]}{ext}"
     if not path.exists():
@@ -98,7 +103,7 @@ def _data_uri(src: str, settings: IngestSettings) -> Path:
         raise ValueError("data: URI is not valid base64") from exc
     if len(data) > settings.max_image_bytes:
         raise ValueError(f"over the {settings.max_image_bytes:,}-byte image limit")
-    return _store(data, _check_image(data, settings))
+    return _store(data, _check_image(data, settings), settings)
 
 
 def _local(src: str, base_dir: Path, settings: IngestSettings) -> Path:
@@ -127,7 +132,7 @@ def _remote(url: str, settings: IngestSettings) -> Path:
     data, _final, _ctype = fetch_bytes(
         url, max_bytes=settings.max_image_bytes, timeout=settings.timeout, what="image"
     )
-    return _store(data, _check_image(data, settings))
+    return _store(data, _check_image(data, settings), settings)
 
 
 def resolve_image(
