@@ -326,11 +326,8 @@ def build_episode(
             speech = speak(script, settings.voice, cache_root, progress)
             warnings.extend(speech.warnings)
         with timer("artwork"):
-            if settings.show.artwork is not None:
-                cover = tmp / f"cover{settings.show.artwork.suffix.lower()}"
-                shutil.copyfile(settings.show.artwork, cover)
-            else:
-                cover = cover_art(article, talk, settings.show, tmp / "cover.jpg")
+            # The show's own artwork is checked and normalised (square, 1400-3000 px, RGB) too.
+            cover = cover_art(article, talk, settings.show, tmp / "cover.jpg")
         with timer("audio"):
             master = master_audio(
                 speech,
