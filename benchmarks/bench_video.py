@@ -187,7 +187,7 @@ def _synthetic_master(folder: Path, minutes: float) -> tuple[Any, Any, Any, Any,
             kind = "intro" if si == 0 else "outro" if si == n_sections - 1 else "section"
             ch_start = t
             texts = []
-            while t - ch_start < per_section - 6:
+            while t - ch_start < per_section - 1.5:
                 text = base[k % len(base)]
                 k += 1
                 res = synth[text]
@@ -382,7 +382,7 @@ def _render_ours(ep: tuple[Any, ...], settings: Any, folder: Path) -> dict[str, 
 
 
 def run(
-    *, naive_seconds: float | None = 60.0, long_minutes: float | None = None, zoom: bool = True
+    *, naive_seconds: float | None = 30.0, long_minutes: float | None = None, zoom: bool = True
 ) -> dict[str, Any]:
     """Render the sample three ways (plus optional zoom and long runs); return the figures."""
     from articast.config import VideoSettings

@@ -132,6 +132,7 @@ def test_settings_hash_ignores_where_output_goes(settings: Settings) -> None:
     [
         ("Unlocking the Brain’s Potential: Exploring the Neurological Impact of Ketamine",
          "unlocking-the-brains-potential-exploring-the-neurological"),
+        ("The Brain's Own Metronome", "the-brains-own-metronome"),
         ("../../etc/passwd", "etc-passwd"),
         ("Café Ünïcode — ok?", "cafe-unicode-ok"),
         ("!!!", "episode"),

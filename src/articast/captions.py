@@ -12,6 +12,7 @@ never spans two segments, so each section of the video can be rendered on its ow
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -135,7 +136,7 @@ def _best_split(
         rest = _best_split(words[k:], fits, max_lines - 1, measure)
         if rest is None:
             continue
-        cost = rest[0] + break_cost(words[k - 1], words[k], before_starts_sentence=k == 1)
+        cost = rest[0] + _cached_break_cost(words[k - 1], words[k], before_starts_sentence=k == 1)
         # Balance: penalise uneven lines; a top line longer than the bottom one a bit more.
         imbalance = (measure(top) - measure(rest[1][0])) / max(total, 1.0)
         cost += 12.0 * abs(imbalance) + (2.0 if imbalance > 0 else 0.0)
@@ -160,6 +161,9 @@ def split_lines(
         return ()
     found = _best_split(words, fits, max_lines, width if width is not None else _char_count)
     return None if found is None else found[1]
+
+
+_cached_break_cost = functools.lru_cache(maxsize=1 << 16)(break_cost)
 
 
 class _Font(Protocol):
@@ -265,13 +269,14 @@ def _segment_cues(toks: list[_Tok], after: float) -> list[Cue]:
     max_words = 24
     for j in range(1, n + 1):
         next_start = toks[j].start if j < n else after
-        for i in range(max(0, j - max_words), j):
+        chars = -1
+        for i in range(j - 1, max(0, j - max_words) - 1, -1):
+            chars += len(texts[i]) + 1
+            if chars > MAX_LINES * MAX_CHARS_PER_LINE:
+                break  # starting earlier only makes the cue longer
             if best[i] == math.inf:
                 continue
             words = texts[i:j]
-            chars = len(" ".join(words))
-            if chars > MAX_LINES * MAX_CHARS_PER_LINE:
-                continue
             split = _chunk_lines(words)
             if split is None:
                 continue
@@ -288,7 +293,9 @@ def _segment_cues(toks: list[_Tok], after: float) -> list[Cue]:
             if latest - start < needed:
                 cost += 200.0 + 100.0 * (needed - (latest - start))
             if j < n:
-                cost += 3.0 * break_cost(texts[j - 1], texts[j], before_starts_sentence=i == j - 1)
+                cost += 3.0 * _cached_break_cost(
+                    texts[j - 1], texts[j], before_starts_sentence=i == j - 1
+                )
                 if toks[j].sentence_start:
                     cost -= 1.0
             if len(lines) == 2:

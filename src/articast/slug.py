@@ -13,6 +13,8 @@ def slugify(title: str, *, max_len: int = MAX_SLUG) -> str:
 
     Never empty, never ``.``/``..``, never contains a path separator.
     """
+    # "Brain's" -> "brains", with a straight or a typographic apostrophe alike.
+    title = re.sub(r"(?<=\w)['\u2019](?=\w)", "", title)
     ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     slug = ""

@@ -17,6 +17,7 @@ import hashlib
 import math
 import random
 import urllib.parse
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from articast.cache import Cache, content_key
 from articast.captions import layout_lines
 from articast.config import ShowConfig, VideoSettings
 from articast.errors import InputError, RenderError
-from articast.models import Article, Master, Script, Slide, SlideKind, Slides, Talk
+from articast.models import Article, ImageRef, Master, Script, Slide, SlideKind, Slides, Talk
 
 __all__ = [
     "THUMBNAIL_SIZE",
@@ -149,6 +150,15 @@ def _open_image(path: Path | None) -> Image.Image | None:
             return rgb
     except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError):
         return None
+
+
+def _first_usable(refs: Sequence[ImageRef]) -> tuple[Path | None, Image.Image | None]:
+    """The first of ``refs`` with a usable local picture, opened; (None, None) when none is."""
+    for ref in refs:
+        img = _open_image(ref.path)
+        if img is not None:
+            return ref.path, img
+    return None, None
 
 
 def _file_hash(path: Path | None) -> str:
@@ -474,10 +484,7 @@ def make_slides(
         )
     ctx = _Ctx((w, h))
     cache = Cache(cache_root, "slides")
-    lead = next(
-        (im for im in (_open_image(i.path) for i in article.images) if im is not None), None
-    )
-    lead_ref = next((i.path for i in article.images if _open_image(i.path) is not None), None)
+    lead_ref, lead = _first_usable(article.images)  # the first usable picture leads the title
     lead_hash = _file_hash(lead_ref)
     chapters = master.chapters
     spans: list[tuple[float, float, str]] = []
@@ -522,10 +529,7 @@ def make_slides(
                 and 0 <= seg.section_index < len(article.sections)
             ):
                 section = article.sections[seg.section_index]
-            photo_path = next(
-                (i.path for i in (section.images if section else ()) if _open_image(i.path)), None
-            )
-            photo = _open_image(photo_path)
+            photo_path, photo = _first_usable(section.images if section else ())
             title = ch_title or (seg.title if seg else "")
             text = section.text if section is not None else " ".join(seg.sentences if seg else ())
             key = content_key(_VERSION, "section", ctx.size, title, text, _file_hash(photo_path))
