@@ -263,13 +263,18 @@ def voices(ctx: click.Context, as_json: bool, install: str | None) -> None:
         if as_json:
             click.echo(json.dumps([dataclasses.asdict(i) for i in infos], indent=2))
             return
-        table = Table("voice", "language", "variant", "network", "usable", "note")
+        table = Table()
+        table.add_column("voice", no_wrap=True)
+        for name in ("language", "variant", "network", "usable"):
+            table.add_column(name, no_wrap=True)
+        table.add_column("note")
         for i in infos:
             table.add_row(
                 i.spec, i.language, i.variant, "yes" if i.needs_network else "no",
                 "yes" if i.available else "no", i.note,
             )
-        Console().print(table)
+        # Piped output gets room for every column instead of the 80-column fallback.
+        Console(width=None if sys.stdout.isatty() else 160).print(table)
 
 
 @cli.command()
