@@ -34,6 +34,7 @@ from articast.cache import atomic_write_text, content_key
 from articast.config import Settings
 from articast.errors import ArticastError, InputError
 from articast.models import Article, Master, ProgressEvent, Script, Speech, Talk, VideoResult
+from articast.publish._common import DEFAULT_FILES
 from articast.slug import slugify
 from articast.talk import talk_to_json
 
@@ -367,20 +368,14 @@ def build_episode(
                     cache_root=cache_root,
                     progress=progress,
                 )
-        files = {
-            "audio": "episode.mp3",
-            "script": "script.md",
-            "captions_vtt": "captions.vtt",
-            "captions_srt": "captions.srt",
-            "chapters": "chapters.json",
-            "cover": cover.name,
-            "description": "description.txt",
-            "shownotes": "shownotes.html",
-            "page": "index.html",
-        }
-        if video is not None:
+        files = {**DEFAULT_FILES, "cover": cover.name}
+        if video is None:
+            del files["video"], files["thumbnail"]
+        else:
             files["video"] = video.mp4.name
-            if video.thumbnail is not None:
+            if video.thumbnail is None:
+                del files["thumbnail"]
+            else:
                 files["thumbnail"] = video.thumbnail.name
         with timer("publish"):
             manifest = _manifest(

@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 THUMBNAIL_SIZE = (1280, 720)
-_VERSION = "slides-v1"
+_VERSION = "slides-v2"
 _MIN_IMAGE_SIDE = 200
 _WHITE = (255, 255, 255)
 _SOFT = (225, 228, 235)
@@ -391,12 +391,13 @@ def _end_card(
         sub_lines = _fit(sub, text_w, 1, 4 * u, 3 * u)[1]
         y = _draw_lines(draw, sub_lines, f_sub, (margin, y + u), fill=_SOFT)
     if url:
-        f_url, url_lines = _fit(url, text_w, 2, 4 * u, 2 * u)
-        if len(url_lines) == 1 and f_url.getlength(url) > text_w:
-            url_lines = (url,)
-        if f_url.getlength(url) > text_w:
-            # A URL has no spaces to break at: split it by width, characters at a time.
-            url_lines = _break_url(url, f_url, text_w)
+        # A URL has no spaces to break at: the largest size that fits one line, else split
+        # it by width, characters at a time.
+        size = 4 * u
+        while size > 3 * u and font(size).getlength(url) > text_w:
+            size -= 1
+        f_url = font(size)
+        url_lines = _break_url(url, f_url, text_w)
         y = _draw_lines(draw, url_lines, f_url, (margin, y + 2 * u), fill=(150, 200, 255))
     if url:
         qr = _qr_image(url, qr_side)
@@ -424,7 +425,9 @@ def _break_url(url: str, f: ImageFont.FreeTypeFont, max_w: float) -> tuple[str, 
         cur += ch
     if cur:
         lines.append(cur)
-    return tuple(lines[:3])
+    if len(lines) > 3:
+        lines = [*lines[:2], lines[2][:-1] + "…"]
+    return tuple(lines)
 
 
 # --------------------------------------------------------------------------- slides

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
+from articast.models import Chapter
+
 #: Default file names inside an episode folder (``manifest["files"]`` overrides them).
 DEFAULT_FILES: dict[str, str] = {
     "audio": "episode.mp3",
@@ -33,14 +35,8 @@ TALK_THUMB_STEM = "talk-thumbnail"
 _IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 
 
-@dataclass(frozen=True)
-class ChapterInfo:
-    """A chapter read from the manifest."""
-
-    title: str
-    start: float
-    end: float
-    url: str | None = None
+ChapterInfo = Chapter
+"""A chapter read from the manifest: the pipeline's own ``Chapter`` value."""
 
 
 @dataclass(frozen=True)
