@@ -281,3 +281,22 @@ def test_highlight_states_follow_each_word() -> None:
     plain = compose_still(Image.new("RGB", (640, 360)), cue.lines)
     first = compose_still(Image.new("RGB", (640, 360)), cue.lines, highlight=0)
     assert plain.tobytes() != first.tobytes()
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (360, 640)])
+def test_captions_never_overflow_the_frame(size: tuple[int, int]) -> None:
+    from articast.video import _fit_caption
+
+    wide = (
+        "WWWWWWWWWW MMMMMMMMMM WWWWWWWWWW MMMMMMMMM",
+        "MMMMMMMMMM WWWWWWWWWW MMMMMMMMMM WWWWWWWWW",
+    )
+    f, lines = _fit_caption(wide, size)
+    assert " ".join(lines) == " ".join(wide)
+    assert len(lines) <= (2 if size[0] >= 1080 else 6)
+    assert all(f.getlength(line) <= size[0] * 0.9 for line in lines)
+    # Drawn, the caption leaves both side margins untouched.
+    black = Image.new("RGB", size, (255, 255, 255))
+    img = np.asarray(compose_still(black, lines))
+    margin = round(size[0] * 0.04)
+    assert (img[:, :margin] == 255).all() and (img[:, -margin:] == 255).all()

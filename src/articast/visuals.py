@@ -136,7 +136,7 @@ def generated_art(text: str, size: tuple[int, int]) -> Image.Image:
     return img
 
 
-def _open_image(path: Path | None) -> Image.Image | None:
+def _open_image(path: Path | None, min_side: int = _MIN_IMAGE_SIDE) -> Image.Image | None:
     """The image at ``path`` when it is a real picture of a usable size, else None."""
     if path is None or not path.is_file():
         return None
@@ -144,7 +144,7 @@ def _open_image(path: Path | None) -> Image.Image | None:
         with Image.open(path) as im:
             im.draft("RGB", (1920, 1920))
             im.load()
-            if min(im.size) < _MIN_IMAGE_SIDE:
+            if min(im.size) < min_side:
                 return None
             rgb: Image.Image = im.convert("RGB")
             return rgb
@@ -371,7 +371,8 @@ def _end_card(
     heading = "Watch the talk" if talk is not None else "Thanks for listening"
     title = talk.display_title if talk is not None else episode_title
     sub = (talk.channel or "") if talk is not None else show_name
-    thumb = _open_image(talk.thumbnail) if talk is not None else None
+    # YouTube's smaller thumbnails (320x180 "mqdefault") are still worth showing.
+    thumb = _open_image(talk.thumbnail, min_side=90) if talk is not None else None
     if ctx.vertical:
         qr_side = round(ctx.w * 0.42)
         text_w = ctx.w - 2 * margin
