@@ -33,7 +33,7 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -933,22 +933,36 @@ def _encoder_shift(
 # --------------------------------------------------------------------------- the stage
 
 
-def master_audio(
+@dataclass(frozen=True)
+class PendingMaster:
+    """A mixed, levelled episode whose master WAV is written but whose MP3 is not yet made.
+
+    ``prepare_master`` returns it with a ``Master`` whose timeline and WAV are final, so the
+    video can start while ``finish_master`` encodes, measures and tags the MP3.
+    """
+
+    master: Master
+    """Timeline, chapters and WAV are final; loudness figures are not measured yet."""
+    mix: Mix
+    level: _Leveller = field(repr=False)
+    aim: float
+    ceiling: float
+    bitrate: str
+    settings: AudioSettings
+
+
+def prepare_master(
     speech: Speech,
     talk: Talk | None,
-    article: Article,
-    show: ShowConfig,
     settings: AudioSettings,
     *,
     cover: Path | None,
     out_dir: Path,
     workdir: Path,
-) -> Master:
-    """Assemble, normalise, encode and tag the episode.
+) -> PendingMaster:
+    """Assemble and level the episode and write the master WAV (the video's audio).
 
-    Writes ``out_dir/episode.mp3`` and ``out_dir/chapters.json`` (atomically) and the 16-bit
-    master ``workdir/master.wav``. Raises InputError for bad settings or a missing music file,
-    RenderError when ffmpeg fails.
+    Raises InputError for bad settings or a missing music file, RenderError when ffmpeg fails.
     """
     if not speech.segments:
         raise InputError("the script has no segments to master; check the article or script.md")
@@ -959,24 +973,53 @@ def master_audio(
     mix = assemble(speech, talk, settings, workdir=workdir)
     x = mix.mixdown()
     sr = mix.sample_rate
-    target = settings.target_lufs
     ceiling = min(PRE_ENCODE_CEILING, settings.true_peak - 1.0)
-    level = _Leveller(x, sr, target, ceiling)
+    level = _Leveller(x, sr, settings.target_lufs, ceiling)
     premaster = level.input_lufs
     if not math.isfinite(premaster):
         raise RenderError("the assembled episode is silent; check the voice output")
     bitrate = settings.mono_bitrate if mix.channels == 1 else settings.stereo_bitrate
-    wav = workdir / "master.wav"
-    mp3 = out_dir / "episode.mp3"
-    aim = target
+    aim = settings.target_lufs
     if mix.duration > 2 * CALIBRATION_SECONDS:
         aim += _encoder_shift(level, aim, ceiling, mix.channels, bitrate, workdir)
+    wav = workdir / "master.wav"
+    _write_wav(wav, level.apply(level.curve_for(aim, ceiling)), sr)
+    master = Master(
+        mp3=out_dir / "episode.mp3",
+        wav=wav,
+        duration=mix.duration,
+        chapters=mix.chapters,
+        sentences=mix.sentences,
+        premaster_lufs=round(premaster, 2),
+    )
+    return PendingMaster(master, mix, level, aim, ceiling, bitrate, settings)
 
+
+def finish_master(
+    pending: PendingMaster,
+    article: Article,
+    talk: Talk | None,
+    show: ShowConfig,
+    *,
+    cover: Path | None,
+) -> Master:
+    """Encode, measure (and correct once if needed) and tag the MP3; write chapters.json.
+
+    Leaves ``pending.master.wav`` untouched (the video may be reading it): a corrected pass
+    writes its own WAV.
+    """
+    mix, level, settings = pending.mix, pending.level, pending.settings
+    target, aim, ceiling = settings.target_lufs, pending.aim, pending.ceiling
+    sr = mix.sample_rate
+    mp3 = pending.master.mp3
+    wav = pending.master.wav
     with atomic_path(mp3) as tmp_mp3:
         loud: media.Loudness | None = None
         for attempt in range(2):
-            _write_wav(wav, level.apply(level.curve_for(aim, ceiling)), sr)
-            _encode(wav, tmp_mp3, mix.channels, bitrate, sr)
+            if attempt == 1:
+                wav = wav.with_name("master-corrected.wav")
+                _write_wav(wav, level.apply(level.curve_for(aim, ceiling)), sr)
+            _encode(wav, tmp_mp3, mix.channels, pending.bitrate, sr)
             loud = media.measure_loudness(tmp_mp3)
             off = target - loud.integrated_lufs
             over = loud.true_peak_dbtp - settings.true_peak
@@ -990,17 +1033,35 @@ def master_audio(
         _tag(tmp_mp3, mix.chapters, article, talk, show, cover)
 
     atomic_write_text(
-        out_dir / "chapters.json", json.dumps(chapters_json(mix.chapters), indent=2) + "\n"
+        mp3.parent / "chapters.json", json.dumps(chapters_json(mix.chapters), indent=2) + "\n"
     )
     if loud is None:  # pragma: no cover - the loop always measures
         raise RenderError("loudness was never measured")
-    return Master(
-        mp3=mp3,
-        wav=wav,
-        duration=mix.duration,
-        chapters=mix.chapters,
-        sentences=mix.sentences,
+    return replace(
+        pending.master,
         loudness_lufs=loud.integrated_lufs,
         true_peak_dbtp=loud.true_peak_dbtp,
-        premaster_lufs=round(premaster, 2),
     )
+
+
+def master_audio(
+    speech: Speech,
+    talk: Talk | None,
+    article: Article,
+    show: ShowConfig,
+    settings: AudioSettings,
+    *,
+    cover: Path | None,
+    out_dir: Path,
+    workdir: Path,
+) -> Master:
+    """Assemble, normalise, encode and tag the episode (``prepare_master`` + ``finish_master``).
+
+    Writes ``out_dir/episode.mp3`` and ``out_dir/chapters.json`` (atomically) and the 16-bit
+    master ``workdir/master.wav``. Raises InputError for bad settings or a missing music file,
+    RenderError when ffmpeg fails.
+    """
+    pending = prepare_master(
+        speech, talk, settings, cover=cover, out_dir=out_dir, workdir=workdir
+    )
+    return finish_master(pending, article, talk, show, cover=cover)

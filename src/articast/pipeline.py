@@ -23,6 +23,7 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -47,6 +48,7 @@ STAGES = (
     "voices",
     "artwork",
     "audio",
+    "encode",
     "captions",
     "visuals",
     "video",
@@ -283,7 +285,7 @@ def build_episode(
     ``update_feed=False`` leaves the feed alone (a batch rebuilds it once at the end).
     """
     from articast.artwork import cover_art
-    from articast.audio import master_audio
+    from articast.audio import finish_master, prepare_master
     from articast.captions import make_cues, write_srt, write_vtt
     from articast.ingest import load_article
     from articast.narrate import build_script, read_script_md, write_script_md
@@ -295,6 +297,7 @@ def build_episode(
     from articast.voices import speak
 
     timer = _Timer(progress)
+    started = time.perf_counter()
     with timer("ingest"):
         article = load_article(source, settings.ingest_settings)
         if script_path is not None and not Path(script_path).is_file():
@@ -330,44 +333,48 @@ def build_episode(
             # The show's own artwork is checked and normalised (square, 1400-3000 px, RGB) too.
             cover = cover_art(article, talk, settings.show, tmp / "cover.jpg")
         with timer("audio"):
-            master = master_audio(
-                speech,
-                talk,
-                article,
-                settings.show,
-                settings.audio,
-                cover=cover,
-                out_dir=tmp,
-                workdir=workdir,
+            pending = prepare_master(
+                speech, talk, settings.audio, cover=cover, out_dir=tmp, workdir=workdir
             )
-        with timer("captions"):
-            cues = make_cues(master.sentences)
-            write_srt(cues, tmp / "captions.srt")
-            write_vtt(cues, tmp / "captions.vtt")
+        draft = pending.master
+
+        def encode_mp3() -> Master:
+            with timer("encode"):
+                return finish_master(pending, article, talk, settings.show, cover=cover)
+
+        # The MP3 is encoded, measured and tagged while the captions and the video are made
+        # from the same master WAV: two ffmpeg jobs at once, one per core.
         video: VideoResult | None = None
-        if settings.video.enabled:
-            with timer("visuals"):
-                slides = make_slides(
-                    article,
-                    script,
-                    talk,
-                    master,
-                    settings.show,
-                    settings.video,
-                    workdir=workdir,
-                    cache_root=cache_root,
-                )
-            with timer("video"):
-                video = render_video(
-                    slides,
-                    cues,
-                    master,
-                    settings.video,
-                    out_path=tmp / "episode.mp4",
-                    workdir=workdir,
-                    cache_root=cache_root,
-                    progress=progress,
-                )
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="articast-encode") as pool:
+            encoding = pool.submit(encode_mp3)
+            with timer("captions"):
+                cues = make_cues(draft.sentences)
+                write_srt(cues, tmp / "captions.srt")
+                write_vtt(cues, tmp / "captions.vtt")
+            if settings.video.enabled:
+                with timer("visuals"):
+                    slides = make_slides(
+                        article,
+                        script,
+                        talk,
+                        draft,
+                        settings.show,
+                        settings.video,
+                        workdir=workdir,
+                        cache_root=cache_root,
+                    )
+                with timer("video"):
+                    video = render_video(
+                        slides,
+                        cues,
+                        draft,
+                        settings.video,
+                        out_path=tmp / "episode.mp4",
+                        workdir=workdir,
+                        cache_root=cache_root,
+                        progress=progress,
+                    )
+            master = encoding.result()
         files = {**DEFAULT_FILES, "cover": cover.name}
         if video is None:
             del files["video"], files["thumbnail"]
@@ -395,7 +402,9 @@ def build_episode(
             write_description(tmp, manifest)
             write_episode_page(tmp, manifest, settings.show)
             shutil.rmtree(workdir, ignore_errors=True)
+        # Stage times overlap where stages run together (encode beside captions and video).
         manifest["stages"] = dict(timer.times)
+        manifest["build_seconds"] = round(time.perf_counter() - started, 3)
         atomic_write_text(tmp / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
         _swap_into_place(tmp, final)
     except BaseException:
