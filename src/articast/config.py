@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+import typing
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -153,24 +154,32 @@ class Settings:
 
 
 def _section(cls: type[Any], data: dict[str, Any], name: str, base: Path) -> Any:
-    known = {f.name: f for f in fields(cls)}
-    unknown = sorted(set(data) - set(known))
+    """Build ``cls`` from a TOML table, checking keys and value kinds; paths are made
+    relative to the config file's folder."""
+    hints = typing.get_type_hints(cls)
+    unknown = sorted(set(data) - set(hints))
     if unknown:
         raise InputError(
             f"articast.toml: unknown key(s) in [{name}]: {', '.join(unknown)}; "
-            f"known keys: {', '.join(sorted(known))}"
+            f"known keys: {', '.join(sorted(hints))}"
         )
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
-        default = getattr(cls(), key)
-        if isinstance(default, Path) or key in {"artwork", "lexicon", "music_file", "models_dir", "image_dir"}:
-            p = Path(str(value)).expanduser()
-            value = p if p.is_absolute() else base / p
-        elif isinstance(default, bool):
+        kinds = [k for k in (typing.get_args(hints[key]) or (hints[key],)) if k is not type(None)]
+        where = f"articast.toml: [{name}] {key}"
+        if bool in kinds:
             if not isinstance(value, bool):
-                raise InputError(f"articast.toml: [{name}] {key} must be true or false")
-        elif isinstance(default, (int, float)) and not isinstance(value, (int, float)):
-            raise InputError(f"articast.toml: [{name}] {key} must be a number")
+                raise InputError(f"{where} must be true or false")
+        elif int in kinds or float in kinds:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise InputError(f"{where} must be a number")
+            if int in kinds and float not in kinds and not isinstance(value, int):
+                raise InputError(f"{where} must be a whole number")
+        elif not isinstance(value, str):
+            raise InputError(f"{where} must be a string")
+        elif Path in kinds:
+            p = Path(value).expanduser()
+            value = p if p.is_absolute() else base / p
         kwargs[key] = value
     return cls(**kwargs)
 
