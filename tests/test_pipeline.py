@@ -76,7 +76,14 @@ def test_fast_episode_has_every_file_and_a_truthful_manifest(
 
 def test_rerun_synthesises_nothing_and_keeps_guid(fast_settings: Settings, broken_sample: Path) -> None:
     first = build_episode(broken_sample, fast_settings)
+    first_mp3 = (first.folder / "episode.mp3").read_bytes()
     second = build_episode(broken_sample, fast_settings)
+    # the master is reused: no encode, the same bytes, the same loudness figures
+    assert "encode" in first.manifest["stages"]
+    assert "encode" not in second.manifest["stages"]
+    assert (second.folder / "episode.mp3").read_bytes() == first_mp3
+    assert second.manifest["loudness"] == first.manifest["loudness"]
+    assert second.manifest["video"]["rendered_sections"] == []
     assert first.manifest["speech"]["synthesized"] > 0
     assert second.manifest["speech"]["synthesized"] == 0
     assert second.manifest["speech"]["cached"] == first.manifest["speech"]["synthesized"]

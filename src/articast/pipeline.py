@@ -285,7 +285,14 @@ def build_episode(
     ``update_feed=False`` leaves the feed alone (a batch rebuilds it once at the end).
     """
     from articast.artwork import cover_art
-    from articast.audio import finish_master, prepare_master
+    from articast.audio import (
+        PendingMaster,
+        finish_master,
+        load_master,
+        master_key,
+        prepare_master,
+        store_master,
+    )
     from articast.captions import make_cues, write_srt, write_vtt
     from articast.ingest import load_article
     from articast.narrate import build_script, read_script_md, write_script_md
@@ -333,20 +340,29 @@ def build_episode(
             # The show's own artwork is checked and normalised (square, 1400-3000 px, RGB) too.
             cover = cover_art(article, talk, settings.show, tmp / "cover.jpg")
         with timer("audio"):
-            pending = prepare_master(
-                speech, talk, settings.audio, cover=cover, out_dir=tmp, workdir=workdir
-            )
-        draft = pending.master
+            # Same voiced audio, tags and settings as a previous build: reuse its master.
+            audio_key = master_key(speech, talk, article, settings.show, settings.audio, cover)
+            reused = load_master(audio_key, cache_root, out_dir=tmp, workdir=workdir)
+            pending: PendingMaster | None = None
+            if reused is None:
+                pending = prepare_master(
+                    speech, talk, settings.audio, cover=cover, out_dir=tmp, workdir=workdir
+                )
+                draft = pending.master
+            else:
+                draft = reused
 
-        def encode_mp3() -> Master:
+        def encode_mp3(pending: PendingMaster) -> Master:
             with timer("encode"):
-                return finish_master(pending, article, talk, settings.show, cover=cover)
+                done = finish_master(pending, article, talk, settings.show, cover=cover)
+                store_master(audio_key, done, cache_root)
+                return done
 
         # The MP3 is encoded, measured and tagged while the captions and the video are made
         # from the same master WAV: two ffmpeg jobs at once, one per core.
         video: VideoResult | None = None
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="articast-encode") as pool:
-            encoding = pool.submit(encode_mp3)
+            encoding = pool.submit(encode_mp3, pending) if pending is not None else None
             with timer("captions"):
                 cues = make_cues(draft.sentences)
                 write_srt(cues, tmp / "captions.srt")
@@ -374,7 +390,7 @@ def build_episode(
                         cache_root=cache_root,
                         progress=progress,
                     )
-            master = encoding.result()
+            master = encoding.result() if encoding is not None else draft
         files = {**DEFAULT_FILES, "cover": cover.name}
         if video is None:
             del files["video"], files["thumbnail"]
