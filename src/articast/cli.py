@@ -26,7 +26,8 @@ from articast.config import Settings, load_settings
 from articast.errors import ArticastError, BackendUnavailable, InputError, LockHeld
 from articast.models import ProgressEvent
 
-err_console = Console(stderr=True)
+# Long lines (warnings with URLs) stay whole instead of being wrapped at 80 columns when piped.
+err_console = Console(stderr=True, soft_wrap=True)
 USER_ERRORS = (InputError, BackendUnavailable, LockHeld)
 
 
