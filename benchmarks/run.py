@@ -42,11 +42,46 @@ def stage_times() -> dict[str, object]:
         }
 
 
+def edit_rebuild() -> dict[str, object]:
+    """Full build from a script.md, then one sentence edited and rebuilt: what it re-renders."""
+    from articast.config import load_settings
+    from articast.ingest import load_article
+    from articast.narrate import build_script, write_script_md
+    from articast.pipeline import build_episode
+
+    with tempfile.TemporaryDirectory() as tmp:
+        s = load_settings(use_files=False).with_offline(True)
+        s = dataclasses.replace(s, out_dir=Path(tmp) / "out")
+        script = Path(tmp) / "script.md"
+        write_script_md(build_script(load_article(SAMPLE, s.ingest_settings), None, s.narrate), script)
+        t0 = time.perf_counter()
+        build_episode(SAMPLE, s, script_path=script)
+        full = time.perf_counter() - t0
+        lines = script.read_text().splitlines()
+        i = next(i for i, line in enumerate(lines) if line.startswith("Researchers think"))
+        lines[i] = "Scientists believe spindles give the hippocampus a window to replay the day."
+        script.write_text("\n".join(lines) + "\n")
+        t0 = time.perf_counter()
+        again = build_episode(SAMPLE, s, script_path=script)
+        rebuild = time.perf_counter() - t0
+        return {
+            "full_s": round(full, 2),
+            "rebuild_s": round(rebuild, 2),
+            "rebuild_over_full": round(rebuild / full, 3),
+            "rebuild_synthesized": again.manifest["speech"]["synthesized"],
+            "rebuild_rendered_sections": again.manifest["video"]["rendered_sections"],
+            "rebuild_stages_s": again.manifest["stages"],
+        }
+
+
 def main() -> int:
     """Run every benchmark and print its figures."""
     results: dict[str, object] = {"pipeline": stage_times()}
     print("== pipeline: per-stage wall times for", SAMPLE.name)
     print(json.dumps(results["pipeline"], indent=2))
+    results["edit_rebuild"] = edit_rebuild()
+    print("== edit one sentence in script.md and rebuild")
+    print(json.dumps(results["edit_rebuild"], indent=2))
     for path in sorted(Path(__file__).parent.glob("bench_*.py")):
         spec = importlib.util.spec_from_file_location(path.stem, path)
         assert spec and spec.loader
