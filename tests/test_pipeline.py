@@ -7,6 +7,7 @@ import json
 import os
 import re
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,34 @@ def test_settings_hash_ignores_where_output_goes(settings: Settings) -> None:
 def test_slug_is_safe(title: str, slug: str) -> None:
     assert slugify(title) == slug
     assert len(slug) <= 60 and "/" not in slug
+
+
+def test_cleanup_spares_cluster_workers_and_fresh_temp_files(tmp_path: Path) -> None:
+    fresh = tmp_path / ".ep.building-otherhost-123-abcdef"
+    fresh.mkdir()
+    stale = tmp_path / ".ep2.building-otherhost-456-abcdef"
+    stale.mkdir()
+    day_ago = time.time() - 24 * 3600
+    os.utime(stale, (day_ago, day_ago))
+    tmp_file = tmp_path / ".feed.xml.abc.tmp"
+    tmp_file.write_text("in progress")
+    old_tmp = tmp_path / ".index.html.def.tmp"
+    old_tmp.write_text("left over")
+    os.utime(old_tmp, (day_ago, day_ago))
+    cleanup_leftovers(tmp_path)
+    assert fresh.exists()  # another host's build may still be running
+    assert not stale.exists()
+    assert tmp_file.exists() and not old_tmp.exists()
+
+
+def test_a_build_finishes_an_interrupted_swap_first(fast_settings: Settings, broken_sample: Path) -> None:
+    s = dataclasses.replace(fast_settings, video=dataclasses.replace(fast_settings.video, enabled=False))
+    first = build_episode(broken_sample, s)
+    # killed between the two renames of the swap: only the moved-aside folder is left
+    dead = 2**22 + 999
+    aside = first.folder.with_name(f".{first.folder.name}.old-{socket.gethostname()}-{dead}-abc123")
+    os.replace(first.folder, aside)
+    second = build_episode(broken_sample, s)
+    assert second.manifest["guid"] == first.manifest["guid"]
+    assert second.manifest["pub_date"] == first.manifest["pub_date"]
+    assert not aside.exists()

@@ -121,37 +121,51 @@ def _leftover_owner(name: str) -> tuple[str, int] | None:
     return None
 
 
-def cleanup_leftovers(out_dir: Path) -> list[str]:
+FOREIGN_AGE = 12 * 3600
+"""Seconds after which another host's leftover build folder counts as abandoned."""
+STRAY_AGE = 3600
+"""Seconds after which a stray temporary file in the output folder counts as abandoned."""
+
+
+def cleanup_leftovers(out_dir: Path, *, slug: str | None = None) -> list[str]:
     """Finish or remove what killed builds left in ``out_dir``; returns what was done.
 
     A ``.old-`` folder whose episode is missing is put back (the swap was interrupted);
-    ``.building-`` folders of dead processes on this host are removed.
+    ``.building-`` folders of dead processes on this host are removed, and those of other hosts
+    (cluster workers) only once they are ``FOREIGN_AGE`` old. ``slug`` limits it to one episode.
     """
     done: list[str] = []
     if not out_dir.is_dir():
         return done
     host = socket.gethostname()
+    now = time.time()
     for entry in sorted(out_dir.iterdir()):
         name = entry.name
         owner = _leftover_owner(name)
         if owner is None or not entry.is_dir():
             continue
+        if slug is not None and not name.startswith(f".{slug}."):
+            continue
         o_host, pid = owner
-        if o_host == host and _pid_alive(pid) and pid != os.getpid():
+        if o_host == host:
+            if pid == os.getpid() or _pid_alive(pid):
+                continue
+        elif now - entry.stat().st_mtime < FOREIGN_AGE:
             continue
         if ".old-" in name:
-            slug = name[1:].split(".old-", 1)[0]
-            target = out_dir / slug
+            old_slug = name[1:].split(".old-", 1)[0]
+            target = out_dir / old_slug
             if not target.exists():
                 os.replace(entry, target)
-                done.append(f"restored {slug}")
+                done.append(f"restored {old_slug}")
                 continue
         shutil.rmtree(entry, ignore_errors=True)
         done.append(f"removed {name}")
-    for stray in out_dir.glob(".*.tmp*"):
-        if stray.is_file():
-            stray.unlink(missing_ok=True)
-            done.append(f"removed {stray.name}")
+    if slug is None:
+        for stray in out_dir.glob(".*.tmp*"):
+            if stray.is_file() and now - stray.stat().st_mtime > STRAY_AGE:
+                stray.unlink(missing_ok=True)
+                done.append(f"removed {stray.name}")
     return done
 
 
@@ -314,6 +328,8 @@ def build_episode(
     out_dir.mkdir(parents=True, exist_ok=True)
     cache_root = settings.cache_root
     final = out_dir / slug
+    # A killed earlier build of this episode: put an interrupted swap back before reading it.
+    cleanup_leftovers(out_dir, slug=slug)
     previous = read_manifest(final)
     tmp = out_dir / f".{slug}.building-{_tag()}"
     tmp.mkdir()
