@@ -300,3 +300,33 @@ def test_captions_never_overflow_the_frame(size: tuple[int, int]) -> None:
     img = np.asarray(compose_still(black, lines))
     margin = round(size[0] * 0.04)
     assert (img[:, :margin] == 255).all() and (img[:, -margin:] == 255).all()
+
+
+def _decode_mono_48k(path: Path, stream: str) -> np.ndarray:
+    cmd = [ffmpeg_exe(), "-v", "error", "-i", str(path), "-map", stream,
+           "-ac", "1", "-ar", "48000", "-f", "f32le", "-"]  # fmt: skip
+    return np.frombuffer(subprocess.run(cmd, capture_output=True, check=True).stdout, "<f4")
+
+
+def test_audio_track_is_spliced_in_sync_with_the_master(hd: Rendered) -> None:
+    from articast.video import _AAC_PIECES, _loud_blocks, _splice_points
+
+    loud, block, n, rate = _loud_blocks(hd.master.wav)
+    cuts = _splice_points(loud, block, n, rate, _AAC_PIECES)
+    assert len(cuts) == _AAC_PIECES - 1  # the track really was encoded in pieces
+    ref = _decode_mono_48k(hd.master.wav, "0:a:0")
+    got = _decode_mono_48k(hd.result.mp4, "0:a:0")
+    assert abs(len(got) - len(ref)) <= 1024
+    checked = 0
+    for sentence in hd.master.sentences:
+        a = round((sentence.start + 0.1) * 48000)  # a tenth of a second of each sentence
+        b = a + 4800
+        seg = ref[a:b]
+        errors = [float(np.sum((got[a + lag : b + lag] - seg) ** 2)) for lag in range(-240, 241)]
+        assert int(np.argmin(errors)) - 240 == 0, sentence.text  # no drift, no offset (5 ms)
+        assert min(errors) < 0.05 * float(np.sum(seg**2)), sentence.text  # the voice, not noise
+        checked += 1
+    assert checked == len(hd.master.sentences)
+    for cut in cuts:  # quiet stays quiet across a splice: no click
+        c = cut * 48000 // rate
+        assert float(np.abs(got[c - 2400 : c + 2400]).max()) < 0.01

@@ -102,6 +102,8 @@ ENCODE_TOLERANCE_LU = 0.4
 """Encoded loudness further than this from the target triggers the one corrected pass."""
 CALIBRATION_SECONDS = 20.0
 """Length of the excerpt encoded to learn the encoder's loudness shift."""
+_CALIBRATION_GAIN_DB = 0.2
+"""A cached encoder shift is reused for the same excerpt levelled at most this differently."""
 _TRIM_THRESHOLD = 10 ** (-50 / 20)
 _TRIM_MARGIN = 0.02
 _BLOCK = 30
@@ -691,7 +693,7 @@ def _limiter_curve(
     average over half the lookahead: every value averaged for a block is already at or under
     that block's own requirement, so the ceiling holds while the gain moves smoothly.
     """
-    from scipy.ndimage import grey_erosion, minimum_filter1d, uniform_filter1d
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
     level = 20 * np.log10(np.maximum(peaks.astype(np.float64), 1e-9))
     need_db = np.minimum(gain_db, ceiling_db - level)
@@ -699,14 +701,10 @@ def _limiter_curve(
     m = minimum_filter1d(need_db, size=2 * la + 1, mode="nearest")
     w = max(2, round(release * sr / block))
     slope = 12.0 / w  # 12 dB of recovery per ``release``
-    structure = -slope * np.arange(w + 1, dtype=np.float64)[::-1]
-    r = grey_erosion(
-        m,
-        footprint=np.ones(w + 1, dtype=bool),
-        structure=structure,
-        origin=w - (w + 1) // 2,
-        mode="nearest",
-    )
+    # r[i] = min over j in 0..w of m[i - j] + slope * j: a grey erosion by a linear ramp,
+    # computed as a flat sliding minimum of m - slope * i (O(n) instead of O(n * w)).
+    ramp = slope * np.arange(len(m), dtype=np.float64)
+    r = minimum_filter1d(m - ramp, size=w + 1, origin=w // 2, mode="nearest") + ramp
     return np.asarray(uniform_filter1d(r, size=la + 1 if la % 2 == 0 else la, mode="nearest"))
 
 
@@ -910,20 +908,65 @@ def chapters_json(chapters: Sequence[Chapter]) -> dict[str, object]:
     return {"version": "1.2.0", "chapters": items}
 
 
+def _excerpt_start(mix: Mix) -> int:
+    """First sample of the calibration excerpt: the first word of the sentence nearest to
+    where an excerpt centred on the episode would start, so that an edit elsewhere in the
+    episode leaves the excerpt the same audio (and its measured shift reusable)."""
+    sr = mix.sample_rate
+    want = mix.duration / 2 - CALIBRATION_SECONDS / 2
+    starts = [s.start for s in mix.sentences if s.start + CALIBRATION_SECONDS <= mix.duration]
+    best = min(starts, key=lambda s: abs(s - want)) if starts else max(0.0, want)
+    return round(best * sr)
+
+
 def _encoder_shift(
-    level: _Leveller, aim: float, ceiling: float, channels: int, bitrate: str, workdir: Path
+    level: _Leveller,
+    aim: float,
+    ceiling: float,
+    channels: int,
+    bitrate: str,
+    workdir: Path,
+    *,
+    start: int | None = None,
+    cache_root: Path | None = None,
 ) -> float:
     """How much louder (LU) the mix must be before encoding for the MP3 to land on ``aim``.
 
     MP3 encoding moves integrated loudness by a few tenths of an LU, depending on the material
-    (LAME's psychoacoustics, its low-pass): a short excerpt from the middle of the episode is
-    encoded and measured, so the full file is usually right the first time.
+    (LAME's psychoacoustics, its low-pass): a short excerpt from the middle of the episode
+    (from ``start``) is encoded and measured, so the full file is usually right the first
+    time. The shift is kept in ``Cache(cache_root, "calibration")`` under the excerpt's
+    unlevelled samples, with the gain it was measured at: a rebuild after an edit elsewhere
+    (same excerpt, gain within ``_CALIBRATION_GAIN_DB``) reuses it. The final MP3 is measured
+    (and corrected) either way.
     """
-    curve = level.curve_for(aim, ceiling)
     sr = level.sr
-    half = round(CALIBRATION_SECONDS * sr / 2)
-    mid = (len(level.x) // 2) // _BLOCK * _BLOCK
-    excerpt = level.apply(curve, mid - half // _BLOCK * _BLOCK, mid + half)
+    length = round(CALIBRATION_SECONDS * sr)
+    if start is None:
+        start = len(level.x) // 2 - length // 2
+    start = max(0, min(start, len(level.x) - length))
+    cache = Cache(cache_root, "calibration") if cache_root is not None else None
+    key = content_key(
+        "calibration-v1",
+        hashlib.sha256(np.ascontiguousarray(level.x[start : start + length]).tobytes()).hexdigest(),
+        round(ceiling, 2),
+        channels,
+        bitrate,
+        sr,
+    )
+    gain = aim - level.input_lufs
+    if cache is not None:
+        known = cache.get_json(key)
+        if (
+            isinstance(known, dict)
+            and isinstance(known.get("shift"), float)
+            and isinstance(known.get("gain"), float)
+            and abs(known["gain"] - gain) <= _CALIBRATION_GAIN_DB
+        ):
+            return float(known["shift"])
+    curve = level.curve_for(aim, ceiling)
+    a = start // _BLOCK * _BLOCK
+    excerpt = level.apply(curve, a, a + length)
     before = integrated_loudness(excerpt, sr)
     wav, mp3 = workdir / "calibration.wav", workdir / "calibration.mp3"
     try:
@@ -935,7 +978,9 @@ def _encoder_shift(
         mp3.unlink(missing_ok=True)
     shift = before - after
     if not math.isfinite(shift) or abs(shift) > 3.0:
-        return 0.0
+        shift = 0.0
+    if cache is not None:
+        cache.put_json(key, {"shift": shift, "gain": gain})
     return shift
 
 
@@ -968,10 +1013,15 @@ def prepare_master(
     cover: Path | None,
     out_dir: Path,
     workdir: Path,
+    mix: Mix | None = None,
+    cache_root: Path | None = None,
 ) -> PendingMaster:
     """Assemble and level the episode and write the master WAV (the video's audio).
 
-    Raises InputError for bad settings or a missing music file, RenderError when ffmpeg fails.
+    ``mix`` is the result of ``assemble`` when the caller already has it (the pipeline starts
+    the pictures from its timeline first); with ``cache_root`` the encoder calibration is
+    cached (see ``_encoder_shift``). Raises InputError for bad settings or a missing
+    music file, RenderError when ffmpeg fails.
     """
     if not speech.segments:
         raise InputError("the script has no segments to master; check the article or script.md")
@@ -979,7 +1029,8 @@ def prepare_master(
         raise InputError(f"cover image not found: {cover}")
     out_dir.mkdir(parents=True, exist_ok=True)
     workdir.mkdir(parents=True, exist_ok=True)
-    mix = assemble(speech, talk, settings, workdir=workdir)
+    if mix is None:
+        mix = assemble(speech, talk, settings, workdir=workdir)
     x = mix.mixdown()
     sr = mix.sample_rate
     ceiling = min(PRE_ENCODE_CEILING, settings.true_peak - 1.0)
@@ -990,7 +1041,10 @@ def prepare_master(
     bitrate = settings.mono_bitrate if mix.channels == 1 else settings.stereo_bitrate
     aim = settings.target_lufs
     if mix.duration > 2 * CALIBRATION_SECONDS:
-        aim += _encoder_shift(level, aim, ceiling, mix.channels, bitrate, workdir)
+        aim += _encoder_shift(
+            level, aim, ceiling, mix.channels, bitrate, workdir,
+            start=_excerpt_start(mix), cache_root=cache_root,
+        )  # fmt: skip
     wav = workdir / "master.wav"
     _write_wav(wav, level.apply(level.curve_for(aim, ceiling)), sr)
     master = Master(

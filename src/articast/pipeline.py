@@ -300,7 +300,9 @@ def build_episode(
     """
     from articast.artwork import cover_art
     from articast.audio import (
+        Mix,
         PendingMaster,
+        assemble,
         finish_master,
         load_master,
         master_key,
@@ -313,7 +315,7 @@ def build_episode(
     from articast.publish import update_feed as _update_feed
     from articast.publish import write_description, write_episode_page
     from articast.talk import resolve_talk
-    from articast.video import render_video
+    from articast.video import render_pictures, render_video
     from articast.visuals import make_slides
     from articast.voices import speak
 
@@ -359,14 +361,20 @@ def build_episode(
             # Same voiced audio, tags and settings as a previous build: reuse its master.
             audio_key = master_key(speech, talk, article, settings.show, settings.audio, cover)
             reused = load_master(audio_key, cache_root, out_dir=tmp, workdir=workdir)
-            pending: PendingMaster | None = None
+            mix: Mix | None = None
             if reused is None:
-                pending = prepare_master(
-                    speech, talk, settings.audio, cover=cover, out_dir=tmp, workdir=workdir
+                # The timeline first: captions and pictures start from it while the audio
+                # is levelled and written.
+                mix = assemble(speech, talk, settings.audio, workdir=workdir)
+                timeline = Master(
+                    mp3=tmp / "episode.mp3",
+                    wav=workdir / "master.wav",
+                    duration=mix.duration,
+                    chapters=mix.chapters,
+                    sentences=mix.sentences,
                 )
-                draft = pending.master
             else:
-                draft = reused
+                timeline = reused
 
         def encode_mp3(pending: PendingMaster) -> Master:
             with timer("encode"):
@@ -374,27 +382,47 @@ def build_episode(
                 store_master(audio_key, done, cache_root)
                 return done
 
-        # The MP3 is encoded, measured and tagged while the captions and the video are made
-        # from the same master WAV: two ffmpeg jobs at once, one per core.
+        # The video's pictures are encoded while the audio is levelled; then the MP3 is
+        # encoded, measured and tagged while the video's AAC track is encoded and joined.
         video: VideoResult | None = None
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="articast-encode") as pool:
-            encoding = pool.submit(encode_mp3, pending) if pending is not None else None
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="articast-bg") as pool:
             with timer("captions"):
-                cues = make_cues(draft.sentences)
+                cues = make_cues(timeline.sentences)
                 write_srt(cues, tmp / "captions.srt")
                 write_vtt(cues, tmp / "captions.vtt")
+            pictures = None
             if settings.video.enabled:
                 with timer("visuals"):
                     slides = make_slides(
                         article,
                         script,
                         talk,
-                        draft,
+                        timeline,
                         settings.show,
                         settings.video,
                         workdir=workdir,
                         cache_root=cache_root,
                     )
+                pictures = pool.submit(
+                    render_pictures,
+                    slides,
+                    cues,
+                    settings.video,
+                    workdir=workdir,
+                    cache_root=cache_root,
+                    progress=progress,
+                )
+            draft = timeline
+            encoding = None
+            if mix is not None:
+                with timer("audio"):
+                    pending = prepare_master(
+                        speech, talk, settings.audio, cover=cover, out_dir=tmp, workdir=workdir,
+                        mix=mix, cache_root=cache_root,
+                    )  # fmt: skip
+                draft = pending.master
+                encoding = pool.submit(encode_mp3, pending)
+            if settings.video.enabled:
                 with timer("video"):
                     video = render_video(
                         slides,
@@ -405,6 +433,7 @@ def build_episode(
                         workdir=workdir,
                         cache_root=cache_root,
                         progress=progress,
+                        pictures=pictures,
                     )
             master = encoding.result() if encoding is not None else draft
         files = {**DEFAULT_FILES, "cover": cover.name}

@@ -3,19 +3,23 @@
 Last rendering stage on the map (after ``visuals`` and ``captions``; ``publish`` follows).
 The fast way: every distinct picture (slide plus caption state) is composed once with Pillow,
 and ffmpeg's concat demuxer sequences those stills at ``settings.fps`` (no per-frame text
-compositing). Each slide (one per chapter) is one part, cut into chunks of at least
-``CHUNK_MIN`` seconds at caption starts; chunks are video-only H.264 files with identical
-parameters, cached by content in ``Cache(cache_root, "video")``. Editing a sentence
-re-renders the chunk(s) it touches only, and the final MP4 is joined by stream copy, with the
-audio (AAC-LC 48 kHz stereo from ``Master.wav``) encoded once, in parallel with the pictures.
+compositing). Each slide (one per chapter) is one part, cut into chunks at caption starts
+(captions shorter than ``CHUNK_MIN`` share a chunk); chunks are raw H.264 streams with
+identical parameters, cached by content in ``Cache(cache_root, "video")``. Editing a sentence
+re-renders the chunks of its captions only (``render_pictures``, which needs only the
+timeline, so the pipeline runs it while the audio is levelled), and the final MP4 is joined
+by stream copy, with the audio (AAC-LC 48 kHz stereo from ``Master.wav``) encoded in pieces
+at once, beside the pictures or the MP3.
 
 Timing: a section's part starts ``SLIDE_LEAD`` (0.5 s) before its first word and each chunk
 at a caption's first word; pictures are placed relative to that start, so an edit earlier in
 the episode that shifts a chunk leaves its cached render valid. The join puts each chunk on
 the episode's frame grid, so a caption change lands within 0.1 s of its word at 10 fps.
-Chunks carry a spare frame and are trimmed with the concat ``outpoint`` directive (P-frames
-only, so a trim needs no re-encode). The AAC track is cut by the encoder's 1024 priming
-samples and shifted back by as much, so the MP4 needs no edit list and stays in sync.
+Chunks carry a spare frame and are cut to the grid at an access unit delimiter (P-frames
+only, so a trim needs no re-encode); the cut chunks are piped to the muxer as one stream.
+The AAC pieces start at quiet points on whole AAC frames and are spliced frame by frame; the
+encoder's 1024 priming samples are cut from the start of the audio, so the MP4 needs no edit
+list and stays in sync.
 """
 
 from __future__ import annotations
@@ -23,21 +27,26 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import re
+import itertools
+import math
 import shutil
 import subprocess
 import tempfile
+import wave
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFont
 
 from articast.cache import Cache, atomic_path, content_key
 from articast.captions import layout_lines
 from articast.config import VideoSettings
 from articast.errors import RenderError
-from articast.media import ffmpeg_exe, probe_duration, run_ffmpeg
+from articast.media import ffmpeg_exe, probe_duration
 from articast.models import Cue, Master, ProgressEvent, Slides, VideoResult
 from articast.visuals import THUMBNAIL_SIZE, caption_band, font
 
@@ -53,19 +62,24 @@ __all__ = [
     "encoder_args",
     "part_bounds",
     "plan_chunks",
+    "render_pictures",
     "render_video",
 ]
 
 ProgressFn = Callable[[ProgressEvent], None]
 
-_VERSION = "video-v2"
+_VERSION = "video-v3"
+_PART = "part.h264"
+"""A chunk in the cache: raw H.264 (Annex B) with an access unit delimiter per frame."""
 _HIGHLIGHT = (255, 214, 102)
 _TEXT = (255, 255, 255)
 _MAX_THUMB_BYTES = 2_000_000
 SLIDE_LEAD = 0.5
 """Seconds a section's slide appears before its first word (matches the audio's chapters)."""
-CHUNK_MIN = 4.0
-"""Shortest chunk (seconds) a part is cut into for caching."""
+CHUNK_MIN = 1.0
+"""A sentence shorter than this (seconds) shares the next sentence's chunk."""
+_SMALL_RENDER = 30.0
+"""Seconds of pictures up to which a render encodes on one thread."""
 _AAC_PRIMING = 1024
 """Samples of encoder delay that ffmpeg's AAC encoder puts before the audio."""
 
@@ -272,11 +286,12 @@ def encoder_args(settings: VideoSettings) -> list[str]:
         f"keyint={gop}:min-keyint={gop}:scenecut=0:bframes=0:open-gop=0:8x8dct=1:cabac=1"
         # Stills barely move: the cheapest motion search and no trellis lose no quality here
         # (measured: same PSNR, 17% less CPU).
-        ":me=dia:ref=1:subme=1:trellis=0",
+        ":me=dia:ref=1:subme=1:trellis=0"
+        # Chunks are raw H.264 (Annex B): an access unit delimiter before every frame lets the
+        # join cut whole frames, and SPS/PPS before every IDR keep each chunk decodable.
+        ":aud=1:repeat-headers=1",
         "-r",
         str(settings.fps),
-        "-video_track_timescale",
-        str(settings.fps * 1000),
     ]
 
 
@@ -382,10 +397,6 @@ def _file_key(path: Path) -> str:
 
 _AAC_ARGS = (
     "-vn",
-    # The AAC encoder primes 1024 samples; without edit lists (YouTube) they play first, so
-    # the same length is cut from the start to keep the voice in sync.
-    "-af",
-    f"aresample=48000,atrim=start_sample={_AAC_PRIMING},asetpts=PTS-STARTPTS",
     "-c:a",
     "aac",
     # The "fast" coder takes 2.6x less CPU than the default on speech: the AAC encode is the
@@ -401,21 +412,156 @@ _AAC_ARGS = (
     "48000",
     "-ac",
     "2",
+    "-f",
+    "adts",
 )
-"""AAC-LC, 48 kHz, stereo, as YouTube recommends."""
+"""AAC-LC, 48 kHz, stereo, as YouTube recommends (ADTS: the packets are spliced in Python)."""
+_AAC_RATE = 48000
+_AAC_PIECES = 2
+"""The AAC track is encoded in this many pieces at once (at least one per core, and more to
+even out the load): the longest job of a rebuild that re-renders one sentence's pictures."""
+_QUIET = 32
+"""Largest sample (16-bit) around a splice point: about -60 dBFS."""
+_SPLICE_MARGIN = 0.08
+"""Seconds of quiet needed on each side of a splice point (three AAC frames and more)."""
 
 
-def _start_audio(wav: Path, cache: Cache, workdir: Path) -> tuple[Path, _Job | None]:
-    """The episode's AAC track: from the cache, or an ffmpeg job started now (it runs
+_QUIET_BLOCK = 0.01
+"""Seconds per block of the master scanned for quiet."""
+
+
+def _loud_blocks(wav: Path) -> tuple[npt.NDArray[np.bool_], int, int, int]:
+    """Per ``_QUIET_BLOCK`` of a 16-bit PCM WAV, whether any sample exceeds ``_QUIET``; plus
+    the block size, the frame count and the sample rate. Read in slices (long episodes)."""
+    try:
+        with wave.open(str(wav), "rb") as w:
+            if w.getsampwidth() != 2:
+                raise RenderError(f"{wav.name} is not 16-bit PCM; write the master as 16-bit")
+            rate, channels, n = w.getframerate(), w.getnchannels(), w.getnframes()
+            block = max(1, round(_QUIET_BLOCK * rate))
+            flags: list[npt.NDArray[np.bool_]] = []
+            while data := w.readframes(block * 1000):
+                x = np.frombuffer(data, dtype="<i2")
+                frames = len(x) // channels
+                x = np.pad(x, (0, (-frames % block) * channels)).reshape(-1, block * channels)
+                flags.append((x.max(axis=1) > _QUIET) | (x.min(axis=1) < -_QUIET))
+    except (OSError, EOFError, wave.Error) as exc:
+        raise RenderError(f"cannot read the master audio {wav}: {exc}") from exc
+    loud = np.concatenate(flags) if flags else np.zeros(0, dtype=bool)
+    return loud, block, n, rate
+
+
+def _splice_points(
+    loud: npt.NDArray[np.bool_], block: int, n: int, rate: int, pieces: int
+) -> list[int]:
+    """Sample positions where the AAC track may be cut into ``pieces`` pieces.
+
+    Each point is quiet for ``_SPLICE_MARGIN`` on both sides (the pause between sentences),
+    so the AAC frames either side of it carry silence and need no overlap with each other;
+    and it falls on a whole number of 1024-sample AAC frames at 48 kHz, so the pieces join
+    with no drift. Loud material throughout (a music bed) gives fewer points, or none.
+    """
+    grid = rate * 1024 // math.gcd(rate * 1024, _AAC_RATE)  # input samples per whole frames
+    margin = round(_SPLICE_MARGIN * rate)
+    if pieces < 2 or n < 4 * grid:
+        return []
+    before = np.concatenate(([0], np.cumsum(loud, dtype=np.int64)))
+    points = np.arange(grid, n - grid, grid, dtype=np.int64)
+    lo = np.maximum(points - margin, 0) // block
+    hi = np.minimum(-(-(points + margin) // block), len(loud))
+    ok = points[before[hi] - before[lo] == 0]
+    cuts: list[int] = []
+    for k in range(1, pieces):
+        if ok.size == 0:
+            break
+        aim = k * n / pieces
+        best = int(ok[np.argmin(np.abs(ok - aim))])
+        if (not cuts or best > cuts[-1]) and abs(best - aim) < n / (2 * pieces):
+            cuts.append(best)
+    return cuts
+
+
+def _adts_frames(data: bytes, what: str) -> list[bytes]:
+    """The ADTS frames (header included) of an AAC stream."""
+    frames: list[bytes] = []
+    at = 0
+    while at + 7 <= len(data):
+        if data[at] != 0xFF or data[at + 1] & 0xF6 != 0xF0:
+            raise RenderError(f"{what}: not an ADTS stream at byte {at}")
+        size = ((data[at + 3] & 0x03) << 11) | (data[at + 4] << 3) | (data[at + 5] >> 5)
+        if size < 7 or at + size > len(data):
+            raise RenderError(f"{what}: truncated ADTS frame at byte {at}")
+        frames.append(data[at : at + size])
+        at += size
+    return frames
+
+
+class _AudioJob:
+    """The AAC track encoded in pieces at once, spliced into one ADTS file when all end.
+
+    ffmpeg's encoder primes 1024 samples: without edit lists (YouTube) they play first, so the
+    first piece starts 1024 samples in (at 48 kHz) and keeps its priming frame; every later
+    piece drops its priming frame. Pieces start at quiet points on whole frames, so the
+    frames kept add up to the master's timeline exactly and the voice stays in sync.
+    """
+
+    def __init__(self, wav: Path, out: Path, done: Callable[[], None]) -> None:
+        loud, block, n, rate = _loud_blocks(wav)
+        bounds = [0, *_splice_points(loud, block, n, rate, _AAC_PIECES), n]
+        self.out = out
+        self.done = done
+        self.frames: list[int] = []
+        self.jobs: list[_Job] = []
+        for k, (a, b) in enumerate(itertools.pairwise(bounds)):
+            if k == 0:
+                trim = f"atrim=end_sample={b},aresample={_AAC_RATE},atrim=start_sample={_AAC_PRIMING}"
+            else:
+                trim = f"atrim=start_sample={a}:end_sample={b},aresample={_AAC_RATE}"
+            total = math.ceil(b * _AAC_RATE / rate / 1024) if b == n else b * _AAC_RATE // rate // 1024
+            self.frames.append(total - a * _AAC_RATE // rate // 1024)
+            piece = out.with_name(f"{out.stem}-{k}.aac")
+            cmd = _ffmpeg_cmd(
+                ["-i", str(wav), "-af", f"{trim},asetpts=PTS-STARTPTS,apad=pad_len=2048",
+                 *_AAC_ARGS, str(piece)]
+            )  # fmt: skip
+            self.jobs.append(_start(cmd, f"audio encode (piece {k + 1})", lambda: None))
+
+    def wait(self) -> None:
+        """Wait for every piece, then splice them into ``out`` and call ``done``."""
+        for job in self.jobs:
+            job.wait()
+        kept: list[bytes] = []
+        for k, count in enumerate(self.frames):
+            piece = self.out.with_name(f"{self.out.stem}-{k}.aac")
+            frames = _adts_frames(piece.read_bytes(), f"audio piece {k + 1}")
+            first = 0 if k == 0 else 1
+            if len(frames) < first + count:
+                raise RenderError(
+                    f"audio piece {k + 1}: {len(frames)} AAC frames, {first + count} needed"
+                )
+            kept.extend(frames[first : first + count])
+            piece.unlink(missing_ok=True)
+        self.out.write_bytes(b"".join(kept))
+        self.done()
+
+    def kill(self) -> None:
+        """Stop the pieces still running (after a failure elsewhere)."""
+        for job in self.jobs:
+            if job.proc.returncode is None:
+                job.proc.kill()
+                job.proc.communicate()
+
+
+def _start_audio(wav: Path, cache: Cache, workdir: Path) -> tuple[Path, _AudioJob | None]:
+    """The episode's AAC track (ADTS): from the cache, or encoding jobs started now (they run
     alongside the pictures)."""
-    key = content_key(_VERSION, "aac", _AAC_ARGS, _file_key(wav))
-    hit = cache.path(key, "audio.m4a")
+    key = content_key(_VERSION, "aac-pieces", _AAC_ARGS, _AAC_PIECES, _file_key(wav))
+    hit = cache.path(key, "audio.aac")
     if hit is not None:
         return hit, None
-    out = workdir / "audio.m4a"
-    cmd = _ffmpeg_cmd(["-i", str(wav), *_AAC_ARGS, str(out)])
-    return cache.dir_for(key) / "audio.m4a", _start(
-        cmd, "audio encode", lambda: _store(cache, key, "audio.m4a", out)
+    out = workdir / "audio.aac"
+    return cache.dir_for(key) / "audio.aac", _AudioJob(
+        wav, out, lambda: _store(cache, key, "audio.aac", out)
     )
 
 
@@ -443,23 +589,20 @@ class Chunk:
     key: str
 
 
-_SENTENCE_END = re.compile(r"[.!?…]['\"”’)\]]*$")
-
-
 def _chunk_starts(cues: Sequence[Cue], start: float, end: float) -> list[float]:
-    """Where a part is cut into chunks: at captions that begin a sentence, ``CHUNK_MIN`` apart.
+    """Where a part is cut into chunks: at every caption's first word.
 
-    The cut times are word times, so a chunk's pictures (relative to its start) do not change
-    when an edit elsewhere shifts it; editing a sentence re-renders only a chunk or two.
+    A caption shorter than ``CHUNK_MIN`` (up to the next one) shares the next one's chunk.
+    Each decision looks at one caption only, never at where the previous cut fell, so an edit
+    changes the cuts around the edited sentence's captions and nowhere else. The cut times
+    are word times, so a chunk's pictures (relative to its start) do not change when an edit
+    elsewhere shifts it: editing a sentence re-renders the chunks of its captions only.
     """
     starts = [start]
-    prev: Cue | None = None
-    for cue in cues:
-        if start < cue.start < end and prev is not None:
-            opens_sentence = bool(prev.lines) and bool(_SENTENCE_END.search(prev.lines[-1]))
-            if opens_sentence and cue.start - starts[-1] >= CHUNK_MIN and end - cue.start >= 1.0:
-                starts.append(cue.start)
-        prev = cue
+    inside = [c.start for c in cues if start < c.start < end]
+    for here, after in itertools.pairwise([*inside, end]):
+        if here - start >= CHUNK_MIN and after - here >= CHUNK_MIN and end - here >= 1.0:
+            starts.append(here)
     return starts
 
 
@@ -522,9 +665,10 @@ def _write_thumbnail(slides: Slides, dest: Path, cache: Cache) -> Path:
 
 
 def _segment_args(chunks: Sequence[Chunk], folder: Path, fps: int) -> list[str]:
-    """ffmpeg output options that write each chunk of a run to its own MP4, cut at an IDR."""
+    """ffmpeg output options that write each chunk of a run to its own raw H.264 file, cut at
+    an IDR."""
     if len(chunks) == 1:
-        return [str(folder / "c0000.mp4")]
+        return ["-f", "h264", str(folder / "c0000.h264")]
     cuts: list[int] = []
     total = 0
     for chunk in chunks[:-1]:
@@ -540,12 +684,41 @@ def _segment_args(chunks: Sequence[Chunk], folder: Path, fps: int) -> list[str]:
         "-reset_timestamps",
         "1",
         "-segment_format",
-        "mp4",
-        # The mp4 muxer inside the segmenter needs the same time scale as single-file chunks.
-        "-segment_format_options",
-        f"video_track_timescale={fps * 1000}",
-        str(folder / "c%04d.mp4"),
+        "h264",
+        str(folder / "c%04d.h264"),
     ]
+
+
+_AUD = b"\x00\x00\x01\x09"
+"""Start code and header of an access unit delimiter (H.264 NAL type 9)."""
+
+
+def _first_frames(data: bytes, frames: int, what: str) -> bytes:
+    """The first ``frames`` access units of a raw H.264 stream with a delimiter per frame.
+
+    What comes before the first delimiter (x264's version SEI) is left out: a delimiter must
+    open its access unit.
+    """
+    first = data.find(_AUD)
+    if first > 0 and data[first - 1] == 0:
+        first -= 1
+    data = data[max(first, 0) :]
+    start = 0
+    for _ in range(frames):
+        at = data.find(_AUD, start)
+        if at < 0:
+            raise RenderError(f"{what}: fewer than {frames} frames; delete the video cache")
+        start = at + len(_AUD)
+    cut = data.find(_AUD, start)
+    if cut < 0:
+        return data
+    return data[: cut - 1] if data[cut - 1] == 0 else data[:cut]  # 4-byte start codes
+
+
+def _trimmed_parts(parts: Sequence[tuple[Path, int]]) -> Iterator[bytes]:
+    """Each cached chunk cut to the frames it spans on the episode's grid."""
+    for path, frames in parts:
+        yield _first_frames(path.read_bytes(), frames, f"video chunk {path.parent.name[:12]}")
 
 
 def _runs(chunks: Sequence[Chunk], cache: Cache) -> list[list[Chunk]]:
@@ -553,7 +726,7 @@ def _runs(chunks: Sequence[Chunk], cache: Cache) -> list[list[Chunk]]:
     runs: list[list[Chunk]] = []
     prev: Chunk | None = None
     for chunk in chunks:
-        if cache.path(chunk.key, "part.mp4") is not None:
+        if cache.path(chunk.key, _PART) is not None:
             prev = None
             continue
         if prev is not None and prev.slide == chunk.slide and not chunk.zoom:
@@ -564,37 +737,41 @@ def _runs(chunks: Sequence[Chunk], cache: Cache) -> list[list[Chunk]]:
     return runs
 
 
-def render_video(
-    slides: Slides,
-    cues: tuple[Cue, ...],
-    master: Master,
-    settings: VideoSettings,
-    *,
-    out_path: Path,
-    workdir: Path,
-    cache_root: Path,
-    progress: ProgressFn | None = None,
-) -> VideoResult:
-    """Render ``out_path`` (MP4) from the slides, the burned-in cues and the master audio.
-
-    Chunks whose pictures are unchanged come from the cache; ``VideoResult.rendered_sections``
-    names the slides with a chunk rendered in this run. Also writes ``thumbnail.png`` beside
-    ``out_path``.
-    """
+def _check(slides: Slides, settings: VideoSettings) -> None:
     if not slides.slides:
         raise RenderError("no slides to render: the episode has no chapters; check the script")
     if settings.fps < 1:
         raise RenderError(f"video fps must be at least 1, got {settings.fps}")
+
+
+def render_pictures(
+    slides: Slides,
+    cues: tuple[Cue, ...],
+    settings: VideoSettings,
+    *,
+    workdir: Path,
+    cache_root: Path,
+    progress: ProgressFn | None = None,
+) -> tuple[str, ...]:
+    """Encode every video chunk missing from the cache; the titles of the slides rendered.
+
+    Needs only the timeline (slides and cues), not the master audio: the pipeline runs it
+    while the audio is still being levelled, and hands the result to ``render_video``.
+    """
+    _check(slides, settings)
     fps = settings.fps
     size = slides.size
     cache = Cache(cache_root, "video")
     workdir.mkdir(parents=True, exist_ok=True)
-    audio, audio_job = _start_audio(master.wav, cache, workdir)
     _, chunks = plan_chunks(slides, cues, settings)
     runs = _runs(chunks, cache)
+    # A small re-render (an edited sentence) encodes on one thread and leaves the other
+    # core to the audio being levelled beside it; a whole episode uses every core.
+    small = sum(chunk.n for run in runs for chunk in run) <= _SMALL_RENDER * fps
+    threads = ["-threads", "1"] if small else []
     rendered: list[str] = []
     pending: _Job | None = None
-    scratch = Path(tempfile.mkdtemp(prefix="articast-video-", dir=workdir))
+    scratch = Path(tempfile.mkdtemp(prefix="articast-pictures-", dir=workdir))
     try:
         for number, run in enumerate(runs, 1):
             slide = slides.slides[run[0].slide]
@@ -612,11 +789,11 @@ def render_video(
                     for st in chunk.states
                 )
                 offset += chunk.n
-            outputs = [folder / f"c{k:04d}.mp4" for k in range(len(run))]
+            outputs = [folder / f"c{k:04d}.h264" for k in range(len(run))]
 
             def finish(run: list[Chunk] = run, outputs: list[Path] = outputs) -> None:
                 for chunk, out in zip(run, outputs, strict=True):
-                    _store(cache, chunk.key, "part.mp4", out)
+                    _store(cache, chunk.key, _PART, out)
 
             if run[0].zoom:
                 if pending is not None:
@@ -637,9 +814,12 @@ def render_video(
                         "-vf",
                         "format=yuv420p",
                         *encoder_args(settings),
+                        *threads,
                         "-frames:v",
                         str(offset),
                         "-an",
+                        "-f",
+                        "h264",
                         str(outputs[0]),
                     ]
                 )
@@ -663,6 +843,7 @@ def render_video(
                         "-vf",
                         f"format=yuv420p,fps={fps}",
                         *encoder_args(settings),
+                        *threads,
                         "-frames:v",
                         str(offset),
                         "-an",
@@ -678,31 +859,72 @@ def render_video(
         if pending is not None:
             pending.wait()
             pending = None
-        if audio_job is not None:
-            audio_job.wait()
-        listing = scratch / "parts.ffconcat"
-        lines = ["ffconcat version 1.0"]
+    finally:
+        # Only on failure: stop what still runs.
+        if pending is not None and pending.proc.returncode is None:
+            pending.proc.kill()
+            pending.proc.communicate()
+        shutil.rmtree(scratch, ignore_errors=True)
+    return tuple(rendered)
+
+
+def render_video(
+    slides: Slides,
+    cues: tuple[Cue, ...],
+    master: Master,
+    settings: VideoSettings,
+    *,
+    out_path: Path,
+    workdir: Path,
+    cache_root: Path,
+    progress: ProgressFn | None = None,
+    pictures: Future[tuple[str, ...]] | None = None,
+) -> VideoResult:
+    """Render ``out_path`` (MP4) from the slides, the burned-in cues and the master audio.
+
+    Chunks whose pictures are unchanged come from the cache; ``VideoResult.rendered_sections``
+    names the slides with a chunk rendered in this run. ``pictures`` is a ``render_pictures``
+    call already under way (its result is awaited while the audio encodes); without it the
+    pictures are rendered here, beside the audio. Also writes ``thumbnail.png`` beside
+    ``out_path``.
+    """
+    _check(slides, settings)
+    fps = settings.fps
+    cache = Cache(cache_root, "video")
+    workdir.mkdir(parents=True, exist_ok=True)
+    audio, audio_job = _start_audio(master.wav, cache, workdir)
+    try:
+        if pictures is None:
+            rendered = render_pictures(
+                slides, cues, settings, workdir=workdir, cache_root=cache_root, progress=progress
+            )
+        else:
+            rendered = pictures.result()
+        _, chunks = plan_chunks(slides, cues, settings)
+        parts: list[tuple[Path, int]] = []
         for chunk in chunks:
             frames = round(chunk.end * fps) - round(chunk.start * fps)
             if frames <= 0:
                 continue
-            path = cache.path(chunk.key, "part.mp4")
+            path = cache.path(chunk.key, _PART)
             if path is None:
                 raise RenderError(f"video chunk {chunk.key[:12]} missing from {cache.root}")
-            lines.append(f"file '{path.resolve()}'")
-            lines.append(f"outpoint {frames / fps:.6f}")
-        listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            parts.append((path, frames))
+        if audio_job is not None:
+            audio_job.wait()
         with atomic_path(out_path) as tmp:
-            run_ffmpeg(
+            # One raw H.264 stream on the episode's frame grid, fed to the muxer through a
+            # pipe: every chunk cut to its frames at a delimiter (no re-encode, one input).
+            cmd = _ffmpeg_cmd(
                 [
+                    "-framerate",
+                    str(fps),
                     "-f",
-                    "concat",
-                    "-safe",
-                    "0",
+                    "h264",
                     "-i",
-                    str(listing),
-                    "-itsoffset",
-                    f"{_AAC_PRIMING / 48000:.9f}",
+                    "-",
+                    "-f",
+                    "aac",
                     "-i",
                     str(audio),
                     "-map",
@@ -711,26 +933,29 @@ def render_video(
                     "1:a:0",
                     "-c",
                     "copy",
+                    # Raw H.264 carries decoding times only; no B-frames, so show them then.
+                    "-bsf:v",
+                    "setts=pts=DTS",
                     "-movflags",
                     "+faststart",
                     "-use_editlist",
                     "0",
+                    "-video_track_timescale",
+                    str(fps * 1000),
                     "-f",
                     "mp4",
                     str(tmp),
-                ],
-                what="joining the video chunks",
+                ]
             )
+            _pipe_frames(cmd, _trimmed_parts(parts), "joining the video chunks")
     finally:
-        for job in (pending, audio_job):  # only on failure: stop what still runs
-            if job is not None and job.proc.returncode is None:
-                job.proc.kill()
-                job.proc.communicate()
-        shutil.rmtree(scratch, ignore_errors=True)
+        # Only on failure: stop what still runs.
+        if audio_job is not None:
+            audio_job.kill()
     thumb = _write_thumbnail(slides, out_path.parent / "thumbnail.png", cache)
     return VideoResult(
         mp4=out_path,
         duration=probe_duration(out_path),
-        rendered_sections=tuple(rendered),
+        rendered_sections=rendered,
         thumbnail=thumb,
     )
