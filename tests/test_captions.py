@@ -238,3 +238,25 @@ def test_property_every_cue_is_readable_and_in_sync(texts: list[str]) -> None:
         assert len(cue.lines) <= 2
         assert all(len(line) <= MAX_CHARS_PER_LINE for line in cue.lines)
         assert cue.end - cue.start <= 7.0 + 1e-6
+
+
+@pytest.mark.parametrize(
+    ("spoken", "shown"),
+    [
+        ("Poor sleep is common in P T S D and A D H D.", "Poor sleep is common in PTSD and ADHD."),
+        ("The N M D A receptor opens.", "The NMDA receptor opens."),
+        ("Therapy, known as C B T-I, helps.", "Therapy, known as CBT-I, helps."),
+        ("A T-shirt, plan A and I agree.", "A T-shirt, plan A and I agree."),
+    ],
+)
+def test_spelled_initialisms_are_shown_as_words(spoken: str, shown: str) -> None:
+    from articast.captions import make_cues
+
+    words = tuple(
+        TimedWord(w, 1.0 + 0.3 * i, 1.0 + 0.3 * i + 0.25) for i, w in enumerate(spoken.split())
+    )
+    sentence = TimedSentence(spoken, 1.0, words[-1].end, 0, words)
+    cues = make_cues((sentence,))
+    assert " ".join(" ".join(c.lines) for c in cues) == shown
+    # the joined word spans its letters: the cue still starts with the first spoken word
+    assert cues[0].start == pytest.approx(1.0, abs=0.01)

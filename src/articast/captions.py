@@ -245,7 +245,35 @@ def _tokens(sentence: TimedSentence) -> list[_Tok]:
     toks = []
     for i, (m, (s, e)) in enumerate(zip(matches, times, strict=True)):
         toks.append(_Tok(m.group(), s, max(e, s), i == 0))
-    return toks
+    return _join_spelled(toks)
+
+
+_ONE_LETTER = re.compile(r"[A-Z]")
+_LAST_LETTER = re.compile(r"[A-Z](?:-[A-Z]+)?[.,;:!?)\"'\u2019\u201d]*")
+
+
+def _join_spelled(toks: list[_Tok]) -> list[_Tok]:
+    """Show a spelled initialism as the reader knows it: "P T S D," -> "PTSD,".
+
+    The narration spells initialisms letter by letter so the voice names each letter; the
+    caption joins the run back into one word spanning the letters' times.
+    """
+    out: list[_Tok] = []
+    i = 0
+    while i < len(toks):
+        end = i
+        while end < len(toks) and _ONE_LETTER.fullmatch(toks[end].text):
+            end += 1
+        if end > i and end < len(toks) and _LAST_LETTER.fullmatch(toks[end].text):
+            end += 1
+        if end - i >= 2:
+            run = toks[i:end]
+            out.append(_Tok("".join(t.text for t in run), run[0].start, run[-1].end, run[0].sentence_start))
+            i = end
+        else:
+            out.append(toks[i])
+            i += 1
+    return out
 
 
 # --------------------------------------------------------------------------- cue building
