@@ -93,10 +93,14 @@ def _progress(enabled: bool) -> Iterator[Callable[[ProgressEvent], None] | None]
             bar.update(tasks["stage"], completed=task.total, note="done")
 
 
-def _settings(ctx: click.Context) -> Settings:
+def _settings(ctx: click.Context, *, out_dir: str | None = None, offline: bool = False) -> Settings:
+    """articast.toml (or --config) with the --out and --offline flags every command shares."""
     root = ctx.find_root()
     cfg = root.params.get("config")
-    return load_settings(Path(cfg) if cfg else None)
+    s = load_settings(Path(cfg) if cfg else None)
+    if out_dir:
+        s = dataclasses.replace(s, out_dir=Path(out_dir))
+    return s.with_offline(True) if offline else s
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -144,7 +148,7 @@ def episode(
     from articast.pipeline import build_episode
 
     with _errors(ctx):
-        s = _settings(ctx)
+        s = _settings(ctx, out_dir=out_dir, offline=offline)
         v = dataclasses.replace(
             s.voice,
             voice=voice or s.voice.voice,
@@ -163,10 +167,6 @@ def episode(
             vid = dataclasses.replace(vid, width=1920, height=1080)
         aud = s.audio if music is None else dataclasses.replace(s.audio, music=music)
         s = dataclasses.replace(s, voice=v, video=vid, audio=aud)
-        if out_dir:
-            s = dataclasses.replace(s, out_dir=Path(out_dir))
-        if offline:
-            s = s.with_offline(True)
         with _progress(not quiet and err_console.is_terminal) as progress:
             result = build_episode(
                 article, s, script_path=Path(script_path) if script_path else None, progress=progress
@@ -195,9 +195,7 @@ def ingest(ctx: click.Context, article: str, as_json: bool, offline: bool) -> No
     from articast.ingest import article_to_json, load_article
 
     with _errors(ctx):
-        s = _settings(ctx)
-        if offline:
-            s = s.with_offline(True)
+        s = _settings(ctx, offline=offline)
         art = load_article(article, s.ingest_settings)
         data = article_to_json(art)
         if as_json:
@@ -226,10 +224,8 @@ def script(ctx: click.Context, article: str, out_dir: str | None, offline: bool)
     from articast.talk import resolve_talk
 
     with _errors(ctx):
-        s = _settings(ctx)
-        if offline:
-            s = s.with_offline(True)
-        out = Path(out_dir) if out_dir else s.out_dir
+        s = _settings(ctx, out_dir=out_dir, offline=offline)
+        out = s.out_dir
         art = load_article(article, s.ingest_settings)
         talk = None
         if art.talk is not None:
@@ -297,9 +293,7 @@ def talk(
     from articast.talk import fetch_talk, import_info_json, talk_summary, talk_to_json
 
     with _errors(ctx):
-        s = _settings(ctx)
-        if out_dir:
-            s = dataclasses.replace(s, out_dir=Path(out_dir))
+        s = _settings(ctx, out_dir=out_dir)
         notes: list[str] = []
         if info_json:
             t = import_info_json(Path(info_json), s.cache_root, warnings_out=notes)
@@ -325,8 +319,8 @@ def feed(ctx: click.Context, out_dir: str | None) -> None:
     from articast.publish import update_feed
 
     with _errors(ctx):
-        s = _settings(ctx)
-        out = Path(out_dir) if out_dir else s.out_dir
+        s = _settings(ctx, out_dir=out_dir)
+        out = s.out_dir
         if not out.is_dir():
             raise InputError(f"output folder not found: {out}")
         path = update_feed(out, s.show)
@@ -372,15 +366,11 @@ def batch(
     from articast.batch import run_batch
 
     with _errors(ctx):
-        s = _settings(ctx)
+        s = _settings(ctx, out_dir=out_dir, offline=offline)
         if voice:
             s = dataclasses.replace(s, voice=dataclasses.replace(s.voice, voice=voice))
         if no_video:
             s = dataclasses.replace(s, video=dataclasses.replace(s.video, enabled=False))
-        if out_dir:
-            s = dataclasses.replace(s, out_dir=Path(out_dir))
-        if offline:
-            s = s.with_offline(True)
         with _progress(not quiet and err_console.is_terminal) as progress:
             report = run_batch(
                 Path(inbox), s, jobs=jobs, scheduler=scheduler, wait=wait,
