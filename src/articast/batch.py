@@ -51,7 +51,13 @@ from articast.cache import atomic_write_text
 from articast.config import Settings
 from articast.errors import ArticastError, BackendUnavailable, InputError, LockHeld
 from articast.models import ProgressEvent
-from articast.pipeline import build_episode, cleanup_leftovers, read_manifest, settings_hash
+from articast.pipeline import (
+    build_episode,
+    cleanup_leftovers,
+    leftover_path,
+    read_manifest,
+    settings_hash,
+)
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -476,8 +482,7 @@ def _retire_folder(out_dir: Path, slug: str) -> None:
     folder = out_dir / slug
     if not folder.is_dir():
         return
-    tag = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
-    doomed = out_dir / f".{slug}.building-{tag}"
+    doomed = leftover_path(out_dir, slug)
     os.replace(folder, doomed)
     shutil.rmtree(doomed, ignore_errors=True)
 

@@ -275,15 +275,17 @@ def _swap_into_place(tmp: Path, final: Path) -> None:
     """Rename ``tmp`` to ``final``; an existing ``final`` is moved aside first, then removed."""
     old: Path | None = None
     if final.exists():
-        old = final.with_name(f".{final.name}.old-{_tag()}")
+        old = leftover_path(final.parent, final.name, "old")
         os.replace(final, old)
     os.replace(tmp, final)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _tag() -> str:
-    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+def leftover_path(out_dir: Path, slug: str, kind: str = "building") -> Path:
+    """A hidden ``.<slug>.<kind>-<host>-<pid>-<rand>`` folder name that ``cleanup_leftovers``
+    can trace to its owner (``kind`` is ``building`` or ``old``)."""
+    return out_dir / f".{slug}.{kind}-{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
 
 
 def build_episode(
@@ -333,7 +335,7 @@ def build_episode(
     # A killed earlier build of this episode: put an interrupted swap back before reading it.
     cleanup_leftovers(out_dir, slug=slug)
     previous = read_manifest(final)
-    tmp = out_dir / f".{slug}.building-{_tag()}"
+    tmp = leftover_path(out_dir, slug)
     tmp.mkdir()
     workdir = tmp / ".work"
     workdir.mkdir()
