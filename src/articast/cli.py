@@ -25,6 +25,7 @@ from articast import __version__
 from articast.config import Settings, load_settings
 from articast.errors import ArticastError, BackendUnavailable, InputError, LockHeld
 from articast.models import ProgressEvent
+from articast.sanitize import clean_line
 
 # Long lines (warnings with URLs) stay whole instead of being wrapped at 80 columns when piped.
 err_console = Console(stderr=True, soft_wrap=True)
@@ -32,7 +33,8 @@ USER_ERRORS = (InputError, BackendUnavailable, LockHeld)
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"articast: {message}", err=True)
+    # Paths and titles in messages come from the user: no escape sequences reach the terminal.
+    click.echo(f"articast: {clean_line(message)}", err=True)
     sys.exit(code)
 
 
@@ -323,7 +325,10 @@ def feed(ctx: click.Context, out_dir: str | None) -> None:
         out = s.out_dir
         if not out.is_dir():
             raise InputError(f"output folder not found: {out}")
-        path = update_feed(out, s.show)
+        notes: list[str] = []
+        path = update_feed(out, s.show, warnings_out=notes)
+        for note in notes:
+            click.echo(f"warning: {clean_line(note)}", err=True)
         if not s.show.base_url:
             click.echo("note: no base_url in articast.toml; the feed is for local preview only", err=True)
         click.echo(str(path))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from articast.errors import InputError
+from articast.sanitize import clean_line, clean_text
 
 DEFAULT_VOICE = "espeak:en-us"
 CONFIG_NAME = "articast.toml"
@@ -180,6 +181,9 @@ def _section(cls: type[Any], data: dict[str, Any], name: str, base: Path) -> Any
         elif Path in kinds:
             p = Path(value).expanduser()
             value = p if p.is_absolute() else base / p
+        else:
+            # Show names, authors and descriptions reach the feed, the tags and the terminal.
+            value = clean_text(value).strip() if key == "description" else clean_line(value)
         kwargs[key] = value
     return cls(**kwargs)
 

@@ -475,9 +475,12 @@ def build_episode(
         raise
     if not update_feed:
         return EpisodeResult(final, manifest)
+    feed_notes: list[str] = []
     try:
-        _update_feed(out_dir, settings.show)
+        _update_feed(out_dir, settings.show, warnings_out=feed_notes)
     except ArticastError as exc:
         exc.add_note(f"episode {slug} was published; only the feed update failed")
         raise
+    if feed_notes:
+        manifest = {**manifest, "warnings": [*manifest.get("warnings", []), *feed_notes]}
     return EpisodeResult(final, manifest)

@@ -27,7 +27,6 @@ import logging
 import math
 import re
 import threading
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +40,7 @@ from articast.errors import BackendUnavailable, InputError
 from articast.ingest._youtube import canonical_url as _canonical
 from articast.ingest._youtube import parse_youtube
 from articast.models import Talk, TalkChapter, TalkRef
+from articast.sanitize import clean_line
 
 if TYPE_CHECKING:
     from yt_dlp import YoutubeDL
@@ -71,7 +71,6 @@ FALLBACK_HINT = (
 )
 
 _VIDEO_ID = re.compile(r"[A-Za-z0-9_-]{11}")
-_BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F])
 
 # --------------------------------------------------------------------------- info -> Talk
 
@@ -85,9 +84,7 @@ def _clean_text(value: object, limit: int = MAX_TEXT) -> str | None:
     """A display-safe one-line string: no control or bidi characters, collapsed whitespace."""
     if not isinstance(value, str):
         return None
-    text = value.translate(_BIDI)
-    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
-    text = " ".join(text.split())
+    text = clean_line(value)
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text or None
@@ -279,9 +276,13 @@ class _FetchFailed(BackendUnavailable):
 
 def _normalize_image(data: bytes) -> tuple[bytes, str]:
     """Check that ``data`` is a sane picture; JPEG/PNG kept as is, anything else becomes PNG."""
-    from PIL import Image
+    from PIL import Image, UnidentifiedImageError
 
-    with Image.open(io.BytesIO(data)) as im:
+    try:
+        im = Image.open(io.BytesIO(data))
+    except UnidentifiedImageError as exc:  # its message names the buffer object, not the file
+        raise ValueError("unknown or broken picture format") from exc
+    with im:
         w, h = im.size
         if not (0 < w <= MAX_THUMB_SIDE and 0 < h <= MAX_THUMB_SIDE):
             raise ValueError(f"picture is {w}x{h}")

@@ -58,8 +58,10 @@ def _check_image(data: bytes, settings: IngestSettings) -> str:
                     )
                 fmt = im.format or ""
                 im.verify()
+    except UnidentifiedImageError as exc:
+        # Pillow's own message names the in-memory buffer (<_io.BytesIO object at 0x...>).
+        raise ValueError("not a picture Pillow can read (unknown or broken format)") from exc
     except (
-        UnidentifiedImageError,
         Image.DecompressionBombError,
         Image.DecompressionBombWarning,
         OSError,

@@ -30,6 +30,7 @@ from articast.cache import atomic_write_text
 from articast.errors import PublishError, ScriptFormatError
 from articast.models import Script, Segment, SegmentKind
 from articast.narrate.rules import EDIT_RULES, apply_rules
+from articast.sanitize import clean_text
 
 WORDS_PER_SECOND = 2.6
 """Speaking rate used for duration estimates (about 155 words a minute)."""
@@ -156,6 +157,7 @@ def _parse_heading(raw: str, path: Path, line_no: int) -> _Draft:
 
 def parse_script_md(text: str, path: Path = Path("script.md")) -> Script:
     """Parse the text of an edited ``script.md``; raises ``ScriptFormatError`` (one line)."""
+    text = clean_text(text)
     title: str | None = None
     warnings: list[str] = []
     drafts: list[_Draft] = []

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from articast.models import Chapter
+from articast.sanitize import clean_line
 
 #: Default file names inside an episode folder (``manifest["files"]`` overrides them).
 DEFAULT_FILES: dict[str, str] = {
@@ -55,7 +56,8 @@ def text(value: object, default: str = "") -> str:
     """``value`` as a stripped one-line string (``default`` for None/empty)."""
     if value is None:
         return default
-    s = " ".join(str(value).split())
+    # Manifests written before sanitising existed may hold characters XML cannot carry.
+    s = clean_line(str(value))
     return s or default
 
 
