@@ -40,7 +40,17 @@ def run(
 def build(article: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """A quick real build: fake voice, no video."""
     return run(
-        ["episode", str(article), "--out", str(out), "--voice", "fake:tone", "--no-video", "-q", *extra],
+        [
+            "episode",
+            str(article),
+            "--out",
+            str(out),
+            "--voice",
+            "fake:tone",
+            "--no-video",
+            "-q",
+            *extra,
+        ],
         article.parent,
     )
 
@@ -232,3 +242,131 @@ def test_cli_bad_status_line_is_exit_2(hostile: HostileServer, tmp_path: Path) -
     one_line_exit_2(r)
     r = run(["ingest", hostile.url + "/loop"], tmp_path, offline=False)
     one_line_exit_2(r)
+
+
+# --------------------------------------------------------------------------- case 2
+
+
+def test_titles_in_any_script_get_their_own_folders(tmp_path: Path, fast_settings) -> None:
+    """Two Cyrillic-titled articles (and two articles with one Latin title) never replace
+    each other: distinct folders, guids and dates; a rebuild goes back to its own folder."""
+    import dataclasses
+
+    from articast.pipeline import build_episode
+
+    s = dataclasses.replace(
+        fast_settings, video=dataclasses.replace(fast_settings.video, enabled=False)
+    )
+    a = tmp_path / "a.md"
+    a.write_text("# Реки и озёра\n\nСлова о реках, озёрах и море, и о рыбах в них.\n")
+    b = tmp_path / "b.md"
+    b.write_text("# Горы и долины\n\nСлова о горах, долинах и ветре над ними.\n")
+    c = tmp_path / "c.md"
+    c.write_text("# Реки и озёра\n\nДругая статья с тем же заголовком, о другом.\n")
+    ra = build_episode(a, s, update_feed=False)
+    rb = build_episode(b, s, update_feed=False)
+    rc = build_episode(c, s)
+    assert ra.folder.name == "reki-i-ozera" and rb.folder.name == "gory-i-doliny"
+    assert rc.folder.name.startswith("reki-i-ozera-") and rc.folder != ra.folder
+    assert len({ra.manifest["guid"], rb.manifest["guid"], rc.manifest["guid"]}) == 3
+    again = build_episode(c, s)
+    assert again.folder == rc.folder and again.manifest["guid"] == rc.manifest["guid"]
+    assert json.loads((ra.folder / "episode.json").read_text())["source_id"] == str(a.resolve())
+    parsed = feed_ok(s.out_dir)
+    assert len(parsed.entries) == 3
+
+
+def test_batch_builds_two_same_titled_articles_without_a_conflict(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "one.md").write_text("# Новости\n\nПервая статья о реках и озёрах страны.\n")
+    (inbox / "two.md").write_text("# Новости\n\nВторая статья о горах и долинах страны.\n")
+    out = tmp_path / "out"
+    r = run(
+        ["batch", str(inbox), "--out", str(out), "--voice", "fake:tone", "--no-video", "-q"],
+        tmp_path,
+    )
+    assert r.returncode == 0, r.stderr
+    report = json.loads((out / ".batch" / "report.json").read_text())
+    assert [a["status"] for a in report["articles"]] == ["built", "built"]
+    assert len({a["slug"] for a in report["articles"]}) == 2
+    r = run(
+        ["batch", str(inbox), "--out", str(out), "--voice", "fake:tone", "--no-video", "-q"],
+        tmp_path,
+    )
+    assert r.returncode == 0, r.stderr
+    report = json.loads((out / ".batch" / "report.json").read_text())
+    assert [a["status"] for a in report["articles"]] == ["skipped", "skipped"]
+
+
+# --------------------------------------------------------------------------- case 11
+
+
+def test_two_builds_of_one_article_queue_instead_of_colliding(tmp_path: Path) -> None:
+    article = tmp_path / "a.md"
+    article.write_text("# Twin Builds\n\nWords about rivers and lakes, the same for both builds.\n")
+    out = tmp_path / "out"
+    cmd = [
+        *ARTICAST,
+        "episode",
+        str(article),
+        "--out",
+        str(out),
+        "--voice",
+        "fake:tone",
+        "--no-video",
+        "-q",
+    ]
+    env = {**os.environ, "ARTICAST_OFFLINE": "1"}
+    procs = [
+        subprocess.Popen(
+            cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    results = [(p.wait(timeout=300), *p.communicate()) for p in procs]
+    for code, stdout, stderr in results:
+        assert code == 0, stderr
+        assert stdout.strip() == str(out / "twin-builds")
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "feed.xml",
+        "index.html",
+        "twin-builds",
+    ]
+    assert not [p for p in out.iterdir() if ".building-" in p.name or ".old-" in p.name]
+    feed_ok(out)
+
+
+def test_ffmpeg_children_die_with_their_parent(tmp_path: Path) -> None:
+    code = (
+        "import sys; from articast import media\n"
+        "print('ready', flush=True)\n"
+        "media.run_ffmpeg(['-re', '-f', 'lavfi', '-i', 'anullsrc', '-t', '120', '-f', 'null', '-'],"
+        " what='wait')\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout is not None and parent.stdout.readline().strip() == "ready"
+        child = None
+        for _ in range(100):
+            kids = Path(f"/proc/{parent.pid}/task/{parent.pid}/children").read_text().split()
+            if kids:
+                child = int(kids[0])
+                break
+            time.sleep(0.05)
+        assert child is not None, "ffmpeg never started"
+        parent.kill()
+        parent.wait(timeout=10)
+        for _ in range(100):
+            try:
+                state = Path(f"/proc/{child}/stat").read_text().split(")")[-1].split()[0]
+            except FileNotFoundError:
+                break
+            if state == "Z":
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail(f"ffmpeg {child} outlived its killed parent")
+    finally:
+        if parent.poll() is None:
+            parent.kill()

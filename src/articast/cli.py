@@ -222,7 +222,7 @@ def script(ctx: click.Context, article: str, out_dir: str | None, offline: bool)
     """Write the narration script of ARTICLE to <out>/<slug>/script.md (nothing is voiced)."""
     from articast.ingest import load_article
     from articast.narrate import build_script, write_script_md
-    from articast.slug import slugify
+    from articast.pipeline import episode_slug, source_identity
     from articast.talk import resolve_talk
 
     with _errors(ctx):
@@ -233,7 +233,8 @@ def script(ctx: click.Context, article: str, out_dir: str | None, offline: bool)
         if art.talk is not None:
             talk, _ = resolve_talk(art.talk, s.cache_root, offline=s.offline)
         scr = build_script(art, talk, s.narrate)
-        path = out / slugify(art.title) / "script.md"
+        slug = episode_slug(out, art.title, source_identity(article), art.content_hash)
+        path = out / slug / "script.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         write_script_md(scr, path)
         for w in scr.warnings:

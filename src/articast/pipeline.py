@@ -17,6 +17,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -36,7 +37,7 @@ from articast.config import Settings
 from articast.errors import ArticastError, InputError
 from articast.models import Article, Master, ProgressEvent, Script, Speech, Talk, VideoResult
 from articast.publish._common import DEFAULT_FILES
-from articast.slug import slugify
+from articast.slug import slugify, with_hash
 from articast.talk import talk_to_json
 
 ProgressFn = Callable[[ProgressEvent], None]
@@ -288,6 +289,58 @@ def leftover_path(out_dir: Path, slug: str, kind: str = "building") -> Path:
     return out_dir / f".{slug}.{kind}-{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
 
 
+def source_identity(source: str | Path) -> str:
+    """What makes two builds "the same article": the URL as given, or the file's real path."""
+    text = str(source).strip()
+    if re.match(r"^https?://", text, re.IGNORECASE):
+        return text
+    try:
+        return str(Path(source).expanduser().resolve())
+    except (OSError, RuntimeError):
+        return text
+
+
+def _same_source(manifest: dict[str, Any], identity: str, content_hash: str) -> bool:
+    recorded = manifest.get("source_id")
+    if isinstance(recorded, str) and recorded:
+        return recorded == identity
+    # Manifests from before ``source_id``: the source as given, or the very same bytes.
+    old = manifest.get("source")
+    if isinstance(old, str) and old and source_identity(old) == identity:
+        return True
+    return bool(content_hash) and manifest.get("content_hash") == content_hash
+
+
+def episode_slug(out_dir: Path, title: str, identity: str, content_hash: str = "") -> str:
+    """The folder name for an article titled ``title`` from ``identity``.
+
+    The title's slug, unless that folder holds an episode made from another source: then the
+    slug plus a short hash of the source, so one article never replaces another's episode.
+    Raises ``InputError`` in the (astronomically unlikely) case that both are taken.
+    """
+    base = slugify(title)
+    for slug in (base, with_hash(base, identity)):
+        manifest = read_manifest(out_dir / slug)
+        if manifest is None or _same_source(manifest, identity, content_hash):
+            return slug
+    raise InputError(
+        f"the folders {base} and {with_hash(base, identity)} in {out_dir} hold episodes of other "
+        "sources; give the article another title or remove one of them"
+    )
+
+
+@contextlib.contextmanager
+def episode_lock(out_dir: Path, title: str) -> Iterator[None]:
+    """Hold the lock of the episode named by ``title`` in ``out_dir``: a second build of the
+    same episode waits for the first instead of colliding with it."""
+    from filelock import FileLock
+
+    locks = out_dir / ".cache" / "locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(locks / f"{slugify(title)}.lock")):
+        yield
+
+
 def build_episode(
     source: str | Path,
     settings: Settings,
@@ -300,6 +353,54 @@ def build_episode(
 
     ``update_feed=False`` leaves the feed alone (a batch rebuilds it once at the end).
     """
+    from articast.ingest import load_article
+    from articast.publish import update_feed as _update_feed
+
+    timer = _Timer(progress)
+    started = time.perf_counter()
+    with timer("ingest"):
+        article = load_article(source, settings.ingest_settings)
+        if script_path is not None and not Path(script_path).is_file():
+            raise InputError(f"script not found: {script_path}; write one with 'articast script'")
+    out_dir = settings.out_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    identity = source_identity(source)
+    with episode_lock(out_dir, article.title):
+        # A killed earlier build of this episode: put an interrupted swap back before reading it.
+        cleanup_leftovers(out_dir, slug=slugify(article.title))
+        slug = episode_slug(out_dir, article.title, identity, article.content_hash)
+        if slug != slugify(article.title):
+            cleanup_leftovers(out_dir, slug=slug)
+        manifest = _build_locked(
+            article, settings, slug, identity, timer, started, script_path=script_path,
+            progress=progress,
+        )  # fmt: skip
+    final = out_dir / slug
+    if not update_feed:
+        return EpisodeResult(final, manifest)
+    feed_notes: list[str] = []
+    try:
+        _update_feed(out_dir, settings.show, warnings_out=feed_notes)
+    except ArticastError as exc:
+        exc.add_note(f"episode {slug} was published; only the feed update failed")
+        raise
+    if feed_notes:
+        manifest = {**manifest, "warnings": [*manifest.get("warnings", []), *feed_notes]}
+    return EpisodeResult(final, manifest)
+
+
+def _build_locked(
+    article: Article,
+    settings: Settings,
+    slug: str,
+    identity: str,
+    timer: _Timer,
+    started: float,
+    *,
+    script_path: Path | None,
+    progress: ProgressFn | None,
+) -> dict[str, Any]:
+    """The stages after ingest, run while the episode's lock is held; returns the manifest."""
     from articast.artwork import cover_art
     from articast.audio import (
         Mix,
@@ -312,28 +413,16 @@ def build_episode(
         store_master,
     )
     from articast.captions import make_cues, write_srt, write_vtt
-    from articast.ingest import load_article
     from articast.narrate import build_script, read_script_md, write_script_md
-    from articast.publish import update_feed as _update_feed
     from articast.publish import write_description, write_episode_page
     from articast.talk import resolve_talk
     from articast.video import render_pictures, render_video
     from articast.visuals import make_slides
     from articast.voices import speak
 
-    timer = _Timer(progress)
-    started = time.perf_counter()
-    with timer("ingest"):
-        article = load_article(source, settings.ingest_settings)
-        if script_path is not None and not Path(script_path).is_file():
-            raise InputError(f"script not found: {script_path}; write one with 'articast script'")
-    slug = slugify(article.title)
     out_dir = settings.out_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
     cache_root = settings.cache_root
     final = out_dir / slug
-    # A killed earlier build of this episode: put an interrupted swap back before reading it.
-    cleanup_leftovers(out_dir, slug=slug)
     previous = read_manifest(final)
     tmp = leftover_path(out_dir, slug)
     tmp.mkdir()
@@ -462,6 +551,7 @@ def build_episode(
                 times=timer.times,
                 files=files,
             )
+            manifest["source_id"] = identity
             write_description(tmp, manifest)
             write_episode_page(tmp, manifest, settings.show)
             shutil.rmtree(workdir, ignore_errors=True)
@@ -473,14 +563,4 @@ def build_episode(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if not update_feed:
-        return EpisodeResult(final, manifest)
-    feed_notes: list[str] = []
-    try:
-        _update_feed(out_dir, settings.show, warnings_out=feed_notes)
-    except ArticastError as exc:
-        exc.add_note(f"episode {slug} was published; only the feed update failed")
-        raise
-    if feed_notes:
-        manifest = {**manifest, "warnings": [*manifest.get("warnings", []), *feed_notes]}
-    return EpisodeResult(final, manifest)
+    return manifest

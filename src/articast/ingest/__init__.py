@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -44,6 +45,8 @@ __all__ = ["article_to_json", "load_article", "parse_start", "parse_youtube"]
 
 MAX_IMAGES = 40
 """Images read (and fetched) per article; the rest keep ``path=None`` with one warning."""
+IMAGE_TIME_FACTOR = 3
+"""All of an article's remote images together get this many fetch timeouts, not one each."""
 _BARE_HTTP = re.compile(r"https?://[^\s<>\"'\]\)]+", re.IGNORECASE)
 
 
@@ -137,6 +140,7 @@ def load_article(source: str | Path, settings: IngestSettings) -> Article:
     warnings = list(ex.warnings)
     sections: list[Section] = []
     resolved = 0
+    image_deadline = time.monotonic() + IMAGE_TIME_FACTOR * settings.timeout
     for d in drafts:
         images: list[ImageRef] = []
         for img in d.images:
@@ -147,7 +151,12 @@ def load_article(source: str | Path, settings: IngestSettings) -> Article:
                 continue
             resolved += 1
             ref, warning = resolve_image(
-                img.src, img.alt, base_dir=raw.base_dir, base_url=raw.url, settings=settings
+                img.src,
+                img.alt,
+                base_dir=raw.base_dir,
+                base_url=raw.url,
+                settings=settings,
+                deadline=image_deadline,
             )
             images.append(ref)
             if warning:
