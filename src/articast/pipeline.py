@@ -356,6 +356,7 @@ def build_episode(
     from articast.ingest import load_article
     from articast.publish import update_feed as _update_feed
 
+    settings.check_files()  # a missing artwork, lexicon or music file fails before any work
     timer = _Timer(progress)
     started = time.perf_counter()
     with timer("ingest"):
