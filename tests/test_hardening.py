@@ -26,9 +26,14 @@ UNSAFE = "\x00\x07\x1b\x7f\x85\ufffe\uffff\U0001fffe\u202a\u202e\u2066\u2069\u20
 
 
 def run(
-    args: list[str], cwd: Path, *, offline: bool = True, timeout: float = 300
+    args: list[str],
+    cwd: Path,
+    *,
+    offline: bool = True,
+    timeout: float = 300,
+    env_extra: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ}
+    env = {**os.environ, **(env_extra or {})}
     env.pop("ARTICAST_CONFIG", None)
     if offline:
         env["ARTICAST_OFFLINE"] = "1"
@@ -370,3 +375,248 @@ def test_ffmpeg_children_die_with_their_parent(tmp_path: Path) -> None:
     finally:
         if parent.poll() is None:
             parent.kill()
+
+
+# --------------------------------------------------------------------------- case 5
+
+
+def test_limits_bound_tokens_sentences_and_length() -> None:
+    from articast.models import Script, Segment
+    from articast.narrate.limits import MAX_SENTENCE_WORDS, bound_script
+
+    long_sentence = " ".join(["word"] * (MAX_SENTENCE_WORDS * 2 + 5))
+    script = Script(
+        title="T",
+        segments=(
+            Segment("section", "S", ("Short words " + "x" * 1_000_000 + " end.", long_sentence)),
+        ),
+    )
+    bounded = bound_script(script)
+    sentences = bounded.segments[0].sentences
+    assert sentences[0] == "Short words end."
+    assert len(sentences) == 4 and all(len(s.split()) <= MAX_SENTENCE_WORDS for s in sentences)
+    assert any("not read out" in w for w in bounded.warnings)
+    huge = Script(title="T", segments=(Segment("section", "S", (" ".join(["word"] * 100_000),)),))
+    with pytest.raises(InputError, match="4-hour limit"):
+        bound_script(huge)
+    many = Script(
+        title="T", segments=tuple(Segment("section", f"S{i}", ("A word.",)) for i in range(300))
+    )
+    with pytest.raises(InputError, match="over the limit of 255"):
+        bound_script(many)
+
+
+def test_long_article_and_huge_scripts_are_refused_before_synthesis(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    good = tmp_path / "good.md"
+    good.write_text("# Kept Episode\n\nWords about rivers and lakes, kept safe through it all.\n")
+    assert build(good, out).returncode == 0
+    before = (out / "kept-episode" / "episode.mp3").read_bytes()
+    speech = out / ".cache" / "speech"
+    cached = sorted(p.name for p in speech.rglob("*")) if speech.exists() else []
+
+    long_article = tmp_path / "long.txt"
+    long_article.write_text("Long Read\n\n" + ("Rivers run to the sea again and again. " * 15_000))
+    r = build(long_article, out)
+    one_line_exit_2(r)
+    assert "4-hour episode limit" in r.stderr
+
+    big = tmp_path / "big.md"
+    big.write_text("# Kept Episode\n\n## Section: One\n" + "word " * 600_000 + "\n")
+    r = build(good, out, "--script", str(big))
+    one_line_exit_2(r)
+    assert "over 2 MB" in r.stderr
+
+    segments = tmp_path / "segments.md"
+    segments.write_text(
+        "# Kept Episode\n\n" + "".join(f"## Section: S{i}\nA.\n" for i in range(50_000))
+    )
+    r = build(good, out, "--script", str(segments))
+    one_line_exit_2(r)
+    assert "segments, over the limit" in r.stderr
+
+    assert (out / "kept-episode" / "episode.mp3").read_bytes() == before
+    assert (sorted(p.name for p in speech.rglob("*")) if speech.exists() else []) == cached
+    assert not [p for p in out.iterdir() if ".building-" in p.name]
+    feed_ok(out)
+
+
+def test_a_megabyte_token_is_not_read_out(tmp_path: Path) -> None:
+    article = tmp_path / "token.txt"
+    article.write_text(
+        "Token Trouble\n\nA few words before it. " + "x" * 1_000_000 + " And after.\n"
+    )
+    r = build(article, tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    manifest = json.loads((Path(r.stdout.strip()) / "episode.json").read_text())
+    assert manifest["duration"] < 120
+    assert any("not read out" in w for w in manifest["warnings"])
+
+
+# --------------------------------------------------------------------------- case 6
+
+
+def test_out_must_be_a_writable_folder_of_ours(tmp_path: Path) -> None:
+    from articast.outdir import prepare_out_dir
+
+    with pytest.raises(InputError, match="filesystem root"):
+        prepare_out_dir(Path("/"))
+    article = tmp_path / "a.md"
+    article.write_text("# Out Checks\n\nWords about rivers and lakes, for the output checks.\n")
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    for bad, message in ((afile, "is a file"), (afile / "sub", "which is a file")):
+        r = build(article, bad)
+        one_line_exit_2(r)
+        assert message in r.stderr
+    home = tmp_path / "home"
+    home.mkdir()
+    r = run(
+        ["episode", str(article), "--out", str(home), "--voice", "fake:tone", "--no-video", "-q"],
+        tmp_path,
+        env_extra={"HOME": str(home)},
+    )
+    one_line_exit_2(r)
+    assert "home folder" in r.stderr
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html><body>My own site</body></html>")
+    r = build(article, site)
+    one_line_exit_2(r)
+    assert "--force" in r.stderr and not (site / "out-checks").exists()
+    r = run(
+        ["episode", str(article), "--out", str(site), "--voice", "fake:tone", "--no-video", "--force"],
+        tmp_path,
+    )
+    assert r.returncode == 0, r.stderr
+    assert (site / "index.html").read_text() == "<html><body>My own site</body></html>"
+    assert "not written by articast" in r.stderr
+    feed_ok(site)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_read_only_out_is_one_line(tmp_path: Path) -> None:
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    article = tmp_path / "a.md"
+    article.write_text("# Read Only\n\nWords about rivers and lakes, for the read-only check.\n")
+    r = build(article, ro / "out")
+    one_line_exit_2(r)
+
+
+# --------------------------------------------------------------------------- case 8
+
+
+def test_feed_checks_show_artwork_like_a_build(tmp_path: Path) -> None:
+    from test_publish import make_episode
+
+    out = tmp_path / "out"
+    make_episode(out, "ep", title="Episode")
+    secret = tmp_path / "secret"
+    secret.write_text("root:$6$notapicture:19000:0:99999:7:::\n")
+    link = tmp_path / "art.png"
+    link.symlink_to(secret)
+    fake = tmp_path / "fake.png"
+    fake.write_text("just text")
+    for art in (link, fake):
+        (tmp_path / "articast.toml").write_text(f'[show]\nartwork = "{art}"\n')
+        r = run(["feed", "--out", str(out)], tmp_path)
+        one_line_exit_2(r)
+        assert "not a readable image" in r.stderr
+        assert not [p for p in out.iterdir() if p.name.startswith("artwork")]
+    from PIL import Image
+
+    real = tmp_path / "real.png"
+    Image.new("RGB", (1500, 1600), (10, 120, 60)).save(real)
+    (tmp_path / "articast.toml").write_text(f'[show]\nartwork = "{real}"\n')
+    r = run(["feed", "--out", str(out)], tmp_path)
+    assert r.returncode == 0, r.stderr
+    with Image.open(out / "artwork.jpg") as im:
+        assert im.size == (1500, 1500) and im.format == "JPEG"
+    assert feed_ok(out).feed.image.href.endswith("artwork.jpg")
+
+
+def test_feed_restores_an_interrupted_swap(tmp_path: Path) -> None:
+    import socket
+
+    from test_publish import make_episode
+
+    out = tmp_path / "out"
+    make_episode(out, "first", title="First")
+    folder, _ = make_episode(out, "second", title="Second")
+    dead = 2**22 + 4242  # above Linux's pid_max: never alive
+    folder.rename(out / f".second.old-{socket.gethostname()}-{dead}-abc123")
+    r = run(["feed", "--out", str(out)], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (out / "second" / "episode.mp3").is_file()
+    assert {e.title for e in feed_ok(out).entries} == {"First", "Second"}
+
+
+# --------------------------------------------------------------------------- case 9
+
+
+def _info(**changes: object) -> dict[str, object]:
+    from talk_fixtures import INFO_TEMPLATE
+
+    info = json.loads(INFO_TEMPLATE.read_text().replace("__BASE__", "http://127.0.0.1:9"))
+    info.update(changes)
+    return info
+
+
+def _nest(depth: int) -> object:
+    value: object = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (json.dumps(_info(chapters="x")), "'chapters' must be a list of objects"),
+        (json.dumps(_info(thumbnails={})), "'thumbnails' must be a list of objects"),
+        (json.dumps(_info(duration="long")), "'duration' must be a number"),
+        (json.dumps(_info(duration=1.0)).replace("1.0", "NaN"), "NaN is not a number JSON allows"),
+        ('{"id": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+        (json.dumps(_info(tags=_nest(40))), "levels deep"),
+    ],
+)
+def test_info_json_of_the_wrong_shape_is_an_input_error(
+    tmp_path: Path, body: str, message: str
+) -> None:
+    from articast.talk import import_info_json
+
+    path = tmp_path / "talk.json"
+    path.write_text(body)
+    with pytest.raises(InputError, match=message) as info:
+        import_info_json(path, tmp_path / "cache", timeout=1.0)
+    assert "\n" not in str(info.value)
+
+
+def test_cli_info_json_with_nan_is_exit_2(tmp_path: Path) -> None:
+    path = tmp_path / "talk.json"
+    path.write_text(
+        json.dumps(_info(chapters=[{"start_time": 1.0, "title": "x"}])).replace("1.0", "NaN")
+    )
+    r = run(["talk", "--from-info-json", str(path), "--out", str(tmp_path / "out")], tmp_path)
+    one_line_exit_2(r)
+
+
+# --------------------------------------------------------------------------- case 10
+
+
+def test_script_of_only_dashes_and_stars_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    article = tmp_path / "a.md"
+    article.write_text("# Dash Script\n\nWords about rivers and lakes, voiced and kept safe.\n")
+    assert build(article, out).returncode == 0
+    before = (out / "dash-script" / "episode.mp3").read_bytes()
+    script = tmp_path / "script.md"
+    script.write_text("# Dash Script\n\n## Section: One\n-\n*\n- \n* *\n## Outro: End\n-\n")
+    r = build(article, out, "--script", str(script))
+    one_line_exit_2(r)
+    assert "has no sentences" in r.stderr
+    assert (out / "dash-script" / "episode.mp3").read_bytes() == before
+    feed_ok(out)

@@ -25,6 +25,7 @@ from articast import __version__
 from articast.config import Settings, load_settings
 from articast.errors import ArticastError, BackendUnavailable, InputError, LockHeld
 from articast.models import ProgressEvent
+from articast.outdir import prepare_out_dir
 from articast.sanitize import clean_line
 
 # Long lines (warnings with URLs) stay whole instead of being wrapped at 80 columns when piped.
@@ -95,13 +96,25 @@ def _progress(enabled: bool) -> Iterator[Callable[[ProgressEvent], None] | None]
             bar.update(tasks["stage"], completed=task.total, note="done")
 
 
-def _settings(ctx: click.Context, *, out_dir: str | None = None, offline: bool = False) -> Settings:
-    """articast.toml (or --config) with the --out and --offline flags every command shares."""
+def _settings(
+    ctx: click.Context,
+    *,
+    out_dir: str | None = None,
+    offline: bool = False,
+    writes: bool = False,
+    force: bool = False,
+) -> Settings:
+    """articast.toml (or --config) with the --out and --offline flags every command shares.
+
+    ``writes``: the command writes into the output folder, which is checked (and made) first.
+    """
     root = ctx.find_root()
     cfg = root.params.get("config")
     s = load_settings(Path(cfg) if cfg else None)
     if out_dir:
         s = dataclasses.replace(s, out_dir=Path(out_dir))
+    if writes:
+        s = dataclasses.replace(s, out_dir=prepare_out_dir(s.out_dir, force=force))
     return s.with_offline(True) if offline else s
 
 
@@ -116,7 +129,7 @@ def cli(config: str | None, debug: bool) -> None:
 @cli.command()
 @click.argument("article")
 @click.option("--voice", help="Voice as backend:name, e.g. espeak:en-us+f3 (see 'articast voices').")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--out", "out_dir", type=click.Path(), help="Output folder.")
 @click.option("--script", "script_path", type=click.Path(dir_okay=False), help="Voice this edited script.md.")
 @click.option("--no-video", is_flag=True, help="Make the podcast only.")
 @click.option("--rate", type=click.IntRange(80, 450), help="Speaking rate in words per minute.")
@@ -129,6 +142,7 @@ def cli(config: str | None, debug: bool) -> None:
 @click.option("--no-burn-captions", is_flag=True, help="Do not burn captions into the video.")
 @click.option("--music/--no-music", default=None, help="Lay a music bed under the voice.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+@click.option("--force", is_flag=True, help="Use an output folder that holds other files.")
 @click.pass_context
 def episode(
     ctx: click.Context,
@@ -145,12 +159,13 @@ def episode(
     no_burn_captions: bool,
     music: bool | None,
     quiet: bool,
+    force: bool,
 ) -> None:
     """Build the episode of ARTICLE (a file or an http(s) URL); prints the episode folder."""
     from articast.pipeline import build_episode
 
     with _errors(ctx):
-        s = _settings(ctx, out_dir=out_dir, offline=offline)
+        s = _settings(ctx, out_dir=out_dir, offline=offline, writes=True, force=force)
         v = dataclasses.replace(
             s.voice,
             voice=voice or s.voice.voice,
@@ -215,10 +230,13 @@ def ingest(ctx: click.Context, article: str, as_json: bool, offline: bool) -> No
 
 @cli.command()
 @click.argument("article")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--out", "out_dir", type=click.Path(), help="Output folder.")
 @click.option("--offline", is_flag=True, help="Never use the network.")
+@click.option("--force", is_flag=True, help="Use an output folder that holds other files.")
 @click.pass_context
-def script(ctx: click.Context, article: str, out_dir: str | None, offline: bool) -> None:
+def script(
+    ctx: click.Context, article: str, out_dir: str | None, offline: bool, force: bool
+) -> None:
     """Write the narration script of ARTICLE to <out>/<slug>/script.md (nothing is voiced)."""
     from articast.ingest import load_article
     from articast.narrate import build_script, write_script_md
@@ -226,7 +244,7 @@ def script(ctx: click.Context, article: str, out_dir: str | None, offline: bool)
     from articast.talk import resolve_talk
 
     with _errors(ctx):
-        s = _settings(ctx, out_dir=out_dir, offline=offline)
+        s = _settings(ctx, out_dir=out_dir, offline=offline, writes=True, force=force)
         out = s.out_dir
         art = load_article(article, s.ingest_settings)
         talk = None
@@ -285,7 +303,7 @@ def voices(ctx: click.Context, as_json: bool, install: str | None) -> None:
     help="Import a saved yt-dlp info JSON instead of fetching.",
 )
 @click.option(
-    "--out", "out_dir", type=click.Path(file_okay=False),
+    "--out", "out_dir", type=click.Path(),
     help="Output folder whose cache receives the talk (default from articast.toml).",
 )
 @click.pass_context
@@ -315,7 +333,7 @@ def talk(
 
 
 @cli.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--out", "out_dir", type=click.Path(), help="Output folder.")
 @click.pass_context
 def feed(ctx: click.Context, out_dir: str | None) -> None:
     """Rebuild <out>/feed.xml and <out>/index.html from the episodes in the output folder."""
@@ -326,6 +344,7 @@ def feed(ctx: click.Context, out_dir: str | None) -> None:
         out = s.out_dir
         if not out.is_dir():
             raise InputError(f"output folder not found: {out}")
+        prepare_out_dir(out)
         notes: list[str] = []
         path = update_feed(out, s.show, warnings_out=notes)
         for note in notes:
@@ -337,7 +356,7 @@ def feed(ctx: click.Context, out_dir: str | None) -> None:
 
 @cli.command()
 @click.argument("inbox", type=click.Path(file_okay=False))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--out", "out_dir", type=click.Path(), help="Output folder.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Articles built in parallel processes.")
 @click.option("--voice", help="Voice as backend:name, e.g. espeak:en-us+f3 (see 'articast voices').")
@@ -348,6 +367,7 @@ def feed(ctx: click.Context, out_dir: str | None) -> None:
 @click.option("--offline", is_flag=True, help="Never use the network.")
 @click.option("--no-video", is_flag=True, help="Make the podcasts only.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary table.")
+@click.option("--force", is_flag=True, help="Use an output folder that holds other files.")
 @click.pass_context
 def batch(
     ctx: click.Context,
@@ -361,6 +381,7 @@ def batch(
     offline: bool,
     no_video: bool,
     quiet: bool,
+    force: bool,
 ) -> None:
     """Build every new or changed article in INBOX, then the feed; prints the report's path.
 
@@ -372,7 +393,7 @@ def batch(
     from articast.batch import run_batch
 
     with _errors(ctx):
-        s = _settings(ctx, out_dir=out_dir, offline=offline)
+        s = _settings(ctx, out_dir=out_dir, offline=offline, writes=True, force=force)
         if voice:
             s = dataclasses.replace(s, voice=dataclasses.replace(s.voice, voice=voice))
         if no_video:

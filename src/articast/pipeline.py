@@ -300,6 +300,11 @@ def source_identity(source: str | Path) -> str:
         return text
 
 
+def article_words(article: Article) -> int:
+    """Words in the article's text (headings and paragraphs)."""
+    return sum(len(p.split()) for s in article.sections for p in (s.title or "", *s.paragraphs))
+
+
 def _same_source(manifest: dict[str, Any], identity: str, content_hash: str) -> bool:
     recorded = manifest.get("source_id")
     if isinstance(recorded, str) and recorded:
@@ -415,6 +420,7 @@ def _build_locked(
     )
     from articast.captions import make_cues, write_srt, write_vtt
     from articast.narrate import build_script, read_script_md, write_script_md
+    from articast.narrate.limits import bound_script, check_article_length
     from articast.publish import write_description, write_episode_page
     from articast.talk import resolve_talk
     from articast.video import render_pictures, render_video
@@ -440,7 +446,10 @@ def _build_locked(
             if script_path is not None:
                 script = read_script_md(Path(script_path))
             else:
+                check_article_length(article_words(article), settings.voice.rate)
                 script = build_script(article, talk, settings.narrate)
+            # Time and memory limits, checked before any sentence is voiced.
+            script = bound_script(script, settings.voice.rate)
             warnings.extend(script.warnings)
             write_script_md(script, tmp / "script.md")
         with timer("voices"):

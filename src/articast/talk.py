@@ -516,14 +516,61 @@ def _read_info_file(path: Path) -> dict[str, Any]:
             f"{path} is larger than {MAX_INFO_BYTES // 1_000_000} MB; not an info JSON"
         )
     try:
-        info = json.loads(data.decode("utf-8-sig"))
+        info = json.loads(data.decode("utf-8-sig"), parse_constant=_no_constant)
+    except RecursionError as exc:
+        raise InputError(f"{path} is nested too deeply to be a yt-dlp info JSON") from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise InputError(
             f"{path} is not JSON ({_one_line(exc)}); save it with `yt-dlp --dump-json URL`"
         ) from exc
     if not isinstance(info, dict):
         raise InputError(f"{path} holds JSON but not a yt-dlp info object (expected {{...}})")
+    _check_shape(info, path)
     return info
+
+
+MAX_INFO_DEPTH = 32
+"""A real info JSON nests about six levels deep."""
+_LIST_OF_OBJECTS = ("chapters", "thumbnails", "formats", "requested_formats", "requested_downloads")
+_OBJECTS = ("subtitles", "automatic_captions", "http_headers")
+_NUMBERS = ("duration", "start_time", "end_time", "view_count", "like_count", "width", "height")
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _check_shape(info: dict[str, Any], path: Path) -> None:
+    """Refuse what yt-dlp's processing would crash on: deep nesting, wrong kinds of values."""
+    stack: list[tuple[object, int]] = [(info, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_INFO_DEPTH:
+            raise InputError(f"{path} is nested more than {MAX_INFO_DEPTH} levels deep; not an info JSON")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+
+    def wrong(key: str, expected: str) -> InputError:
+        got = type(info[key]).__name__
+        return InputError(f"{path}: '{key}' must be {expected}, not {got}; save the file again")
+
+    for key in _LIST_OF_OBJECTS:
+        if key in info and info[key] is not None:
+            items = info[key]
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                raise wrong(key, "a list of objects")
+    for key in _OBJECTS:
+        if key in info and info[key] is not None and not isinstance(info[key], dict):
+            raise wrong(key, "an object")
+    for key in _NUMBERS:
+        v = info.get(key)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
+            raise wrong(key, "a number")
+    for key in ("title", "channel", "uploader", "webpage_url", "thumbnail", "description"):
+        if key in info and info[key] is not None and not isinstance(info[key], str):
+            raise wrong(key, "a string")
 
 
 def _check_info(info: Mapping[str, Any], path: Path) -> str:
@@ -579,7 +626,16 @@ def import_info_json(
             info = ydl.sanitize_info(dict(raw), remove_private_keys=True)
             try:
                 done = ydl.process_ie_result(info, download=False)
-            except YoutubeDLError as exc:
+            except (
+                YoutubeDLError,
+                # yt-dlp trusts the dict's shape: a value of an odd kind deep inside fails there.
+                AttributeError,
+                TypeError,
+                KeyError,
+                IndexError,
+                ValueError,
+                RecursionError,
+            ) as exc:
                 raise InputError(
                     f"yt-dlp could not process {path} ({_one_line(exc)}); "
                     "save it again with `yt-dlp --dump-json URL`"
@@ -593,6 +649,12 @@ def import_info_json(
         got = _with_deadline(
             process, max(2.0, timeout * (MAX_THUMB_TRIES + 1)), canonical_url(video_id)
         )
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError, RecursionError) as exc:
+        # yt-dlp's sanitising trusts the dict's shape too.
+        raise InputError(
+            f"yt-dlp could not read {path} ({_one_line(exc)}); "
+            "save it again with `yt-dlp --dump-json URL`"
+        ) from exc
     except _FetchFailed:
         from yt_dlp import YoutubeDL as _Ydl
 

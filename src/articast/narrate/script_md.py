@@ -204,6 +204,8 @@ def parse_script_md(text: str, path: Path = Path("script.md")) -> Script:
                 path, line_no, "text before the first '## Kind: Title' heading; move it under one"
             )
         sentence = apply_rules(_BULLET.sub("", stripped), EDIT_RULES)
+        if not any(ch.isalnum() for ch in sentence):
+            continue  # "-", "*", "..." alone: nothing a voice can say
         if sentence:
             drafts[-1].sentences.append(sentence)
             drafts[-1].seen_content = True
@@ -263,8 +265,17 @@ def read_script_md(path: Path) -> Script:
     Raises ``ScriptFormatError`` with one line naming the file and line when the file cannot
     be read, has no segments, or has a malformed heading.
     """
+    from articast.narrate.limits import MAX_SCRIPT_BYTES
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_SCRIPT_BYTES + 1)
+        if len(data) > MAX_SCRIPT_BYTES:
+            raise ScriptFormatError(
+                f"{path} is over {MAX_SCRIPT_BYTES // 1_000_000} MB, far longer than any episode "
+                "(4 hours is about 250 kB); shorten it"
+            )
+        text = data.decode("utf-8-sig")
     except FileNotFoundError as exc:
         raise ScriptFormatError(f"script file not found: {path}; check the --script path") from exc
     except UnicodeDecodeError as exc:
