@@ -21,6 +21,7 @@ percentages, money, an initialism). Its narration script is spoken by each voice
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 import sys
 import tempfile
@@ -159,7 +160,7 @@ def pauses(speech: Any) -> dict[str, Any]:
     within: list[float] = []
     between: list[float] = []
     ordered = sorted(mix.sentences, key=lambda s: s.start)
-    for a, b in zip(ordered, ordered[1:], strict=False):
+    for a, b in itertools.pairwise(ordered):
         x = np.abs(voice[round(a.start * sr) : round(b.end * sr)])
         loud = np.flatnonzero(x > 10 ** (-50 / 20))
         end_a = round((a.end - a.start) * sr)
