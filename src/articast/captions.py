@@ -37,6 +37,7 @@ __all__ = [
     "cue_problems",
     "layout_lines",
     "make_cues",
+    "shown_words",
     "split_lines",
     "write_srt",
     "write_vtt",
@@ -71,7 +72,14 @@ _PREPOSITIONS = _wordset(
     "like near of off on onto out outside over past per through throughout to toward towards "
     "under underneath unlike up upon via with within without"
 )
-_UNITS = _wordset("percent % hz khz mhz ms s kg g mg km m cm mm degrees years")
+_UNITS = _wordset(
+    "percent % hz khz mhz ms s min h kg g mg µg km m cm mm ml l c f degrees years "
+    "thousand million billion trillion"
+)
+_TITLES = _wordset("dr. mr. mrs. ms. prof. st. mt. jr. sr.")
+"""Abbreviated titles: never the end of a line or cue (``Dr.`` | ``Lee``)."""
+_ABBREVIATIONS = _wordset("e.g. i.e. vs. cf. fig. no. approx. al. ca. c. pp. vol.")
+"""Abbreviations whose full stop ends no sentence (captions show the author's words)."""
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)\]]*$")
 _CLAUSE_END = re.compile(r"[,;:–—)\]]['\"”’]*$")
 _STRIP = re.compile(r"^[^\w%]+|[^\w%]+$")
@@ -94,7 +102,10 @@ def break_cost(before: str, after: str, *, before_starts_sentence: bool = False)
     After a full stop is best, then after other punctuation, then before a conjunction or
     preposition; breaking after an article or inside a name is effectively forbidden.
     """
-    if _SENTENCE_END.search(before):
+    low = before.lower().lstrip("([\"'")
+    if low in _TITLES:
+        return _FORBIDDEN if _is_name_part(after) else 60.0
+    if _SENTENCE_END.search(before) and low not in _ABBREVIATIONS:
         return 0.0
     if _CLAUSE_END.search(before):
         return 1.0
@@ -411,6 +422,12 @@ def _segment_cues(toks: list[_Tok], after: float) -> list[Cue]:
         timed = tuple(TimedWord(t.text, t.start, t.end) for t in toks[i:j])
         cues.append(Cue(start=start, end=max(end, start + 0.001), lines=lines, words=timed))
     return cues
+
+
+def shown_words(sentence: TimedSentence) -> tuple[TimedWord, ...]:
+    """The words captions show for ``sentence`` (its display tokens, long ones cut), each timed
+    from its first spoken word to its last: ``make_cues`` lays these out."""
+    return tuple(TimedWord(t.text, t.start, t.end) for t in _tokens(sentence))
 
 
 def make_cues(sentences: tuple[TimedSentence, ...]) -> tuple[Cue, ...]:

@@ -349,7 +349,8 @@ def display_timings(
     counts match).
     """
     d_toks = _TOKEN.findall(sentence.display)
-    if len(spoken_times) != len(_TOKEN.findall(sentence.spoken)):
+    s_toks = _TOKEN.findall(sentence.spoken)
+    if len(spoken_times) != len(s_toks):
         raise ValueError("one (start, end) per spoken word is needed")
     out: list[TimedToken] = []
     di = si = 0
@@ -365,13 +366,76 @@ def display_timings(
             for k, tok in enumerate(toks):
                 out.append(TimedToken(tok, words[k][0], max(words[k][1], words[k][0]), si + k))
         else:
-            total = sum(len(t) for t in toks) or 1
-            t0 = start
-            for tok in toks:
-                t1 = t0 + (end - start) * len(tok) / total
-                out.append(TimedToken(tok, t0, max(t1, t0), si))
-                t0 = t1
+            out.extend(_share(toks, s_toks[si : si + sn], words, si, start))
         last_end = end
         di += dn
         si += sn
+    return out
+
+
+def _core(token: str) -> str:
+    return "".join(ch for ch in token if ch.isalnum()).casefold()
+
+
+def _share(
+    toks: Sequence[str],
+    said: Sequence[str],
+    words: Sequence[tuple[float, float]],
+    first: int,
+    start: float,
+) -> list[TimedToken]:
+    """Times for the display tokens of one group whose counts differ.
+
+    A display token that is also one of the group's spoken words (``million`` in ``$3.5
+    million`` -> ``three point five million dollars``) takes that word's time; the tokens
+    between such anchors share the words between them in proportion to their length (none left:
+    a zero-length token where the last word ended).
+    """
+    anchors: list[tuple[int, int]] = []
+    j = 0
+    for k, tok in enumerate(toks):
+        core = _core(tok)
+        hit = next((i for i in range(j, len(said)) if core and _core(said[i]) == core), None)
+        if hit is not None:
+            anchors.append((k, hit))
+            j = hit + 1
+    out: list[TimedToken] = []
+    prev_word = -1
+    prev_end = start
+    bounds = [*anchors, (len(toks), len(said))]
+    k = 0
+    for n, (ak, aw) in enumerate(bounds):
+        run = toks[k:ak]
+        span = words[prev_word + 1 : aw]
+        if not run and span:
+            # words no display token of their own claims: the anchor beside them says them
+            if out:
+                last = out[-1]
+                out[-1] = TimedToken(
+                    last.text, last.start, max(e for _, e in span), last.first_word
+                )
+            elif n < len(anchors):
+                w0, w1 = words[aw]
+                out.append(TimedToken(toks[ak], span[0][0], max(w1, w0), first + prev_word + 1))
+                prev_end, prev_word, k = max(w1, w0), aw, ak + 1
+                continue
+        if run:
+            if span:
+                t0, t1 = span[0][0], max(e for _, e in span)
+            else:
+                t0 = t1 = prev_end
+            total = sum(len(t) for t in run) or 1
+            at = t0
+            for tok in run:
+                nxt = at + (t1 - t0) * len(tok) / total
+                out.append(TimedToken(tok, at, max(nxt, at), first + prev_word + 1))
+                at = nxt
+        if ak < len(toks):
+            w0, w1 = words[aw]
+            out.append(TimedToken(toks[ak], w0, max(w1, w0), first + aw))
+            prev_end = max(w1, w0)
+        elif span:
+            prev_end = max(e for _, e in span)
+        prev_word = aw
+        k = ak + 1
     return out
