@@ -58,7 +58,7 @@ How to edit:
       NMDA{N M D A} receptors          the word before the braces is said "N M D A"
       [$3.5 million]{three point five million dollars}   the words in brackets
   Edit either side. Text without braces is read as article text is (numbers, years,
-  units, initialisms); braces always win. Write \\{ \\} \\ for a literal brace or backslash.
+  units, initialisms); braces always win. Write \\{ \\} \\\\ for a literal brace or backslash.
 - The "# Title" line is the episode title. Lines in HTML comments are ignored, except the
   one under a heading (section number, "talk" when the chapter links to the talk; the
   duration in it is an estimate) and "warning:" lines, which go to the manifest.
