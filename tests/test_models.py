@@ -55,7 +55,7 @@ def full_episode() -> Episode:
         show=EpisodeShow("Night Science", "Ada"),
         chapters=(Chapter("Introduction", 0.0, 10.0), Chapter("Outro", 10.0, 42.5, "https://youtu.be/x")),
         sections=(EpisodeSection("Introduction", 0.0, 10.0, "intro"), EpisodeSection("Outro", 10.0, 42.5, "outro")),
-        sentences=(EpisodeSentence("Hello there.", 0.5, 1.7, 0),),
+        sentences=(EpisodeSentence("Hello there.", 0.5, 1.7, 0, spoken="Hello there."),),
         talk=Talk(
             url="https://www.youtube.com/watch?v=Xq3vN8sLk2E&t=95s",
             video_id="Xq3vN8sLk2E",
@@ -84,7 +84,7 @@ def test_to_json_keeps_the_manifest_keys_and_round_trips() -> None:
     assert data["talk"]["thumbnail"] == "/cache/talk/thumb.jpg"
     assert data["chapters"][1] == {"title": "Outro", "start": 10.0, "end": 42.5, "url": "https://youtu.be/x"}
     assert data["sections"][0] == {"title": "Introduction", "start": 0.0, "end": 10.0, "kind": "intro"}
-    assert data["sentences"][0] == {"text": "Hello there.", "start": 0.5, "end": 1.7, "segment": 0}
+    assert data["sentences"][0] == {"text": "Hello there.", "start": 0.5, "end": 1.7, "segment": 0, "spoken": "Hello there."}
     assert data["talks"][0] == {"url": ep.talks[0].url, "video_id": "Xq3vN8sLk2E", "start": 95}
     assert data["speech"] == {"synthesized": 3, "cached": 1, "timing": {"Introduction": "engine"}}
     assert set(data["loudness"]) == {"premaster_lufs", "integrated_lufs", "true_peak_dbtp"}

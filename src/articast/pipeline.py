@@ -267,7 +267,14 @@ def _manifest(
             for c, k in zip(chapters, kinds, strict=False)
         ),
         sentences=tuple(
-            EpisodeSentence(s.text, round(s.start, 3), round(s.end, 3), s.segment_index)
+            EpisodeSentence(
+                # what pages and transcripts show (the author's words) and what the voice said
+                text=s.form.display if s.form is not None else s.text,
+                start=round(s.start, 3),
+                end=round(s.end, 3),
+                segment=s.segment_index,
+                spoken=s.text,
+            )
             for s in master.sentences
         ),
         talk=talk,
@@ -327,7 +334,7 @@ def build_episode(
     )
     from articast.captions import make_cues, write_srt, write_vtt
     from articast.ingest import load_article
-    from articast.narrate import build_script, read_script_md, write_script_md
+    from articast.narrate import build_script, load_lexicon, read_script_md, write_script_md
     from articast.publish import update_feed as _update_feed
     from articast.publish import write_description, write_episode_page
     from articast.talk import resolve_talk
@@ -363,7 +370,8 @@ def build_episode(
                 warnings.extend(talk_warnings)
         with timer("narrate"):
             if script_path is not None:
-                script = read_script_md(Path(script_path))
+                lexicon = load_lexicon(settings.narrate.lexicon)
+                script = read_script_md(Path(script_path), lexicon)
             else:
                 script = build_script(article, talk, settings.narrate)
             warnings.extend(script.warnings)
