@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import itertools
+import json
 import re
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def _page_transcript(folder: Path) -> str:
 
 def test_captions_and_pages_show_what_the_author_wrote(settings: Settings) -> None:
     result = build_episode(FIGURES, _no_video(settings))
-    folder, m = result.folder, result.manifest
+    folder, m = result.folder, result.episode
     vtt, cues = _captions(folder)
     srt = _flat((folder / "captions.srt").read_text(encoding="utf-8"))
     page = _page_transcript(folder)
@@ -73,10 +74,13 @@ def test_captions_and_pages_show_what_the_author_wrote(settings: Settings) -> No
     for said in ("forty percent", "twenty twenty-three", "P T S D", "rem sleep", "dollars"):
         assert said not in vtt and said not in page, said
     # the voice read the spoken forms (the manifest keeps them for tools)
-    spoken = _flat(" ".join(s["spoken"] for s in m["sentences"]))
+    spoken = _flat(" ".join(s.spoken for s in m.sentences))
     for said in SPOKEN:
         assert said.lower() in spoken.lower(), said
     assert "40%" not in spoken and "$" not in spoken
+    saved = json.loads((folder / "episode.json").read_text(encoding="utf-8"))
+    assert saved["sentences"][3]["text"].startswith("A survey of 2,400 adults in 2023")
+    assert saved["sentences"][3]["spoken"].startswith("A survey of two thousand four hundred")
     # every cue passes the readability rules on the text it shows
     assert cues and all(not cue_problems(c) for c in cues), [
         (c.text, cue_problems(c)) for c in cues if cue_problems(c)
@@ -131,7 +135,7 @@ def test_users_article_shows_its_initialisms(settings: Settings, seed_article: P
         for spelled in ("N M D A", "B DNF", "P T S D", "B D N F"):
             assert spelled not in text, spelled
     assert all(not cue_problems(c) for c in cues)
-    spoken = " ".join(s["spoken"] for s in result.manifest["sentences"])
+    spoken = " ".join(s.spoken for s in result.episode.sentences)
     assert "N M D A" in spoken and "(B D N F)" in spoken
 
 
@@ -150,10 +154,10 @@ def test_edit_display_and_pronunciation_revoices_one_sentence(fast_settings: Set
     assert old in text
     script_path.write_text(text.replace(old, new), encoding="utf-8")
     second = build_episode(FIGURES, settings, script_path=script_path)
-    assert second.manifest["speech"]["synthesized"] == 1
-    assert first.manifest["speech"]["synthesized"] > 1
-    shown = [s["text"] for s in second.manifest["sentences"]]
-    said = [s["spoken"] for s in second.manifest["sentences"]]
+    assert second.episode.speech.synthesized == 1
+    assert first.episode.speech.synthesized > 1
+    shown = [s.text for s in second.episode.sentences]
+    said = [s.spoken for s in second.episode.sentences]
     assert any(s.startswith("During REM sleep the brain is as busy as when awake") for s in shown)
     assert any(s.startswith("During are ee em sleep the brain is as busy") for s in said)
     assert not any("as active as" in s for s in shown + said)
