@@ -273,9 +273,9 @@ def test_titles_in_any_script_get_their_own_folders(tmp_path: Path, fast_setting
     rc = build_episode(c, s)
     assert ra.folder.name == "reki-i-ozera" and rb.folder.name == "gory-i-doliny"
     assert rc.folder.name.startswith("reki-i-ozera-") and rc.folder != ra.folder
-    assert len({ra.manifest["guid"], rb.manifest["guid"], rc.manifest["guid"]}) == 3
+    assert len({ra.episode.guid, rb.episode.guid, rc.episode.guid}) == 3
     again = build_episode(c, s)
-    assert again.folder == rc.folder and again.manifest["guid"] == rc.manifest["guid"]
+    assert again.folder == rc.folder and again.episode.guid == rc.episode.guid
     assert json.loads((ra.folder / "episode.json").read_text())["source_id"] == str(a.resolve())
     parsed = feed_ok(s.out_dir)
     assert len(parsed.entries) == 3

@@ -20,7 +20,7 @@ import dataclasses
 import re
 
 from articast.errors import InputError
-from articast.models import Script, Segment
+from articast.models import Script, Segment, Sentence
 
 MAX_TOKEN_CHARS = 200
 """Longest run of characters without a space that is read out."""
@@ -40,11 +40,14 @@ PAUSE_SECONDS = 0.35
 _TOKEN = re.compile(r"\S+")
 
 
-def _bound_sentence(text: str, dropped: list[str]) -> list[str]:
+def _bound_sentence(text: str, dropped: list[str]) -> list[str] | None:
+    """``text`` cut to the limits, or None when it is within them already."""
     words = _TOKEN.findall(text)
+    long = [w for w in words if len(w) > MAX_TOKEN_CHARS]
+    if not long and len(words) <= MAX_SENTENCE_WORDS:
+        return None
+    dropped.extend(w[:20] for w in long)
     kept = [w for w in words if len(w) <= MAX_TOKEN_CHARS]
-    if len(kept) != len(words):
-        dropped.extend(w[:20] for w in words if len(w) > MAX_TOKEN_CHARS)
     return [
         " ".join(kept[i : i + MAX_SENTENCE_WORDS]) for i in range(0, len(kept), MAX_SENTENCE_WORDS)
     ]
@@ -70,16 +73,27 @@ def bound_script(script: Script, rate: int | None = None) -> Script:
     segments: list[Segment] = []
     for seg in script.segments:
         sentences: list[str] = []
-        for s in seg.sentences:
-            pieces = _bound_sentence(s, dropped)
+        forms: list[Sentence] = []
+        for i, text in enumerate(seg.sentences):
+            pieces = _bound_sentence(text, dropped)
+            if pieces is None:
+                sentences.append(text)
+                forms.append(seg.form(i))
+                continue
+            # A cut sentence is shown as it is said: its display map no longer applies.
             split += max(0, len(pieces) - 1)
             sentences.extend(pieces)
+            forms.extend(Sentence.plain(p) for p in pieces)
         if not sentences:
             raise InputError(
                 f"segment {seg.title[:60]!r} has nothing left to read once runs of more than "
                 f"{MAX_TOKEN_CHARS} characters without a space are left out; check the text"
             )
-        segments.append(dataclasses.replace(seg, sentences=tuple(sentences)))
+        segments.append(
+            dataclasses.replace(
+                seg, sentences=tuple(sentences), forms=tuple(forms) if seg.forms else ()
+            )
+        )
     warnings = list(script.warnings)
     if dropped:
         warnings.append(
