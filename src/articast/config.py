@@ -48,6 +48,8 @@ class IngestSettings:
     max_image_bytes: int = 10_000_000
     max_image_pixels: int = 40_000_000
     timeout: float = 10.0
+    language: str = ""
+    """The article's language (``de``, ``pt-br``); empty means declared by the article or guessed."""
     image_dir: Path | None = None
     """Where decoded ``data:`` and downloaded images are kept; the cache's ``images`` when None."""
 
@@ -67,7 +69,9 @@ class NarrateSettings:
 class VoiceSettings:
     """Which voice speaks and how."""
 
-    voice: str = DEFAULT_VOICE
+    voice: str = ""
+    """``backend:name``; empty picks the best voice for the article's language
+    (``DEFAULT_VOICE`` for English; see ``voices.choose``)."""
     rate: int | None = None
     """Words per minute (backend default when None)."""
     pitch: int | None = None

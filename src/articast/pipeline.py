@@ -189,7 +189,9 @@ def _summary(article: Article, limit: int = 400) -> str:
     from articast.narrate import split_sentences
 
     summary = ""
-    for sentence in split_sentences(text[: limit * 3]):
+    from articast.lang import get_language
+
+    for sentence in split_sentences(text[: limit * 3], get_language(article.language).splitter):
         if len(summary) + len(sentence) + 1 > limit:
             break
         summary = f"{summary} {sentence}".strip()
@@ -320,6 +322,7 @@ def build_episode(
     from articast.video import render_pictures, render_video
     from articast.visuals import make_slides
     from articast.voices import speak
+    from articast.voices.choose import choose_voice
 
     timer = _Timer(progress)
     started = time.perf_counter()
@@ -354,7 +357,9 @@ def build_episode(
             warnings.extend(script.warnings)
             write_script_md(script, tmp / "script.md")
         with timer("voices"):
-            speech = speak(script, settings.voice, cache_root, progress)
+            choice = choose_voice(settings.voice, article.language)
+            warnings.extend(choice.warnings)
+            speech = speak(script, choice.settings, cache_root, progress)
             warnings.extend(speech.warnings)
         with timer("artwork"):
             # The show's own artwork is checked and normalised (square, 1400-3000 px, RGB) too.

@@ -28,7 +28,17 @@ PIPER_VOICES_URL = "https://huggingface.co/rhasspy/piper-voices/resolve/main"
 """Base URL of the piper voices repository (``voices.json`` and the model files)."""
 DEFAULT_RATE = 175
 """Words per minute taken as a model's natural speed when ``rate`` is set."""
-SUGGESTED = ("en_US-lessac-medium", "en_US-amy-medium", "en_GB-alan-medium")
+SUGGESTED = (
+    "en_US-lessac-medium",
+    "en_US-amy-medium",
+    "en_GB-alan-medium",
+    "de_DE-thorsten-medium",
+    "fr_FR-siwis-medium",
+    "es_ES-davefx-medium",
+    "it_IT-riccardo-x_low",
+    "pt_BR-faber-medium",
+    "nl_BE-nathalie-medium",
+)
 INSTALL_HINT = "pip install 'articast[piper]'"
 
 _NAME = re.compile(

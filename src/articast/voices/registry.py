@@ -96,10 +96,20 @@ def get_voice(spec: str, settings: VoiceSettings | None = None) -> Voice:
     return REGISTRY[backend].factory(name, settings)
 
 
-def list_voices(settings: VoiceSettings | None = None) -> list[VoiceInfo]:
-    """Every voice of every backend, with availability."""
+def list_voices(
+    settings: VoiceSettings | None = None, *, language: str | None = None
+) -> list[VoiceInfo]:
+    """Every voice of every backend, with availability; only those for ``language`` when given
+    (``de`` matches ``de-at``; ``pt-br`` lists the Brazilian voices first)."""
     settings = settings or VoiceSettings()
     out: list[VoiceInfo] = []
     for backend in REGISTRY.values():
         out.extend(backend.lister(settings))
-    return out
+    if language is None:
+        return out
+    from articast.lang import base_code
+
+    want = language.lower().replace("_", "-")
+    base = base_code(want)
+    chosen = [v for v in out if v.language and base_code(v.language) == base]
+    return sorted(chosen, key=lambda v: 0 if v.language == want else 1 if v.language == base else 2)

@@ -14,13 +14,13 @@ import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from articast.cache import Cache, content_key
-from articast.config import VoiceSettings
+from articast.config import DEFAULT_VOICE, VoiceSettings
 from articast.errors import BackendUnavailable, SynthesisError
 from articast.models import (
     ProgressEvent,
@@ -213,6 +213,8 @@ def speak(
     """
     warnings: list[str] = []
     requested: str | None = None
+    if not settings.voice:
+        settings = replace(settings, voice=DEFAULT_VOICE)
     try:
         voice = get_voice(settings.voice, settings)
         table, synthesized, cached = _speak_with(voice, script, settings, cache_root, progress)
