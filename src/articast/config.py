@@ -27,7 +27,8 @@ class ShowConfig:
     name: str = "Articast"
     author: str = "Articast"
     description: str = "Articles, read aloud, with a link to the talk they point at."
-    language: str = "en-us"
+    language: str = ""
+    """The feed's language (``en-us``); empty: the episodes' language when they all agree."""
     category: str = "Science"
     explicit: bool = False
     email: str = ""

@@ -396,7 +396,7 @@ def build_episode(
             with timer("captions"):
                 cues = make_cues(timeline.sentences)
                 write_srt(cues, tmp / "captions.srt")
-                write_vtt(cues, tmp / "captions.vtt")
+                write_vtt(cues, tmp / "captions.vtt", language=article.language)
             pictures = None
             if settings.video.enabled:
                 with timer("visuals"):

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from articast.lang.base import ChapterNames, Labels, Language, Phrases
-from articast.narrate.lexicon import Lexicon
-from articast.narrate.rules import Rule, reading_rules
+
+if TYPE_CHECKING:
+    from articast.narrate.lexicon import Lexicon
+    from articast.narrate.rules import Rule
 
 
 def _reading(lexicon: Lexicon | None) -> tuple[Rule, ...]:
+    """English keeps its rules in ``narrate.rules`` (imported here: narrate imports ``lang``)."""
+    from articast.narrate.rules import reading_rules
+
     return reading_rules(lexicon)
 
 

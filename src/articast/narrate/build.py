@@ -27,10 +27,6 @@ from articast.narrate.rules import (
     tidy_spacing,
 )
 
-_ENGLISH = get_language("en")
-INTRO_TITLE = _ENGLISH.chapters.intro
-OUTRO_TITLE_TALK = _ENGLISH.chapters.outro_talk
-OUTRO_TITLE = _ENGLISH.chapters.outro
 
 _TERMINAL = re.compile(r"[.!?][\"')\]]*$")
 _HAS_WORD = re.compile(r"\w")
@@ -70,7 +66,8 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
     return out
 
 
-_TABLE_NOTE = _ENGLISH.phrases.table_note
+_TABLE_NOTE = "The article shows a table here."
+"""English's table note (``lang.en``); ``build_script`` passes the article language's."""
 _CELL_MAX_WORDS = 8
 
 
@@ -139,7 +136,7 @@ def _capitalised(text: str) -> str:
 
 def _note_rule(language: Language) -> Rule:
     """A rule that says the code and table notes of ``REPAIR_RULES`` in ``language``."""
-    english = _ENGLISH.phrases
+    english = get_language("en").phrases
     notes = {english.code_note: language.phrases.code_note, english.table_note: language.phrases.table_note}
 
     def localize_notes(text: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from articast.cache import atomic_write_bytes, atomic_write_text
 from articast.config import ShowConfig
 from articast.errors import PublishError
+from articast.lang import Labels, get_language
 from articast.publish._common import (
     TALK_THUMB_STEM,
     chapters,
@@ -138,14 +139,16 @@ _JS = """
 """
 
 
-def _display_date(value: object) -> str:
-    """``3 November 2026`` from the manifest's RFC 2822 date (the raw text if unparsable)."""
+def _display_date(value: object, labels: Labels | None = None) -> str:
+    """``3 November 2026`` (``3. November 2026``, ``3 de noviembre de 2026``...) from the
+    manifest's RFC 2822 date (the raw text if unparsable)."""
+    labels = labels or get_language("en").labels
     raw = text(value)
     try:
         d = email.utils.parsedate_to_datetime(raw)
     except (TypeError, ValueError):
         return raw
-    return f"{d.day} {d:%B %Y}"
+    return labels.date.format(day=d.day, month=labels.months[d.month - 1], year=d.year)
 
 
 def _copy_talk_thumbnail(folder: Path, source: Path) -> str:
@@ -159,12 +162,12 @@ def _copy_talk_thumbnail(folder: Path, source: Path) -> str:
     return name
 
 
-def _transcript(manifest: dict[str, Any]) -> str:
+def _transcript(manifest: dict[str, Any], labels: Labels) -> str:
     """The transcript's HTML: sentences grouped per script segment, with chapter headings."""
     chs = chapters(manifest)
     raw = manifest.get("sentences")
     if not isinstance(raw, list) or not raw:
-        return "<p>No transcript is available for this episode.</p>"
+        return f"<p>{esc(labels.no_transcript)}</p>"
     groups: list[tuple[int, list[str]]] = []
     for s in raw:
         if not isinstance(s, dict):
@@ -193,13 +196,14 @@ def render_episode_page(
     """The episode page's HTML (``talk_thumb``: file name of the talk thumbnail in the folder)."""
     title = text(manifest.get("title"), "Episode")
     lang = text(manifest.get("language"), show.language or "en")
+    labels = get_language(lang).labels
     duration = number(manifest.get("duration"))
     audio = file_name(manifest, "audio")
     video = existing_file(folder, manifest, "video")
     cover = existing_file(folder, manifest, "cover")
     thumb = existing_file(folder, manifest, "thumbnail")
     vtt = existing_file(folder, manifest, "captions_vtt")
-    pub = _display_date(manifest.get("pub_date"))
+    pub = _display_date(manifest.get("pub_date"), labels)
     meta = " · ".join(p for p in (esc(show.name), esc(pub), esc(clock(duration))) if p)
 
     head = (
@@ -210,16 +214,18 @@ def render_episode_page(
         '<link rel="icon" href="data:,">\n'
         f"<style>{_CSS}</style>\n</head>\n"
     )
-    body: list[str] = ['<body>\n<a class="skip" href="#main">Skip to the player</a>', "<header>"]
+    body: list[str] = [f'<body>\n<a class="skip" href="#main">{esc(labels.skip)}</a>', "<header>"]
     if cover:
         body.append(f'<img src="{esc(cover)}" alt="Cover art of {esc(title)}">')
     body.append(
         f'<div><h1>{esc(title)}</h1>\n<p class="meta">{meta}</p>\n'
-        '<p class="meta"><a href="../index.html">All episodes</a></p></div>'
+        f'<p class="meta"><a href="../index.html">{esc(labels.all_episodes)}</a></p></div>'
     )
     body.append('</header>\n<main id="main">')
 
-    body.append('<section aria-labelledby="listen-h">\n<h2 id="listen-h">Listen</h2>')
+    body.append(
+        f'<section aria-labelledby="listen-h">\n<h2 id="listen-h">{esc(labels.listen)}</h2>'
+    )
     body.append(
         f'<audio id="player" controls preload="metadata" src="{esc(audio)}" '
         f'aria-label="Episode audio: {esc(title)}">'
@@ -238,27 +244,29 @@ def render_episode_page(
         )
         body.append(
             '<section id="chapters" aria-labelledby="chapters-h">\n'
-            f'<h2 id="chapters-h">Chapters</h2>\n<ol>\n{items}\n</ol>\n</section>'
+            f'<h2 id="chapters-h">{esc(labels.chapters)}</h2>\n<ol>\n{items}\n</ol>\n</section>'
         )
 
     body.append(
-        '<section aria-labelledby="transcript-h">\n<h2 id="transcript-h">Transcript</h2>\n'
+        '<section aria-labelledby="transcript-h">\n'
+        f'<h2 id="transcript-h">{esc(labels.transcript)}</h2>\n'
         '<p class="toggle"><label><input type="checkbox" id="follow" checked> '
-        "Scroll the transcript along with the audio</label></p>\n"
-        f'<div id="transcript" tabindex="0" aria-label="Transcript">\n{_transcript(manifest)}\n'
+        f"{esc(labels.follow)}</label></p>\n"
+        f'<div id="transcript" tabindex="0" aria-label="{esc(labels.transcript)}">\n'
+        f"{_transcript(manifest, labels)}\n"
         "</div>\n</section>"
     )
 
     if video:
         poster = f' poster="{esc(thumb)}"' if thumb else ""
         track = (
-            f'<track kind="captions" src="{esc(vtt)}" srclang="{esc(lang[:2])}" '
-            'label="Captions" default>'
+            f'<track kind="captions" src="{esc(vtt)}" srclang="{esc(lang)}" '
+            f'label="{esc(labels.captions)}" default>'
             if vtt
             else ""
         )
         body.append(
-            '<section aria-labelledby="video-h">\n<h2 id="video-h">Watch</h2>\n'
+            f'<section aria-labelledby="video-h">\n<h2 id="video-h">{esc(labels.watch)}</h2>\n'
             f'<video id="video" controls preload="metadata" src="{esc(video)}"{poster} '
             f'aria-label="Episode video: {esc(title)}">{track}'
             f'<a href="{esc(video)}">Download the video (MP4)</a></video>\n</section>'
@@ -273,7 +281,7 @@ def render_episode_page(
         )
         who = f'<br><span class="meta">{esc(tk.channel)}</span>' if tk.channel else ""
         body.append(
-            '<section aria-labelledby="talk-h">\n<h2 id="talk-h">The talk</h2>\n'
+            f'<section aria-labelledby="talk-h">\n<h2 id="talk-h">{esc(labels.the_talk)}</h2>\n'
             f'<p class="talk"><a href="{esc(tk.url)}">{img}</a>'
             f'<span><a href="{esc(tk.url)}">{esc(tk.title)}</a>{who}</span></p>\n</section>'
         )
@@ -281,18 +289,18 @@ def render_episode_page(
     files = [f'<li><a href="{esc(audio)}" download>Episode (MP3)</a></li>']
     for key, label in (
         ("video", "Video (MP4)"),
-        ("captions_vtt", "Captions (WebVTT)"),
-        ("captions_srt", "Captions (SRT)"),
+        ("captions_vtt", f"{labels.captions} (WebVTT)"),
+        ("captions_srt", f"{labels.captions} (SRT)"),
         ("chapters", "Chapters (JSON)"),
         ("script", "Script (Markdown)"),
-        ("shownotes", "Show notes"),
+        ("shownotes", labels.show_notes),
     ):
         name = existing_file(folder, manifest, key)
         if name:
             files.append(f'<li><a href="{esc(name)}">{esc(label)}</a></li>')
     files.append('<li><a href="../feed.xml">Podcast feed (RSS)</a></li>')
     body.append(
-        '<section aria-labelledby="files-h">\n<h2 id="files-h">Files</h2>\n'
+        f'<section aria-labelledby="files-h">\n<h2 id="files-h">{esc(labels.files)}</h2>\n'
         f'<ul class="files">\n{chr(10).join(files)}\n</ul>\n</section>'
     )
     body.append("</main>")
