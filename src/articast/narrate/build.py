@@ -27,7 +27,6 @@ from articast.narrate.rules import (
     tidy_spacing,
 )
 
-
 _TERMINAL = re.compile(r"[.!?][\"')\]]*$")
 _HAS_WORD = re.compile(r"\w")
 _FUNCTION_WORDS = frozenset(
