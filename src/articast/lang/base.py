@@ -129,5 +129,12 @@ class Language:
     """Google's language code (``de``)."""
     splitter: str
     """pySBD's language for sentence splitting (``de``; ``en`` when pySBD lacks it)."""
+    function_words: frozenset[str] = frozenset()
+    """Articles, prepositions and conjunctions: a last sentence ending on one was cut off."""
     native: bool = True
     """False when phrases and labels are English stand-ins (the manifest then warns)."""
+
+
+def word_set(words: str) -> frozenset[str]:
+    """The words of a space-separated string, as a set (``Language.function_words``)."""
+    return frozenset(words.split())

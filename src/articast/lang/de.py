@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from articast.lang._reading import Conventions, clock_rule, reading_rules, words
-from articast.lang.base import ChapterNames, Labels, Language, Phrases
+from articast.lang.base import ChapterNames, Labels, Language, Phrases, word_set
 
 MONTHS = (
     "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
@@ -224,4 +224,7 @@ LANGUAGE = Language(
     espeak="de",
     gtts="de",
     splitter="de",
+    function_words=word_set(
+        "der die das den dem des ein eine einen einem eines und oder aber in im an am auf aus bei mit nach von vom zu zum zur für über unter vor durch gegen ohne um als wie dass weil wenn ob sein seine ihre ist sind war wird werden hat haben nicht sehr"
+    ),
 )

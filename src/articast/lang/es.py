@@ -12,7 +12,7 @@ from articast.lang._reading import (
     roman_value,
     words,
 )
-from articast.lang.base import ChapterNames, Labels, Language, Phrases
+from articast.lang.base import ChapterNames, Labels, Language, Phrases, word_set
 
 MONTHS = (
     "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
@@ -216,4 +216,7 @@ LANGUAGE = Language(
     espeak="es",
     gtts="es",
     splitter="es",
+    function_words=word_set(
+        "el la los las un una unos unas del al de y o pero en con por para sin sobre entre hacia desde que quien cuyo si porque su sus es son ha han no muy"
+    ),
 )

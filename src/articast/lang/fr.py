@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from articast.lang._reading import Conventions, clock_rule, reading_rules, roman_value, words
-from articast.lang.base import ChapterNames, Labels, Language, Phrases
+from articast.lang.base import ChapterNames, Labels, Language, Phrases, word_set
 
 MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
@@ -213,4 +213,7 @@ LANGUAGE = Language(
     espeak="fr-fr",
     gtts="fr",
     splitter="fr",
+    function_words=word_set(
+        "le la les un une des du de d au aux et ou mais en dans sur sous par pour avec sans entre vers chez que qui dont où si car donc son sa ses leur leurs est sont a ont ne pas très pendant"
+    ),
 )

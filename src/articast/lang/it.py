@@ -12,7 +12,7 @@ from articast.lang._reading import (
     roman_value,
     words,
 )
-from articast.lang.base import ChapterNames, Labels, Language, Phrases
+from articast.lang.base import ChapterNames, Labels, Language, Phrases, word_set
 
 MONTHS = (
     "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
@@ -215,4 +215,7 @@ LANGUAGE = Language(
     espeak="it",
     gtts="it",
     splitter="it",
+    function_words=word_set(
+        "il lo la i gli le un uno una del della dei degli delle al alla ai agli alle di a da in con su per tra fra e o ma che chi se perché suo sua suoi è sono ha hanno non molto"
+    ),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from articast.lang._reading import Conventions, clock_rule, reading_rules, words
-from articast.lang.base import ChapterNames, Labels, Language, Phrases
+from articast.lang.base import ChapterNames, Labels, Language, Phrases, word_set
 
 MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
@@ -181,4 +181,7 @@ LANGUAGE = Language(
     espeak="nl",
     gtts="nl",
     splitter="nl",
+    function_words=word_set(
+        "de het een van en of maar in op aan bij met voor naar uit om over onder tot door als dat die wie omdat zijn haar is zijn was wordt heeft hebben niet heel te"
+    ),
 )

@@ -15,7 +15,7 @@ from articast.lang._reading import (
     roman_value,
     words,
 )
-from articast.lang.base import ChapterNames, Labels, Language, Phrases
+from articast.lang.base import ChapterNames, Labels, Language, Phrases, word_set
 
 MONTHS = (
     "janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro",
@@ -210,4 +210,7 @@ LANGUAGE = Language(
     espeak="pt",
     gtts="pt",
     splitter="es",
+    function_words=word_set(
+        "o a os as um uma uns umas do da dos das ao aos à às de em no na nos nas com por para sem sobre entre e ou mas que quem se porque seu sua é são tem não muito"
+    ),
 )

@@ -104,14 +104,16 @@ def _close(sentence: str) -> str:
     return sentence if _TERMINAL.search(sentence) else sentence.rstrip(",;: ") + "."
 
 
-def _looks_cut(fragment: str) -> bool:
-    """True when an unpunctuated last sentence is a fragment rather than a short sign-off."""
+def _looks_cut(fragment: str, function_words: frozenset[str] = frozenset()) -> bool:
+    """True when an unpunctuated last sentence is a fragment rather than a short sign-off
+    (``function_words``: the article language's, added to the English ones)."""
     words = re.findall(r"[\w']+", fragment)
     if not words:
         return False
     return (
         fragment.rstrip().endswith((",", ";", ":", "-", "\u2013", "\u2014", "("))
         or words[-1].lower() in _FUNCTION_WORDS
+        or words[-1].lower() in function_words
         or len(words) >= _CUT_MIN_WORDS
     )
 
@@ -285,7 +287,7 @@ def build_script(article: Article, talk: Talk | None, settings: NarrateSettings)
             repaired = split_sentences(apply_rules(paragraph, speaker.repair), speaker.language)
             if p_index == final and repaired and not _TERMINAL.search(repaired[-1]):
                 fragment = repaired[-1]
-                if _looks_cut(fragment):
+                if _looks_cut(fragment, language.function_words):
                     repaired = repaired[:-1]
                     warnings.append(
                         "the article stops mid-sentence; its unfinished last sentence, starting "
