@@ -324,6 +324,7 @@ def build_episode(
     from articast.voices import speak
     from articast.voices.choose import choose_voice
 
+    settings.check_files()  # a missing artwork, lexicon or music file fails before any work
     timer = _Timer(progress)
     started = time.perf_counter()
     with timer("ingest"):
