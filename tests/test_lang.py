@@ -181,3 +181,20 @@ def test_language_flag_overrides_detection(tmp_path: Path) -> None:
     import json
 
     assert json.loads(result.output)["language"] == "pt-br"
+
+
+def test_notes_for_code_and_tables_are_said_in_the_language(settings: Settings) -> None:
+    from articast.models import Article, Section
+
+    paragraphs = (
+        "Der folgende Aufruf startet die Messung sofort und schreibt die Werte in eine Datei.\n\n"
+        "```python\nmessen(start=True)\n```",
+        "Ort; Tiefe",
+        "Wiese; 2 m",
+        "Acker; 1 m",
+    )
+    art = Article("Messen", (Section("Werkzeug", paragraphs),), language="de")
+    text = " ".join(build_script(art, None, settings.narrate).segments[1].sentences)
+    assert "Der Artikel zeigt hier ein Codebeispiel." in text
+    assert "Der Artikel zeigt hier eine Tabelle." in text
+    assert "The article shows" not in text

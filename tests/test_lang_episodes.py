@@ -44,6 +44,11 @@ ENGLISH = (
     "Watch the talk",
     "Skip to the player",
     "All episodes",
+    "Download the",
+    "Play from",
+    "Cover art of",
+    "Episode audio",
+    "Podcast feed",
 )
 
 

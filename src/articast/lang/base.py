@@ -102,6 +102,23 @@ class Labels:
     """``by`` between a talk's title and its channel."""
     read_by: str
     """``{title}, read by {show}.`` (the MP3's comment)."""
+    cover_art: str
+    """Alt text of the cover: ``Cover art of {title}``."""
+    episode_audio: str
+    """``Episode audio: {title}`` (the player's accessible name)."""
+    download_audio: str
+    episode_video: str
+    """``Episode video: {title}``."""
+    download_video: str
+    play_from: str
+    """A chapter button's accessible name: ``Play from {time}: {title}``."""
+    talk_thumbnail: str
+    """``Thumbnail of the talk {title}``."""
+    episode_file: str
+    video_file: str
+    script_file: str
+    feed: str
+    """``Podcast feed``."""
     months: tuple[str, ...]
     """Month names, January first, as used in a date (``3 November 2026``)."""
     date: str = "{day} {month} {year}"

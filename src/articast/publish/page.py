@@ -216,7 +216,7 @@ def render_episode_page(
     )
     body: list[str] = [f'<body>\n<a class="skip" href="#main">{esc(labels.skip)}</a>', "<header>"]
     if cover:
-        body.append(f'<img src="{esc(cover)}" alt="Cover art of {esc(title)}">')
+        body.append(f'<img src="{esc(cover)}" alt="{esc(labels.cover_art.format(title=title))}">')
     body.append(
         f'<div><h1>{esc(title)}</h1>\n<p class="meta">{meta}</p>\n'
         f'<p class="meta"><a href="../index.html">{esc(labels.all_episodes)}</a></p></div>'
@@ -228,8 +228,8 @@ def render_episode_page(
     )
     body.append(
         f'<audio id="player" controls preload="metadata" src="{esc(audio)}" '
-        f'aria-label="Episode audio: {esc(title)}">'
-        f'<a href="{esc(audio)}">Download the episode (MP3)</a></audio>'
+        f'aria-label="{esc(labels.episode_audio.format(title=title))}">'
+        f'<a href="{esc(audio)}">{esc(labels.download_audio)}</a></audio>'
     )
     body.append("</section>")
 
@@ -237,7 +237,7 @@ def render_episode_page(
     if chs:
         items = "\n".join(
             f'<li><button type="button" data-start="{c.start:.3f}" '
-            f'aria-label="Play from {esc(clock(c.start))}: {esc(c.title)}">'
+            f'aria-label="{esc(labels.play_from.format(time=clock(c.start), title=c.title))}">'
             f'<time datetime="PT{int(c.start)}S">{esc(clock(c.start))}</time>'
             f"<span>{esc(c.title)}</span></button></li>"
             for c in chs
@@ -268,14 +268,14 @@ def render_episode_page(
         body.append(
             f'<section aria-labelledby="video-h">\n<h2 id="video-h">{esc(labels.watch)}</h2>\n'
             f'<video id="video" controls preload="metadata" src="{esc(video)}"{poster} '
-            f'aria-label="Episode video: {esc(title)}">{track}'
-            f'<a href="{esc(video)}">Download the video (MP4)</a></video>\n</section>'
+            f'aria-label="{esc(labels.episode_video.format(title=title))}">{track}'
+            f'<a href="{esc(video)}">{esc(labels.download_video)}</a></video>\n</section>'
         )
 
     tk = talk(manifest, folder)
     if tk is not None:
         img = (
-            f'<img src="{esc(talk_thumb)}" alt="Thumbnail of the talk {esc(tk.title)}">'
+            f'<img src="{esc(talk_thumb)}" alt="{esc(labels.talk_thumbnail.format(title=tk.title))}">'
             if talk_thumb
             else ""
         )
@@ -286,19 +286,19 @@ def render_episode_page(
             f'<span><a href="{esc(tk.url)}">{esc(tk.title)}</a>{who}</span></p>\n</section>'
         )
 
-    files = [f'<li><a href="{esc(audio)}" download>Episode (MP3)</a></li>']
+    files = [f'<li><a href="{esc(audio)}" download>{esc(labels.episode_file)} (MP3)</a></li>']
     for key, label in (
-        ("video", "Video (MP4)"),
+        ("video", f"{labels.video_file} (MP4)"),
         ("captions_vtt", f"{labels.captions} (WebVTT)"),
         ("captions_srt", f"{labels.captions} (SRT)"),
-        ("chapters", "Chapters (JSON)"),
-        ("script", "Script (Markdown)"),
+        ("chapters", f"{labels.chapters} (JSON)"),
+        ("script", f"{labels.script_file} (Markdown)"),
         ("shownotes", labels.show_notes),
     ):
         name = existing_file(folder, manifest, key)
         if name:
             files.append(f'<li><a href="{esc(name)}">{esc(label)}</a></li>')
-    files.append('<li><a href="../feed.xml">Podcast feed (RSS)</a></li>')
+    files.append(f'<li><a href="../feed.xml">{esc(labels.feed)} (RSS)</a></li>')
     body.append(
         f'<section aria-labelledby="files-h">\n<h2 id="files-h">{esc(labels.files)}</h2>\n'
         f'<ul class="files">\n{chr(10).join(files)}\n</ul>\n</section>'
