@@ -198,3 +198,21 @@ def test_notes_for_code_and_tables_are_said_in_the_language(settings: Settings) 
     assert "Der Artikel zeigt hier ein Codebeispiel." in text
     assert "Der Artikel zeigt hier eine Tabelle." in text
     assert "The article shows" not in text
+
+
+def test_the_end_card_heading_is_in_the_language() -> None:
+    from PIL import ImageChops
+
+    from articast.models import Talk
+    from articast.visuals import _Ctx, _end_card
+
+    talk = Talk(url="https://www.youtube.com/watch?v=Bn4Wq8Zt2Lk", video_id="Bn4Wq8Zt2Lk")
+
+    def card(code: str):  # type: ignore[no-untyped-def]
+        return _end_card(
+            _Ctx((640, 360)), talk, "Articast", "Titel", None, get_language(code).labels
+        )
+
+    # the same card but for its heading: only the heading's band differs
+    diff = ImageChops.difference(card("en"), card("de")).getbbox()
+    assert diff is not None and diff[3] < 360 * 0.2
