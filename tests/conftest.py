@@ -12,7 +12,10 @@ from articast.config import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "assets" / "sample"
-SEED = ROOT.parent / "shared" / "seeds" / "000_b63b767e2abb3905.txt"
+SEED = Path(
+    os.environ.get("ARTICAST_SEED")  # a worktree elsewhere names the seed article here
+    or ROOT.parent / "shared" / "seeds" / "000_b63b767e2abb3905.txt"
+)
 BROKEN_SAMPLE = SAMPLES / "sleep-and-memory.txt"
 
 # Online clients must reach our local fake servers directly, never a proxy.

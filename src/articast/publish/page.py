@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import email.utils
 from pathlib import Path
-from typing import Any
 
 from articast.cache import atomic_write_bytes, atomic_write_text
 from articast.config import ShowConfig
 from articast.errors import PublishError
 from articast.lang import Labels, get_language
+from articast.models import Episode
 from articast.publish._common import (
     TALK_THUMB_STEM,
     chapters,
     clock,
     esc,
+    existing_cover,
     existing_file,
-    file_name,
-    number,
     talk,
     text,
 )
@@ -162,22 +161,19 @@ def _copy_talk_thumbnail(folder: Path, source: Path) -> str:
     return name
 
 
-def _transcript(manifest: dict[str, Any], labels: Labels) -> str:
+def _transcript(episode: Episode, labels: Labels) -> str:
     """The transcript's HTML: sentences grouped per script segment, with chapter headings."""
-    chs = chapters(manifest)
-    raw = manifest.get("sentences")
-    if not isinstance(raw, list) or not raw:
+    chs = chapters(episode)
+    if not episode.sentences:
         return f"<p>{esc(labels.no_transcript)}</p>"
     groups: list[tuple[int, list[str]]] = []
-    for s in raw:
-        if not isinstance(s, dict):
-            continue
-        words = text(s.get("text"))
+    for s in episode.sentences:
+        words = text(s.text)
         if not words:
             continue
-        start = number(s.get("start"))
-        end = number(s.get("end"), start)
-        seg = int(number(s.get("segment"), groups[-1][0] if groups else 0))
+        start = s.start
+        end = max(s.end, start)
+        seg = s.segment
         span = f'<span class="s" data-start="{start:.3f}" data-end="{end:.3f}">{esc(words)}</span>'
         if not groups or groups[-1][0] != seg:
             groups.append((seg, []))
@@ -191,19 +187,20 @@ def _transcript(manifest: dict[str, Any], labels: Labels) -> str:
 
 
 def render_episode_page(
-    folder: Path, manifest: dict[str, Any], show: ShowConfig, *, talk_thumb: str | None
+    folder: Path, episode: Episode, show: ShowConfig, *, talk_thumb: str | None
 ) -> str:
     """The episode page's HTML (``talk_thumb``: file name of the talk thumbnail in the folder)."""
-    title = text(manifest.get("title"), "Episode")
-    lang = text(manifest.get("language"), show.language or "en")
+    files = episode.files
+    title = text(episode.title, "Episode")
+    lang = text(episode.language, show.language or "en")
     labels = get_language(lang).labels
-    duration = number(manifest.get("duration"))
-    audio = file_name(manifest, "audio")
-    video = existing_file(folder, manifest, "video")
-    cover = existing_file(folder, manifest, "cover")
-    thumb = existing_file(folder, manifest, "thumbnail")
-    vtt = existing_file(folder, manifest, "captions_vtt")
-    pub = _display_date(manifest.get("pub_date"), labels)
+    duration = max(0.0, episode.duration)
+    audio = files.audio
+    video = existing_file(folder, files.video)
+    cover = existing_cover(folder, episode)
+    thumb = existing_file(folder, files.thumbnail)
+    vtt = existing_file(folder, files.captions_vtt)
+    pub = _display_date(episode.pub_date, labels)
     meta = " · ".join(p for p in (esc(show.name), esc(pub), esc(clock(duration))) if p)
 
     head = (
@@ -233,7 +230,7 @@ def render_episode_page(
     )
     body.append("</section>")
 
-    chs = chapters(manifest)
+    chs = chapters(episode)
     if chs:
         items = "\n".join(
             f'<li><button type="button" data-start="{c.start:.3f}" '
@@ -253,7 +250,7 @@ def render_episode_page(
         '<p class="toggle"><label><input type="checkbox" id="follow" checked> '
         f"{esc(labels.follow)}</label></p>\n"
         f'<div id="transcript" tabindex="0" aria-label="{esc(labels.transcript)}">\n'
-        f"{_transcript(manifest, labels)}\n"
+        f"{_transcript(episode, labels)}\n"
         "</div>\n</section>"
     )
 
@@ -272,7 +269,7 @@ def render_episode_page(
             f'<a href="{esc(video)}">{esc(labels.download_video)}</a></video>\n</section>'
         )
 
-    tk = talk(manifest, folder)
+    tk = talk(episode, folder)
     if tk is not None:
         img = (
             f'<img src="{esc(talk_thumb)}" alt="{esc(labels.talk_thumbnail.format(title=tk.title))}">'
@@ -286,37 +283,37 @@ def render_episode_page(
             f'<span><a href="{esc(tk.url)}">{esc(tk.title)}</a>{who}</span></p>\n</section>'
         )
 
-    files = [f'<li><a href="{esc(audio)}" download>{esc(labels.episode_file)} (MP3)</a></li>']
-    for key, label in (
-        ("video", f"{labels.video_file} (MP4)"),
-        ("captions_vtt", f"{labels.captions} (WebVTT)"),
-        ("captions_srt", f"{labels.captions} (SRT)"),
-        ("chapters", f"{labels.chapters} (JSON)"),
-        ("script", f"{labels.script_file} (Markdown)"),
-        ("shownotes", labels.show_notes),
+    links = [f'<li><a href="{esc(audio)}" download>{esc(labels.episode_file)} (MP3)</a></li>']
+    for file, label in (
+        (files.video, f"{labels.video_file} (MP4)"),
+        (files.captions_vtt, f"{labels.captions} (WebVTT)"),
+        (files.captions_srt, f"{labels.captions} (SRT)"),
+        (files.chapters, f"{labels.chapters} (JSON)"),
+        (files.script, f"{labels.script_file} (Markdown)"),
+        (files.shownotes, labels.show_notes),
     ):
-        name = existing_file(folder, manifest, key)
+        name = existing_file(folder, file)
         if name:
-            files.append(f'<li><a href="{esc(name)}">{esc(label)}</a></li>')
-    files.append(f'<li><a href="../feed.xml">{esc(labels.feed)} (RSS)</a></li>')
+            links.append(f'<li><a href="{esc(name)}">{esc(label)}</a></li>')
+    links.append(f'<li><a href="../feed.xml">{esc(labels.feed)} (RSS)</a></li>')
     body.append(
         f'<section aria-labelledby="files-h">\n<h2 id="files-h">{esc(labels.files)}</h2>\n'
-        f'<ul class="files">\n{chr(10).join(files)}\n</ul>\n</section>'
+        f'<ul class="files">\n{chr(10).join(links)}\n</ul>\n</section>'
     )
     body.append("</main>")
     body.append(f"<script>{_JS}</script>\n</body>\n</html>\n")
     return head + "\n".join(body)
 
 
-def write_episode_page(folder: Path, manifest: dict[str, Any], show: ShowConfig) -> None:
+def write_episode_page(folder: Path, episode: Episode, show: ShowConfig) -> None:
     """Write the episode page ``index.html`` into ``folder`` (copying the talk thumbnail in)."""
     if not folder.is_dir():
         raise PublishError(f"episode folder not found: {folder}; build the episode first")
     try:
-        tk = talk(manifest, folder)
+        tk = talk(episode, folder)
         thumb = _copy_talk_thumbnail(folder, tk.thumbnail) if tk and tk.thumbnail else None
-        page = render_episode_page(folder, manifest, show, talk_thumb=thumb)
-        atomic_write_text(folder / file_name(manifest, "page"), page)
+        page = render_episode_page(folder, episode, show, talk_thumb=thumb)
+        atomic_write_text(folder / episode.files.page, page)
     except OSError as exc:
         raise PublishError(
             f"cannot write the episode page in {folder}: {exc.strerror or exc}; "
