@@ -216,3 +216,13 @@ def test_the_end_card_heading_is_in_the_language() -> None:
     # the same card but for its heading: only the heading's band differs
     diff = ImageChops.difference(card("en"), card("de")).getbbox()
     assert diff is not None and diff[3] < 360 * 0.2
+
+
+def test_an_edited_script_is_read_with_the_articles_language() -> None:
+    from articast.narrate import parse_script_md
+
+    text = "# Bienen\n\n## Intro: Einleitung\n\nSie flogen 30 km im Jahr 1995.\n"
+    script = parse_script_md(text, language="de")
+    assert script.segments[0].sentences == (
+        "Sie flogen dreißig Kilometer im Jahr neunzehnhundertfünfundneunzig.",
+    )

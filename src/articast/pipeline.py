@@ -374,7 +374,7 @@ def build_episode(
         with timer("narrate"):
             if script_path is not None:
                 lexicon = load_lexicon(settings.narrate.lexicon)
-                script = read_script_md(Path(script_path), lexicon)
+                script = read_script_md(Path(script_path), lexicon, article.language)
             else:
                 script = build_script(article, talk, settings.narrate)
             warnings.extend(script.warnings)

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from num2words import num2words
 
 from articast.narrate.lexicon import Lexicon, default_lexicon
-from articast.narrate.rules import Rule, make_initialism_rule, tidy_spacing
+from articast.narrate.rules import Rule, make_initialism_rule, reading_rule, tidy_spacing
+from articast.textmap import MappedText
 
 Money = Callable[[str, str, str | None, str | None], str]
 """``money(symbol, whole, cents, scale)`` -> the spoken order, numbers left as digits."""
@@ -85,27 +86,30 @@ def reading_rules(conv: Conventions, lexicon: Lexicon | None = None) -> tuple[Ru
     number = _number_pattern(conv)
     unit_alt = "|".join(re.escape(u) for u in sorted(conv.units, key=len, reverse=True))
 
-    def expand_abbreviations(text: str) -> str:
+    @reading_rule
+    def expand_abbreviations(text: MappedText) -> MappedText:
         """Say the language's common abbreviations in full (``z. B.`` -> ``zum Beispiel``)."""
         for pattern, spoken in conv.abbreviations:
-            text = re.sub(pattern, spoken, text)
+            text = text.sub(pattern, spoken)
         return text
 
-    def read_symbols(text: str) -> str:
+    @reading_rule
+    def read_symbols(text: MappedText) -> MappedText:
         """Say symbols in words (``&``, ``±``, ``~20``, ``3 × 4``, ``#3``)."""
         for pattern, spoken in conv.symbols:
-            text = re.sub(pattern, spoken, text)
+            text = text.sub(pattern, spoken)
         return text
 
     range_re = re.compile(rf"(?<![\d.,-])({number})\s*[\u2013\u2014-]\s*({number})(?![\d-])")
     aside = re.compile(r"\s*(?:\u2014|\u2013|--)\s*|\s+-\s+")
 
-    def read_dashes(text: str) -> str:
+    @reading_rule
+    def read_dashes(text: MappedText) -> MappedText:
         """Number ranges in words (``11–16`` -> ``11 bis 16``); a dash between words is a pause."""
-        out = range_re.sub(rf"\1 {conv.range_word} \2", text)
-        out = aside.sub(", ", out)
-        out = re.sub(r",\s*([.,;:!?])", r"\1", out)
-        return re.sub(r"^,\s*", "", out)
+        out = text.sub(range_re, rf"\1 {conv.range_word} \2")
+        out = out.sub(aside, ", ")
+        out = out.sub(r",\s*([.,;:!?])", r"\1")
+        return out.sub(r"^,\s*", "")
 
     scale_alt = "|".join(re.escape(w) for w in sorted(_SCALES, key=len, reverse=True))
     money_re = re.compile(
@@ -118,7 +122,8 @@ def reading_rules(conv: Conventions, lexicon: Lexicon | None = None) -> tuple[Ru
     )
     codes = {"EUR": "\u20ac", "USD": "$", "GBP": "\u00a3"}
 
-    def read_currency(text: str) -> str:
+    @reading_rule
+    def read_currency(text: MappedText) -> MappedText:
         """Put money in the language's word order (``2,50 €`` -> ``2 Euro 50``)."""
 
         def _money(m: re.Match[str]) -> str:
@@ -134,18 +139,19 @@ def reading_rules(conv: Conventions, lexicon: Lexicon | None = None) -> tuple[Ru
             cents = str(int(frac.ljust(2, "0")))
             return conv.money(symbol, whole, cents if cents != "0" else None, None)
 
-        text = scale_of_re.sub(r"\1 \2 ", text)
-        return money_re.sub(_money, text)
+        return text.sub(scale_of_re, r"\1 \2 ").sub(money_re, _money)
 
-    def read_percentages(text: str) -> str:
+    @reading_rule
+    def read_percentages(text: MappedText) -> MappedText:
         """Say ``30 %`` and ``30%`` as ``30`` plus the language's word for percent."""
-        return re.sub(r"(\d)\s?%", rf"\1 {conv.percent}", text)
+        return text.sub(r"(\d)\s?%", rf"\1 {conv.percent}")
 
     unit_re = re.compile(
         rf"(?<![\w.,])({number})\s?({unit_alt})(?:/({unit_alt}))?(?![\w\u00b2\u00b3])"
     )
 
-    def read_units(text: str) -> str:
+    @reading_rule
+    def read_units(text: MappedText) -> MappedText:
         """Say units after numbers in full (``16 Hz`` -> ``16 Hertz``; ``km/h``: per hour)."""
 
         def _unit(m: re.Match[str]) -> str:
@@ -159,11 +165,12 @@ def reading_rules(conv: Conventions, lexicon: Lexicon | None = None) -> tuple[Ru
                 spoken += f" {conv.per} {conv.units[per][0]}"
             return spoken
 
-        return unit_re.sub(_unit, text)
+        return text.sub(unit_re, _unit)
 
     number_re = re.compile(rf"(?<![\w.,])(-)?({number})(?![\w]|[.,]\d)(?P<noun>\s+[^\W\d_])?")
 
-    def read_numbers(text: str) -> str:
+    @reading_rule
+    def read_numbers(text: MappedText) -> MappedText:
         """Say numbers in words in the language, with its decimal and thousands separators."""
 
         def _num(m: re.Match[str]) -> str:
@@ -190,7 +197,7 @@ def reading_rules(conv: Conventions, lexicon: Lexicon | None = None) -> tuple[Ru
                         break
             return (f"{conv.minus} " if sign else "") + spoken + noun
 
-        return number_re.sub(_num, text)
+        return text.sub(number_re, _num)
 
     rules: list[Rule] = [expand_abbreviations, read_symbols, read_dashes, *conv.extra]
     rules += [read_currency, read_percentages, read_units]
@@ -261,7 +268,8 @@ def clock_rule(full: str, hour_only: str, suffix: str = r"Uhr|h|uur") -> Rule:
         rf"|\.([0-5]\d)\s?(?:{suffix})\b)"
     )
 
-    def read_times(text: str) -> str:
+    @reading_rule
+    def read_times(text: MappedText) -> MappedText:
         """Say clock times the language's way (``10:30`` -> ``10 Uhr 30``)."""
 
         def _time(m: re.Match[str]) -> str:
@@ -270,6 +278,6 @@ def clock_rule(full: str, hour_only: str, suffix: str = r"Uhr|h|uur") -> Rule:
                 return hour_only.format(h=hour)
             return full.format(h=hour, m=str(int(minute)))
 
-        return pattern.sub(_time, text)
+        return text.sub(pattern, _time)
 
     return read_times

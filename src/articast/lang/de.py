@@ -6,6 +6,8 @@ import re
 
 from articast.lang._reading import Conventions, clock_rule, reading_rules, words
 from articast.lang.base import ChapterNames, Labels, Language, Phrases, word_set
+from articast.narrate.rules import reading_rule
+from articast.textmap import MappedText
 
 MONTHS = (
     "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
@@ -81,7 +83,8 @@ _ORDINAL = re.compile(
 )
 
 
-def read_ordinals(text: str) -> str:
+@reading_rule
+def read_ordinals(text: MappedText) -> MappedText:
     """Ordinalzahlen mit Punkt: ``am 3. Mai`` -> ``am dritten Mai``, ``der 2. Platz`` -> ``der zweite Platz``.
 
     Nach ``am``, ``im``, ``vom``, ``zum``, ``dem``... die schwache Form auf ``-ten``; ein Punkt
@@ -95,13 +98,14 @@ def read_ordinals(text: str) -> str:
             spoken += "n"
         return f"{art} {spoken}" if art else spoken
 
-    return _ORDINAL.sub(_ord, text)
+    return text.sub(_ORDINAL, _ord)
 
 
 _DECADE = re.compile(r"(?<![\w])'?(\d{2}|1[1-9]\d0|20[0-9]0)er(?=\b|-)")
 
 
-def read_decades(text: str) -> str:
+@reading_rule
+def read_decades(text: MappedText) -> MappedText:
     """Jahrzehnte: ``1990er`` -> ``neunzehnhundertneunziger``, ``20er-Jahre`` -> ``zwanziger-Jahre``."""
 
     def _decade(m: re.Match[str]) -> str:
@@ -110,7 +114,7 @@ def read_decades(text: str) -> str:
             return words(digits, CONVENTIONS, to="year") + "er"
         return words(digits, CONVENTIONS) + "er"
 
-    return _DECADE.sub(_decade, text)
+    return text.sub(_DECADE, _decade)
 
 
 CONVENTIONS = Conventions(

@@ -13,6 +13,8 @@ from articast.lang._reading import (
     words,
 )
 from articast.lang.base import ChapterNames, Labels, Language, Phrases, word_set
+from articast.narrate.rules import reading_rule
+from articast.textmap import MappedText
 
 MONTHS = (
     "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
@@ -92,7 +94,8 @@ _ORDINAL = re.compile(r"(?<![\w.,])(\d+)\.?(º|ª|o\b|a\b|er\b)")
 _CENTURY = re.compile(r"\b(siglo|siglos)\s+([IVXLC]+)\b")
 
 
-def read_ordinals(text: str) -> str:
+@reading_rule
+def read_ordinals(text: MappedText) -> MappedText:
     """Ordinales: ``1.º`` -> ``primero``, ``2.ª`` -> ``segunda``, ``3er`` -> ``tercer``;
     siglos en cardinal: ``siglo XXI`` -> ``siglo veintiuno``."""
 
@@ -109,7 +112,7 @@ def read_ordinals(text: str) -> str:
         n = roman_value(m.group(2))
         return f"{m.group(1)} {words(n, CONVENTIONS)}" if n else m.group(0)
 
-    return _ORDINAL.sub(_ord, _CENTURY.sub(_century, text))
+    return text.sub(_CENTURY, _century).sub(_ORDINAL, _ord)
 
 
 CONVENTIONS = Conventions(

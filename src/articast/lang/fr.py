@@ -6,6 +6,8 @@ import re
 
 from articast.lang._reading import Conventions, clock_rule, reading_rules, roman_value, words
 from articast.lang.base import ChapterNames, Labels, Language, Phrases, word_set
+from articast.narrate.rules import reading_rule
+from articast.textmap import MappedText
 
 MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
@@ -87,7 +89,8 @@ _ROMAN_ORDINAL = re.compile(
 _ORDINAL = re.compile(r"(?<![\w.,])(\d+)(er|re|ère|e|ème|è)(?![\w])")
 
 
-def read_ordinals(text: str) -> str:
+@reading_rule
+def read_ordinals(text: MappedText) -> MappedText:
     """Ordinaux : ``1er`` -> ``premier``, ``1re`` -> ``première``, ``3e`` -> ``troisième``,
     ``XXIe siècle`` -> ``vingt et unième siècle``."""
 
@@ -101,7 +104,7 @@ def read_ordinals(text: str) -> str:
             return "première" if mark in ("re", "ère") else "premier"
         return words(n, CONVENTIONS, to="ordinal")
 
-    return _ORDINAL.sub(_ord, _ROMAN_ORDINAL.sub(_roman, text))
+    return text.sub(_ROMAN_ORDINAL, _roman).sub(_ORDINAL, _ord)
 
 
 CONVENTIONS = Conventions(

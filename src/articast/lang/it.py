@@ -13,6 +13,8 @@ from articast.lang._reading import (
     words,
 )
 from articast.lang.base import ChapterNames, Labels, Language, Phrases, word_set
+from articast.narrate.rules import reading_rule
+from articast.textmap import MappedText
 
 MONTHS = (
     "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
@@ -92,7 +94,8 @@ _ORDINAL = re.compile(r"(?<![\w.,])(\d+)(º|ª|°(?=\s+[^\W\d_]))")
 _CENTURY = re.compile(r"\b([IVXLC]+)\s+(secolo|secoli|millennio)\b")
 
 
-def read_ordinals(text: str) -> str:
+@reading_rule
+def read_ordinals(text: MappedText) -> MappedText:
     """Ordinali: ``1º`` -> ``primo``, ``2ª`` -> ``seconda``, ``XXI secolo`` -> ``ventunesimo secolo``."""
 
     def _ord(m: re.Match[str]) -> str:
@@ -103,7 +106,7 @@ def read_ordinals(text: str) -> str:
         n = roman_value(m.group(1))
         return f"{words(n, CONVENTIONS, to='ordinal')} {m.group(2)}" if n else m.group(0)
 
-    return _ORDINAL.sub(_ord, _CENTURY.sub(_century, text))
+    return text.sub(_CENTURY, _century).sub(_ORDINAL, _ord)
 
 
 CONVENTIONS = Conventions(

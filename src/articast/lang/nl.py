@@ -6,6 +6,8 @@ import re
 
 from articast.lang._reading import Conventions, clock_rule, reading_rules, words
 from articast.lang.base import ChapterNames, Labels, Language, Phrases, word_set
+from articast.narrate.rules import reading_rule
+from articast.textmap import MappedText
 
 MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
@@ -70,9 +72,10 @@ def _money(symbol: str, amount: str, cents: str | None, scale: str | None) -> st
 _ORDINAL = re.compile(r"(?<![\w.,])(\d+)(ste|de|e)(?![\w])")
 
 
-def read_ordinals(text: str) -> str:
+@reading_rule
+def read_ordinals(text: MappedText) -> MappedText:
     """Rangtelwoorden: ``1e`` -> ``eerste``, ``3de`` -> ``derde``, ``21ste`` -> ``eenentwintigste``."""
-    return _ORDINAL.sub(lambda m: words(m.group(1), CONVENTIONS, to="ordinal"), text)
+    return text.sub(_ORDINAL, lambda m: words(m.group(1), CONVENTIONS, to="ordinal"))
 
 
 CONVENTIONS = Conventions(

@@ -16,6 +16,8 @@ from articast.lang._reading import (
     words,
 )
 from articast.lang.base import ChapterNames, Labels, Language, Phrases, word_set
+from articast.narrate.rules import reading_rule
+from articast.textmap import MappedText
 
 MONTHS = (
     "janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro",
@@ -95,7 +97,8 @@ _ORDINAL = re.compile(r"(?<![\w.,])(\d+)\.?(º|ª)")
 _CENTURY = re.compile(r"\b(século|séculos)\s+([IVXLC]+)\b")
 
 
-def read_ordinals(text: str) -> str:
+@reading_rule
+def read_ordinals(text: MappedText) -> MappedText:
     """Ordinais: ``1.º`` -> ``primeiro``, ``2.ª`` -> ``segunda``;
     séculos em cardinal: ``século XXI`` -> ``século vinte e um``."""
 
@@ -107,7 +110,7 @@ def read_ordinals(text: str) -> str:
         n = roman_value(m.group(2))
         return f"{m.group(1)} {words(n, CONVENTIONS)}" if n else m.group(0)
 
-    return _ORDINAL.sub(_ord, _CENTURY.sub(_century, text))
+    return text.sub(_CENTURY, _century).sub(_ORDINAL, _ord)
 
 
 CONVENTIONS = Conventions(
