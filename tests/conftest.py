@@ -23,11 +23,21 @@ os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 os.environ["no_proxy"] = "127.0.0.1,localhost"
 
 
+FAST_VOICE = "espeak:en-us"
+"""The voice tests speak with unless they test another: the default neural voice is real-time
+work on two cores, so only its own tests (tests/test_voices_joe.py) use it."""
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    """Defaults, no config file, offline, output and cache in tmp_path."""
+    """Defaults, no config file, offline, output and cache in tmp_path; the fast espeak voice."""
     s = load_settings(use_files=False)
-    s = dataclasses.replace(s, out_dir=tmp_path / "out", cache_dir=tmp_path / "cache")
+    s = dataclasses.replace(
+        s,
+        out_dir=tmp_path / "out",
+        cache_dir=tmp_path / "cache",
+        voice=dataclasses.replace(s.voice, voice=FAST_VOICE),
+    )
     return s.with_offline(True)
 
 

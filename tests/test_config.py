@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from articast.config import load_settings
+from articast.config import DEFAULT_VOICE, load_settings
 from articast.errors import ConfigError, InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,6 +21,7 @@ def test_shipped_config_equals_the_documented_defaults() -> None:
     assert shipped.audio == defaults.audio
     assert shipped.video == defaults.video
     assert shipped.voice.voice == defaults.voice.voice == ""  # chosen by the article's language
+    assert DEFAULT_VOICE == "piper:en_US-joe-medium"  # English articles' voice
     assert shipped.ingest.language == defaults.ingest.language == ""
     assert shipped.ingest.max_bytes == defaults.ingest.max_bytes
     assert shipped.out_dir == ROOT / "output"

@@ -8,6 +8,7 @@ built in ``test_lang_episodes``.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from pathlib import Path
 
@@ -153,7 +154,11 @@ def test_an_installed_neural_voice_for_the_language_comes_first(tmp_path: Path) 
     from test_voices_piper import make_tiny_voice
 
     models = tmp_path / "models"
-    make_tiny_voice(models / "de_DE-tiny-low.onnx")
+    model = make_tiny_voice(models / "de_DE-tiny-low.onnx")
+    config = Path(f"{model}.json")
+    facts = json.loads(config.read_text(encoding="utf-8"))
+    facts.update(language={"code": "de_DE"}, espeak={"voice": "de"})
+    config.write_text(json.dumps(facts), encoding="utf-8")
     choice = choose_voice(VoiceSettings(models_dir=models, allow_network=False), "de")
     assert (choice.settings.voice, choice.reason) == ("piper:de_DE-tiny-low", "neural")
     # ...and not for another language

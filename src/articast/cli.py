@@ -274,7 +274,7 @@ def script(
 @click.option("--language", help="Only voices for this language (de, pt-br...).")
 @click.pass_context
 def voices(ctx: click.Context, as_json: bool, install: str | None, language: str | None) -> None:
-    """List every voice, with backend, language, variant, network need and availability."""
+    """List every voice (neural first, the default marked) with language, quality and rate."""
     from articast.voices import list_voices
 
     with _errors(ctx):
@@ -292,13 +292,14 @@ def voices(ctx: click.Context, as_json: bool, install: str | None, language: str
             return
         table = Table()
         table.add_column("voice", no_wrap=True)
-        for name in ("language", "variant", "network", "usable"):
+        for name in ("language", "variant", "quality", "rate", "network", "usable"):
             table.add_column(name, no_wrap=True)
         table.add_column("note")
         for i in infos:
             table.add_row(
-                i.spec, i.language, i.variant, "yes" if i.needs_network else "no",
-                "yes" if i.available else "no", i.note,
+                f"{i.spec} (default)" if i.default else i.spec, i.language, i.variant,
+                i.quality, f"{i.sample_rate} Hz" if i.sample_rate else "",
+                "yes" if i.needs_network else "no", "yes" if i.available else "no", i.note,
             )
         # Piped output gets room for every column instead of the 80-column fallback.
         Console(width=None if sys.stdout.isatty() else 160).print(table)

@@ -271,10 +271,10 @@ def _manifest(
         sentences=tuple(
             EpisodeSentence(
                 # what pages and transcripts show (the author's words) and what the voice said
-                text=s.form.display if s.form is not None else s.text,
-                start=round(s.start, 3),
-                end=round(s.end, 3),
-                segment=s.segment_index,
+                s.form.display if s.form is not None else s.text,
+                round(s.start, 3),
+                round(s.end, 3),
+                s.segment_index,
                 spoken=s.text,
             )
             for s in master.sentences

@@ -121,7 +121,7 @@ def render_script_md(script: Script) -> str:
 
 # --------------------------------------------------------------------------- pronunciations
 
-_OPENERS = "([\"'"
+_OPENERS = "([\"'\u00bf\u00a1"  # brackets, quotes, Spanish ¿ ¡
 _SPECIAL = "{}\\"
 _WORDY = re.compile(r"\w")
 
