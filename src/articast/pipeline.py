@@ -205,7 +205,9 @@ def _summary(article: Article, limit: int = 400) -> str:
     from articast.narrate import split_sentences
 
     summary = ""
-    for sentence in split_sentences(text[: limit * 3]):
+    from articast.lang import get_language
+
+    for sentence in split_sentences(text[: limit * 3], get_language(article.language).splitter):
         if len(summary) + len(sentence) + 1 > limit:
             break
         summary = f"{summary} {sentence}".strip()
@@ -445,6 +447,7 @@ def _build_locked(
     from articast.video import render_pictures, render_video
     from articast.visuals import make_slides
     from articast.voices import speak
+    from articast.voices.choose import choose_voice
 
     out_dir = settings.out_dir
     cache_root = settings.cache_root
@@ -464,7 +467,7 @@ def _build_locked(
         with timer("narrate"):
             if script_path is not None:
                 lexicon = load_lexicon(settings.narrate.lexicon)
-                script = read_script_md(Path(script_path), lexicon)
+                script = read_script_md(Path(script_path), lexicon, article.language)
             else:
                 check_article_length(article_words(article), settings.voice.rate)
                 script = build_script(article, talk, settings.narrate)
@@ -473,7 +476,9 @@ def _build_locked(
             warnings.extend(script.warnings)
             write_script_md(script, tmp / "script.md")
         with timer("voices"):
-            speech = speak(script, settings.voice, cache_root, progress)
+            choice = choose_voice(settings.voice, article.language)
+            warnings.extend(choice.warnings)
+            speech = speak(script, choice.settings, cache_root, progress)
             warnings.extend(speech.warnings)
         with timer("artwork"):
             # The show's own artwork is checked and normalised (square, 1400-3000 px, RGB) too.
@@ -510,7 +515,7 @@ def _build_locked(
             with timer("captions"):
                 cues = make_cues(timeline.sentences)
                 write_srt(cues, tmp / "captions.srt")
-                write_vtt(cues, tmp / "captions.vtt")
+                write_vtt(cues, tmp / "captions.vtt", language=article.language)
             pictures = None
             if settings.video.enabled:
                 with timer("visuals"):

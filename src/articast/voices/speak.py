@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -251,6 +251,8 @@ def speak(
     """
     warnings: list[str] = []
     requested: str | None = None
+    if not settings.voice:
+        settings = replace(settings, voice=DEFAULT_VOICE)
     try:
         voice = get_voice(settings.voice, settings)
         table, synthesized, cached = _speak_with(voice, script, settings, cache_root, progress)
