@@ -340,7 +340,7 @@ def build_episode(
     from articast.talk import resolve_talk
     from articast.video import render_pictures, render_video
     from articast.visuals import make_slides
-    from articast.voices import speak
+    from articast.voices import speak, voice_for_language
 
     settings.check_files()  # a missing artwork, lexicon or music file fails before any work
     timer = _Timer(progress)
@@ -377,7 +377,9 @@ def build_episode(
             warnings.extend(script.warnings)
             write_script_md(script, tmp / "script.md")
         with timer("voices"):
-            speech = speak(script, settings.voice, cache_root, progress)
+            voice_settings, note = voice_for_language(settings.voice, article.language)
+            warnings.extend([note] if note else [])
+            speech = speak(script, voice_settings, cache_root, progress)
             warnings.extend(speech.warnings)
         with timer("artwork"):
             # The show's own artwork is checked and normalised (square, 1400-3000 px, RGB) too.

@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -222,6 +222,29 @@ def _speak_with(
         if close is not None:
             close()
     return table, len(todo), cached
+
+
+def voice_for_language(settings: VoiceSettings, language: str) -> tuple[VoiceSettings, str]:
+    """The settings to speak an article in ``language`` with, and a note when they changed.
+
+    The default neural voice speaks English only: for an article in another language the
+    default gives way to espeak-ng's voice for that language (``espeak:de``), which covers
+    about a hundred. A voice the user chose is never replaced.
+    """
+    lang = (language or "").lower().replace("_", "-")
+    if settings.voice != DEFAULT_VOICE or not lang or lang.split("-")[0] == "en":
+        return settings, ""
+    for spec in dict.fromkeys((f"espeak:{lang}", f"espeak:{lang.split('-')[0]}")):
+        try:
+            get_voice(spec, settings)
+        except (InputError, BackendUnavailable):
+            continue
+        note = (
+            f"the article is in {language!r} and the default voice {DEFAULT_VOICE} speaks "
+            f"English; {spec} read it instead (choose another with --voice)"
+        )
+        return replace(settings, voice=spec), note
+    return settings, ""
 
 
 def speak(
