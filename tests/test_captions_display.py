@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import itertools
+import json
 import re
 from pathlib import Path
 
@@ -77,6 +78,9 @@ def test_captions_and_pages_show_what_the_author_wrote(settings: Settings) -> No
     for said in SPOKEN:
         assert said.lower() in spoken.lower(), said
     assert "40%" not in spoken and "$" not in spoken
+    saved = json.loads((folder / "episode.json").read_text(encoding="utf-8"))
+    assert saved["sentences"][3]["text"].startswith("A survey of 2,400 adults in 2023")
+    assert saved["sentences"][3]["spoken"].startswith("A survey of two thousand four hundred")
     # every cue passes the readability rules on the text it shows
     assert cues and all(not cue_problems(c) for c in cues), [
         (c.text, cue_problems(c)) for c in cues if cue_problems(c)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articast.config import NarrateSettings
 from articast.errors import InputError, PublishError, ScriptFormatError
@@ -213,3 +216,29 @@ def test_unwritable_script_path(script: Script, tmp_path: Path) -> None:
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(PublishError, match="cannot write the script"):
         write_script_md(script, blocker / "script.md")
+
+
+_WORDS = st.sampled_from(
+    ["sleep", "In", "2023,", "40%", "15", "%", "$3.5", "million", "(BDNF)", "NMDA", "REM", "e.g.",
+     "Dr.", "Lee", "et", "al.", "11–16", "Hz", "€12.50", "1st", "3:30", "[sic]", "R&D", "a{b}",
+     "back\\slash", "x]{y", "https://www.example.org/a/b.pdf", "–", "(", ")", ",", "'quoted'"]
+)  # fmt: skip
+
+
+@given(st.lists(_WORDS, min_size=1, max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_any_sentence_survives_the_script(words: list[str]) -> None:
+    from articast.narrate.rules import apply_mapped, reading_rules
+    from articast.textmap import MappedText
+
+    form = apply_mapped(MappedText.plain(" ".join(words) + "."), reading_rules()).sentence()
+    back = parse_line(render_line(form))
+    assert (back.display, back.spoken) == (form.display, form.spoken)
+    # and its token map times every display token, in order, from the first word to the last
+    from articast.textmap import display_timings
+
+    n = len(form.spoken.split())
+    toks = display_timings(form, [(float(k), k + 0.5) for k in range(n)])
+    assert [t.text for t in toks] == form.display.split()
+    assert toks[0].start == 0.0 and max(t.end for t in toks) == pytest.approx(n - 0.5)
+    assert all(a.start <= b.start and b.end >= b.start for a, b in itertools.pairwise(toks))

@@ -231,14 +231,3 @@ def test_default_voice_falls_back_to_espeak_when_the_runtime_cannot_load(
     with pytest.raises(BackendUnavailable, match="runtime does not load"):
         speak(_script(), VoiceSettings(voice=f"piper:{joe.model_path()}"), tmp_path)
 
-
-def test_default_voice_gives_way_to_espeak_for_other_languages() -> None:
-    from articast.voices import voice_for_language
-
-    default = VoiceSettings()
-    assert voice_for_language(default, "en-gb") == (default, "")
-    german, note = voice_for_language(default, "de")
-    assert german.voice == "espeak:de" and "'de'" in note and "English" in note
-    chosen = VoiceSettings(voice="espeak:en-us+f3")
-    assert voice_for_language(chosen, "fr") == (chosen, "")
-    assert voice_for_language(default, "xx-nosuch") == (default, "")

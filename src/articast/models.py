@@ -487,12 +487,13 @@ class EpisodeSentence:
     """A spoken sentence on the episode's timeline (the read-along transcript)."""
 
     text: str
+    """The sentence as shown: the author's words (pages, transcripts)."""
     start: float
     end: float
     segment: int = 0
     """Index of the chapter (script segment) it belongs to."""
     spoken: str = ""
-    """What the voice said (the speakable form of ``text``); empty in older manifests."""
+    """What the voice said (after the reading rules), for tools; empty in older manifests."""
 
 
 @dataclass(frozen=True)

@@ -204,7 +204,9 @@ def _summary(article: Article, limit: int = 400) -> str:
     from articast.narrate import split_sentences
 
     summary = ""
-    for sentence in split_sentences(text[: limit * 3]):
+    from articast.lang import get_language
+
+    for sentence in split_sentences(text[: limit * 3], get_language(article.language).splitter):
         if len(summary) + len(sentence) + 1 > limit:
             break
         summary = f"{summary} {sentence}".strip()
@@ -269,10 +271,10 @@ def _manifest(
         sentences=tuple(
             EpisodeSentence(
                 # what pages and transcripts show (the author's words) and what the voice said
-                text=s.form.display if s.form is not None else s.text,
-                start=round(s.start, 3),
-                end=round(s.end, 3),
-                segment=s.segment_index,
+                s.form.display if s.form is not None else s.text,
+                round(s.start, 3),
+                round(s.end, 3),
+                s.segment_index,
                 spoken=s.text,
             )
             for s in master.sentences
@@ -340,7 +342,8 @@ def build_episode(
     from articast.talk import resolve_talk
     from articast.video import render_pictures, render_video
     from articast.visuals import make_slides
-    from articast.voices import speak, voice_for_language
+    from articast.voices import speak
+    from articast.voices.choose import choose_voice
 
     settings.check_files()  # a missing artwork, lexicon or music file fails before any work
     timer = _Timer(progress)
@@ -371,15 +374,15 @@ def build_episode(
         with timer("narrate"):
             if script_path is not None:
                 lexicon = load_lexicon(settings.narrate.lexicon)
-                script = read_script_md(Path(script_path), lexicon)
+                script = read_script_md(Path(script_path), lexicon, article.language)
             else:
                 script = build_script(article, talk, settings.narrate)
             warnings.extend(script.warnings)
             write_script_md(script, tmp / "script.md")
         with timer("voices"):
-            voice_settings, note = voice_for_language(settings.voice, article.language)
-            warnings.extend([note] if note else [])
-            speech = speak(script, voice_settings, cache_root, progress)
+            choice = choose_voice(settings.voice, article.language)
+            warnings.extend(choice.warnings)
+            speech = speak(script, choice.settings, cache_root, progress)
             warnings.extend(speech.warnings)
         with timer("artwork"):
             # The show's own artwork is checked and normalised (square, 1400-3000 px, RGB) too.
@@ -416,7 +419,7 @@ def build_episode(
             with timer("captions"):
                 cues = make_cues(timeline.sentences)
                 write_srt(cues, tmp / "captions.srt")
-                write_vtt(cues, tmp / "captions.vtt")
+                write_vtt(cues, tmp / "captions.vtt", language=article.language)
             pictures = None
             if settings.video.enabled:
                 with timer("visuals"):

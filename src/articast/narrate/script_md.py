@@ -33,9 +33,10 @@ from pathlib import Path
 
 from articast.cache import atomic_write_text
 from articast.errors import PublishError, ScriptFormatError
+from articast.lang import get_language
 from articast.models import Script, Segment, SegmentKind, Sentence
 from articast.narrate.lexicon import Lexicon
-from articast.narrate.rules import EDIT_RULES, apply_mapped, apply_rules, reading_rules
+from articast.narrate.rules import EDIT_RULES, apply_mapped, apply_rules
 from articast.textmap import MappedText
 
 WORDS_PER_SECOND = 2.6
@@ -120,7 +121,7 @@ def render_script_md(script: Script) -> str:
 
 # --------------------------------------------------------------------------- pronunciations
 
-_OPENERS = "([\"'"
+_OPENERS = "([\"'\u00bf\u00a1"  # brackets, quotes, Spanish ¿ ¡
 _SPECIAL = "{}\\"
 _WORDY = re.compile(r"\w")
 
@@ -175,9 +176,9 @@ def render_line(sentence: Sentence) -> str:
     return _one_line(out)
 
 
-def parse_line(line: str, lexicon: Lexicon | None = None) -> Sentence:
+def parse_line(line: str, lexicon: Lexicon | None = None, language: str = "en") -> Sentence:
     """A ``script.md`` line back into both forms: the written pronunciations are kept as they
-    are; the reading rules (with ``lexicon``) give the rest its spoken form."""
+    are; the reading rules of ``language`` (with ``lexicon``) give the rest its spoken form."""
     parts: list[tuple[str, str | None]] = []
     buf: list[tuple[str, bool]] = []  # display characters, escaped?
 
@@ -239,7 +240,7 @@ def parse_line(line: str, lexicon: Lexicon | None = None) -> Sentence:
         parts.append((display, spoken))
         i = j + 1
     flush(len(buf))
-    mapped = apply_mapped(MappedText.join(parts), reading_rules(lexicon))
+    mapped = apply_mapped(MappedText.join(parts), get_language(language).reading(lexicon))
     return mapped.sentence()
 
 
@@ -290,11 +291,15 @@ def _parse_heading(raw: str, path: Path, line_no: int) -> _Draft:
 
 
 def parse_script_md(
-    text: str, path: Path = Path("script.md"), lexicon: Lexicon | None = None
+    text: str,
+    path: Path = Path("script.md"),
+    lexicon: Lexicon | None = None,
+    language: str = "en",
 ) -> Script:
     """Parse the text of an edited ``script.md``; raises ``ScriptFormatError`` (one line).
 
-    ``lexicon`` (the shipped one when None) reads the text outside written pronunciations.
+    ``lexicon`` (the shipped one when None) and the reading rules of ``language`` (the
+    article's) read the text outside written pronunciations.
     """
     title: str | None = None
     warnings: list[str] = []
@@ -343,7 +348,7 @@ def parse_script_md(
             )
         line = _one_line(apply_rules(_BULLET.sub("", stripped), EDIT_RULES))
         if line:
-            form = parse_line(line, lexicon)
+            form = parse_line(line, lexicon, language)
             if form.spoken.strip():
                 drafts[-1].sentences.append(form)
                 drafts[-1].seen_content = True
@@ -398,7 +403,7 @@ def _comment_done(comment: str, drafts: list[_Draft], warnings: list[str]) -> No
         draft.mentions_talk = bool(_MARKER_TALK.search(body.strip()))
 
 
-def read_script_md(path: Path, lexicon: Lexicon | None = None) -> Script:
+def read_script_md(path: Path, lexicon: Lexicon | None = None, language: str = "en") -> Script:
     """Read an edited ``script.md`` back into a ``Script`` (``edited=True``).
 
     Raises ``ScriptFormatError`` with one line naming the file and line when the file cannot
@@ -412,4 +417,4 @@ def read_script_md(path: Path, lexicon: Lexicon | None = None) -> Script:
         raise ScriptFormatError(f"{path}: not UTF-8 text; save the script as UTF-8") from exc
     except OSError as exc:
         raise ScriptFormatError(f"cannot read the script {path}: {exc.strerror or exc}") from exc
-    return parse_script_md(text, path, lexicon)
+    return parse_script_md(text, path, lexicon, language)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from articast.voices.base import SynthParams, SynthResult, Voice, VoiceInfo
 from articast.voices.registry import REGISTRY, Backend, get_voice, list_voices, parse_spec
-from articast.voices.speak import speak, voice_for_language
+from articast.voices.speak import speak
 
 __all__ = [
     "REGISTRY",
@@ -23,5 +23,4 @@ __all__ = [
     "list_voices",
     "parse_spec",
     "speak",
-    "voice_for_language",
 ]

@@ -224,29 +224,6 @@ def _speak_with(
     return table, len(todo), cached
 
 
-def voice_for_language(settings: VoiceSettings, language: str) -> tuple[VoiceSettings, str]:
-    """The settings to speak an article in ``language`` with, and a note when they changed.
-
-    The default neural voice speaks English only: for an article in another language the
-    default gives way to espeak-ng's voice for that language (``espeak:de``), which covers
-    about a hundred. A voice the user chose is never replaced.
-    """
-    lang = (language or "").lower().replace("_", "-")
-    if settings.voice != DEFAULT_VOICE or not lang or lang.split("-")[0] == "en":
-        return settings, ""
-    for spec in dict.fromkeys((f"espeak:{lang}", f"espeak:{lang.split('-')[0]}")):
-        try:
-            get_voice(spec, settings)
-        except (InputError, BackendUnavailable):
-            continue
-        note = (
-            f"the article is in {language!r} and the default voice {DEFAULT_VOICE} speaks "
-            f"English; {spec} read it instead (choose another with --voice)"
-        )
-        return replace(settings, voice=spec), note
-    return settings, ""
-
-
 def speak(
     script: Script,
     settings: VoiceSettings,
@@ -256,10 +233,13 @@ def speak(
     """Speak every sentence of ``script``; cached sentences are not synthesised again.
 
     Raises InputError (unknown voice, pitch for a voice without pitch), BackendUnavailable
-    (voice unusable and no fallback, or the fallback unusable too) or SynthesisError (the guard refused a sentence's audio).
+    (voice unusable and no fallback, or the fallback unusable too) or SynthesisError (the
+    guard refused a sentence's audio).
     """
     warnings: list[str] = []
     requested: str | None = None
+    if not settings.voice:
+        settings = replace(settings, voice=DEFAULT_VOICE)
     try:
         voice = get_voice(settings.voice, settings)
         table, synthesized, cached = _speak_with(voice, script, settings, cache_root, progress)
