@@ -46,9 +46,10 @@ from articast.cache import Cache, atomic_path, content_key
 from articast.captions import layout_lines
 from articast.config import VideoSettings
 from articast.errors import InputError, RenderError
+from articast.imaging import font, load_rgb
 from articast.media import die_with_parent, ffmpeg_exe, probe_duration
 from articast.models import Cue, Master, ProgressEvent, Slides, VideoResult
-from articast.visuals import THUMBNAIL_SIZE, caption_band, font
+from articast.visuals import THUMBNAIL_SIZE, caption_band
 
 __all__ = [
     "CHUNK_MIN",
@@ -654,8 +655,7 @@ def _write_thumbnail(slides: Slides, dest: Path, cache: Cache) -> Path:
     key = content_key(_VERSION, "thumbnail", _file_key(src))
     hit = cache.path(key, "thumbnail.png")
     if hit is None:
-        with Image.open(src) as im:
-            img = im.convert("RGB")
+        img = load_rgb(src, what="thumbnail")
         if img.size != THUMBNAIL_SIZE:
             img = img.resize(THUMBNAIL_SIZE, Image.Resampling.LANCZOS)
         buf = io.BytesIO()
@@ -785,8 +785,7 @@ def render_pictures(
     try:
         for number, run in enumerate(runs, 1):
             slide = slides.slides[run[0].slide]
-            with Image.open(slide.image) as im:
-                base = im.convert("RGB")
+            base = load_rgb(slide.image, what="slide")
             if base.size != size:
                 base = base.resize(size, Image.Resampling.LANCZOS)
             folder = scratch / f"run{number:04d}"
