@@ -111,6 +111,10 @@ class VideoSettings:
     burn_captions: bool = True
     highlight_words: bool = False
     zoom: bool = False
+    motion: bool = False
+    """Slow zoom and pan on section pictures (their frames are all rendered: slower)."""
+    crossfade: float = 0.5
+    """Seconds each slide fades in over the previous one; 0 for hard cuts."""
     preset: str = "veryfast"
 
 
