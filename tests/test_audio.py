@@ -565,3 +565,47 @@ def test_real_articles_meet_the_podcast_standards(
     assert talk is not None
     links = [f.url for c in ID3(master.mp3).getall("CHAP") for f in c.sub_frames.getall("WXXX")]
     assert talk.url in links
+
+
+def test_stage_entry_point_gives_the_timeline_first_then_the_master(
+    tmp_path: Path, fake_speech: Speech
+) -> None:
+    settings = AudioSettings(stings=False)
+    kw = {"cover": None, "out_dir": tmp_path / "out", "workdir": tmp_path / "w"}
+    job = audio.start(fake_speech, TALK, ARTICLE, SHOW, settings, cache_root=tmp_path / "c", **kw)
+    # The timeline is there before any audio is written.
+    assert not job.cached and len(job.timeline.chapters) == len(SEGMENTS)
+    assert not job.timeline.wav.exists() and not job.timeline.mp3.exists()
+    draft = job.levelled()
+    assert draft.wav.is_file() and not draft.mp3.exists()
+    done = job.result()
+    assert done.mp3.is_file() and done.loudness_lufs == pytest.approx(-16.0, abs=1.0)
+    assert done.sentences == job.timeline.sentences
+    # The same inputs again: the finished master comes from the cache.
+    kw = {"cover": None, "out_dir": tmp_path / "out2", "workdir": tmp_path / "w2"}
+    again = audio.start(fake_speech, TALK, ARTICLE, SHOW, settings, cache_root=tmp_path / "c", **kw)
+    assert again.cached and again.result().loudness_lufs == done.loudness_lufs
+    assert (tmp_path / "out2" / "episode.mp3").read_bytes() == done.mp3.read_bytes()
+
+
+def test_timeline_renders_in_bounded_windows(tmp_path: Path, fake_speech: Speech) -> None:
+    # A long episode: the fake speech's segments repeated.
+    long = Speech(fake_speech.voice, fake_speech.segments * 12)
+    tl = audio.timeline(long, TALK, AudioSettings(music=True))
+    assert tl.duration > 150
+    longest = max(e - s for s, e in tl.speech_spans)
+    sizes = []
+    starts = []
+    for start, seg in tl.windows():
+        starts.append(start)
+        sizes.append(int(seg.frame_count()))
+        assert seg.channels == 2 and seg.frame_rate == 44100
+    # Windows follow each other exactly and none holds much more than WINDOW_SECONDS.
+    assert starts == [0, *itertools.accumulate(sizes)][:-1] and sum(sizes) == tl.frames
+    assert len(sizes) > 3
+    assert max(sizes) <= (30.0 + longest + 4.0) * 44100
+    # Written to disk window by window, the file is the same audio as rendered at once.
+    path = tl.write(tmp_path / "mix.wav")
+    with wave.open(str(path)) as w:
+        assert (w.getnchannels(), w.getsampwidth(), w.getnframes()) == (2, 4, tl.frames)
+    assert np.array_equal(audio.read_wav(path), tl.render())

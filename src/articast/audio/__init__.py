@@ -70,6 +70,7 @@ __all__ = [
     "master_audio",
     "outro_sting",
     "pad_bed",
+    "read_wav",
     "start",
     "timeline",
     "true_peak_db",
@@ -223,7 +224,9 @@ class AudioJob:
         )
         if loud is None:  # pragma: no cover - the loop always measures
             raise RenderError("loudness was never measured")
-        return replace(draft, loudness_lufs=loud.integrated_lufs, true_peak_dbtp=loud.true_peak_dbtp)
+        return replace(
+            draft, loudness_lufs=loud.integrated_lufs, true_peak_dbtp=loud.true_peak_dbtp
+        )
 
 
 def start(

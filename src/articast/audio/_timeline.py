@@ -97,6 +97,20 @@ def _join(parts: Sequence[Any], sample_rate: int, channels: int = 1) -> Any:
     return parts[0]._spawn(b"".join(p.raw_data for p in parts))
 
 
+def _exact(seg: Any, frames: int) -> Any:
+    """``seg`` cut or padded with silence to exactly ``frames`` frames.
+
+    pydub's ``fade`` works in whole milliseconds and can return a few frames more than it
+    was given; the timeline is sample-exact.
+    """
+    have = int(seg.frame_count())
+    if have > frames:
+        return seg.get_sample_slice(0, frames)
+    if have < frames:
+        return _join([seg, _silence(frames - have, seg.frame_rate, seg.channels)], seg.frame_rate)
+    return seg
+
+
 def to_array(seg: Any) -> Audio:
     """Float samples of a timeline segment, shape (n, channels)."""
     raw = np.frombuffer(seg.raw_data, dtype="<i4").astype(np.float32) / np.float32(UNIT)
@@ -127,7 +141,9 @@ class _Placed:
     def audio(self, sample_rate: int) -> Audio:
         """The trimmed utterance at ``sample_rate``, exactly ``frames`` long."""
         a, b = self.trim
-        x = _resample(_pcm_to_float(self.utterance.pcm)[a:b], self.utterance.sample_rate, sample_rate)
+        x = _resample(
+            _pcm_to_float(self.utterance.pcm)[a:b], self.utterance.sample_rate, sample_rate
+        )
         if len(x) < self.frames:
             x = np.pad(x, (0, self.frames - len(x)))
         return x[: self.frames]
@@ -156,7 +172,7 @@ class _Envelope:
                 # Gains at the clipped piece's edges (the ramp may cross a window edge).
                 ga = g0 + (g1 - g0) * (a - f0) / (f1 - f0)
                 gb = g0 + (g1 - g0) * (b - f0) / (f1 - f0)
-                piece = piece.fade(from_gain=ga, to_gain=gb, start=0, end=len(piece))
+                piece = _exact(piece.fade(from_gain=ga, to_gain=gb, start=0, end=len(piece)), b - a)
             parts.append(piece)
             cursor = b
         if cursor < end:
@@ -207,7 +223,10 @@ class _Bed:
 
                 piece[:xf] *= np.sqrt(_fade(xf, rising=True))[:, None]
                 piece[-xf:] *= np.sqrt(_fade(xf, rising=False))[:, None]
-            self.piece, self.stride = piece, len(piece) - xf if len(bed) < round(seconds * sr) else 0
+            self.piece, self.stride = (
+                piece,
+                len(piece) - xf if len(bed) < round(seconds * sr) else 0,
+            )
         else:
             self.piece, self.stride = _pad_loop(sr), -1
         self.rms = max(_rms(self.piece), 1e-9)
@@ -302,8 +321,9 @@ class Timeline:
                     bed = self._duck.apply(bed, w0)
                 fin, fout = min(n, round(BED_FADE_IN * sr)), min(n, round(BED_FADE_OUT * sr))
                 if w0 < fin:
-                    head = bed.get_sample_slice(0, fin - w0).fade(
-                        from_gain=_SILENT_DB, to_gain=0, start=0, end=round((fin - w0) / sr * 1000)
+                    head = bed.get_sample_slice(0, fin - w0)
+                    head = _exact(
+                        head.fade(from_gain=_SILENT_DB, to_gain=0, start=0, end=len(head)), fin - w0
                     )
                     bed = _join([head, bed.get_sample_slice(fin - w0, None)], sr, 2)
                 if w1 > n - fout:
@@ -311,12 +331,15 @@ class Timeline:
                     tail = bed.get_sample_slice(a, None)
                     # The fade-out may have started in the window before (short last window).
                     g0 = _SILENT_DB * max(0, w0 - (n - fout)) / fout
-                    tail = tail.fade(from_gain=g0, to_gain=_SILENT_DB, start=0, end=len(tail))
+                    size = int(tail.frame_count())
+                    tail = _exact(
+                        tail.fade(from_gain=g0, to_gain=_SILENT_DB, start=0, end=len(tail)), size
+                    )
                     bed = _join([bed.get_sample_slice(0, a), tail], sr, 2)
                 mix = bed.overlay(mix)
             elif self.music:
                 mix = mix.set_channels(2)
-            yield w0, mix
+            yield w0, _exact(mix, w1 - w0)
 
     def write(self, path: Path, layers: Sequence[Layer] = LAYERS) -> Path:
         """Stream the mix of ``layers`` to a 32-bit WAV at ``path``, one window at a time."""

@@ -103,7 +103,12 @@ def render_pictures(
     workdir.mkdir(parents=True, exist_ok=True)
     scene, chunks = plan_chunks(slides, cues, settings)
     return render_chunks(
-        scene, chunks, settings, workdir=workdir, cache=Cache(cache_root, "video"), progress=progress
+        scene,
+        chunks,
+        settings,
+        workdir=workdir,
+        cache=Cache(cache_root, "video"),
+        progress=progress,
     )
 
 
