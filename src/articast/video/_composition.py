@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -220,6 +221,7 @@ class Scene:
         self.parts = tuple(parts)
         self.marks = tuple(m for i in range(n) for m in self._marks(i))
         self._built: dict[int, Any] = {}
+        self._joined: dict[tuple[int, ...], Any] = {}
 
     # ------------------------------------------------------------------ description
 
@@ -315,6 +317,7 @@ class Scene:
         if clip is None:
             if len(self._built) >= 3:
                 self._built.pop(next(iter(self._built)))
+                self._joined.clear()
             clip = self._built[i] = self._build_part(i)
         return clip
 
@@ -333,20 +336,31 @@ class Scene:
         """The picture at ``t``: the composite of the parts playing then.
 
         Where one opaque part plays alone (not fading in), the composite is that part's own
-        frame, so it is taken directly (a full-frame composite saved per still).
+        frame, so it is taken directly. Where parts overlap (a cross-fade), the earliest one
+        covers the whole frame for the whole overlap, so it is the composite's background.
         """
-        playing = [i for i, p in enumerate(self.parts) if p.start <= t < p.end]
+        playing = tuple(i for i, p in enumerate(self.parts) if p.start <= t < p.end)
         if not playing:
-            playing = [len(self.parts) - 1]
-        if len(playing) == 1:
-            p = self.parts[playing[0]]
-            if not (p.fade_in and t < p.start + p.fade_in):
-                frame = self.part_clip(playing[0]).get_frame(t - p.start)
-                return np.asarray(frame, dtype=np.uint8)
-        mp = _moviepy()
-        clips = [self.part_clip(i) for i in playing]
-        comp = mp.CompositeVideoClip(clips, size=self.size, bg_color=(0, 0, 0))
+            playing = (len(self.parts) - 1,)
+        first = self.parts[playing[0]]
+        if len(playing) == 1 and not (first.fade_in and t < first.start + first.fade_in):
+            return np.asarray(self.part_clip(playing[0]).get_frame(t - first.start), np.uint8)
+        comp = self._joined.get(playing)
+        if comp is None:
+            mp = _moviepy()
+            clips = [self.part_clip(i) for i in playing]
+            comp = mp.CompositeVideoClip(clips, size=self.size, use_bgclip=len(clips) > 1)
+            self._joined[playing] = comp
         return np.asarray(comp.get_frame(t), dtype=np.uint8)
 
 
-__all__ = ["END_EASE", "Frame", "Mark", "Run", "Scene"]
+def write_ppm(frame: Frame, path: Path) -> None:
+    """``frame`` as a binary PPM (a header and the raw RGB bytes: the cheapest still to write
+    and for ffmpeg to read)."""
+    h, w = frame.shape[:2]
+    with path.open("wb") as fh:
+        fh.write(b"P6\n%d %d\n255\n" % (w, h))
+        fh.write(np.ascontiguousarray(frame).data)
+
+
+__all__ = ["END_EASE", "Frame", "Mark", "Run", "Scene", "write_ppm"]

@@ -19,15 +19,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
-
 from articast.cache import Cache, content_key
 from articast.config import VideoSettings
 from articast.errors import RenderError
 from articast.media import Job, ffmpeg_cmd, pipe_frames, start_ffmpeg
 from articast.models import Cue, ProgressEvent, Slides
 from articast.video._aac import store
-from articast.video._composition import Run, Scene
+from articast.video._composition import Run, Scene, write_ppm
 
 ProgressFn = Callable[[ProgressEvent], None]
 
@@ -252,8 +250,8 @@ def _write_stills(scene: Scene, group: Sequence[Chunk], fps: int, folder: Path) 
         for run in chunk.runs:
             name = seen.get(run.key, "") if not run.moving else ""
             if not name:
-                name = f"s{len(entries):05d}.bmp"
-                Image.fromarray(scene.frame(run.at)).save(folder / name, "BMP")
+                name = f"s{len(entries):05d}.ppm"
+                write_ppm(scene.frame(run.at), folder / name)
                 if not run.moving:
                     seen[run.key] = name
             entries.append(f"file '{name}'")
