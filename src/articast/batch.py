@@ -49,7 +49,7 @@ from typing import Any, Literal
 
 from articast.cache import atomic_write_text
 from articast.config import Settings
-from articast.errors import ArticastError, BackendUnavailable, InputError, LockHeld
+from articast.errors import ArticastError, BackendUnavailable, InputError, LockHeld, PublishError
 from articast.models import ProgressEvent
 from articast.pipeline import (
     build_episode,
@@ -264,15 +264,15 @@ def build_one(task: ArticleTask) -> ArticleReport:
             stage=getattr(exc, "stage", None),
             content_hash=task.content_hash,
         )
-    m = result.manifest
+    episode = result.episode
     return ArticleReport(
         source=task.key,
         status="built",
         reason=task.reason,
         duration=round(time.perf_counter() - t0, 3),
         folder=str(result.folder),
-        slug=str(m.get("slug") or result.folder.name),
-        title=str(m.get("title") or ""),
+        slug=episode.slug or result.folder.name,
+        title=episode.title,
         content_hash=task.content_hash,
     )
 
@@ -449,13 +449,10 @@ def _save_state(out_dir: Path, state: dict[str, dict[str, Any]]) -> None:
 
 def _episode_complete(folder: Path) -> bool:
     """The folder has a manifest and every file it lists."""
-    manifest = read_manifest(folder)
-    if manifest is None:
+    episode = read_manifest(folder)
+    if episode is None:
         return False
-    files = manifest.get("files")
-    if not isinstance(files, dict) or "audio" not in files:
-        return False
-    return all((folder / str(name)).is_file() for name in files.values())
+    return all((folder / name).is_file() for name in episode.files.names())
 
 
 def _why_build(
@@ -679,6 +676,7 @@ def run_batch(
     """
     if jobs < 1:
         raise InputError(f"--jobs must be at least 1, not {jobs}")
+    settings.check_files()
     inbox = inbox.expanduser().resolve()
     if not inbox.is_dir():
         raise InputError(f"inbox not found or not a folder: {inbox}; give a folder of articles")
@@ -801,5 +799,8 @@ def run_batch(
         try:
             atomic_write_text(path, json.dumps(report.to_json(), indent=2, ensure_ascii=False))
         except OSError as exc:
-            raise InputError(f"cannot write the report {path}: {exc.strerror or exc}") from exc
+            raise PublishError(
+                f"cannot write the report {path}: {exc.strerror or exc}; "
+                "check the folder's permissions and free space (the episodes were published)"
+            ) from exc
         return report

@@ -177,13 +177,13 @@ def episode(
             result = build_episode(
                 article, s, script_path=Path(script_path) if script_path else None, progress=progress
             )
-        m = result.manifest
+        ep = result.episode
         if not quiet:
-            for w in m.get("warnings", []):
+            for w in ep.warnings:
                 err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
             err_console.print(
-                f"{m['title']}: {m['duration']:.1f} s, voice {m['voice']}, "
-                f"{m['speech']['synthesized']} sentences synthesised, {m['speech']['cached']} cached",
+                f"{ep.title}: {ep.duration:.1f} s, voice {ep.voice}, "
+                f"{ep.speech.synthesized} sentences synthesised, {ep.speech.cached} cached",
                 highlight=False,
             )
             if not s.show.base_url:

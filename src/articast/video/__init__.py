@@ -80,9 +80,7 @@ def _check(slides: Slides, settings: VideoSettings) -> None:
     if not slides.slides:
         raise RenderError("no slides to render: the episode has no chapters; check the script")
     if settings.fps < 1:
-        raise RenderError(f"video fps must be at least 1, got {settings.fps}")
-    if not 0.0 <= settings.crossfade <= 5.0:
-        raise InputError(f"video.crossfade {settings.crossfade} must be 0..5 seconds (0: cuts)")
+        raise InputError(f"video fps must be at least 1, got {settings.fps}")
 
 
 def render_pictures(
