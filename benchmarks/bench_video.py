@@ -7,7 +7,7 @@
              its speech cached (audio, captions, pictures, video, publishing).
 2. naive  -- moviepy ``CompositeVideoClip`` of ``TextClip`` captions over ``ImageClip`` slides,
              24 fps, default preset (the common way). It costs about 2x real time, so by
-             default it renders only the first ``naive_seconds`` of the episode; its real-time
+             default it renders only the first ``naive_seconds`` (10 s) of the episode; its real-time
              factor is what the ratio compares.
 3. floor  -- ffmpeg's concat demuxer over the very same stills, ``-tune stillimage``, same
              fps and preset, one process (the stills are composed before the clock starts).
@@ -399,7 +399,7 @@ def _whole_build(speech_cache: Path, out: Path) -> tuple[float, dict[str, Any]]:
 
 
 def run(
-    *, naive_seconds: float | None = 30.0, long_minutes: float | None = None, motion: bool = True
+    *, naive_seconds: float | None = 10.0, long_minutes: float | None = None, motion: bool = True
 ) -> dict[str, Any]:
     """Render the sample three ways (plus optional zoom and long runs); return the figures."""
     from articast.config import VideoSettings
