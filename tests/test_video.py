@@ -417,3 +417,12 @@ def test_motion_pans_the_picture_and_keeps_captions_still(tmp_path: Path) -> Non
     assert np.abs(a[box] - b[box]).mean() < 6.0
     assert np.abs(a[box] - inner).mean() < 6.0 and np.abs(b[box] - inner).mean() < 6.0
     assert abs(probe_duration(r.result.mp4) - r.master.duration) <= 0.3
+
+
+def test_sampled_frames_are_the_moviepy_composition(hd: Rendered) -> None:
+    scene, _ = plan_chunks(hd.slides, hd.cues, hd.settings)
+    bounds = part_bounds(hd.slides, hd.cues, hd.settings.fps)
+    cue = hd.cues[3]
+    for t in ((cue.start + cue.end) / 2, bounds[2] + 0.2, bounds[-2] + 0.3):
+        whole = np.asarray(scene.clip.get_frame(t), dtype=float)
+        assert np.abs(scene.frame(t).astype(float) - whole).max() <= 1.0, t
