@@ -236,6 +236,15 @@ def test_editing_one_section_rerenders_only_that_section(tmp_path: Path) -> None
     _, after = plan_chunks(changed.slides, changed.cues, vs)
     known = {c.key for c in before}
     assert [c.slide for c in after if c.key not in known and c.slide != 1] == [2]
+    # An edit that only shifts what follows (the title card does not show the intro's
+    # words): only the intro's captions are rendered again, the shifted parts come from the
+    # cache, cross-fades included.
+    shifted = list(SEGMENTS)
+    kind, title, texts = shifted[0]
+    shifted[0] = (kind, title, [texts[0], "Tonight: sleep."])
+    moved = build(tmp_path / "d", vs, shifted, cache=first.cache)
+    assert moved.master.sentences[-1].start < first.master.sentences[-1].start - 1.0
+    assert moved.result.rendered_sections == ("Introduction",)
     # The joined file is still whole and in sync after the stream-copy join.
     assert abs(probe_duration(changed.result.mp4) - changed.master.duration) <= 0.3
     last = changed.slides.slides[-2]

@@ -234,7 +234,11 @@ class Scene:
             moving = (p.start, p.end)
         elif p.fade_in or p.ease_in:
             moving = (p.start, p.start + max(p.fade_in, p.ease_in))
-        part_key = f"{key}|fade={p.fade_in:.4f}|{p.motion}:{span:.4f}|ease={p.ease_in:.4f}"
+        # Only what changes the part's pictures: its length matters to a zoom alone (in whole
+        # frames, so that an edit elsewhere that shifts the part by a fraction of a frame,
+        # or floating-point noise, leaves its key alone).
+        length = round(span * self.fps) if p.motion else 0
+        part_key = f"{key}|fade={p.fade_in:.3f}|{p.motion}:{length}|ease={p.ease_in:.3f}"
         out = [Mark(part_key, p.start, p.end, moving, p.slide.title or p.slide.kind)]
         for c in p.captions:
             text = "\n".join(c.lines)
@@ -251,9 +255,10 @@ class Scene:
             t = start + (i + 0.5) / fps
             on = [m for m in marks if m.shows(t)]
             moving = any(m.moves(t) for m in on)
+            # A moving layer's picture depends on how far into its motion the frame is
+            # (in thousandths of a frame: immune to the floating-point noise of a shift).
             key: tuple[object, ...] = tuple(
-                (m.key, round(t - m.start, 4)) if m.moving is not None and moving else m.key
-                for m in on
+                (m.key, round((t - m.start) * fps * 1000)) if m.moves(t) else m.key for m in on
             )
             prev = out[-1] if out else None
             if prev is not None and not moving and not prev.moving and prev.key == key:
