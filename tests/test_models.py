@@ -53,9 +53,15 @@ def full_episode() -> Episode:
         settings_hash="b" * 16,
         summary="Why the sleeping brain replays the day.",
         show=EpisodeShow("Night Science", "Ada"),
-        chapters=(Chapter("Introduction", 0.0, 10.0), Chapter("Outro", 10.0, 42.5, "https://youtu.be/x")),
-        sections=(EpisodeSection("Introduction", 0.0, 10.0, "intro"), EpisodeSection("Outro", 10.0, 42.5, "outro")),
-        sentences=(EpisodeSentence("Hello there.", 0.5, 1.7, 0),),
+        chapters=(
+            Chapter("Introduction", 0.0, 10.0),
+            Chapter("Outro", 10.0, 42.5, "https://youtu.be/x"),
+        ),
+        sections=(
+            EpisodeSection("Introduction", 0.0, 10.0, "intro"),
+            EpisodeSection("Outro", 10.0, 42.5, "outro"),
+        ),
+        sentences=(EpisodeSentence("Hello there.", 0.5, 1.7, 0, spoken="Hello there."),),
         talk=Talk(
             url="https://www.youtube.com/watch?v=Xq3vN8sLk2E&t=95s",
             video_id="Xq3vN8sLk2E",
@@ -82,9 +88,25 @@ def test_to_json_keeps_the_manifest_keys_and_round_trips() -> None:
     data = json.loads(json.dumps(ep.to_json()))
     assert list(data) == TOP_KEYS
     assert data["talk"]["thumbnail"] == "/cache/talk/thumb.jpg"
-    assert data["chapters"][1] == {"title": "Outro", "start": 10.0, "end": 42.5, "url": "https://youtu.be/x"}
-    assert data["sections"][0] == {"title": "Introduction", "start": 0.0, "end": 10.0, "kind": "intro"}
-    assert data["sentences"][0] == {"text": "Hello there.", "start": 0.5, "end": 1.7, "segment": 0}
+    assert data["chapters"][1] == {
+        "title": "Outro",
+        "start": 10.0,
+        "end": 42.5,
+        "url": "https://youtu.be/x",
+    }
+    assert data["sections"][0] == {
+        "title": "Introduction",
+        "start": 0.0,
+        "end": 10.0,
+        "kind": "intro",
+    }
+    assert data["sentences"][0] == {
+        "text": "Hello there.",
+        "start": 0.5,
+        "end": 1.7,
+        "segment": 0,
+        "spoken": "Hello there.",
+    }
     assert data["talks"][0] == {"url": ep.talks[0].url, "video_id": "Xq3vN8sLk2E", "start": 95}
     assert data["speech"] == {"synthesized": 3, "cached": 1, "timing": {"Introduction": "engine"}}
     assert set(data["loudness"]) == {"premaster_lufs", "integrated_lufs", "true_peak_dbtp"}
@@ -124,10 +146,19 @@ def test_an_older_manifest_still_loads() -> None:
     ("data", "message"),
     [
         ({"duration": "long"}, "duration must be a number"),
-        ({"chapters": [{"title": "A", "start": "0", "end": 1}]}, r"chapters\[0\]\.start must be a number"),
+        (
+            {"chapters": [{"title": "A", "start": "0", "end": 1}]},
+            r"chapters\[0\]\.start must be a number",
+        ),
         ({"talk": {"url": "https://youtu.be/x"}}, "talk has no 'video_id'"),
-        ({"sections": [{"title": "A", "start": 0, "end": 1, "kind": "chapter"}]}, r"sections\[0\]\.kind must be one of"),
-        ({"files": {"audio": "/etc/passwd"}}, "files.audio must be a file name inside the episode folder"),
+        (
+            {"sections": [{"title": "A", "start": 0, "end": 1, "kind": "chapter"}]},
+            r"sections\[0\]\.kind must be one of",
+        ),
+        (
+            {"files": {"audio": "/etc/passwd"}},
+            "files.audio must be a file name inside the episode folder",
+        ),
         ({"schema": 99}, "newer than this articast reads"),
         ([1, 2], "not a JSON object"),
     ],

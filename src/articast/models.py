@@ -153,6 +153,47 @@ SegmentKind = Literal["intro", "section", "outro"]
 
 
 @dataclass(frozen=True)
+class Piece:
+    """A stretch of a sentence in its two forms (see ``Sentence``)."""
+
+    display: str
+    """The author's characters (what captions and transcripts show)."""
+    spoken: str
+    """What the voice reads for them."""
+    changed: bool = False
+    """False: the two forms are the same characters, one for one. True: a pronunciation (from
+    a reading rule or written in ``script.md``) replaces the display characters as a block."""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence in two forms, from the article onward: the display text (the author's words,
+    markup cleaned and repaired) and the spoken text (after the reading rules and the lexicon).
+
+    The pieces are the map between them: concatenated, their ``display`` parts give the display
+    text and their ``spoken`` parts the spoken text. ``articast.textmap`` turns them into a token
+    map (display tokens to spoken words) and carries word timings across it.
+    """
+
+    pieces: tuple[Piece, ...]
+
+    @classmethod
+    def plain(cls, text: str) -> Sentence:
+        """A sentence said exactly as it is shown."""
+        return cls((Piece(text, text),) if text else ())
+
+    @property
+    def display(self) -> str:
+        """The author's words."""
+        return "".join(p.display for p in self.pieces)
+
+    @property
+    def spoken(self) -> str:
+        """The words the voice reads."""
+        return "".join(p.spoken for p in self.pieces)
+
+
+@dataclass(frozen=True)
 class Segment:
     """One part of the narration script."""
 
@@ -167,6 +208,17 @@ class Segment:
     """Index into ``Article.sections`` for ``section`` segments."""
     mentions_talk: bool = False
     """True when the segment introduces or points at the talk (chapter gets its link)."""
+    forms: tuple[Sentence, ...] = ()
+    """Display and spoken form of each sentence (``forms[i].spoken == sentences[i]``); empty
+    when the sentences are shown as they are said."""
+
+    def __post_init__(self) -> None:
+        if self.forms and tuple(f.spoken for f in self.forms) != self.sentences:
+            raise ValueError("Segment.forms must speak exactly Segment.sentences")
+
+    def form(self, index: int) -> Sentence:
+        """Display and spoken form of sentence ``index``."""
+        return self.forms[index] if self.forms else Sentence.plain(self.sentences[index])
 
 
 @dataclass(frozen=True)
@@ -258,6 +310,9 @@ class TimedSentence:
     end: float
     segment_index: int
     words: tuple[TimedWord, ...]
+    """The voice's words (engine events or alignment), spoken text."""
+    form: Sentence | None = None
+    """Display and spoken form (``form.spoken == text``); None when shown as said."""
 
 
 @dataclass(frozen=True)
@@ -432,10 +487,13 @@ class EpisodeSentence:
     """A spoken sentence on the episode's timeline (the read-along transcript)."""
 
     text: str
+    """The sentence as shown: the author's words (pages, transcripts)."""
     start: float
     end: float
     segment: int = 0
     """Index of the chapter (script segment) it belongs to."""
+    spoken: str = ""
+    """What the voice said (after the reading rules), for tools; empty in older manifests."""
 
 
 @dataclass(frozen=True)

@@ -204,7 +204,9 @@ def _summary(article: Article, limit: int = 400) -> str:
     from articast.narrate import split_sentences
 
     summary = ""
-    for sentence in split_sentences(text[: limit * 3]):
+    from articast.lang import get_language
+
+    for sentence in split_sentences(text[: limit * 3], get_language(article.language).splitter):
         if len(summary) + len(sentence) + 1 > limit:
             break
         summary = f"{summary} {sentence}".strip()
@@ -267,7 +269,14 @@ def _manifest(
             for c, k in zip(chapters, kinds, strict=False)
         ),
         sentences=tuple(
-            EpisodeSentence(s.text, round(s.start, 3), round(s.end, 3), s.segment_index)
+            EpisodeSentence(
+                # what pages and transcripts show (the author's words) and what the voice said
+                s.form.display if s.form is not None else s.text,
+                round(s.start, 3),
+                round(s.end, 3),
+                s.segment_index,
+                spoken=s.text,
+            )
             for s in master.sentences
         ),
         talk=talk,
@@ -318,13 +327,14 @@ def build_episode(
     from articast.artwork import cover_art
     from articast.captions import make_cues, write_srt, write_vtt
     from articast.ingest import load_article
-    from articast.narrate import build_script, read_script_md, write_script_md
+    from articast.narrate import build_script, load_lexicon, read_script_md, write_script_md
     from articast.publish import update_feed as _update_feed
     from articast.publish import write_description, write_episode_page
     from articast.talk import resolve_talk
     from articast.video import render_pictures, render_video
     from articast.visuals import make_slides
     from articast.voices import speak
+    from articast.voices.choose import choose_voice
 
     settings.check_files()  # a missing artwork, lexicon or music file fails before any work
     timer = _Timer(progress)
@@ -354,13 +364,16 @@ def build_episode(
                 warnings.extend(talk_warnings)
         with timer("narrate"):
             if script_path is not None:
-                script = read_script_md(Path(script_path))
+                lexicon = load_lexicon(settings.narrate.lexicon)
+                script = read_script_md(Path(script_path), lexicon, article.language)
             else:
                 script = build_script(article, talk, settings.narrate)
             warnings.extend(script.warnings)
             write_script_md(script, tmp / "script.md")
         with timer("voices"):
-            speech = speak(script, settings.voice, cache_root, progress)
+            choice = choose_voice(settings.voice, article.language)
+            warnings.extend(choice.warnings)
+            speech = speak(script, choice.settings, cache_root, progress)
             warnings.extend(speech.warnings)
         with timer("artwork"):
             # The show's own artwork is checked and normalised (square, 1400-3000 px, RGB) too.
@@ -385,7 +398,7 @@ def build_episode(
             with timer("captions"):
                 cues = make_cues(timeline.sentences)
                 write_srt(cues, tmp / "captions.srt")
-                write_vtt(cues, tmp / "captions.vtt")
+                write_vtt(cues, tmp / "captions.vtt", language=article.language)
             pictures = None
             if settings.video.enabled:
                 with timer("visuals"):

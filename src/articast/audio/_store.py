@@ -12,7 +12,17 @@ from typing import Any
 
 from articast.cache import Cache, content_key
 from articast.config import AudioSettings, ShowConfig
-from articast.models import Article, Chapter, Master, Speech, Talk, TimedSentence, TimedWord
+from articast.models import (
+    Article,
+    Chapter,
+    Master,
+    Piece,
+    Sentence,
+    Speech,
+    Talk,
+    TimedSentence,
+    TimedWord,
+)
 
 # --------------------------------------------------------------------------- the master cache
 
@@ -31,6 +41,8 @@ def master_key(
     for seg in speech.segments:
         s = seg.segment
         h.update(json.dumps([s.kind, s.title, s.mentions_talk, s.section_index]).encode())
+        # the display forms ride on the stored timeline (captions and pages read them)
+        h.update(json.dumps([dataclasses.astuple(f) for f in s.forms]).encode())
         for u in seg.utterances:
             h.update(hashlib.sha256(u.pcm).digest())
             h.update(json.dumps([u.text, u.sample_rate, [dataclasses.astuple(w) for w in u.words]]).encode())
@@ -91,6 +103,11 @@ def load_master(key: str, cache_root: Path, *, out_dir: Path, workdir: Path) -> 
                     end=s["end"],
                     segment_index=s["segment_index"],
                     words=tuple(TimedWord(**w) for w in s["words"]),
+                    form=(
+                        Sentence(tuple(Piece(**p) for p in s["form"]["pieces"]))
+                        if s.get("form")
+                        else None
+                    ),
                 )
                 for s in data["sentences"]
             ),

@@ -453,7 +453,10 @@ def plan(
                 )
                 for w in utt.words
             )
-            sentences.append(TimedSentence(utt.text, start, end, si, words))
+            form = seg.segment.form(ui) if ui < len(seg.segment.sentences) else None
+            if form is not None and form.spoken != utt.text:
+                form = None
+            sentences.append(TimedSentence(utt.text, start, end, si, words, form))
             spans.append((start, end))
             t += frames
             if t % step:

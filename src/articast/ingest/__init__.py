@@ -155,7 +155,9 @@ def load_article(source: str | Path, settings: IngestSettings) -> Article:
 
     talks, links = _links(ex, paragraphs, raw.url)
     title = clean_inline(ex.title or "") or _fallback_title(ex, raw.source)
-    language = normalize(ex.language) or guess(" ".join(paragraphs))
+    language = (
+        normalize(settings.language) or normalize(ex.language) or guess(" ".join(paragraphs))
+    )
     return Article(
         title=title,
         sections=tuple(sections),

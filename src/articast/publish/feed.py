@@ -257,6 +257,19 @@ def _show_artwork(out_dir: Path, show: ShowConfig, episodes: list[EpisodeEntry])
     return None
 
 
+def feed_language(show: ShowConfig, episodes: list[EpisodeEntry]) -> str:
+    """The channel's language: ``[show] language`` when set, else the episodes' language when
+    they all agree, else ``en``."""
+    if show.language.strip():
+        return show.language.strip()
+    found = {text(e.episode.language).lower() for e in episodes}
+    found.discard("")
+    if len(found) == 1:
+        return found.pop()
+    bases = {f.split("-")[0] for f in found}
+    return bases.pop() if len(bases) == 1 else "en"
+
+
 def render_feed(out_dir: Path, show: ShowConfig, episodes: list[EpisodeEntry]) -> bytes:
     """The RSS document for ``episodes`` (newest first) as UTF-8 bytes."""
     from feedgen.feed import FeedGenerator
@@ -270,7 +283,7 @@ def render_feed(out_dir: Path, show: ShowConfig, episodes: list[EpisodeEntry]) -
     # feedgen takes the RSS <link> from the last link given: the self link goes first.
     fg.link(href=_feed_url(show), rel="self")
     fg.link(href=href(base, "index.html") if base else "index.html", rel="alternate")
-    fg.language(show.language)
+    fg.language(feed_language(show, episodes))
     fg.generator("articast")
     fg.podcast.itunes_author(show.author)
     fg.author({"name": show.author, **({"email": show.email} if show.email else {})})
@@ -359,7 +372,7 @@ def render_index(show: ShowConfig, episodes: list[EpisodeEntry]) -> str:
     )
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{esc(show.language or "en")}">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{esc(feed_language(show, episodes))}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(show.name)}</title>\n"
         '<link rel="icon" href="data:,">\n'

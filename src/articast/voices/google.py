@@ -50,6 +50,10 @@ _LISTED = (
     ("fr", "com", "French"),
     ("de", "com", "German"),
     ("es", "com", "Spanish"),
+    ("it", "com", "Italian"),
+    ("pt", "com", "Portuguese (Portugal)"),
+    ("pt", "com.br", "Portuguese (Brazil)"),
+    ("nl", "com", "Dutch"),
 )
 
 
