@@ -25,6 +25,8 @@ from articast import __version__
 from articast.config import Settings, load_settings
 from articast.errors import ArticastError, BackendUnavailable, InputError, LockHeld
 from articast.models import ProgressEvent
+from articast.outdir import prepare_out_dir
+from articast.sanitize import clean_line
 
 # Long lines (warnings with URLs) stay whole instead of being wrapped at 80 columns when piped.
 err_console = Console(stderr=True, soft_wrap=True)
@@ -32,7 +34,8 @@ USER_ERRORS = (InputError, BackendUnavailable, LockHeld)
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"articast: {message}", err=True)
+    # Paths and titles in messages come from the user: no escape sequences reach the terminal.
+    click.echo(f"articast: {clean_line(message)}", err=True)
     sys.exit(code)
 
 
@@ -99,8 +102,13 @@ def _settings(
     out_dir: str | None = None,
     offline: bool = False,
     language: str | None = None,
+    writes: bool = False,
+    force: bool = False,
 ) -> Settings:
-    """articast.toml (or --config) with the --out, --offline and --language flags."""
+    """articast.toml (or --config) with the --out, --offline and --language flags.
+
+    ``writes``: the command writes into the output folder, which is checked (and made) first.
+    """
     root = ctx.find_root()
     cfg = root.params.get("config")
     s = load_settings(Path(cfg) if cfg else None)
@@ -108,6 +116,8 @@ def _settings(
         s = dataclasses.replace(s, out_dir=Path(out_dir))
     if language:
         s = dataclasses.replace(s, ingest=dataclasses.replace(s.ingest, language=_language(language)))
+    if writes:
+        s = dataclasses.replace(s, out_dir=prepare_out_dir(s.out_dir, force=force))
     return s.with_offline(True) if offline else s
 
 
@@ -135,7 +145,7 @@ def cli(config: str | None, debug: bool) -> None:
 @cli.command()
 @click.argument("article")
 @click.option("--voice", help="Voice as backend:name, e.g. espeak:en-us+f3 (see 'articast voices').")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--out", "out_dir", type=click.Path(), help="Output folder.")
 @click.option("--script", "script_path", type=click.Path(dir_okay=False), help="Voice this edited script.md.")
 @click.option("--no-video", is_flag=True, help="Make the podcast only.")
 @click.option("--rate", type=click.IntRange(80, 450), help="Speaking rate in words per minute.")
@@ -152,6 +162,7 @@ def cli(config: str | None, debug: bool) -> None:
     "--motion/--no-motion", default=None, help="Slow zoom and pan on the section pictures."
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+@click.option("--force", is_flag=True, help="Use an output folder that holds other files.")
 @click.pass_context
 def episode(
     ctx: click.Context,
@@ -170,12 +181,15 @@ def episode(
     music: bool | None,
     motion: bool | None,
     quiet: bool,
+    force: bool,
 ) -> None:
     """Build the episode of ARTICLE (a file or an http(s) URL); prints the episode folder."""
     from articast.pipeline import build_episode
 
     with _errors(ctx):
-        s = _settings(ctx, out_dir=out_dir, offline=offline, language=language)
+        s = _settings(
+            ctx, out_dir=out_dir, offline=offline, language=language, writes=True, force=force
+        )
         v = dataclasses.replace(
             s.voice,
             voice=voice or s.voice.voice,
@@ -245,28 +259,37 @@ def ingest(
 
 @cli.command()
 @click.argument("article")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--out", "out_dir", type=click.Path(), help="Output folder.")
 @click.option("--offline", is_flag=True, help="Never use the network.")
 @click.option("--language", help=_LANGUAGE_HELP)
+@click.option("--force", is_flag=True, help="Use an output folder that holds other files.")
 @click.pass_context
 def script(
-    ctx: click.Context, article: str, out_dir: str | None, offline: bool, language: str | None
+    ctx: click.Context,
+    article: str,
+    out_dir: str | None,
+    offline: bool,
+    language: str | None,
+    force: bool,
 ) -> None:
     """Write the narration script of ARTICLE to <out>/<slug>/script.md (nothing is voiced)."""
     from articast.ingest import load_article
     from articast.narrate import build_script, write_script_md
-    from articast.slug import slugify
+    from articast.pipeline import episode_slug, source_identity
     from articast.talk import resolve_talk
 
     with _errors(ctx):
-        s = _settings(ctx, out_dir=out_dir, offline=offline, language=language)
+        s = _settings(
+            ctx, out_dir=out_dir, offline=offline, language=language, writes=True, force=force
+        )
         out = s.out_dir
         art = load_article(article, s.ingest_settings)
         talk = None
         if art.talk is not None:
             talk, _ = resolve_talk(art.talk, s.cache_root, offline=s.offline)
         scr = build_script(art, talk, s.narrate)
-        path = out / slugify(art.title) / "script.md"
+        slug = episode_slug(out, art.title, source_identity(article), art.content_hash)
+        path = out / slug / "script.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         write_script_md(scr, path)
         for w in scr.warnings:
@@ -319,7 +342,7 @@ def voices(ctx: click.Context, as_json: bool, install: str | None, language: str
     help="Import a saved yt-dlp info JSON instead of fetching.",
 )
 @click.option(
-    "--out", "out_dir", type=click.Path(file_okay=False),
+    "--out", "out_dir", type=click.Path(),
     help="Output folder whose cache receives the talk (default from articast.toml).",
 )
 @click.pass_context
@@ -349,7 +372,7 @@ def talk(
 
 
 @cli.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--out", "out_dir", type=click.Path(), help="Output folder.")
 @click.pass_context
 def feed(ctx: click.Context, out_dir: str | None) -> None:
     """Rebuild <out>/feed.xml and <out>/index.html from the episodes in the output folder."""
@@ -360,7 +383,11 @@ def feed(ctx: click.Context, out_dir: str | None) -> None:
         out = s.out_dir
         if not out.is_dir():
             raise InputError(f"output folder not found: {out}")
-        path = update_feed(out, s.show)
+        prepare_out_dir(out)
+        notes: list[str] = []
+        path = update_feed(out, s.show, warnings_out=notes)
+        for note in notes:
+            click.echo(f"warning: {clean_line(note)}", err=True)
         if not s.show.base_url:
             click.echo("note: no base_url in articast.toml; the feed is for local preview only", err=True)
         click.echo(str(path))
@@ -368,7 +395,7 @@ def feed(ctx: click.Context, out_dir: str | None) -> None:
 
 @cli.command()
 @click.argument("inbox", type=click.Path(file_okay=False))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--out", "out_dir", type=click.Path(), help="Output folder.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Articles built in parallel processes.")
 @click.option("--voice", help="Voice as backend:name, e.g. espeak:en-us+f3 (see 'articast voices').")
@@ -379,6 +406,7 @@ def feed(ctx: click.Context, out_dir: str | None) -> None:
 @click.option("--offline", is_flag=True, help="Never use the network.")
 @click.option("--no-video", is_flag=True, help="Make the podcasts only.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary table.")
+@click.option("--force", is_flag=True, help="Use an output folder that holds other files.")
 @click.pass_context
 def batch(
     ctx: click.Context,
@@ -392,6 +420,7 @@ def batch(
     offline: bool,
     no_video: bool,
     quiet: bool,
+    force: bool,
 ) -> None:
     """Build every new or changed article in INBOX, then the feed; prints the report's path.
 
@@ -403,7 +432,7 @@ def batch(
     from articast.batch import run_batch
 
     with _errors(ctx):
-        s = _settings(ctx, out_dir=out_dir, offline=offline)
+        s = _settings(ctx, out_dir=out_dir, offline=offline, writes=True, force=force)
         if voice:
             s = dataclasses.replace(s, voice=dataclasses.replace(s.voice, voice=voice))
         if no_video:

