@@ -8,6 +8,7 @@ VOICE  ?=
 OUT    ?= output
 INBOX  ?= assets/sample
 PYTEST_ARGS ?=
+BENCH  ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
@@ -43,7 +44,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH)
 
 clean:
 	rm -rf $(VENV) output/* .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

@@ -164,6 +164,9 @@ def cli(config: str | None, debug: bool) -> None:
 )
 @click.option("--no-burn-captions", is_flag=True, help="Do not burn captions into the video.")
 @click.option("--music/--no-music", default=None, help="Lay a music bed under the voice.")
+@click.option(
+    "--motion/--no-motion", default=None, help="Slow zoom and pan on the section pictures."
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
 @click.option("--force", is_flag=True, help="Use an output folder that holds other files.")
 @click.pass_context
@@ -182,6 +185,7 @@ def episode(
     video_format: str | None,
     no_burn_captions: bool,
     music: bool | None,
+    motion: bool | None,
     quiet: bool,
     force: bool,
 ) -> None:
@@ -202,6 +206,8 @@ def episode(
             vid = dataclasses.replace(vid, enabled=False)
         if no_burn_captions:
             vid = dataclasses.replace(vid, burn_captions=False)
+        if motion is not None:
+            vid = dataclasses.replace(vid, motion=motion)
         if video_format == "vertical":
             vid = dataclasses.replace(vid, width=1080, height=1920)
         elif video_format == "landscape":

@@ -380,6 +380,10 @@ class VideoSettings(_Checked):
     burn_captions: bool = True
     highlight_words: bool = False
     zoom: bool = False
+    motion: bool = False
+    """Slow zoom and pan on section pictures (their frames are all rendered: slower)."""
+    crossfade: float = setting(0.5, Number(0, 5, unit="seconds"))
+    """Seconds each slide fades in over the previous one; 0 for hard cuts."""
     preset: str = setting("veryfast", Choice(X264_PRESETS))
     """libx264's speed/size trade-off."""
 

@@ -514,17 +514,8 @@ def _build_locked(
     progress: ProgressFn | None,
 ) -> Episode:
     """The stages after ingest, run while the episode's lock is held; returns the manifest."""
+    from articast import audio
     from articast.artwork import cover_art
-    from articast.audio import (
-        Mix,
-        PendingMaster,
-        assemble,
-        finish_master,
-        load_master,
-        master_key,
-        prepare_master,
-        store_master,
-    )
     from articast.captions import make_cues, write_srt, write_vtt
     from articast.narrate import write_script_md
     from articast.publish import write_description, write_episode_page
@@ -556,29 +547,17 @@ def _build_locked(
             # The show's own artwork is checked and normalised (square, 1400-3000 px, RGB) too.
             cover = cover_art(article, talk, settings.show, tmp / "cover.jpg")
         with timer("audio"):
-            # Same voiced audio, tags and settings as a previous build: reuse its master.
-            audio_key = master_key(speech, talk, article, settings.show, settings.audio, cover)
-            reused = load_master(audio_key, cache_root, out_dir=tmp, workdir=workdir)
-            mix: Mix | None = None
-            if reused is None:
-                # The timeline first: captions and pictures start from it while the audio
-                # is levelled and written.
-                mix = assemble(speech, talk, settings.audio, workdir=workdir)
-                timeline = Master(
-                    mp3=tmp / "episode.mp3",
-                    wav=workdir / "master.wav",
-                    duration=mix.duration,
-                    chapters=mix.chapters,
-                    sentences=mix.sentences,
-                )
-            else:
-                timeline = reused
+            # The timeline first (or a finished master from the cache): captions and pictures
+            # start from it while the audio is levelled and written.
+            sound = audio.start(
+                speech, talk, article, settings.show, settings.audio,
+                cover=cover, out_dir=tmp, workdir=workdir, cache_root=cache_root,
+            )  # fmt: skip
+            timeline = sound.timeline
 
-        def encode_mp3(pending: PendingMaster) -> Master:
+        def encode_mp3() -> Master:
             with timer("encode"):
-                done = finish_master(pending, article, talk, settings.show, cover=cover)
-                store_master(audio_key, done, cache_root)
-                return done
+                return sound.result()
 
         # The video's pictures are encoded while the audio is levelled; then the MP3 is
         # encoded, measured and tagged while the video's AAC track is encoded and joined.
@@ -610,16 +589,9 @@ def _build_locked(
                     cache_root=cache_root,
                     progress=progress,
                 )
-            draft = timeline
-            encoding = None
-            if mix is not None:
-                with timer("audio"):
-                    pending = prepare_master(
-                        speech, talk, settings.audio, cover=cover, out_dir=tmp, workdir=workdir,
-                        mix=mix, cache_root=cache_root,
-                    )  # fmt: skip
-                draft = pending.master
-                encoding = pool.submit(encode_mp3, pending)
+            with timer("audio"):
+                draft = sound.levelled()
+            encoding = None if sound.cached else pool.submit(encode_mp3)
             if settings.video.enabled:
                 with timer("video"):
                     video = render_video(
