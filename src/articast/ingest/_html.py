@@ -16,7 +16,7 @@ import lxml.etree
 import lxml.html
 
 from articast.ingest._blocks import Block, Extracted, promote_bare_headings
-from articast.ingest._libs import trafilatura_html, vote
+from articast.ingest._libs import Opinions, opinions, trafilatura_html, vote
 from articast.ingest._text import clean_inline, word_count
 from articast.ingest._youtube import parse_youtube
 
@@ -681,14 +681,24 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
         if parse_youtube(el.get("src") or "") is not None
         and not any(_tag(a) in {"nav", "footer"} for a in el.iterancestors())
     ]
+    ops: Opinions | None = None
     if clean:
         body_words = _text_len(body)
-        doomed = [el for el in _iter_all(body) if _is_boilerplate(el, body_words)]
+        if _loose_share(body) < 0.4:
+            # Well-formed page: the libraries' opinions are evidence for the choices below.
+            ops = opinions(text)
+        doomed = [
+            el
+            for el in _iter_all(body)
+            if _is_boilerplate(el, body_words) and not (ops and _vetoed(el, ops))
+        ]
         for el in doomed:
             parent = el.getparent()
             if parent is not None:
                 _drop_keep_tail(el)
         main = _find_main(root)
+        if ops is not None:
+            main = _best_container(main, body, ops)
         # Lists and boxes made mostly of links (related stories, tag clouds, unlabeled menus).
         linky = [
             el
@@ -714,8 +724,8 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
     promote_bare_headings(out.blocks, bold_only=not loose)
     if clean:
         _trafilatura_rescue(text, out)
-        if not loose:
-            out.blocks = vote(out.blocks, text)
+        if not loose and ops is not None:
+            out.blocks = vote(out.blocks, ops)
     if not any(parse_youtube(href) for href, _ in out.hrefs):
         out.hrefs.extend(embeds)
 
@@ -741,6 +751,86 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
             out.title = first.text
             out.blocks.remove(first)
     return out
+
+
+_DROP_XPATH = ".//text()[not(" + " or ".join(f"ancestor::{t}" for t in sorted(DROP_TAGS)) + ")]"
+
+
+def _plain(el: Any) -> str:
+    """The text our walker would read in ``el`` (dropped tags skipped), roughly."""
+    try:
+        return " ".join(str(t) for t in el.xpath(_DROP_XPATH))
+    except (lxml.etree.LxmlError, RecursionError, ValueError):
+        return ""
+
+
+#: Class words that mean boilerplate even when a library keeps the text (bios, comments).
+_STRONG_BOILER = re.compile(
+    r"(?:^|[\s_-])(?:author|bio|byline|comments?|disqus|share|sharing|social|related|"
+    r"recommended|cookie|consent|breadcrumbs?|nav|navbar|menu|footer|reply|respond)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+
+
+def _vetoed(el: Any, ops: Opinions) -> bool:
+    """A box marked as boilerplate whose text both libraries keep as article text.
+
+    Some sites mark the article's own paragraphs with words our rules read as furniture
+    (``<p class="paywall">``, a newsletter issue in ``rich-text-newsletter``): when both
+    libraries keep that text, it stays. Bios, comments and share boxes go regardless.
+    """
+    if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
+        return False
+    if (el.get("aria-hidden") or "").lower() == "true" or not ops.readability.strip():
+        return False
+    marks = " ".join((el.get("class") or "", el.get("id") or ""))
+    if _STRONG_BOILER.search(marks) or (el.get("role") or "").lower() in _BOILER_ROLES:
+        return False
+    text = _plain(el)
+    words = word_count(text)
+    if words < (20 if _tag(el) == "p" else 40) or _link_density(el) > 0.3:
+        return False
+    by_traf, by_read = ops.keeps(text)
+    return by_traf and by_read
+
+
+SWITCH_GAIN = 0.05
+"""How much better a container must agree with the libraries before it replaces ours."""
+
+
+def _best_container(main: Any, body: Any, ops: Opinions) -> Any:
+    """Our container, or the ancestor/descendant whose text agrees best with the libraries.
+
+    Decided per page from evidence: only when our choice and the libraries' disagree (one
+    section of a documentation page, a body split into several boxes) does a candidate that
+    matches them clearly better replace ours.
+    """
+    ref = word_count(ops.trafilatura)
+    if ref < 50:
+        return main
+    current = ops.agreement(_plain(main))
+    if current >= 0.93:
+        return main
+    candidates: list[Any] = []
+    el = main.getparent()
+    while el is not None:
+        candidates.append(el)
+        if el is body:
+            break
+        el = el.getparent()
+    main_words = _text_len(main)
+    inner = [
+        d
+        for d in main.iter("div", "section", "article", "main", "td")
+        if d is not main and _text_len(d) >= 0.3 * main_words
+    ]
+    candidates.extend(sorted(inner, key=_text_len, reverse=True)[:30])
+    best, best_score = main, current
+    for cand in candidates:
+        score = ops.agreement(_plain(cand))
+        if score > best_score:
+            best, best_score = cand, score
+    return best if best_score >= current + SWITCH_GAIN else main
 
 
 RESCUE_BELOW = 150
