@@ -34,11 +34,11 @@ from articast.ingest._lang import guess, normalize
 from articast.ingest._markdown import extract_markdown, extract_text
 from articast.ingest._sections import arrange
 from articast.ingest._source import decode, read_source, repair_split_tags, sniff, unwrap_fence
-from articast.ingest._text import clean_inline, word_count
+from articast.ingest._text import capitalise_first, clean_inline, word_count
 from articast.ingest._youtube import find_bare, parse_start, parse_youtube
 from articast.models import Article, ImageRef, InputKind, Section, TalkRef
 
-__all__ = ["article_to_json", "load_article", "parse_start", "parse_youtube"]
+__all__ = ["article_to_json", "capitalise_first", "load_article", "parse_start", "parse_youtube"]
 
 MAX_IMAGES = 40
 """Images read (and fetched) per article; the rest keep ``path=None`` with one warning."""
@@ -96,11 +96,8 @@ def _links(
     return talks, links
 
 
-def _fallback_title(ex: Extracted, source: str) -> str:
-    for b in ex.blocks:
-        if b.kind in ("heading", "para") and b.text:
-            words = b.text.split()
-            return " ".join(words[:12]) + ("..." if len(words) > 12 else "")
+def _fallback_title(source: str) -> str:
+    """A title from the file or URL name: never words taken from the article's lead."""
     stem = Path(urlsplit(source).path).stem if source else ""
     return clean_inline(re.sub(r"[-_]+", " ", stem)).capitalize() or "Untitled article"
 
@@ -154,7 +151,7 @@ def load_article(source: str | Path, settings: IngestSettings) -> Article:
             )
 
     talks, links = _links(ex, paragraphs, raw.url)
-    title = clean_inline(ex.title or "") or _fallback_title(ex, raw.source)
+    title = clean_inline(ex.title or "") or _fallback_title(raw.source)
     language = normalize(ex.language) or guess(" ".join(paragraphs))
     return Article(
         title=title,

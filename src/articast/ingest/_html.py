@@ -17,11 +17,20 @@ import lxml.html
 
 from articast.ingest._blocks import Block, Extracted, promote_bare_headings
 from articast.ingest._libs import Opinions, opinions, trafilatura_html, vote
-from articast.ingest._text import clean_inline, word_count
+from articast.ingest._text import (
+    capitalise_first,
+    clean_inline,
+    looks_like_heading,
+    split_heading_lines,
+    word_count,
+)
 from articast.ingest._youtube import parse_youtube
 
 MAX_DEPTH = 180
 _BREAK = "\x00"
+_SOFT = "\x01"
+"""A line end (or ``<br>``) inside a text block of a loose page: a space, unless the line
+before it is a bare heading (``<p>`` left open, then "Early Results", then the text)."""
 
 #: Elements whose whole subtree is never content.
 DROP_TAGS = frozenset(
@@ -465,7 +474,7 @@ class _Walker:
                     self.buf.append(_BREAK)
                 self.buf.append(piece)
         else:
-            self.buf.append(text)
+            self.buf.append(re.sub(r"\r?\n", _SOFT, text))
         if self.bold_depth:
             self.bold_chars += len(text.strip())
 
@@ -475,8 +484,17 @@ class _Walker:
         self.buf = []
         self.bold_chars = 0
         pieces = raw.split(_BREAK)
+        lifted: set[str] = set()
+        if kind != "heading" and _SOFT in raw:
+            split: list[str] = []
+            for piece in pieces:
+                parts = split_heading_lines(piece.split(_SOFT))
+                if len(parts) > 1:
+                    lifted.update(p for p in parts if word_count(p) <= 16)
+                split.extend(parts)
+            pieces = split
         for piece in pieces:
-            text = clean_inline(piece)
+            text = clean_inline(piece.replace(_SOFT, " "))
             if not text:
                 continue
             if kind == "heading":
@@ -494,7 +512,9 @@ class _Walker:
                     continue
                 all_bold = len(pieces) == 1 and bold >= len(text.replace(" ", "")) * 0.9
                 bare = container or len(pieces) > 1 or all_bold
-                self.out.blocks.append(Block("para", text, bare=bare, bold=all_bold))
+                # A heading line lifted out of a block's text counts like a bold one.
+                bold_like = all_bold or text in lifted or (container and not self.loose)
+                self.out.blocks.append(Block("para", text, bare=bare, bold=bold_like))
 
     # -- walk ---------------------------------------------------------------------------
     def walk(self, el: Any, depth: int, container: bool) -> None:
@@ -512,7 +532,7 @@ class _Walker:
             self.add_text(" ".join(el.itertext()), container=False)
             return
         if tag == "br":
-            self.buf.append(_BREAK if self.loose and container else " ")
+            self.buf.append(_BREAK if self.loose and container else _SOFT)
             return
         if tag == "hr":
             self.flush(container=container)
@@ -548,12 +568,15 @@ class _Walker:
             for child in el:
                 if tag == "tr" and _tag(child) in {"td", "th"}:
                     # Cells of a row read as one line: "Measure; Typical change".
-                    so_far = "".join(self.buf).rstrip()
+                    so_far = "".join(self.buf).replace(_SOFT, " ").rstrip()
                     if cells and so_far:
                         self.buf = [so_far, "; "]
                     cells += 1
                 self.walk(child, depth + 1, inner_container)
                 self.add_text(child.tail, container=inner_container)
+            if tag in {"tr", "li", "dt", "dd", "caption"}:
+                # Line ends in a table row or a list item are never heading breaks.
+                self.buf = [b.replace(_SOFT, " ") for b in self.buf]
             self.flush(container=inner_container)
             return
         # inline element
@@ -746,11 +769,24 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
             out.blocks.remove(first)
     else:
         # No declared title: a heading before any prose is the title (bare-line pages).
-        first = next((b for b in out.blocks if b.kind in ("heading", "para")), None)
-        if first is not None and first.kind == "heading":
-            out.title = first.text
+        texts = [b for b in out.blocks if b.kind in ("heading", "para")]
+        first = texts[0] if texts else None
+        if first is not None and (first.kind == "heading" or _title_line(texts)):
+            out.title = capitalise_first(first.text) if first.kind == "para" else first.text
             out.blocks.remove(first)
     return out
+
+
+def _title_line(texts: list[Block]) -> bool:
+    """True when the first text block is a bare title line above the lead (never the lead)."""
+    first, nxt = texts[0], texts[1] if len(texts) > 1 else None
+    return (
+        first.kind == "para"
+        and first.bare
+        and nxt is not None
+        and looks_like_heading(first.text)
+        and word_count(nxt.text) > word_count(first.text)
+    )
 
 
 _DROP_XPATH = ".//text()[not(" + " or ".join(f"ancestor::{t}" for t in sorted(DROP_TAGS)) + ")]"
