@@ -39,7 +39,7 @@ def test_round_trip(script: Script, tmp_path: Path) -> None:
     back = read_script_md(path)
     assert back.edited
     assert back == _strip_sources(script)
-    assert back.warnings and "About 10 % of adults have insomnia" in back.warnings[0]
+    assert back.warnings and "and it hurts memory" in back.warnings[0]
 
 
 def test_layout_is_readable(script: Script, tmp_path: Path) -> None:
