@@ -41,10 +41,6 @@ FIXTURE_PAGES = [
     "legacy.html",
     "magazine.html",
     "inline-junk.html",
-    "longform.html",
-    "handbook.html",
-    "split-body.html",
-    "many-sections.html",
 ]
 TOOLS = ("articast", "trafilatura", "readability")
 

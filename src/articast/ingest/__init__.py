@@ -28,18 +28,26 @@ from urllib.parse import urljoin, urlsplit
 from articast.config import IngestSettings
 from articast.errors import InputError
 from articast.ingest._blocks import Extracted
-from articast.ingest._html import extract_html
+from articast.ingest._html import extract_html, visible_words
 from articast.ingest._images import resolve_image
 from articast.ingest._lang import guess, normalize
 from articast.ingest._markdown import extract_markdown, extract_text
 from articast.ingest._sections import arrange
-from articast.ingest._source import decode, read_source, repair_split_tags, sniff, unwrap_fence
+from articast.ingest._source import (
+    decode_report,
+    read_source,
+    repair_split_tags,
+    sniff,
+    unwrap_fence,
+)
 from articast.ingest._text import capitalise_first, clean_inline, word_count
 from articast.ingest._youtube import find_bare, parse_start, parse_youtube
 from articast.models import Article, ImageRef, InputKind, Section, TalkRef
 
 __all__ = ["article_to_json", "capitalise_first", "load_article", "parse_start", "parse_youtube"]
 
+SHORT_SHARE = 0.1
+"""Extracted text under this share of the page's visible words gets a warning."""
 MAX_IMAGES = 40
 """Images read (and fetched) per article; the rest keep ``path=None`` with one warning."""
 _BARE_HTTP = re.compile(r"https?://[^\s<>\"'\]\)]+", re.IGNORECASE)
@@ -110,7 +118,8 @@ def load_article(source: str | Path, settings: IngestSettings) -> Article:
     document without any readable text.
     """
     raw = read_source(source, settings)
-    text = decode(raw).replace("\x00", "")
+    text, decode_warnings = decode_report(raw)
+    text = text.replace("\x00", "")
     text, fence_lang = unwrap_fence(text)
     text = repair_split_tags(text)
     kind: InputKind = sniff(text, fence_lang)
@@ -127,7 +136,15 @@ def load_article(source: str | Path, settings: IngestSettings) -> Article:
         raise InputError(f"{raw.source}: no readable text found; is it the article itself?")
 
     drafts = arrange(ex.blocks)
-    warnings = list(ex.warnings)
+    warnings = [*decode_warnings, *ex.warnings]
+    if kind == "html":
+        visible = visible_words(text)
+        if visible >= 300 and total_words < SHORT_SHARE * visible:
+            # Far less than the page shows: a listener should know the episode may be partial.
+            warnings.append(
+                f"kept {total_words:,} of the page's {visible:,} visible words; the rest was taken "
+                "for page furniture (menus, comments, related links): check the article is complete"
+            )
     sections: list[Section] = []
     resolved = 0
     for d in drafts:

@@ -299,6 +299,19 @@ def flatten_deep(text: str, limit: int = FLATTEN_AT) -> str:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_INVISIBLE = re.compile(
+    r"<(script|style|noscript|template|svg|head|title|pre|code)\b.*?</\1\s*>|<!--.*?-->",
+    re.IGNORECASE | re.DOTALL,
+)
+_ANY_TAG = re.compile(r"<[^<>]*>")
+
+
+def visible_words(text: str) -> int:
+    """Words a browser would show on the page, counted without a parser (so depth, broken
+    markup or a parser limit cannot hide any)."""
+    import html
+
+    return word_count(html.unescape(_ANY_TAG.sub(" ", _INVISIBLE.sub(" ", text))))
 
 
 def parse_tree(text: str) -> Any | None:
