@@ -122,3 +122,31 @@ def test_seed_article_episode_with_real_espeak(tmp_path: Path, seed_article: Pat
     script = (folder / "script.md").read_text()
     assert "such as changes in" not in script
     assert "N M D A" in script
+
+
+@pytest.mark.parametrize(
+    ("setting", "key"),
+    [("[audio]\ntarget_lufs = 5", "[audio] target_lufs"), ("[video]\nfps = 0", "[video] fps"),
+     ("[video]\nwidth = -3", "[video] width")],
+)
+def test_bad_setting_stops_the_episode_before_any_work(
+    tmp_path: Path, broken_sample: Path, setting: str, key: str
+) -> None:
+    """A bad value in articast.toml is exit 2 with one line naming the key; nothing is voiced,
+    no folder or cache is made."""
+    cfg = tmp_path / "articast.toml"
+    cfg.write_text(f'out_dir = "out"\n{setting}\n')
+    r = run(["episode", str(broken_sample), "--voice", "fake:tone"], tmp_path, timeout=60)
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert lines[0].startswith(f"articast: error: {cfg}: {key} = ")
+    assert "is not allowed: expected" in lines[0]
+    assert not (tmp_path / "out").exists()  # no episode, no speech cache
+
+
+def test_bad_flag_value_is_checked_like_the_file(tmp_path: Path, broken_sample: Path) -> None:
+    r = run(["episode", str(broken_sample), "--voice", "espeak:en us", "--out", str(tmp_path / "o")], tmp_path)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith('articast: error: [voice] voice = "espeak:en us" is not allowed')
+    assert not (tmp_path / "o").exists()

@@ -210,7 +210,8 @@ def test_slides_are_cached_by_content(tmp_path: Path) -> None:
 @pytest.mark.parametrize("size", [(1921, 1080), (100, 100)])
 def test_unusable_video_size_is_an_input_error(tmp_path: Path, size: tuple[int, int]) -> None:
     article, script, talk, master = fake_episode(tmp_path / "ep")
-    with pytest.raises(InputError, match="video size"):
+    # The settings themselves refuse it, before any picture is drawn.
+    with pytest.raises(InputError, match=r"\[video\] width = \d+ is not allowed"):
         make_slides(
             article,
             script,

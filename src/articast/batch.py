@@ -49,7 +49,7 @@ from typing import Any, Literal
 
 from articast.cache import atomic_write_text
 from articast.config import Settings
-from articast.errors import ArticastError, BackendUnavailable, InputError, LockHeld
+from articast.errors import ArticastError, BackendUnavailable, InputError, LockHeld, PublishError
 from articast.models import ProgressEvent
 from articast.pipeline import (
     build_episode,
@@ -679,6 +679,7 @@ def run_batch(
     """
     if jobs < 1:
         raise InputError(f"--jobs must be at least 1, not {jobs}")
+    settings.check_files()
     inbox = inbox.expanduser().resolve()
     if not inbox.is_dir():
         raise InputError(f"inbox not found or not a folder: {inbox}; give a folder of articles")
@@ -801,5 +802,8 @@ def run_batch(
         try:
             atomic_write_text(path, json.dumps(report.to_json(), indent=2, ensure_ascii=False))
         except OSError as exc:
-            raise InputError(f"cannot write the report {path}: {exc.strerror or exc}") from exc
+            raise PublishError(
+                f"cannot write the report {path}: {exc.strerror or exc}; "
+                "check the folder's permissions and free space (the episodes were published)"
+            ) from exc
         return report

@@ -3,115 +3,384 @@
 Sits beside the pipeline: ``load_settings`` reads the file once; ``cli`` applies flags with
 ``dataclasses.replace``; each stage receives only its own dataclass. This is the only module
 that reads environment variables.
+
+Every value is checked where it is read: each dataclass checks its fields in ``__post_init__``,
+so a value from the file, from a flag (``dataclasses.replace``) or from library code that is of
+the wrong kind or out of range raises ``ConfigError`` (an ``InputError``: CLI exit 2) at once,
+before any work starts, in one line that names the key, the value and what is allowed::
+
+    articast.toml: [video] fps = 0 is not allowed: expected a whole number from 1 to 60
+
+A field declares what it allows with ``setting(default, rule)``; booleans, paths and free text
+need no rule (their kind comes from the type hint), numbers always name their range.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import os
+import re
 import tomllib
 import typing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
-from articast.errors import InputError
+from articast.errors import ConfigError, InputError
 
 DEFAULT_VOICE = "espeak:en-us"
 CONFIG_NAME = "articast.toml"
 
+T = TypeVar("T")
+
+# --------------------------------------------------------------------------- rules
+
+
+class Rule:
+    """What a setting allows: ``allows(value)`` and ``describe()`` (the allowed range, for
+    the error message). ``None`` is handled by the caller (allowed when the hint says so)."""
+
+    def allows(self, value: object) -> bool:
+        """True when ``value`` is acceptable."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """What is allowed, in words: ``a whole number from 1 to 60``."""
+        raise NotImplementedError
+
+
+def _num(x: float) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
 
 @dataclass(frozen=True)
-class ShowConfig:
+class Number(Rule):
+    """A number from ``low`` to ``high`` (inclusive); ``whole`` for integers, ``even`` for even
+    integers, ``above`` to exclude ``low`` itself."""
+
+    low: float
+    high: float
+    whole: bool = False
+    even: bool = False
+    above: bool = False
+    unit: str = ""
+
+    def allows(self, value: object) -> bool:
+        """See the class docstring; booleans, NaN and infinities are never numbers here."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+        if (self.whole or self.even) and not isinstance(value, int):
+            return False
+        if not math.isfinite(value):
+            return False
+        if self.even and value % 2:
+            return False
+        low_ok = value > self.low if self.above else value >= self.low
+        return low_ok and value <= self.high
+
+    def describe(self) -> str:
+        """The range in words."""
+        kind = "an even whole number" if self.even else "a whole number" if self.whole else "a number"
+        lo = f"above {_num(self.low)}" if self.above else f"from {_num(self.low)}"
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{kind} {lo} to {_num(self.high)}{unit}"
+
+
+@dataclass(frozen=True)
+class Choice(Rule):
+    """One of a fixed list of strings."""
+
+    choices: tuple[str, ...]
+
+    def allows(self, value: object) -> bool:
+        """True for one of ``choices`` (exactly)."""
+        return isinstance(value, str) and value in self.choices
+
+    def describe(self) -> str:
+        """The list of choices."""
+        return "one of " + ", ".join(self.choices)
+
+
+@dataclass(frozen=True)
+class Text(Rule):
+    """A string: ``nonempty`` refuses blank ones, ``pattern`` (full match) limits its shape,
+    ``max_len`` its length; ``what`` describes the shape in words."""
+
+    nonempty: bool = False
+    pattern: str | None = None
+    what: str = ""
+    max_len: int = 10_000
+    empty_ok: bool = False
+    """With ``pattern``: the empty string is allowed too (means "unset")."""
+
+    def allows(self, value: object) -> bool:
+        """See the class docstring."""
+        if not isinstance(value, str) or len(value) > self.max_len:
+            return False
+        if self.nonempty and not value.strip():
+            return False
+        if self.pattern is not None and not (self.empty_ok and value == ""):
+            return re.fullmatch(self.pattern, value) is not None
+        return True
+
+    def describe(self) -> str:
+        """The shape in words."""
+        if self.what:
+            return self.what + (" or empty" if self.empty_ok else "")
+        return "non-empty text" if self.nonempty else "text"
+
+
+@dataclass(frozen=True)
+class Url(Rule):
+    """An absolute URL with one of ``schemes`` and a host; empty allowed when ``empty_ok``."""
+
+    schemes: tuple[str, ...] = ("http", "https")
+    empty_ok: bool = True
+
+    def allows(self, value: object) -> bool:
+        """True for ``scheme://host...`` with an allowed scheme (or "" when ``empty_ok``)."""
+        from urllib.parse import urlsplit
+
+        if not isinstance(value, str):
+            return False
+        if value == "":
+            return self.empty_ok
+        if any(ch.isspace() for ch in value):
+            return False
+        try:
+            parts = urlsplit(value)
+        except ValueError:
+            return False
+        return parts.scheme.lower() in self.schemes and bool(parts.hostname)
+
+    def describe(self) -> str:
+        """The schemes in words."""
+        schemes = " or ".join(f"{s}://" for s in self.schemes)
+        return f"a URL starting with {schemes}" + (", or empty" if self.empty_ok else "")
+
+
+@dataclass(frozen=True)
+class FilePath(Rule):
+    """A path; ``suffixes`` limits its file name ending (case-insensitive)."""
+
+    suffixes: tuple[str, ...] = ()
+
+    def allows(self, value: object) -> bool:
+        """True for a Path (with an allowed ending)."""
+        if not isinstance(value, Path) or not str(value).strip():
+            return False
+        return not self.suffixes or value.suffix.lower() in self.suffixes
+
+    def describe(self) -> str:
+        """The endings in words."""
+        if self.suffixes:
+            *most, last = self.suffixes
+            return f"a path to a {', '.join(most)} or {last} file" if most else f"a {last} file"
+        return "a path"
+
+
+_FLAG = "true or false"
+
+
+def setting(default: T, rule: Rule | None = None) -> T:
+    """A dataclass field with ``default`` whose values ``rule`` checks (see ``Rule``)."""
+    return field(default=default, metadata={"rule": rule})
+
+
+def _kind_rule(hint: object) -> tuple[Rule | str | None, bool]:
+    """The rule a type hint implies (booleans, paths, text) and whether None is allowed."""
+    args = typing.get_args(hint)
+    kinds = [k for k in args] if args else [hint]
+    optional = type(None) in kinds
+    kinds = [k for k in kinds if k is not type(None)]
+    if bool in kinds:
+        return _FLAG, optional
+    if Path in kinds:
+        return FilePath(), optional
+    if str in kinds:
+        return Text(), optional
+    return None, optional
+
+
+def check_fields(obj: object, section: str) -> None:
+    """Check every field of the settings dataclass ``obj``; raise ``ConfigError`` on the first
+    bad one. ``section`` names its table (``video``); empty for top-level keys. Whole numbers
+    given for float fields become floats (so ``-18`` and ``-18.0`` hash alike)."""
+    cls = type(obj)
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(obj):  # type: ignore[arg-type]
+        value = getattr(obj, f.name)
+        rule: Rule | str | None = f.metadata.get("rule")
+        implied, optional = _kind_rule(hints[f.name])
+        if rule is None:
+            rule = implied
+        if rule is None:
+            raise TypeError(f"setting {cls.__name__}.{f.name} declares no rule")  # our bug
+        if value is None and optional:
+            continue
+        if rule == _FLAG:
+            ok = isinstance(value, bool)
+            allowed = _FLAG
+        else:
+            assert isinstance(rule, Rule)
+            ok = rule.allows(value)
+            allowed = rule.describe() + (", or unset" if optional else "")
+        if not ok:
+            raise ConfigError(section, f.name, value, allowed)
+        if hints[f.name] is float and isinstance(value, int):
+            object.__setattr__(obj, f.name, float(value))
+
+
+class _Checked:
+    """Mixin: ``__post_init__`` checks the fields against their rules (see ``check_fields``)."""
+
+    SECTION: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        check_fields(self, self.SECTION)
+
+
+# --------------------------------------------------------------------------- the settings
+
+_LANGUAGE = Text(
+    pattern=r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", what="an ISO 639 language code such as en-us"
+)
+_VOICE = Text(pattern=r"[^\s:]*:?\S+", what='a voice as backend:name, e.g. "espeak:en-us"')
+_BITRATE = Text(
+    pattern=r"(3[2-9]|[4-9][0-9]|[12][0-9]{2}|3[01][0-9]|320)k",
+    what='an MP3 bitrate from "32k" to "320k"',
+)
+X264_PRESETS = (
+    "ultrafast", "superfast", "veryfast", "faster", "fast",
+    "medium", "slow", "slower", "veryslow", "placebo",
+)  # fmt: skip
+"""The encoder presets libx264 knows."""
+
+
+@dataclass(frozen=True)
+class ShowConfig(_Checked):
     """The show (podcast channel) the episodes belong to."""
 
-    name: str = "Articast"
-    author: str = "Articast"
+    SECTION: ClassVar[str] = "show"
+
+    name: str = setting("Articast", Text(nonempty=True, max_len=255))
+    author: str = setting("Articast", Text(nonempty=True, max_len=255))
     description: str = "Articles, read aloud, with a link to the talk they point at."
-    language: str = "en-us"
-    category: str = "Science"
+    language: str = setting("en-us", _LANGUAGE)
+    category: str = setting("Science", Text(nonempty=True, max_len=255))
     explicit: bool = False
-    email: str = ""
-    base_url: str = ""
+    email: str = setting(
+        "", Text(pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", what="an e-mail address", empty_ok=True)
+    )
+    base_url: str = setting("", Url())
     """Public URL of the output folder; empty means local preview (relative links)."""
-    artwork: Path | None = None
+    artwork: Path | None = setting(None, FilePath((".jpg", ".jpeg", ".png")))
     """Square cover image for the show; generated per episode when unset."""
 
 
 @dataclass(frozen=True)
-class IngestSettings:
+class IngestSettings(_Checked):
     """How articles are read."""
+
+    SECTION: ClassVar[str] = "ingest"
 
     allow_network: bool = True
     """Fetch URLs and remote images (never when ``--offline``)."""
-    max_bytes: int = 5_000_000
-    max_words: int = 200_000
-    max_image_bytes: int = 10_000_000
-    max_image_pixels: int = 40_000_000
-    timeout: float = 10.0
+    max_bytes: int = setting(5_000_000, Number(1, 2_000_000_000, whole=True, unit="bytes"))
+    max_words: int = setting(200_000, Number(1, 50_000_000, whole=True, unit="words"))
+    max_image_bytes: int = setting(
+        10_000_000, Number(1, 2_000_000_000, whole=True, unit="bytes")
+    )
+    max_image_pixels: int = setting(
+        40_000_000, Number(1, 1_000_000_000, whole=True, unit="pixels")
+    )
+    timeout: float = setting(10.0, Number(0, 600, above=True, unit="seconds"))
     image_dir: Path | None = None
     """Where decoded ``data:`` and downloaded images are kept; the cache's ``images`` when None."""
 
 
 @dataclass(frozen=True)
-class NarrateSettings:
+class NarrateSettings(_Checked):
     """How the narration script is written."""
 
-    show_name: str = "Articast"
-    disclaimer: str = ""
+    SECTION: ClassVar[str] = "narrate"
+
+    show_name: str = setting("Articast", Text(nonempty=True, max_len=255))
+    disclaimer: str = setting("", Text(max_len=1000))
     """Optional line read after the intro (medical or financial topics)."""
     lexicon: Path | None = None
     """User pronunciation lexicon (TOML ``TERM = "spoken form"``) added to the shipped one."""
 
 
 @dataclass(frozen=True)
-class VoiceSettings:
+class VoiceSettings(_Checked):
     """Which voice speaks and how."""
 
-    voice: str = DEFAULT_VOICE
-    rate: int | None = None
+    SECTION: ClassVar[str] = "voice"
+
+    voice: str = setting(DEFAULT_VOICE, _VOICE)
+    rate: int | None = setting(None, Number(80, 450, whole=True, unit="words per minute"))
     """Words per minute (backend default when None)."""
-    pitch: int | None = None
+    pitch: int | None = setting(None, Number(0, 99, whole=True))
     """0-99 for espeak; backend default when None."""
-    fallback_voice: str | None = None
+    fallback_voice: str | None = setting(None, _VOICE)
     """Voice to use when ``voice`` is unavailable (off by default)."""
     models_dir: Path = Path("models")
     """Folder of piper models (``piper:NAME``)."""
     allow_network: bool = True
-    gtts_url: str = ""
+    gtts_url: str = setting("", Url())
     """Google TTS endpoint for ``gtts:`` voices; empty means Google itself (tests, proxies)."""
 
 
 @dataclass(frozen=True)
-class AudioSettings:
+class AudioSettings(_Checked):
     """How the episode audio is assembled and encoded."""
 
-    target_lufs: float = -16.0
-    true_peak: float = -1.0
-    sentence_pause: float = 0.35
-    section_pause: float = 1.2
+    SECTION: ClassVar[str] = "audio"
+
+    target_lufs: float = setting(-16.0, Number(-40, -5, unit="LUFS"))
+    true_peak: float = setting(-1.0, Number(-9, 0, unit="dBTP"))
+    sentence_pause: float = setting(0.35, Number(0, 10, unit="seconds"))
+    section_pause: float = setting(1.2, Number(0, 10, unit="seconds"))
     stings: bool = True
     music: bool = False
     """Lay a music bed under the voice."""
     music_file: Path | None = None
     """User music bed; a generated pad when None."""
-    duck_db: float = 18.0
-    mono_bitrate: str = "96k"
-    stereo_bitrate: str = "128k"
-    sample_rate: int = 44100
+    duck_db: float = setting(18.0, Number(4, 60, unit="dB"))
+    """How far the music ducks under speech (at least 4 dB keeps it 12 dB under the voice)."""
+    mono_bitrate: str = setting("96k", _BITRATE)
+    stereo_bitrate: str = setting("128k", _BITRATE)
+    sample_rate: int = setting(44100, Number(44100, 44100, whole=True, unit="Hz"))
+    """Podcasts use 44.1 kHz; the only rate the audio stage writes."""
 
 
 @dataclass(frozen=True)
-class VideoSettings:
+class VideoSettings(_Checked):
     """How the video is rendered."""
 
+    SECTION: ClassVar[str] = "video"
+
     enabled: bool = True
-    width: int = 1920
-    height: int = 1080
-    fps: int = 10
+    width: int = setting(1920, Number(160, 7680, even=True, unit="pixels"))
+    height: int = setting(1080, Number(160, 7680, even=True, unit="pixels"))
+    fps: int = setting(10, Number(1, 60, whole=True, unit="frames per second"))
     burn_captions: bool = True
     highlight_words: bool = False
     zoom: bool = False
-    preset: str = "veryfast"
+    preset: str = setting("veryfast", Choice(X264_PRESETS))
+    """libx264's speed/size trade-off."""
+
+
+_TABLES: dict[str, type[_Checked]] = {
+    "show": ShowConfig,
+    "ingest": IngestSettings,
+    "narrate": NarrateSettings,
+    "voice": VoiceSettings,
+    "audio": AudioSettings,
+    "video": VideoSettings,
+}
 
 
 @dataclass(frozen=True)
@@ -130,6 +399,20 @@ class Settings:
     offline: bool = False
     """Never touch the network (talk metadata, gTTS, remote images, URLs)."""
     config_path: Path | None = None
+
+    def __post_init__(self) -> None:
+        for name, cls in _TABLES.items():
+            part = getattr(self, name)
+            if not isinstance(part, cls):
+                raise ConfigError(name, None, part, f"a {cls.__name__}")
+        for key in ("out_dir", "cache_dir", "offline", "config_path"):
+            f = next(f for f in dataclasses.fields(self) if f.name == key)
+            value = getattr(self, key)
+            if key == "offline":
+                if not isinstance(value, bool):
+                    raise ConfigError("", key, value, _FLAG)
+            elif not (value is None and f.default is None) and not FilePath().allows(value):
+                raise ConfigError("", key, value, "a folder path")
 
     @property
     def cache_root(self) -> Path:
@@ -152,35 +435,46 @@ class Settings:
             voice=replace(self.voice, allow_network=not offline),
         )
 
+    def check_files(self) -> None:
+        """Raise ``ConfigError`` when a file the settings name is missing (the show's artwork,
+        the lexicon, the music bed when music is on): called before a build starts."""
+        wanted: list[tuple[str, str, Path | None]] = [
+            ("show", "artwork", self.show.artwork),
+            ("narrate", "lexicon", self.narrate.lexicon),
+            ("audio", "music_file", self.audio.music_file if self.audio.music else None),
+        ]
+        for section, key, path in wanted:
+            if path is not None and not path.is_file():
+                raise ConfigError(section, key, path, "an existing file; there is none")
 
-def _section(cls: type[Any], data: dict[str, Any], name: str, base: Path) -> Any:
-    """Build ``cls`` from a TOML table, checking keys and value kinds; paths are made
-    relative to the config file's folder."""
+
+# --------------------------------------------------------------------------- reading the file
+
+
+def _path(value: object, base: Path) -> object:
+    """A string from the file as a path relative to the file's folder; other values as they are
+    (the dataclass then says they are not a path)."""
+    if isinstance(value, str) and value.strip():
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else base / p
+    return value
+
+
+def _table(cls: type[_Checked], data: object, name: str, base: Path) -> Any:
+    """Build ``cls`` from the TOML table ``data``; paths are made relative to ``base``."""
+    if not isinstance(data, dict):
+        raise ConfigError(name, None, data, "a table of settings ([" + name + "])")
     hints = typing.get_type_hints(cls)
-    unknown = sorted(set(data) - set(hints))
+    known = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    unknown = sorted(set(data) - known)
     if unknown:
         raise InputError(
-            f"articast.toml: unknown key(s) in [{name}]: {', '.join(unknown)}; "
-            f"known keys: {', '.join(sorted(hints))}"
+            f"unknown key(s) in [{name}]: {', '.join(unknown)}; known keys: {', '.join(sorted(known))}"
         )
-    kwargs: dict[str, Any] = {}
-    for key, value in data.items():
-        kinds = [k for k in (typing.get_args(hints[key]) or (hints[key],)) if k is not type(None)]
-        where = f"articast.toml: [{name}] {key}"
-        if bool in kinds:
-            if not isinstance(value, bool):
-                raise InputError(f"{where} must be true or false")
-        elif int in kinds or float in kinds:
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise InputError(f"{where} must be a number")
-            if int in kinds and float not in kinds and not isinstance(value, int):
-                raise InputError(f"{where} must be a whole number")
-        elif not isinstance(value, str):
-            raise InputError(f"{where} must be a string")
-        elif Path in kinds:
-            p = Path(value).expanduser()
-            value = p if p.is_absolute() else base / p
-        kwargs[key] = value
+    kwargs = {
+        key: _path(value, base) if Path in typing.get_args(hints[key]) or hints[key] is Path else value
+        for key, value in data.items()
+    }
     return cls(**kwargs)
 
 
@@ -200,10 +494,24 @@ def find_config(explicit: Path | None = None) -> Path | None:
     return here if here.is_file() else None
 
 
+def _env_flag(name: str) -> bool | None:
+    """A yes/no environment variable: True, False, or None when unset."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    low = raw.strip().lower()
+    if low in {"1", "true", "yes", "on"}:
+        return True
+    if low in {"0", "false", "no", "off"}:
+        return False
+    raise InputError(f"environment variable {name}={raw!r} is not allowed: expected 1 or 0")
+
+
 def load_settings(path: Path | None = None, *, use_files: bool = True) -> Settings:
     """Read settings from ``articast.toml`` (see ``find_config``); defaults when there is none.
 
-    ``use_files=False`` ignores any config file and environment (tests, embedding).
+    ``use_files=False`` ignores any config file and environment (tests, embedding). Every
+    value is checked here: a bad one raises ``ConfigError`` naming the file, key and range.
     """
     cfg = find_config(path) if use_files else None
     data: dict[str, Any] = {}
@@ -212,34 +520,40 @@ def load_settings(path: Path | None = None, *, use_files: bool = True) -> Settin
             data = tomllib.loads(cfg.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise InputError(f"{cfg}: not valid TOML ({exc}); fix the file or remove it") from exc
+        except OSError as exc:
+            raise InputError(f"cannot read {cfg}: {exc.strerror or exc}") from exc
+    try:
+        return _from_data(data, cfg, use_files=use_files)
+    except ConfigError as exc:
+        if cfg is None:
+            raise
+        raise exc.located(str(cfg)) from exc
+    except InputError as exc:
+        if cfg is None:
+            raise
+        raise InputError(f"{cfg}: {exc}") from exc
+
+
+def _from_data(data: dict[str, Any], cfg: Path | None, *, use_files: bool) -> Settings:
     base = cfg.parent if cfg is not None else Path.cwd()
-    tables = {
-        "show": ShowConfig,
-        "ingest": IngestSettings,
-        "narrate": NarrateSettings,
-        "voice": VoiceSettings,
-        "audio": AudioSettings,
-        "video": VideoSettings,
-    }
     top_keys = {"out_dir", "cache_dir", "offline"}
-    unknown = sorted(set(data) - set(tables) - top_keys)
+    unknown = sorted(set(data) - set(_TABLES) - top_keys)
     if unknown:
-        raise InputError(f"articast.toml: unknown key(s): {', '.join(unknown)}")
-    parts = {name: _section(cls, dict(data.get(name, {})), name, base) for name, cls in tables.items()}
+        raise InputError(
+            f"unknown key(s): {', '.join(unknown)}; known: "
+            f"{', '.join(sorted(top_keys))} and the tables {', '.join(f'[{t}]' for t in _TABLES)}"
+        )
+    parts = {name: _table(cls, data.get(name, {}), name, base) for name, cls in _TABLES.items()}
     show: ShowConfig = parts["show"]
     narrate: NarrateSettings = parts["narrate"]
-    if "show_name" not in data.get("narrate", {}):
+    narrate_data = data.get("narrate", {})
+    if "show_name" not in narrate_data:
         narrate = replace(narrate, show_name=show.name)
-    out_dir = Path(str(data.get("out_dir", "output")))
-    if not out_dir.is_absolute():
-        out_dir = base / out_dir
-    cache_dir: Path | None = None
-    if "cache_dir" in data:
-        cache_dir = Path(str(data["cache_dir"]))
-        if not cache_dir.is_absolute():
-            cache_dir = base / cache_dir
+    out_dir = _path(data.get("out_dir", "output"), base)
+    cache_dir = _path(data["cache_dir"], base) if "cache_dir" in data else None
     if use_files and os.environ.get("ARTICAST_CACHE_DIR"):
         cache_dir = Path(os.environ["ARTICAST_CACHE_DIR"])
+    offline = data.get("offline", False)
     settings = Settings(
         show=show,
         ingest=parts["ingest"],
@@ -247,11 +561,11 @@ def load_settings(path: Path | None = None, *, use_files: bool = True) -> Settin
         voice=parts["voice"],
         audio=parts["audio"],
         video=parts["video"],
-        out_dir=out_dir,
-        cache_dir=cache_dir,
+        out_dir=out_dir,  # type: ignore[arg-type]  # checked by Settings
+        cache_dir=cache_dir,  # type: ignore[arg-type]
+        offline=offline,
         config_path=cfg,
     )
-    offline = bool(data.get("offline", False))
-    if use_files and os.environ.get("ARTICAST_OFFLINE", "").lower() in {"1", "true", "yes"}:
+    if use_files and _env_flag("ARTICAST_OFFLINE"):
         offline = True
-    return settings.with_offline(offline) if offline else settings
+    return settings.with_offline(True) if offline is True else settings

@@ -321,6 +321,7 @@ def build_episode(
     from articast.visuals import make_slides
     from articast.voices import speak
 
+    settings.check_files()  # a missing artwork, lexicon or music file fails before any work
     timer = _Timer(progress)
     started = time.perf_counter()
     with timer("ingest"):

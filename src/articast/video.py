@@ -45,7 +45,7 @@ from PIL import Image, ImageDraw, ImageFont
 from articast.cache import Cache, atomic_path, content_key
 from articast.captions import layout_lines
 from articast.config import VideoSettings
-from articast.errors import RenderError
+from articast.errors import InputError, RenderError
 from articast.media import ffmpeg_exe, probe_duration
 from articast.models import Cue, Master, ProgressEvent, Slides, VideoResult
 from articast.visuals import THUMBNAIL_SIZE, caption_band, font
@@ -741,7 +741,7 @@ def _check(slides: Slides, settings: VideoSettings) -> None:
     if not slides.slides:
         raise RenderError("no slides to render: the episode has no chapters; check the script")
     if settings.fps < 1:
-        raise RenderError(f"video fps must be at least 1, got {settings.fps}")
+        raise InputError(f"video fps must be at least 1, got {settings.fps}")
 
 
 def render_pictures(
