@@ -41,6 +41,10 @@ FIXTURE_PAGES = [
     "legacy.html",
     "magazine.html",
     "inline-junk.html",
+    "handbook.html",
+    "longform.html",
+    "split-body.html",
+    "many-sections.html",
 ]
 TOOLS = ("articast", "trafilatura", "readability")
 
@@ -90,7 +94,13 @@ def with_articast(path: Path) -> tuple[str, list[str]]:
             parts.append(s.title)
             heads.append(s.title)
             # A merged empty heading reads "Parent: Child"; both parts were found.
-            heads.extend(t.strip() for t in s.title.split(": "))
+            parts_ = [t.strip() for t in s.title.split(": ")]
+            # Every run of consecutive parts, so "1) A: B" in "1) A: B: Overview" counts too.
+            heads.extend(
+                ": ".join(parts_[i:j])
+                for i in range(len(parts_))
+                for j in range(i + 1, len(parts_) + 1)
+            )
         parts.extend(s.paragraphs)
     return "\n".join(parts), heads
 

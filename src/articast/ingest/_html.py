@@ -362,6 +362,12 @@ def _is_boilerplate(el: Any, body_words: int) -> bool:
         return _text_len(el) < max(80, body_words // 2)
     if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
         return True
+    if tag in {"a", "span", "em", "strong", "b", "i", "code"} and any(
+        _tag(a) in HEADINGS for a in el.iterancestors()
+    ):
+        # A heading's own words ("<h2><a class='toc-backref'>Introduction</a>") stay; only
+        # a permalink marker (¶, #) inside it goes.
+        return _text_len(el) == 0 or not any(ch.isalnum() for ch in "".join(el.itertext()))
     if _HIDDEN_STYLE.search(el.get("style") or ""):
         return True
     if tag in {"div", "section", "p", "span", "table"} and (
@@ -822,7 +828,7 @@ _STRONG_BOILER = re.compile(
 
 
 def _vetoed(el: Any, ops: Opinions) -> bool:
-    """A box marked as boilerplate whose text both libraries keep as article text.
+    """A box marked as boilerplate whose text the libraries keep as article text.
 
     Some sites mark the article's own paragraphs with words our rules read as furniture
     (``<p class="paywall">``, a newsletter issue in ``rich-text-newsletter``): when both
@@ -840,7 +846,8 @@ def _vetoed(el: Any, ops: Opinions) -> bool:
     if words < (20 if _tag(el) == "p" else 40) or _link_density(el) > 0.3:
         return False
     by_traf, by_read = ops.keeps(text)
-    return by_traf and by_read
+    # trafilatura (the more precise library) alone is enough for a long run of prose.
+    return by_traf and (by_read or words >= 150)
 
 
 SWITCH_GAIN = 0.05

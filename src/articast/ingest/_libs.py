@@ -118,11 +118,16 @@ class Opinions:
         t, r = self.shingles
         return len(sh & t) >= 0.6 * len(sh), len(sh & r) >= 0.6 * len(sh)
 
+    @cached_property
+    def reference(self) -> Counter[str]:
+        """The words the libraries call the article: both texts' union when they agree
+        (one often keeps a part the other misses), else trafilatura's (the more precise)."""
+        traf = _bag(self.trafilatura)
+        return traf | _bag(self.readability) if self.agree else traf
+
     def agreement(self, text: str) -> float:
         """How well ``text`` matches the libraries' article (bag-of-words F1)."""
-        if self.agree:
-            return (bag_f1(text, self.trafilatura) + bag_f1(text, self.readability)) / 2
-        return bag_f1(text, self.trafilatura)
+        return _bag_f1(_bag(text), self.reference)
 
 
 def opinions(text: str) -> Opinions:
@@ -130,9 +135,16 @@ def opinions(text: str) -> Opinions:
     return Opinions(trafilatura_text(text), readability_text(text))
 
 
+def _bag(text: str) -> Counter[str]:
+    return Counter(re.findall(r"\w+", text.lower()))
+
+
 def bag_f1(a: str, b: str) -> float:
     """Bag-of-words F1 between two texts (0.0 when either is empty)."""
-    ca, cb = Counter(re.findall(r"\w+", a.lower())), Counter(re.findall(r"\w+", b.lower()))
+    return _bag_f1(_bag(a), _bag(b))
+
+
+def _bag_f1(ca: Counter[str], cb: Counter[str]) -> float:
     common = sum((ca & cb).values())
     if not common:
         return 0.0
