@@ -33,12 +33,12 @@ def stage_times() -> dict[str, object]:
         warm = build_episode(SAMPLE, s)
         warm_total = time.perf_counter() - t0
         return {
-            "episode_seconds": cold.manifest["duration"],
+            "episode_seconds": cold.episode.duration,
             "cold_total_s": round(cold_total, 2),
-            "cold_stages_s": cold.manifest["stages"],
+            "cold_stages_s": dict(cold.episode.stages),
             "warm_total_s": round(warm_total, 2),
-            "warm_stages_s": warm.manifest["stages"],
-            "warm_synthesized": warm.manifest["speech"]["synthesized"],
+            "warm_stages_s": dict(warm.episode.stages),
+            "warm_synthesized": warm.episode.speech.synthesized,
         }
 
 
@@ -68,9 +68,9 @@ def edit_rebuild() -> dict[str, object]:
             "full_s": round(full, 2),
             "rebuild_s": round(rebuild, 2),
             "rebuild_over_full": round(rebuild / full, 3),
-            "rebuild_synthesized": again.manifest["speech"]["synthesized"],
-            "rebuild_rendered_sections": again.manifest["video"]["rendered_sections"],
-            "rebuild_stages_s": again.manifest["stages"],
+            "rebuild_synthesized": again.episode.speech.synthesized,
+            "rebuild_rendered_sections": list(again.episode.video.rendered_sections),
+            "rebuild_stages_s": dict(again.episode.stages),
         }
 
 

@@ -12,7 +12,10 @@ from articast.config import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "assets" / "sample"
-SEED = ROOT.parent / "shared" / "seeds" / "000_b63b767e2abb3905.txt"
+SEED = Path(
+    os.environ.get("ARTICAST_SEED")  # a worktree elsewhere names the seed article here
+    or ROOT.parent / "shared" / "seeds" / "000_b63b767e2abb3905.txt"
+)
 BROKEN_SAMPLE = SAMPLES / "sleep-and-memory.txt"
 
 # Online clients must reach our local fake servers directly, never a proxy.
@@ -20,11 +23,21 @@ os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 os.environ["no_proxy"] = "127.0.0.1,localhost"
 
 
+FAST_VOICE = "espeak:en-us"
+"""The voice tests speak with unless they test another: the default neural voice is real-time
+work on two cores, so only its own tests (tests/test_voices_joe.py) use it."""
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    """Defaults, no config file, offline, output and cache in tmp_path."""
+    """Defaults, no config file, offline, output and cache in tmp_path; the fast espeak voice."""
     s = load_settings(use_files=False)
-    s = dataclasses.replace(s, out_dir=tmp_path / "out", cache_dir=tmp_path / "cache")
+    s = dataclasses.replace(
+        s,
+        out_dir=tmp_path / "out",
+        cache_dir=tmp_path / "cache",
+        voice=dataclasses.replace(s.voice, voice=FAST_VOICE),
+    )
     return s.with_offline(True)
 
 

@@ -37,9 +37,9 @@ def test_offline_talk_is_linked_everywhere_with_its_start_time(
 ) -> None:
     url = "https://www.youtube.com/watch?v=Xq3vN8sLk2E&t=95s"
     result = build_episode(broken_sample, fast_settings)
-    folder, m = result.folder, result.manifest
-    assert any("could not be fetched" in w for w in m["warnings"])
-    assert m["talk"]["url"] == url and m["talk"]["fetched"] is False
+    folder, m = result.folder, result.episode
+    assert any("could not be fetched" in w for w in m.warnings)
+    assert m.talk is not None and m.talk.url == url and m.talk.fetched is False
     assert (folder / "description.txt").read_text().splitlines()[0].endswith(url)
     assert any(url in u for u in _id3_urls(folder / "episode.mp3"))
     chapters = json.loads((folder / "chapters.json").read_text())["chapters"]
@@ -58,10 +58,10 @@ def test_imported_talk_metadata_reaches_intro_outro_end_card_and_description(
 
     import_talk_fixture(fast_settings.cache_root)
     result = build_episode(REPLAY, fast_settings)
-    folder, m = result.folder, result.manifest
-    assert m["talk"]["fetched"] is True
-    assert m["talk"]["title"] == TALK_TITLE
-    assert not any("could not be fetched" in w for w in m["warnings"])
+    folder, m = result.folder, result.episode
+    assert m.talk is not None and m.talk.fetched is True
+    assert m.talk.title == TALK_TITLE
+    assert not any("could not be fetched" in w for w in m.warnings)
     script = (folder / "script.md").read_text()
     intro = script.split("## Section:")[0]
     outro = script.split("## Outro:")[1]
@@ -88,10 +88,10 @@ def test_gtts_episode_against_local_google_is_timed_by_alignment(
         s, voice=dataclasses.replace(s.voice, voice="gtts:en", gtts_url=fake_google.url)
     )
     result = build_episode(REPLAY, s)
-    m = result.manifest
-    assert m["voice"] == "gtts:en"
-    assert m["speech"]["synthesized"] == len(m["sentences"])
-    methods = set(m["speech"]["timing"].values())
+    m = result.episode
+    assert m.voice == "gtts:en"
+    assert m.speech.synthesized == len(m.sentences)
+    methods = set(m.speech.timing.values())
     assert methods <= {"aligned", "estimated"} and "aligned" in methods
     assert len(fake_google.requests) >= 1
     vtt = (result.folder / "captions.vtt").read_text()
@@ -112,13 +112,13 @@ def test_edited_script_is_what_gets_voiced(fast_settings: Settings, broken_sampl
     assert old in text
     script_path.write_text(text.replace(old, new))
     second = build_episode(broken_sample, fast_settings, script_path=script_path)
-    spoken = [s["text"] for s in second.manifest["sentences"]]
+    spoken = [s.text for s in second.episode.sentences]
     assert new in spoken and old not in spoken
     vtt = " ".join((second.folder / "captions.vtt").read_text().split())
     assert new in vtt and old not in vtt
-    assert second.manifest["speech"]["synthesized"] == 1
-    assert first.manifest["speech"]["synthesized"] > 1
-    assert second.manifest["script_edited"] is True
+    assert second.episode.speech.synthesized == 1
+    assert first.episode.speech.synthesized > 1
+    assert second.episode.script_edited is True
 
 
 def test_offline_online_voice_fails_fast_or_falls_back(tmp_path: Path, broken_sample: Path) -> None:

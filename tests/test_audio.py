@@ -542,6 +542,7 @@ def test_real_articles_meet_the_podcast_standards(
 
     source: Path = request.getfixturevalue(which)
     s = load_settings(use_files=False).with_offline(True)
+    s = dataclasses.replace(s, voice=dataclasses.replace(s.voice, voice="espeak:en-us"))
     article = load_article(source, s.ingest)
     talk = None
     if article.talk is not None:

@@ -23,6 +23,7 @@ from articast.batch import (
     read_url_file,
 )
 from articast.errors import InputError, LockHeld
+from articast.models import Episode, EpisodeFiles
 
 
 def _touch(path: Path, text: str = "x") -> Path:
@@ -203,9 +204,9 @@ def test_cli_batch_exits_2_naming_the_holder(tmp_path: Path) -> None:
 def _fake_episode(out: Path, slug: str, *, missing: str | None = None) -> None:
     folder = out / slug
     folder.mkdir(parents=True)
-    files = {"audio": "episode.mp3", "script": "script.md"}
-    (folder / "episode.json").write_text(json.dumps({"slug": slug, "files": files}))
-    for name in files.values():
+    files = EpisodeFiles()  # a podcast-only episode: every file but the video and thumbnail
+    (folder / "episode.json").write_text(json.dumps(Episode(slug=slug, files=files).to_json()))
+    for name in files.names():
         if name != missing:
             (folder / name).write_bytes(b"x")
 

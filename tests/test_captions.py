@@ -81,6 +81,11 @@ def test_break_cost_prefers_punctuation_and_forbids_article_noun() -> None:
     assert break_cost("an", "EEG") >= 1000
     assert break_cost("Matthew", "Walker") > break_cost("waves", "fire")
     assert break_cost("16", "Hz") > break_cost("waves", "fire")
+    # the author's words: abbreviations end no sentence, numbers keep their unit or scale
+    assert break_cost("Dr.", "Lee") >= 1000
+    assert break_cost("e.g.", "waking") > break_cost("sleep.", "Then")
+    assert break_cost("15", "%") > break_cost("waves", "fire")
+    assert break_cost("$3.5", "million") > break_cost("waves", "fire")
 
 
 def test_split_lines_never_separates_article_and_noun() -> None:

@@ -94,9 +94,9 @@ def test_ingest_json_contract(tmp_path: Path, broken_sample: Path) -> None:
 
 
 def test_seed_article_episode_with_real_espeak(tmp_path: Path, seed_article: Path) -> None:
-    """The user's own article, default (offline) voice, podcast and video."""
+    """The user's own article, offline espeak voice (fast), podcast and video."""
     out = tmp_path / "out"
-    r = run(["episode", str(seed_article), "--out", str(out)], tmp_path)
+    r = run(["episode", str(seed_article), "--out", str(out), "--voice", "espeak:en-us"], tmp_path)
     assert r.returncode == 0, r.stderr
     folder = Path(r.stdout.strip().splitlines()[-1])
     assert folder.parent == out

@@ -20,7 +20,7 @@ def test_shipped_config_equals_the_documented_defaults() -> None:
     assert shipped.show == defaults.show
     assert shipped.audio == defaults.audio
     assert shipped.video == defaults.video
-    assert shipped.voice.voice == defaults.voice.voice == "espeak:en-us"
+    assert shipped.voice.voice == defaults.voice.voice == "piper:en_US-joe-medium"
     assert shipped.ingest.max_bytes == defaults.ingest.max_bytes
     assert shipped.out_dir == ROOT / "output"
 

@@ -41,9 +41,9 @@ CASES: list[tuple[str, str, str]] = [
     ("strip_markup", "A **bold** and *quiet* `idea`.", "A bold and quiet idea."),
     ("strip_markup", "See [the talk](https://youtu.be/x) now.", "See the talk now."),
     ("strip_markup", "Salt &amp; pepper", "Salt & pepper"),
-    # drop_urls
-    ("drop_urls", "Read more at https://example.org/a.html.", "Read more at."),
-    ("drop_urls", "The paper (www.example.org/p) says so.", "The paper says so."),
+    # read_urls
+    ("read_urls", "Read more at https://example.org/a.html.", "Read more at example dot org."),
+    ("read_urls", "The paper (www.example.org/p) says so.", "The paper (example dot org) says so."),
     # drop_footnote_marks
     (
         "drop_footnote_marks",
@@ -214,7 +214,7 @@ def test_rule_names_and_docstrings() -> None:
         ),
         ("drops by about 30 % in 1995.", "Drops by about thirty percent in nineteen ninety-five."),
         ("an NMDA receptor at 60 \u00b0C", "An N M D A receptor at sixty degrees Celsius"),
-        ("<em>see</em> https://x.org [2] \U0001f634", "See"),
+        ("<em>see</em> https://x.org/a.html [2] \U0001f634", "See x dot org"),
     ],
 )
 def test_speakable_whole_chain(given: str, expected: str) -> None:

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articast.config import NarrateSettings
 from articast.errors import InputError, PublishError, ScriptFormatError
 from articast.models import Article, Script, Section, Segment, TalkRef
 from articast.narrate import build_script, read_script_md, write_script_md
+from articast.narrate.script_md import parse_line, render_line
+
+FIGURES = Path(__file__).parent / "fixtures" / "captions" / "sleep-figures.md"
 
 ARTICLE = Article(
     title="Night Shift: How the Sleeping Brain Files Away the Day",
@@ -29,8 +35,12 @@ def script() -> Script:
 
 
 def _strip_sources(script: Script) -> Script:
-    segments = tuple(dataclasses.replace(s, source="") for s in script.segments)
+    segments = tuple(dataclasses.replace(s, source="", forms=()) for s in script.segments)
     return dataclasses.replace(script, segments=segments, edited=True)
+
+
+def _shown(script: Script) -> list[str]:
+    return [seg.form(i).display for seg in script.segments for i in range(len(seg.sentences))]
 
 
 def test_round_trip(script: Script, tmp_path: Path) -> None:
@@ -38,7 +48,8 @@ def test_round_trip(script: Script, tmp_path: Path) -> None:
     write_script_md(script, path)
     back = read_script_md(path)
     assert back.edited
-    assert back == _strip_sources(script)
+    assert _strip_sources(back) == _strip_sources(script)  # the same spoken sentences
+    assert _shown(back) == _shown(script)
     assert back.warnings and "and it hurts memory" in back.warnings[0]
 
 
@@ -64,13 +75,14 @@ def test_layout_is_readable(script: Script, tmp_path: Path) -> None:
     i = lines.index("## Section: Slow waves")
     assert lines[i + 2 : i + 6] == [
         "Slow waves.",
-        "Spindles run at twelve hertz.",
+        "Spindles run at 12{twelve} Hz{hertz}.",
         "It is fast.",
-        "E E G shows them.",
+        "EEG{E E G} shows them.",
     ]
+    assert "NMDA{N M D A}" in text  # the header shows the syntax
 
 
-def test_edited_sentence_is_voiced_as_written(script: Script, tmp_path: Path) -> None:
+def test_new_text_is_read_like_the_article(script: Script, tmp_path: Path) -> None:
     path = tmp_path / "script.md"
     write_script_md(script, path)
     text = path.read_text(encoding="utf-8")
@@ -78,8 +90,63 @@ def test_edited_sentence_is_voiced_as_written(script: Script, tmp_path: Path) ->
     path.write_text(edited, encoding="utf-8")
     back = read_script_md(path)
     sentences = [s for seg in back.segments for s in seg.sentences]
-    assert 'They come "fast": 30 % NMDA bursts.' in sentences
+    assert 'They come "fast": thirty percent N M D A bursts.' in sentences
+    assert 'They come "fast": 30 % NMDA bursts.' in _shown(back)
     assert "It is fast." not in sentences
+
+
+def test_edited_display_and_pronunciation_both_follow(script: Script, tmp_path: Path) -> None:
+    path = tmp_path / "script.md"
+    write_script_md(script, path)
+    text = path.read_text(encoding="utf-8")
+    old = "EEG{E E G} shows them."
+    assert old in text
+    path.write_text(text.replace(old, "MEG{meg} shows them [in 2023]{this year}."), "utf-8")
+    back = read_script_md(path)
+    sentences = [s for seg in back.segments for s in seg.sentences]
+    assert "meg shows them this year." in sentences
+    assert "MEG shows them in 2023." in _shown(back)
+    assert "E E G shows them." not in sentences
+
+
+@pytest.mark.parametrize(
+    ("line", "display", "spoken"),
+    [
+        ("The NMDA{en em dee ay} receptor.", "The NMDA receptor.", "The en em dee ay receptor."),
+        ("(BDNF{B D N F}), a protein.", "(BDNF), a protein.", "(B D N F), a protein."),
+        ("Up [$3.5 million]{three and a half million bucks}.", "Up $3.5 million.",
+         "Up three and a half million bucks."),
+        ("Keep 2023{2023} as digits.", "Keep 2023 as digits.", "Keep 2023 as digits."),
+        ("Braces \\{literal\\} stay.", "Braces {literal} stay.", "Braces {literal} stay."),
+        ("An [unclosed bracket and {brace", "An [unclosed bracket and {brace",
+         "An [unclosed bracket and {brace"),
+        ("Old N M D A line, thirty percent.", "Old N M D A line, thirty percent.",
+         "Old N M D A line, thirty percent."),
+    ],
+)  # fmt: skip
+def test_pronunciation_syntax(line: str, display: str, spoken: str) -> None:
+    form = parse_line(line)
+    assert (form.display, form.spoken) == (display, spoken)
+    again = parse_line(render_line(form))
+    assert (again.display, again.spoken) == (display, spoken)
+
+
+def test_scripts_round_trip_on_real_articles(tmp_path: Path) -> None:
+    from articast.config import IngestSettings
+    from articast.ingest import load_article
+    from conftest import SAMPLES, SEED
+
+    sources = [*sorted(SAMPLES.glob("*.html")), *sorted(SAMPLES.glob("*.md")),
+               *sorted(SAMPLES.glob("*.txt")), FIGURES]  # fmt: skip
+    if SEED.is_file():
+        sources.append(SEED)
+    for source in sources:
+        built = build_script(load_article(source, IngestSettings()), None, NarrateSettings())
+        path = tmp_path / "script.md"
+        write_script_md(built, path)
+        back = read_script_md(path)
+        assert [s.sentences for s in back.segments] == [s.sentences for s in built.segments]
+        assert _shown(back) == _shown(built)
 
 
 def test_reordered_and_unmarked_segments(tmp_path: Path) -> None:
@@ -92,7 +159,7 @@ def test_reordered_and_unmarked_segments(tmp_path: Path) -> None:
     )
     back = read_script_md(path)
     assert back.title == "My episode"
-    assert back.segments == (
+    assert tuple(dataclasses.replace(s, forms=()) for s in back.segments) == (
         Segment("intro", "Hello", ("Hi there.",), mentions_talk=True),
         Segment("section", "Second", ("Two.",), section_index=2),
         Segment("section", "Next", ("Three.", "Four."), section_index=3),
@@ -149,3 +216,29 @@ def test_unwritable_script_path(script: Script, tmp_path: Path) -> None:
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(PublishError, match="cannot write the script"):
         write_script_md(script, blocker / "script.md")
+
+
+_WORDS = st.sampled_from(
+    ["sleep", "In", "2023,", "40%", "15", "%", "$3.5", "million", "(BDNF)", "NMDA", "REM", "e.g.",
+     "Dr.", "Lee", "et", "al.", "11–16", "Hz", "€12.50", "1st", "3:30", "[sic]", "R&D", "a{b}",
+     "back\\slash", "x]{y", "https://www.example.org/a/b.pdf", "–", "(", ")", ",", "'quoted'"]
+)  # fmt: skip
+
+
+@given(st.lists(_WORDS, min_size=1, max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_any_sentence_survives_the_script(words: list[str]) -> None:
+    from articast.narrate.rules import apply_mapped, reading_rules
+    from articast.textmap import MappedText
+
+    form = apply_mapped(MappedText.plain(" ".join(words) + "."), reading_rules()).sentence()
+    back = parse_line(render_line(form))
+    assert (back.display, back.spoken) == (form.display, form.spoken)
+    # and its token map times every display token, in order, from the first word to the last
+    from articast.textmap import display_timings
+
+    n = len(form.spoken.split())
+    toks = display_timings(form, [(float(k), k + 0.5) for k in range(n)])
+    assert [t.text for t in toks] == form.display.split()
+    assert toks[0].start == 0.0 and max(t.end for t in toks) == pytest.approx(n - 0.5)
+    assert all(a.start <= b.start and b.end >= b.start for a, b in itertools.pairwise(toks))

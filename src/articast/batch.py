@@ -264,15 +264,15 @@ def build_one(task: ArticleTask) -> ArticleReport:
             stage=getattr(exc, "stage", None),
             content_hash=task.content_hash,
         )
-    m = result.manifest
+    episode = result.episode
     return ArticleReport(
         source=task.key,
         status="built",
         reason=task.reason,
         duration=round(time.perf_counter() - t0, 3),
         folder=str(result.folder),
-        slug=str(m.get("slug") or result.folder.name),
-        title=str(m.get("title") or ""),
+        slug=episode.slug or result.folder.name,
+        title=episode.title,
         content_hash=task.content_hash,
     )
 
@@ -449,13 +449,10 @@ def _save_state(out_dir: Path, state: dict[str, dict[str, Any]]) -> None:
 
 def _episode_complete(folder: Path) -> bool:
     """The folder has a manifest and every file it lists."""
-    manifest = read_manifest(folder)
-    if manifest is None:
+    episode = read_manifest(folder)
+    if episode is None:
         return False
-    files = manifest.get("files")
-    if not isinstance(files, dict) or "audio" not in files:
-        return False
-    return all((folder / str(name)).is_file() for name in files.values())
+    return all((folder / name).is_file() for name in episode.files.names())
 
 
 def _why_build(

@@ -1,6 +1,8 @@
 """Captions stage: timed sentences (from ``audio``'s Master) -> cues -> SRT and WebVTT.
 
-Sits after ``audio`` on the map; ``video`` burns the same cues into the picture. Cues follow
+Sits after ``audio`` on the map; ``video`` burns the same cues into the picture. Cues show a
+sentence's display text (the author's words), each token timed by the spoken words it maps to
+(``textmap``); a token starts at its first spoken word and ends at its last. Cues follow
 the readability rules of STANDARDS.md: at most 2 lines of at most 42 characters, 0.833-7 s on
 screen, at most 20 characters per second, breaks at natural points (after punctuation, before
 conjunctions and prepositions, never between an article and its noun or inside a name), shown
@@ -23,6 +25,7 @@ from typing import Protocol
 
 from articast.cache import atomic_write_text
 from articast.models import Cue, TimedSentence, TimedWord
+from articast.textmap import display_timings
 
 __all__ = [
     "MAX_CHARS_PER_LINE",
@@ -34,6 +37,7 @@ __all__ = [
     "cue_problems",
     "layout_lines",
     "make_cues",
+    "shown_words",
     "split_lines",
     "write_srt",
     "write_vtt",
@@ -68,7 +72,14 @@ _PREPOSITIONS = _wordset(
     "like near of off on onto out outside over past per through throughout to toward towards "
     "under underneath unlike up upon via with within without"
 )
-_UNITS = _wordset("percent % hz khz mhz ms s kg g mg km m cm mm degrees years")
+_UNITS = _wordset(
+    "percent % hz khz mhz ms s min h kg g mg µg km m cm mm ml l c f degrees years "
+    "thousand million billion trillion"
+)
+_TITLES = _wordset("dr. mr. mrs. ms. prof. st. mt. jr. sr.")
+"""Abbreviated titles: never the end of a line or cue (``Dr.`` | ``Lee``)."""
+_ABBREVIATIONS = _wordset("e.g. i.e. vs. cf. fig. no. approx. al. ca. c. pp. vol.")
+"""Abbreviations whose full stop ends no sentence (captions show the author's words)."""
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)\]]*$")
 _CLAUSE_END = re.compile(r"[,;:–—)\]]['\"”’]*$")
 _STRIP = re.compile(r"^[^\w%]+|[^\w%]+$")
@@ -91,7 +102,10 @@ def break_cost(before: str, after: str, *, before_starts_sentence: bool = False)
     After a full stop is best, then after other punctuation, then before a conjunction or
     preposition; breaking after an article or inside a name is effectively forbidden.
     """
-    if _SENTENCE_END.search(before):
+    low = before.lower().lstrip("([\"'")
+    if low in _TITLES:
+        return _FORBIDDEN if _is_name_part(after) else 60.0
+    if _SENTENCE_END.search(before) and low not in _ABBREVIATIONS:
         return 0.0
     if _CLAUSE_END.search(before):
         return 1.0
@@ -206,8 +220,8 @@ def _interp(anchors: list[tuple[int, float]], pos: int) -> float:
     return anchors[-1][1]
 
 
-def _tokens(sentence: TimedSentence) -> list[_Tok]:
-    """Whitespace tokens of the sentence text with times from its word timings.
+def _spoken_times(sentence: TimedSentence) -> list[tuple[float, float]]:
+    """(start, end) of each whitespace token of the spoken text, from the voice's word timings.
 
     Engine words need not match tokens one to one (espeak merges short words and splits
     others), so tokens are timed through character-offset anchors when the counts differ.
@@ -242,10 +256,52 @@ def _tokens(sentence: TimedSentence) -> list[_Tok]:
             cursor = pos + len(key)
         anchors.append((len(sentence.text), max(sentence.end, anchors[-1][1])))
         times = [(_interp(anchors, m.start()), _interp(anchors, m.end())) for m in matches]
-    toks = []
-    for i, (m, (s, e)) in enumerate(zip(matches, times, strict=True)):
-        toks.append(_Tok(m.group(), s, max(e, s), i == 0))
-    return _join_spelled(toks)
+    return [(s, max(e, s)) for s, e in times]
+
+
+def _tokens(sentence: TimedSentence) -> list[_Tok]:
+    """The tokens a caption shows, timed: the display text's tokens when the sentence has a
+    display form (each timed by the spoken words it maps to), else the spoken text's."""
+    times = _spoken_times(sentence)
+    form = sentence.form
+    if form is not None and form.spoken == sentence.text:
+        shown = [(t.text, t.start, t.end) for t in display_timings(form, times)]
+        plain = not any(p.changed for p in form.pieces)
+    else:
+        shown = [
+            (m.group(), s, e)
+            for m, (s, e) in zip(re.finditer(r"\S+", sentence.text), times, strict=True)
+        ]
+        plain = True
+    toks = [_Tok(text, s, e, i == 0) for i, (text, s, e) in enumerate(_split_long(shown))]
+    # Scripts written before display forms existed spell initialisms in their only text.
+    return _join_spelled(toks) if plain else toks
+
+
+def _split_long(tokens: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
+    """Tokens longer than a caption line (a long web address) cut after ``/`` or ``.`` (or
+    anywhere), their time shared by length."""
+    out: list[tuple[str, float, float]] = []
+    for text, start, end in tokens:
+        if len(text) <= MAX_CHARS_PER_LINE:
+            out.append((text, start, end))
+            continue
+        parts: list[str] = []
+        rest = text
+        while len(rest) > MAX_CHARS_PER_LINE:
+            cut = max(
+                rest.rfind("/", 0, MAX_CHARS_PER_LINE), rest.rfind(".", 0, MAX_CHARS_PER_LINE)
+            )
+            cut = cut + 1 if cut > MAX_CHARS_PER_LINE // 3 else MAX_CHARS_PER_LINE
+            parts.append(rest[:cut])
+            rest = rest[cut:]
+        parts.append(rest)
+        t0 = start
+        for part in parts:
+            t1 = t0 + (end - start) * len(part) / len(text)
+            out.append((part, t0, t1))
+            t0 = t1
+    return out
 
 
 _ONE_LETTER = re.compile(r"[A-Z]")
@@ -268,7 +324,9 @@ def _join_spelled(toks: list[_Tok]) -> list[_Tok]:
             end += 1
         if end - i >= 2:
             run = toks[i:end]
-            out.append(_Tok("".join(t.text for t in run), run[0].start, run[-1].end, run[0].sentence_start))
+            out.append(
+                _Tok("".join(t.text for t in run), run[0].start, run[-1].end, run[0].sentence_start)
+            )
             i = end
         else:
             out.append(toks[i])
@@ -364,6 +422,12 @@ def _segment_cues(toks: list[_Tok], after: float) -> list[Cue]:
         timed = tuple(TimedWord(t.text, t.start, t.end) for t in toks[i:j])
         cues.append(Cue(start=start, end=max(end, start + 0.001), lines=lines, words=timed))
     return cues
+
+
+def shown_words(sentence: TimedSentence) -> tuple[TimedWord, ...]:
+    """The words captions show for ``sentence`` (its display tokens, long ones cut), each timed
+    from its first spoken word to its last: ``make_cues`` lays these out."""
+    return tuple(TimedWord(t.text, t.start, t.end) for t in _tokens(sentence))
 
 
 def make_cues(sentences: tuple[TimedSentence, ...]) -> tuple[Cue, ...]:

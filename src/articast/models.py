@@ -10,15 +10,21 @@ Every stage takes one or more of these and returns the next (see ``pipeline``)::
     visuals -> Slides
     captions-> tuple[Cue, ...]
     video   -> VideoResult
+    publish -> Episode       (the manifest, ``episode.json``)
 
 Times are seconds (float) unless a name says otherwise.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
+import types
+import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Literal
+from pathlib import Path, PurePath
+from typing import Any, ClassVar, Literal
 
 # --------------------------------------------------------------------------- ingest
 
@@ -147,6 +153,47 @@ SegmentKind = Literal["intro", "section", "outro"]
 
 
 @dataclass(frozen=True)
+class Piece:
+    """A stretch of a sentence in its two forms (see ``Sentence``)."""
+
+    display: str
+    """The author's characters (what captions and transcripts show)."""
+    spoken: str
+    """What the voice reads for them."""
+    changed: bool = False
+    """False: the two forms are the same characters, one for one. True: a pronunciation (from
+    a reading rule or written in ``script.md``) replaces the display characters as a block."""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence in two forms, from the article onward: the display text (the author's words,
+    markup cleaned and repaired) and the spoken text (after the reading rules and the lexicon).
+
+    The pieces are the map between them: concatenated, their ``display`` parts give the display
+    text and their ``spoken`` parts the spoken text. ``articast.textmap`` turns them into a token
+    map (display tokens to spoken words) and carries word timings across it.
+    """
+
+    pieces: tuple[Piece, ...]
+
+    @classmethod
+    def plain(cls, text: str) -> Sentence:
+        """A sentence said exactly as it is shown."""
+        return cls((Piece(text, text),) if text else ())
+
+    @property
+    def display(self) -> str:
+        """The author's words."""
+        return "".join(p.display for p in self.pieces)
+
+    @property
+    def spoken(self) -> str:
+        """The words the voice reads."""
+        return "".join(p.spoken for p in self.pieces)
+
+
+@dataclass(frozen=True)
 class Segment:
     """One part of the narration script."""
 
@@ -161,6 +208,17 @@ class Segment:
     """Index into ``Article.sections`` for ``section`` segments."""
     mentions_talk: bool = False
     """True when the segment introduces or points at the talk (chapter gets its link)."""
+    forms: tuple[Sentence, ...] = ()
+    """Display and spoken form of each sentence (``forms[i].spoken == sentences[i]``); empty
+    when the sentences are shown as they are said."""
+
+    def __post_init__(self) -> None:
+        if self.forms and tuple(f.spoken for f in self.forms) != self.sentences:
+            raise ValueError("Segment.forms must speak exactly Segment.sentences")
+
+    def form(self, index: int) -> Sentence:
+        """Display and spoken form of sentence ``index``."""
+        return self.forms[index] if self.forms else Sentence.plain(self.sentences[index])
 
 
 @dataclass(frozen=True)
@@ -252,6 +310,9 @@ class TimedSentence:
     end: float
     segment_index: int
     words: tuple[TimedWord, ...]
+    """The voice's words (engine events or alignment), spoken text."""
+    form: Sentence | None = None
+    """Display and spoken form (``form.spoken == text``); None when shown as said."""
 
 
 @dataclass(frozen=True)
@@ -349,3 +410,294 @@ class ProgressEvent:
     done: int
     total: int | None = None
     message: str = ""
+
+
+# --------------------------------------------------------------------------- publish: the manifest
+
+MANIFEST_SCHEMA = 1
+"""Version of ``episode.json``'s layout. The keys are those of the first manifests; a manifest
+without a ``schema`` key (older, or written by hand) loads with defaults for what it lacks."""
+
+
+class ManifestError(ValueError):
+    """An ``episode.json`` whose values are of the wrong kind (or from a newer articast)."""
+
+
+@dataclass(frozen=True)
+class EpisodeFiles:
+    """File names inside the episode folder, relative to it; None when the file is not made.
+
+    In ``episode.json`` a file that is not made is left out of ``files``; a manifest with no
+    ``files`` at all (the oldest) means the standard names (``EpisodeFiles.standard()``).
+    """
+
+    audio: str = "episode.mp3"
+    video: str | None = None
+    script: str = "script.md"
+    captions_vtt: str = "captions.vtt"
+    captions_srt: str = "captions.srt"
+    chapters: str = "chapters.json"
+    cover: str = "cover.jpg"
+    thumbnail: str | None = None
+    description: str = "description.txt"
+    shownotes: str = "shownotes.html"
+    page: str = "index.html"
+
+    OMIT_NONE: ClassVar[bool] = True
+    """``to_json`` leaves out files that are not made (the manifest lists only real files)."""
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            name = getattr(self, f.name)
+            if name is None:
+                continue
+            if not name or PurePath(name).is_absolute() or ".." in PurePath(name).parts:
+                raise ManifestError(f"files.{f.name} must be a file name inside the episode folder, not {name!r}")
+
+    @classmethod
+    def standard(cls) -> EpisodeFiles:
+        """Every file an episode with a video has, under its usual name."""
+        return cls(video="episode.mp4", thumbnail="thumbnail.png")
+
+    def names(self) -> tuple[str, ...]:
+        """Every file name listed (the ones that are made)."""
+        return tuple(v for f in dataclasses.fields(self) if (v := getattr(self, f.name)) is not None)
+
+
+@dataclass(frozen=True)
+class EpisodeShow:
+    """The show the episode was built for."""
+
+    name: str = ""
+    author: str = ""
+
+
+@dataclass(frozen=True)
+class EpisodeSection:
+    """A chapter's span with the kind of script segment it voices."""
+
+    title: str
+    start: float
+    end: float
+    kind: SegmentKind = "section"
+
+
+@dataclass(frozen=True)
+class EpisodeSentence:
+    """A spoken sentence on the episode's timeline (the read-along transcript)."""
+
+    text: str
+    """The sentence as shown: the author's words (pages, transcripts)."""
+    start: float
+    end: float
+    segment: int = 0
+    """Index of the chapter (script segment) it belongs to."""
+    spoken: str = ""
+    """What the voice said (after the reading rules), for tools; empty in older manifests."""
+
+
+@dataclass(frozen=True)
+class TalkLink:
+    """A YouTube link the article has (every one, not only the talk)."""
+
+    url: str
+    video_id: str
+    start: int | None = None
+
+
+@dataclass(frozen=True)
+class SpeechStats:
+    """How the narration was voiced."""
+
+    synthesized: int = 0
+    """Sentences synthesised in this build."""
+    cached: int = 0
+    """Sentences taken from the speech cache."""
+    timing: Mapping[str, str] = field(default_factory=dict)
+    """Per chapter title: how word timings were found (``engine``, ``aligned``, ``estimated``)."""
+
+
+@dataclass(frozen=True)
+class LoudnessStats:
+    """Loudness measured on the audio (LUFS, dBTP); None when not measured."""
+
+    premaster_lufs: float | None = None
+    integrated_lufs: float | None = None
+    true_peak_dbtp: float | None = None
+
+
+@dataclass(frozen=True)
+class VideoStats:
+    """What the video stage did."""
+
+    rendered_sections: tuple[str, ...] = ()
+    """Titles of the parts rendered in this build (others came from the cache)."""
+
+
+@dataclass(frozen=True)
+class Episode:
+    """The manifest of a built episode (``episode.json``): what the publish stage, the batch
+    and the CLI read. ``to_json``/``from_json`` keep the file's keys; see ``MANIFEST_SCHEMA``."""
+
+    schema: int = MANIFEST_SCHEMA
+    articast_version: str = ""
+    title: str = ""
+    slug: str = ""
+    guid: str = ""
+    """Stable item id in the feed: kept across rebuilds."""
+    pub_date: str = ""
+    """RFC 2822 date of the first build (kept across rebuilds)."""
+    created: str = ""
+    """ISO time of the first build."""
+    updated: str = ""
+    """ISO time of this build."""
+    voice: str = ""
+    """The voice that spoke (``espeak:en-us``)."""
+    requested_voice: str = ""
+    """The voice asked for (differs from ``voice`` when the fallback voice was used)."""
+    fallback_used: bool = False
+    duration: float = 0.0
+    language: str = "en"
+    source: str = ""
+    """The path or URL the article was read from."""
+    source_url: str | None = None
+    """The article's public URL, when known."""
+    kind: str = ""
+    """The sniffed input format (``html``, ``markdown``, ``text``, ``url``)."""
+    content_hash: str = ""
+    settings_hash: str = ""
+    script_edited: bool = False
+    summary: str = ""
+    """The article's opening, for show notes and the feed."""
+    show: EpisodeShow = field(default_factory=EpisodeShow)
+    chapters: tuple[Chapter, ...] = ()
+    sections: tuple[EpisodeSection, ...] = ()
+    sentences: tuple[EpisodeSentence, ...] = ()
+    talk: Talk | None = None
+    """The talk the article points at, with what could be resolved."""
+    talks: tuple[TalkLink, ...] = ()
+    warnings: tuple[str, ...] = ()
+    stages: Mapping[str, float] = field(default_factory=dict)
+    """Wall seconds per pipeline stage (they overlap where stages run together)."""
+    speech: SpeechStats = field(default_factory=SpeechStats)
+    loudness: LoudnessStats = field(default_factory=LoudnessStats)
+    video: VideoStats = field(default_factory=VideoStats)
+    files: EpisodeFiles = field(default_factory=EpisodeFiles.standard)
+    build_seconds: float | None = None
+    """Wall seconds of the whole build."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The manifest as a JSON-ready dict (the keys of ``episode.json``)."""
+        data = _to_json(self)
+        assert isinstance(data, dict)
+        return data
+
+    @classmethod
+    def from_json(cls, data: object) -> Episode:
+        """The manifest read back from ``episode.json``'s parsed JSON.
+
+        Missing keys take their defaults (older manifests load); unknown keys are ignored;
+        a value of the wrong kind, or a ``schema`` newer than ``MANIFEST_SCHEMA``, raises
+        ``ManifestError``.
+        """
+        if not isinstance(data, dict):
+            raise ManifestError("the manifest is not a JSON object")
+        schema = data.get("schema", 0)
+        if isinstance(schema, int) and schema > MANIFEST_SCHEMA:
+            raise ManifestError(
+                f"manifest schema {schema} is newer than this articast reads "
+                f"({MANIFEST_SCHEMA}); upgrade articast"
+            )
+        episode = _from_json(cls, data, "")
+        assert isinstance(episode, Episode)
+        return episode
+
+
+def _to_json(value: object) -> object:
+    """A JSON-ready copy of a model value: dataclasses become dicts (fields in order), tuples
+    lists, paths strings."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        omit_none = getattr(value, "OMIT_NONE", False)
+        out: dict[str, object] = {}
+        for f in dataclasses.fields(value):
+            v = getattr(value, f.name)
+            if v is not None or not omit_none:
+                out[f.name] = _to_json(v)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_to_json(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _to_json(v) for k, v in value.items()}
+    if isinstance(value, PurePath):
+        return str(value)
+    return value
+
+
+def _from_json(tp: Any, value: object, where: str) -> object:
+    """``value`` (parsed JSON) as the type ``tp``; raises ManifestError naming ``where``."""
+    name = where or "manifest"
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(tp)
+        if value is None and type(None) in args:
+            return None
+        errors: list[str] = []
+        for arg in args:
+            if arg is type(None):
+                continue
+            try:
+                return _from_json(arg, value, where)
+            except ManifestError as exc:
+                errors.append(str(exc))
+        raise ManifestError(errors[0] if errors else f"{name} must not be null")
+    if origin is Literal:
+        if value not in typing.get_args(tp):
+            allowed = ", ".join(repr(a) for a in typing.get_args(tp))
+            raise ManifestError(f"{name} must be one of {allowed}, not {value!r}")
+        return value
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise ManifestError(f"{name} must be a list")
+        item = typing.get_args(tp)[0]
+        return tuple(_from_json(item, v, f"{where}[{i}]") for i, v in enumerate(value))
+    if origin in (Mapping, dict):
+        if not isinstance(value, dict):
+            raise ManifestError(f"{name} must be an object")
+        item = typing.get_args(tp)[1]
+        return {str(k): _from_json(item, v, f"{where}.{k}") for k, v in value.items()}
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        if not isinstance(value, dict):
+            raise ManifestError(f"{name} must be an object")
+        hints = typing.get_type_hints(tp)
+        kwargs: dict[str, object] = {}
+        for f in dataclasses.fields(tp):
+            if f.name not in value:
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                    raise ManifestError(f"{name} has no {f.name!r}")
+                continue
+            sub = f"{where}.{f.name}" if where else f.name
+            kwargs[f.name] = _from_json(hints[f.name], value[f.name], sub)
+        return tp(**kwargs)
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise ManifestError(f"{name} must be true or false")
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ManifestError(f"{name} must be a whole number")
+        return value
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ManifestError(f"{name} must be a number")
+        if not math.isfinite(value):
+            raise ManifestError(f"{name} must be a finite number")
+        return float(value)
+    if tp is str:
+        if not isinstance(value, str):
+            raise ManifestError(f"{name} must be a string")
+        return value
+    if tp is Path:
+        if not isinstance(value, str) or not value:
+            raise ManifestError(f"{name} must be a path")
+        return Path(value)
+    raise TypeError(f"no JSON conversion for {tp!r} ({name})")  # our bug: a new field type

@@ -28,16 +28,32 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any
 
 from articast import __version__
 from articast.cache import atomic_write_text, content_key
 from articast.config import Settings
 from articast.errors import ArticastError, InputError
-from articast.models import Article, Master, ProgressEvent, Script, Speech, Talk, VideoResult
-from articast.publish._common import DEFAULT_FILES
+from articast.models import (
+    MANIFEST_SCHEMA,
+    Article,
+    Chapter,
+    Episode,
+    EpisodeFiles,
+    EpisodeSection,
+    EpisodeSentence,
+    EpisodeShow,
+    LoudnessStats,
+    Master,
+    ProgressEvent,
+    Script,
+    Speech,
+    SpeechStats,
+    Talk,
+    TalkLink,
+    VideoResult,
+    VideoStats,
+)
 from articast.slug import slugify
-from articast.talk import talk_to_json
 
 ProgressFn = Callable[[ProgressEvent], None]
 
@@ -64,8 +80,8 @@ class EpisodeResult:
 
     folder: Path
     """The published episode folder ``<out>/<slug>``."""
-    manifest: dict[str, Any]
-    """The contents of ``episode.json``."""
+    episode: Episode
+    """The manifest, as written to ``episode.json``."""
 
 
 class _Timer:
@@ -169,13 +185,12 @@ def cleanup_leftovers(out_dir: Path, *, slug: str | None = None) -> list[str]:
     return done
 
 
-def read_manifest(folder: Path) -> dict[str, Any] | None:
+def read_manifest(folder: Path) -> Episode | None:
     """The manifest of an episode folder, or None when absent or unreadable."""
     try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return Episode.from_json(json.loads((folder / MANIFEST).read_text(encoding="utf-8")))
+    except (OSError, ValueError):  # ManifestError is a ValueError: treated as no manifest
         return None
-    return data if isinstance(data, dict) else None
 
 
 def _summary(article: Article, limit: int = 400) -> str:
@@ -209,66 +224,72 @@ def _manifest(
     video: VideoResult | None,
     slug: str,
     settings: Settings,
-    previous: dict[str, Any] | None,
+    previous: Episode | None,
     warnings: list[str],
     times: dict[str, float],
-    files: dict[str, str],
-) -> dict[str, Any]:
+    files: EpisodeFiles,
+) -> Episode:
     now = datetime.now(UTC)
-    prev = previous or {}
-    chapters = [
-        {"title": c.title, "start": round(c.start, 3), "end": round(c.end, 3), "url": c.url}
-        for c in master.chapters
-    ]
+    chapters = tuple(
+        Chapter(c.title, round(c.start, 3), round(c.end, 3), c.url) for c in master.chapters
+    )
     kinds = [seg.segment.kind for seg in speech.segments]
     timing = {
         seg.segment.title: sorted({u.timing for u in seg.utterances})[0] if seg.utterances else "none"
         for seg in speech.segments
     }
-    return {
-        "schema": 1,
-        "articast_version": __version__,
-        "title": article.title,
-        "slug": slug,
-        "guid": prev.get("guid") or str(uuid.uuid5(GUID_NAMESPACE, f"{settings.show.name}/{slug}")),
-        "pub_date": prev.get("pub_date") or format_datetime(now),
-        "created": prev.get("created") or now.isoformat(timespec="seconds"),
-        "updated": now.isoformat(timespec="seconds"),
-        "voice": speech.voice,
-        "requested_voice": speech.requested_voice or speech.voice,
-        "fallback_used": speech.requested_voice is not None,
-        "duration": round(master.duration, 3),
-        "language": article.language,
-        "source": article.source,
-        "source_url": article.source_url,
-        "kind": article.kind,
-        "content_hash": article.content_hash,
-        "settings_hash": settings_hash(settings),
-        "script_edited": script.edited,
-        "summary": _summary(article),
-        "show": {"name": settings.show.name, "author": settings.show.author},
-        "chapters": chapters,
-        "sections": [
-            {"title": c["title"], "start": c["start"], "end": c["end"], "kind": k}
+    return Episode(
+        schema=MANIFEST_SCHEMA,
+        articast_version=__version__,
+        title=article.title,
+        slug=slug,
+        guid=(previous and previous.guid)
+        or str(uuid.uuid5(GUID_NAMESPACE, f"{settings.show.name}/{slug}")),
+        pub_date=(previous and previous.pub_date) or format_datetime(now),
+        created=(previous and previous.created) or now.isoformat(timespec="seconds"),
+        updated=now.isoformat(timespec="seconds"),
+        voice=speech.voice,
+        requested_voice=speech.requested_voice or speech.voice,
+        fallback_used=speech.requested_voice is not None,
+        duration=round(master.duration, 3),
+        language=article.language,
+        source=article.source,
+        source_url=article.source_url,
+        kind=article.kind,
+        content_hash=article.content_hash,
+        settings_hash=settings_hash(settings),
+        script_edited=script.edited,
+        summary=_summary(article),
+        show=EpisodeShow(name=settings.show.name, author=settings.show.author),
+        chapters=chapters,
+        sections=tuple(
+            EpisodeSection(c.title, c.start, c.end, k)
             for c, k in zip(chapters, kinds, strict=False)
-        ],
-        "sentences": [
-            {"text": s.text, "start": round(s.start, 3), "end": round(s.end, 3), "segment": s.segment_index}
+        ),
+        sentences=tuple(
+            EpisodeSentence(
+                # what pages and transcripts show (the author's words) and what the voice said
+                s.form.display if s.form is not None else s.text,
+                round(s.start, 3),
+                round(s.end, 3),
+                s.segment_index,
+                spoken=s.text,
+            )
             for s in master.sentences
-        ],
-        "talk": talk_to_json(talk) if talk is not None else None,
-        "talks": [{"url": t.url, "video_id": t.video_id, "start": t.start} for t in article.talks],
-        "warnings": warnings,
-        "stages": times,
-        "speech": {"synthesized": speech.synthesized, "cached": speech.cached, "timing": timing},
-        "loudness": {
-            "premaster_lufs": master.premaster_lufs,
-            "integrated_lufs": master.loudness_lufs,
-            "true_peak_dbtp": master.true_peak_dbtp,
-        },
-        "video": {"rendered_sections": list(video.rendered_sections) if video else []},
-        "files": files,
-    }
+        ),
+        talk=talk,
+        talks=tuple(TalkLink(t.url, t.video_id, t.start) for t in article.talks),
+        warnings=tuple(warnings),
+        stages=dict(times),
+        speech=SpeechStats(synthesized=speech.synthesized, cached=speech.cached, timing=timing),
+        loudness=LoudnessStats(
+            premaster_lufs=master.premaster_lufs,
+            integrated_lufs=master.loudness_lufs,
+            true_peak_dbtp=master.true_peak_dbtp,
+        ),
+        video=VideoStats(rendered_sections=video.rendered_sections if video else ()),
+        files=files,
+    )
 
 
 def _swap_into_place(tmp: Path, final: Path) -> None:
@@ -313,7 +334,7 @@ def build_episode(
     )
     from articast.captions import make_cues, write_srt, write_vtt
     from articast.ingest import load_article
-    from articast.narrate import build_script, read_script_md, write_script_md
+    from articast.narrate import build_script, load_lexicon, read_script_md, write_script_md
     from articast.publish import update_feed as _update_feed
     from articast.publish import write_description, write_episode_page
     from articast.talk import resolve_talk
@@ -349,7 +370,8 @@ def build_episode(
                 warnings.extend(talk_warnings)
         with timer("narrate"):
             if script_path is not None:
-                script = read_script_md(Path(script_path))
+                lexicon = load_lexicon(settings.narrate.lexicon)
+                script = read_script_md(Path(script_path), lexicon)
             else:
                 script = build_script(article, talk, settings.narrate)
             warnings.extend(script.warnings)
@@ -439,17 +461,13 @@ def build_episode(
                         pictures=pictures,
                     )
             master = encoding.result() if encoding is not None else draft
-        files = {**DEFAULT_FILES, "cover": cover.name}
-        if video is None:
-            del files["video"], files["thumbnail"]
-        else:
-            files["video"] = video.mp4.name
-            if video.thumbnail is None:
-                del files["thumbnail"]
-            else:
-                files["thumbnail"] = video.thumbnail.name
+        files = EpisodeFiles(
+            cover=cover.name,
+            video=video.mp4.name if video is not None else None,
+            thumbnail=video.thumbnail.name if video and video.thumbnail else None,
+        )
         with timer("publish"):
-            manifest = _manifest(
+            episode = _manifest(
                 article=article,
                 script=script,
                 speech=speech,
@@ -463,22 +481,27 @@ def build_episode(
                 times=timer.times,
                 files=files,
             )
-            write_description(tmp, manifest)
-            write_episode_page(tmp, manifest, settings.show)
+            write_description(tmp, episode)
+            write_episode_page(tmp, episode, settings.show)
             shutil.rmtree(workdir, ignore_errors=True)
         # Stage times overlap where stages run together (encode beside captions and video).
-        manifest["stages"] = dict(timer.times)
-        manifest["build_seconds"] = round(time.perf_counter() - started, 3)
-        atomic_write_text(tmp / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
+        episode = dataclasses.replace(
+            episode,
+            stages=dict(timer.times),
+            build_seconds=round(time.perf_counter() - started, 3),
+        )
+        atomic_write_text(
+            tmp / MANIFEST, json.dumps(episode.to_json(), indent=2, ensure_ascii=False)
+        )
         _swap_into_place(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     if not update_feed:
-        return EpisodeResult(final, manifest)
+        return EpisodeResult(final, episode)
     try:
         _update_feed(out_dir, settings.show)
     except ArticastError as exc:
         exc.add_note(f"episode {slug} was published; only the feed update failed")
         raise
-    return EpisodeResult(final, manifest)
+    return EpisodeResult(final, episode)

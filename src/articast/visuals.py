@@ -535,7 +535,13 @@ def make_slides(
                 section = article.sections[seg.section_index]
             photo_path, photo = _first_usable(section.images if section else ())
             title = ch_title or (seg.title if seg else "")
-            text = section.text if section is not None else " ".join(seg.sentences if seg else ())
+            text = (
+                section.text
+                if section is not None
+                else " ".join(seg.form(i).display for i in range(len(seg.sentences)))
+                if seg
+                else ""
+            )
             key = content_key(_VERSION, "section", ctx.size, title, text, _file_hash(photo_path))
             path = _save(cache, key, functools.partial(_section_card, ctx, title, text, photo))
         slides.append(Slide(kind, path, start, end, ch_title, key))

@@ -4,10 +4,15 @@
 
     source (path | URL)
       -> _source.read_source   bytes, limits (5 MB), empty/binary refusal, URL fetch
-      -> _source.decode        text (BOM, declared charset, UTF-8, detection)
+      -> _source.decode_report text (BOM, declared charset, UTF-8, damaged UTF-8, detection)
+                               + warnings naming bytes that could not be decoded
       -> _source.unwrap_fence  a ``` fence around the whole file goes; split tags are joined
       -> _source.sniff         html | markdown | text, from content (never the file name)
-      -> _html / _markdown     blocks (headings, paragraphs, images, links, title, language)
+      -> _html / _markdown     blocks (headings, paragraphs, images, links, title, language);
+                               on well-formed pages _libs' opinions (trafilatura, readability)
+                               veto class-name boilerplate and pick the container; bare heading
+                               lines are lifted out of text blocks (_text.split_heading_lines)
+      -> visible_words         a warning when the text kept is far shorter than the page shows
       -> _sections.arrange     lead + one section per heading, merges, splits
       -> _images / _youtube    safe local copies of images; the talk links
       -> Article

@@ -1,8 +1,9 @@
 """Build the narration ``Script`` from an ``Article`` and its ``Talk``.
 
 Sits in the ``narrate`` stage: ``build_script(article, talk, settings) -> Script``. Paragraphs
-pass ``REPAIR_RULES``, are split into sentences with pySBD, and each sentence passes
-``reading_rules``. The article's last sentence is dropped (with a warning) when the article
+pass ``REPAIR_RULES``, are split into sentences with pySBD (each is a sentence's display text),
+and each sentence passes ``reading_rules`` (its spoken text, with the map between the two kept
+in ``Segment.forms``). The article's last sentence is dropped (with a warning) when the article
 stops mid-sentence.
 """
 
@@ -16,17 +17,20 @@ import pysbd
 
 from articast.config import NarrateSettings
 from articast.ingest import capitalise_first
-from articast.models import Article, Script, Segment, Talk
+from articast.models import Article, Script, Segment, SegmentKind, Sentence, Talk
 from articast.narrate.lexicon import Lexicon, load_lexicon
 from articast.narrate.rules import (
     REPAIR_RULES,
     Rule,
+    apply_mapped,
     apply_rules,
     normalize_typography,
     reading_rules,
     strip_markup,
+    tidy_display,
     tidy_spacing,
 )
+from articast.textmap import MappedText
 
 INTRO_TITLE = "Introduction"
 OUTRO_TITLE_TALK = "Watch the full talk"
@@ -173,22 +177,37 @@ class _Speaker:
     reading: tuple[Rule, ...]
     language: str
 
-    def sentences(self, text: str) -> list[str]:
-        """Speakable sentences of a prose text (repair, split, read, close)."""
+    def sentences(self, text: str) -> list[Sentence]:
+        """Sentences of a prose text (repair, split, read, close)."""
         return self.read(split_sentences(apply_rules(text, REPAIR_RULES), self.language))
 
-    def read(self, sentences: list[str]) -> list[str]:
-        """Apply the reading rules to already split sentences; drop those left without words."""
-        out: list[str] = []
+    def read(self, sentences: list[str]) -> list[Sentence]:
+        """Give already split (display) sentences their spoken form; drop those left without
+        words."""
+        out: list[Sentence] = []
         for s in sentences:
-            spoken = apply_rules(s, self.reading)
-            if _HAS_WORD.search(spoken):
-                out.append(_close(spoken))
+            form = self.form(s)
+            if form is not None:
+                out.append(form)
         return out
 
-    def line(self, text: str) -> str:
-        """One composed sentence (intro/outro lines, headings) in speakable form."""
-        return _close(apply_rules(apply_rules(text, REPAIR_RULES), self.reading))
+    def form(self, display: str) -> Sentence | None:
+        """Display and spoken form of one display sentence, closed with a full stop; None when
+        nothing in it can be said."""
+        shown = tidy_display(display)
+        if not _HAS_WORD.search(shown):
+            return None
+        mapped = apply_mapped(MappedText.plain(_close(shown)), self.reading)
+        if not _HAS_WORD.search(mapped.spoken):
+            return None
+        if not _TERMINAL.search(mapped.spoken):
+            mapped = mapped.sub(r"[,;:\s]*$", ".", count=1)
+        return mapped.sentence()
+
+    def line(self, text: str) -> Sentence:
+        """One composed sentence (intro/outro lines, headings) in both forms."""
+        form = self.form(apply_rules(text, REPAIR_RULES))
+        return form if form is not None else Sentence.plain(_close(text))
 
 
 @dataclass(frozen=True)
@@ -278,13 +297,13 @@ def build_script(article: Article, talk: Talk | None, settings: NarrateSettings)
     intro = [speaker.line(s) for s in _intro(title, facts, settings)]
     if settings.disclaimer.strip():
         intro.extend(speaker.sentences(settings.disclaimer))
-    segments = [Segment("intro", INTRO_TITLE, tuple(intro), mentions_talk=facts is not None)]
+    segments = [_segment("intro", INTRO_TITLE, intro, mentions_talk=facts is not None)]
 
     last = _last_prose(article)
     previous_title = title
     for index, section in enumerate(article.sections):
         heading = _capitalised(display_text(section.title)) if section.title else ""
-        sentences: list[str] = [speaker.line(heading)] if heading else []
+        sentences: list[Sentence] = [speaker.line(heading)] if heading else []
         paragraphs = collapse_tables(section.paragraphs)
         worded = [i for i, p in enumerate(paragraphs) if _HAS_WORD.search(p)]
         final = worded[-1] if index == last and worded else None
@@ -318,25 +337,39 @@ def build_script(article: Article, talk: Talk | None, settings: NarrateSettings)
             seg_title = f"{previous_title} (continued)"
         previous_title = seg_title
         segments.append(
-            Segment(
-                "section",
-                seg_title,
-                tuple(sentences),
-                source=section.text,
-                section_index=index,
-            )
+            _segment("section", seg_title, sentences, source=section.text, section_index=index)
         )
 
     outro = [speaker.line(s) for s in _outro(facts, settings)]
     segments.append(
-        Segment(
+        _segment(
             "outro",
             OUTRO_TITLE_TALK if facts is not None else OUTRO_TITLE,
-            tuple(outro),
+            outro,
             mentions_talk=facts is not None,
         )
     )
     return Script(title=title, segments=tuple(segments), warnings=tuple(warnings))
+
+
+def _segment(
+    kind: SegmentKind,
+    title: str,
+    forms: list[Sentence],
+    *,
+    source: str = "",
+    section_index: int | None = None,
+    mentions_talk: bool = False,
+) -> Segment:
+    return Segment(
+        kind,
+        title,
+        tuple(f.spoken for f in forms),
+        source=source,
+        section_index=section_index,
+        mentions_talk=mentions_talk,
+        forms=tuple(forms),
+    )
 
 
 def _last_prose(article: Article) -> int | None:

@@ -6,15 +6,23 @@ Sits in the ``narrate`` stage (``Article -> Script``). Text passes two tuples of
   typography, remove what must not be read (markup, URLs, footnote marks, emoji), describe code
   and tables, and repair the faults that would confuse the segmenter (``use.Ketamine``,
   ``effects,such``, lower-case sentence starts).
-* ``reading_rules(lexicon)`` run on each sentence after splitting: abbreviations, symbols,
-  dashes, money, temperatures, percentages, units, initialisms, years, ordinals, numbers.
+* ``reading_rules(lexicon)`` run on each sentence after splitting: web addresses,
+  abbreviations, symbols, dashes, money, temperatures, percentages, units, initialisms, years,
+  ordinals, numbers.
 
-Each rule is a pure function with a docstring and exact in/out tests (``tests/test_narrate_rules``).
-The same speakable text drives the audio and the captions.
+The repaired sentence is the **display text** (what captions and transcripts show); the reading
+rules turn it into the **spoken text**. A reading rule is a ``ReadingRule``: called with a
+``str`` it returns a ``str`` like any rule, and ``rule.mapped(text)`` rewrites a
+``textmap.MappedText``, recording which display characters each rewrite replaced, so the token
+map between the two forms comes out of the rules themselves (``apply_mapped``). Any plain
+``str -> str`` rule still works in ``apply_mapped``; its map is coarser (one block per change).
+
+Each rule has a docstring and exact in/out tests (``tests/test_narrate_rules``).
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -23,6 +31,7 @@ from functools import reduce
 from num2words import num2words
 
 from articast.narrate.lexicon import Lexicon, default_lexicon
+from articast.textmap import MappedText
 
 Rule = Callable[[str], str]
 """A text rule: takes text, returns text. Rules never raise on odd input."""
@@ -139,27 +148,6 @@ def strip_markup(text: str) -> str:
 
 _URL = re.compile(r"(?i)\b(?:https?://|ftp://|www\.)[^\s<>\"]+")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
-
-
-def drop_urls(text: str) -> str:
-    """Remove web addresses, keeping the punctuation after them and any text around them.
-
-    ``see https://example.org/a.html.`` -> ``see.``; ``(www.x.org)`` disappears entirely.
-    """
-
-    def _cut(m: re.Match[str]) -> str:
-        url = m.group(0)
-        tail = len(url) - len(url.rstrip(".,;:!?)]'"))
-        trailing = url[len(url) - tail :] if tail else ""
-        # keep a closing bracket only when the URL itself opened none
-        if ")" in trailing and "(" not in url:
-            return trailing
-        return trailing.replace(")", "")
-
-    out = _URL.sub(_cut, text)
-    out = _EMPTY_BRACKETS.sub("", out)
-    out = re.sub(r"[ \t]+([.,;:!?])", r"\1", out)
-    return re.sub(r"[ \t]{2,}", " ", out)
 
 
 _FOOTNOTE = re.compile(
@@ -311,7 +299,6 @@ REPAIR_RULES: tuple[Rule, ...] = (
     normalize_typography,
     describe_code_and_tables,
     strip_markup,
-    drop_urls,
     drop_footnote_marks,
     drop_emoji,
     repair_missing_spaces,
@@ -321,6 +308,70 @@ REPAIR_RULES: tuple[Rule, ...] = (
 
 
 # =========================================================================== reading rules
+
+MappedFn = Callable[[MappedText], MappedText]
+
+
+class ReadingRule:
+    """A named reading rule: rewrites the spoken side of a ``MappedText`` and records the map.
+
+    Called with a ``str`` it behaves like any ``str -> str`` rule (display in, spoken out).
+    """
+
+    __name__: str
+
+    def __init__(self, fn: MappedFn) -> None:
+        self._fn = fn
+        functools.update_wrapper(self, fn)
+
+    def __call__(self, text: str) -> str:
+        return self._fn(MappedText.plain(text)).spoken
+
+    def mapped(self, text: MappedText) -> MappedText:
+        """Apply the rule to ``text``, keeping the display side and the map."""
+        return self._fn(text)
+
+    def __repr__(self) -> str:
+        return f"<reading rule {self.__name__}>"
+
+
+def reading_rule(fn: MappedFn) -> ReadingRule:
+    """Decorator: a ``MappedText -> MappedText`` function as a ``ReadingRule``."""
+    return ReadingRule(fn)
+
+
+def apply_mapped(text: MappedText, rules: Iterable[Rule]) -> MappedText:
+    """Run ``text`` through ``rules``, keeping the map (plain ``str`` rules rewrite as a block)."""
+    for rule in rules:
+        if isinstance(rule, ReadingRule):
+            text = rule.mapped(text)
+        else:
+            text = text.rewrite(rule(text.spoken))
+    return text
+
+
+_URL_TAIL = ".,;:!?)]'\""
+
+
+@reading_rule
+def read_urls(text: MappedText) -> MappedText:
+    """Say a web address by its site: ``see https://www.example.org/a.html.`` -> ``see example dot org.``
+
+    The path is not read; the display text keeps the whole address.
+    """
+
+    def _say(m: re.Match[str]) -> str:
+        url = m.group(0)
+        core = url.rstrip(_URL_TAIL)
+        if core.count("(") < core.count(")"):
+            core = core[: core.rfind(")")]
+        host = re.sub(r"(?i)^(?:https?://|ftp://)?(?:www\.)?", "", core)
+        host = re.split(r"[/?#:]", host, maxsplit=1)[0]
+        spoken = " dot ".join(part for part in host.split(".") if part)
+        return spoken + url[len(core) :]
+
+    return text.sub(_URL, _say)
+
 
 _ABBREVIATION_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<!\w)e\.\s?g\.(?=\s|,|$)", re.I), "for example"),
@@ -338,47 +389,49 @@ _ABBREVIATION_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def expand_abbreviations(text: str) -> str:
+@reading_rule
+def expand_abbreviations(text: MappedText) -> MappedText:
     """Say common abbreviations in full: ``e.g.`` -> ``for example``, ``Dr. Lee`` -> ``Doctor Lee``.
 
     Also ``i.e.``, ``etc.``, ``et al.``, ``vs.``, ``cf.``, ``approx.``, ``Prof.``, ``Fig. 2``, ``No. 5``.
     """
     for pattern, spoken in _ABBREVIATION_WORDS:
-        text = pattern.sub(spoken, text)
+        text = text.sub(pattern, spoken)
     return text
 
 
-def read_symbols(text: str) -> str:
+@reading_rule
+def read_symbols(text: MappedText) -> MappedText:
     """Say symbols in words: ``&`` -> ``and``, ``±`` -> ``plus or minus``, ``~20`` -> ``about 20``.
 
     Also ``≈``, ``×`` or ``x`` between numbers (``times``), ``→`` (``to``), ``#3`` (``number 3``),
     ``10x`` (``10 times``) and ``and/or``.
     """
-    out = re.sub(r"\s*&\s*", " and ", text)
-    out = re.sub(r"\s*\u00b1\s*", " plus or minus ", out)
-    out = re.sub(r"(?:~|\u2248|\u223c)\s*(?=\d)", "about ", out)
-    out = re.sub(r"(?<=\d)\s*[\u00d7x]\s*(?=\d)", " times ", out)
-    out = re.sub(r"(?<=\d)[x\u00d7](?!\w)", " times", out)
-    out = re.sub(r"\s*(?:\u2192|->)\s*", " to ", out)
-    out = re.sub(r"(?<![\w&])#(?=\d)", "number ", out)
-    out = re.sub(r"\band/or\b", "and or", out)
-    return out
+    out = text.sub(r"\s*&\s*", " and ")
+    out = out.sub(r"\s*\u00b1\s*", " plus or minus ")
+    out = out.sub(r"(?:~|\u2248|\u223c)\s*(?=\d)", "about ")
+    out = out.sub(r"(?<=\d)\s*[\u00d7x]\s*(?=\d)", " times ")
+    out = out.sub(r"(?<=\d)[x\u00d7](?!\w)", " times")
+    out = out.sub(r"\s*(?:\u2192|->)\s*", " to ")
+    out = out.sub(r"(?<![\w&])#(?=\d)", "number ")
+    return out.sub(r"\band/or\b", "and or")
 
 
 _RANGE = re.compile(r"(?<![\d.,-])(\d+(?:[.,]\d+)?)\s*[\u2013\u2014-]\s*(\d+(?:[.,]\d+)?)(?![\d-])")
 _ASIDE_DASH = re.compile(r"\s*(?:\u2014|\u2013|--)\s*|\s+-\s+")
 
 
-def read_dashes(text: str) -> str:
+@reading_rule
+def read_dashes(text: MappedText) -> MappedText:
     """Turn number ranges and dashes into speech: ``11–16 Hz`` -> ``11 to 16 Hz``.
 
     A dash between words (``neurons – observed``) becomes a comma pause. Hyphenated words
     (``brain-derived``, ``COVID-19``) are kept.
     """
-    out = _RANGE.sub(r"\1 to \2", text)
-    out = _ASIDE_DASH.sub(", ", out)
-    out = re.sub(r",\s*([.,;:!?])", r"\1", out)
-    return re.sub(r"^,\s*", "", out)
+    out = text.sub(_RANGE, r"\1 to \2")
+    out = out.sub(_ASIDE_DASH, ", ")
+    out = out.sub(r",\s*([.,;:!?])", r"\1")
+    return out.sub(r"^,\s*", "")
 
 
 _CURRENCY = re.compile(
@@ -393,7 +446,8 @@ _CURRENCY_NAMES = {
 _SCALE = {"k": "thousand", "m": "million", "mn": "million", "b": "billion", "bn": "billion"}
 
 
-def read_currency(text: str) -> str:
+@reading_rule
+def read_currency(text: MappedText) -> MappedText:
     """Put money in word order: ``$5`` -> ``5 dollars``, ``€2.5 million`` -> ``2.5 million euros``.
 
     ``$4.50`` -> ``4 dollars and 50 cents``; ``£1`` -> ``1 pound``.
@@ -413,13 +467,14 @@ def read_currency(text: str) -> str:
             return f"{whole} {unit}{plural} and {cents} {sub_word}"
         return f"{whole} {unit}{plural}"
 
-    return _CURRENCY.sub(_money, text)
+    return text.sub(_CURRENCY, _money)
 
 
 _TEMPERATURE = re.compile(r"(?<![\w.])(-)?(\d+(?:\.\d+)?)\s?(?:\u00b0|\u00ba|deg\.?)\s?([CFK])?\b")
 
 
-def read_temperatures(text: str) -> str:
+@reading_rule
+def read_temperatures(text: MappedText) -> MappedText:
     """Say temperatures and angles: ``60 °C`` -> ``60 degrees Celsius``, ``-5°F`` -> ``minus 5 degrees Fahrenheit``.
 
     ``1 °C`` -> ``1 degree Celsius``; ``90°`` -> ``90 degrees``.
@@ -431,12 +486,13 @@ def read_temperatures(text: str) -> str:
         name = {"C": " Celsius", "F": " Fahrenheit", "K": " kelvin", None: ""}[scale]
         return f"{'minus ' if sign else ''}{value} {unit}{name}"
 
-    return _TEMPERATURE.sub(_temp, text)
+    return text.sub(_TEMPERATURE, _temp)
 
 
-def read_percentages(text: str) -> str:
+@reading_rule
+def read_percentages(text: MappedText) -> MappedText:
     """Say percentages: ``30 %`` and ``30%`` -> ``30 percent``; ``2.5 %`` -> ``2.5 percent``."""
-    return re.sub(r"(\d)\s?%", r"\1 percent", text)
+    return text.sub(r"(\d)\s?%", r"\1 percent")
 
 
 _UNITS: dict[str, tuple[str, str]] = {
@@ -498,7 +554,8 @@ _UNIT_RE = re.compile(
 )
 
 
-def read_units(text: str) -> str:
+@reading_rule
+def read_units(text: MappedText) -> MappedText:
     """Say units after numbers in full: ``16 Hz`` -> ``16 hertz``, ``5 mg/kg`` -> ``5 milligrams per kilogram``.
 
     Singular for exactly one (``1 km`` -> ``1 kilometer``); a unit without a number is left alone.
@@ -512,7 +569,7 @@ def read_units(text: str) -> str:
             spoken += f" per {_UNITS[per][0]}"
         return spoken
 
-    return _UNIT_RE.sub(_unit, text)
+    return text.sub(_UNIT_RE, _unit)
 
 
 _ROMAN = re.compile(r"(?:X{0,3})(?:IX|IV|V?I{0,3})")
@@ -526,7 +583,7 @@ _CAPS_STOPWORDS = frozenset(
 )  # fmt: skip
 
 
-def make_initialism_rule(lexicon: Mapping[str, str]) -> Rule:
+def make_initialism_rule(lexicon: Mapping[str, str]) -> ReadingRule:
     """Build the ``spell_initialisms`` rule for ``lexicon`` (term as written -> spoken form)."""
     terms = sorted(lexicon, key=len, reverse=True)
     alternatives = [re.escape(t) for t in terms] or ["(?!)"]
@@ -536,7 +593,7 @@ def make_initialism_rule(lexicon: Mapping[str, str]) -> Rule:
         r"|(?P<caps>[A-Z]{2,5})(?P<plural>s|'s)?(?![\w']))"
     )
 
-    def spell_initialisms(text: str) -> str:
+    def spell_initialisms(text: MappedText) -> MappedText:
         """Say initialisms: lexicon terms as listed (``NMDA`` -> ``N M D A``, ``REM`` -> ``rem``).
 
         Terms the lexicon lists unchanged are said as words (``NASA``). Other all-caps tokens of
@@ -545,25 +602,27 @@ def make_initialism_rule(lexicon: Mapping[str, str]) -> Rule:
         (shouted headings). A sentence that starts with a term said as a word keeps its capital
         (``REM sleep`` -> ``Rem sleep``).
         """
-        words = re.findall(rf"{_LETTER}+", text)
+        before = text.spoken
+        words = re.findall(rf"{_LETTER}+", before)
         caps = [w for w in words if len(w) > 1 and w.isupper()]
         shouted = len(words) >= 3 and len(caps) / len(words) > 0.6
 
         def _say(m: re.Match[str]) -> str:
             term = m.group("term")
             if term is not None:
-                return lexicon[term]
-            token, plural = m.group("caps"), m.group("plural")
-            if shouted or token in _CAPS_STOPWORDS or _ROMAN.fullmatch(token):
-                return m.group(0)
-            return " ".join(token) + ("'s" if plural else "")
+                spoken = lexicon[term]
+            else:
+                token, plural = m.group("caps"), m.group("plural")
+                if shouted or token in _CAPS_STOPWORDS or _ROMAN.fullmatch(token):
+                    return m.group(0)
+                spoken = " ".join(token) + ("'s" if plural else "")
+            if m.start() == 0 and before[:1].isupper() and spoken[:1].islower():
+                spoken = spoken[0].upper() + spoken[1:]
+            return spoken
 
-        out = token_re.sub(_say, text)
-        if text[:1].isupper() and out[:1].islower():
-            out = out[0].upper() + out[1:]
-        return out
+        return text.sub(token_re, _say)
 
-    return spell_initialisms
+    return ReadingRule(spell_initialisms)
 
 
 def _words(number: str, *, to: str = "cardinal") -> str:
@@ -589,7 +648,8 @@ _YEAR_RANGE = re.compile(
 _CITATION_YEAR = re.compile(r"(?<=\()(1[5-9]\d\d|20\d\d)(?=\))|(?<=, )(1[5-9]\d\d|20\d\d)(?=\))")
 
 
-def read_years(text: str) -> str:
+@reading_rule
+def read_years(text: MappedText) -> MappedText:
     """Say years as years: ``in 1995`` -> ``in nineteen ninety-five``, ``1990s`` -> ``nineteen nineties``.
 
     A four-digit number counts as a year after words such as *in*, *since*, *by*, *during* or a
@@ -601,24 +661,24 @@ def read_years(text: str) -> str:
         spoken = _words(m.group(1) + m.group(2), to="year")
         return spoken[:-1] + "ies" if spoken.endswith("y") else spoken + "s"
 
-    out = _DECADE.sub(_decade, text)
-    out = _YEAR_RANGE.sub(
+    out = text.sub(_DECADE, _decade)
+    out = out.sub(
+        _YEAR_RANGE,
         lambda m: (
             f"{m.group(1)}{_words(m.group(2), to='year')}{m.group(3)}"
             f"{_words(m.group(4), to='year')}"
         ),
-        out,
     )
-    out = _YEAR.sub(lambda m: m.group(1) + _words(m.group(2), to="year"), out)
-    return _CITATION_YEAR.sub(lambda m: _words(m.group(0), to="year"), out)
+    out = out.sub(_YEAR, lambda m: m.group(1) + _words(m.group(2), to="year"))
+    return out.sub(_CITATION_YEAR, lambda m: _words(m.group(0), to="year"))
 
 
-def read_ordinals(text: str) -> str:
+@reading_rule
+def read_ordinals(text: MappedText) -> MappedText:
     """Say ordinals: ``1st`` -> ``first``, ``21st`` -> ``twenty-first``, ``19th-century`` -> ``nineteenth-century``."""
-    return re.sub(
+    return text.sub(
         r"(?<![\w.])(\d+)(?:st|nd|rd|th)(?![a-zA-Z])",
         lambda m: _words(m.group(1), to="ordinal"),
-        text,
     )
 
 
@@ -627,7 +687,8 @@ _TIME = re.compile(
 )
 
 
-def read_times(text: str) -> str:
+@reading_rule
+def read_times(text: MappedText) -> MappedText:
     """Say clock times: ``10:30`` -> ``10 30``, ``9:05 pm`` -> ``9 oh 5 p m``, ``7:00`` -> ``7 o'clock``.
 
     The digits are left for ``read_numbers``; ``14:00`` -> ``14 hundred``; a ratio ``1:2`` ->
@@ -646,14 +707,15 @@ def read_times(text: str) -> str:
             spoken = spoken.replace(" o'clock", "") + f" {half.lower()} m"
         return spoken
 
-    out = _TIME.sub(_time, text)
-    return re.sub(r"(?<![\d:])(\d+):(\d+)(?![\d:])", r"\1 to \2", out)
+    out = text.sub(_TIME, _time)
+    return out.sub(r"(?<![\d:])(\d+):(\d+)(?![\d:])", r"\1 to \2")
 
 
 _NUMBER = re.compile(r"(?<![\w.,])(-)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\w]|[.,]\d)")
 
 
-def read_numbers(text: str) -> str:
+@reading_rule
+def read_numbers(text: MappedText) -> MappedText:
     """Say numbers in words: ``20`` -> ``twenty``, ``1,500`` -> ``one thousand five hundred``.
 
     ``3.5`` -> ``three point five``; ``-5`` -> ``minus five``. Digits glued to letters (``MP3``,
@@ -670,25 +732,27 @@ def read_numbers(text: str) -> str:
             spoken += " point " + " ".join(_words(d) for d in frac)
         return ("minus " if sign else "") + spoken
 
-    return _NUMBER.sub(_num, text)
+    return text.sub(_NUMBER, _num)
 
 
-def tidy_spacing(text: str) -> str:
+@reading_rule
+def tidy_spacing(text: MappedText) -> MappedText:
     """Collapse runs of spaces, remove spaces before punctuation and empty brackets, trim.
 
     ``Hello  ,  world ( ) .`` -> ``Hello, world.``
     """
-    out = _EMPTY_BRACKETS.sub("", text)
-    out = re.sub(r"\s+", " ", out)
-    out = re.sub(r"\s+([.,;:!?)\]])", r"\1", out)
-    out = re.sub(r"([(\[])\s+", r"\1", out)
-    out = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", out)
-    return out.strip()
+    out = text.sub(_EMPTY_BRACKETS, "")
+    out = out.sub(r"\s+", " ")
+    out = out.sub(r"\s+([.,;:!?)\]])", r"\1")
+    out = out.sub(r"([(\[])\s+", r"\1")
+    out = out.sub(r"([,;:])(?:\s*[,;:])+", r"\1")
+    return out.sub(r"^\s+|\s+$", "")
 
 
 def reading_rules(lexicon: Lexicon | None = None) -> tuple[Rule, ...]:
     """Rules for one sentence after splitting, using ``lexicon`` (the shipped one when None)."""
     return (
+        read_urls,
         expand_abbreviations,
         read_symbols,
         read_dashes,
@@ -705,9 +769,8 @@ def reading_rules(lexicon: Lexicon | None = None) -> tuple[Rule, ...]:
     )
 
 
-def spell_initialisms(text: str) -> str:
-    """``spell_initialisms`` with the shipped lexicon (see ``make_initialism_rule``)."""
-    return make_initialism_rule(default_lexicon())(text)
+spell_initialisms = make_initialism_rule(default_lexicon())
+"""``spell_initialisms`` with the shipped lexicon (see ``make_initialism_rule``)."""
 
 
 def all_rules(lexicon: Lexicon | None = None) -> tuple[Rule, ...]:
@@ -720,5 +783,12 @@ def speakable(text: str, lexicon: Lexicon | None = None) -> str:
     return apply_rules(text, all_rules(lexicon))
 
 
-EDIT_RULES: tuple[Rule, ...] = (normalize_typography, drop_emoji, tidy_spacing)
-"""The harmless normalisation applied to sentences a producer wrote in ``script.md``."""
+def tidy_display(text: str) -> str:
+    """A display sentence cleaned of stray spacing: runs of spaces, spaces before punctuation,
+    empty brackets (``Hello  , world ( ) .`` -> ``Hello, world.``)."""
+    return tidy_spacing(text)
+
+
+EDIT_RULES: tuple[Rule, ...] = (normalize_typography, drop_emoji)
+"""The harmless normalisation applied to lines a producer wrote in ``script.md`` (the reading
+rules follow, around the pronunciations the producer wrote)."""

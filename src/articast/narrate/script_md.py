@@ -17,8 +17,13 @@ Sits in the ``narrate`` stage, beside ``build_script``: ``write_script_md`` writ
 
     ## Outro: Watch the full talk
 
-Sentences the producer writes are voiced as written: only harmless normalisation
-(``rules.EDIT_RULES``: straight quotes, no emoji, single spaces) is applied on reading.
+Each sentence line is its **display text** (what captions and transcripts show) with inline
+pronunciations where the voice says something else: ``NMDA{N M D A}`` (the word before the
+braces) or ``[$3.5 million]{three point five million dollars}`` (the words in the brackets).
+The script writes only the word pronunciations the reading rules chose; on reading, the
+reading rules run again around the written pronunciations (which they never change), so an
+unedited script voices exactly what was built, and a line without braces (also in scripts
+written before this syntax) is read like article text.
 """
 
 from __future__ import annotations
@@ -28,8 +33,10 @@ from pathlib import Path
 
 from articast.cache import atomic_write_text
 from articast.errors import PublishError, ScriptFormatError
-from articast.models import Script, Segment, SegmentKind
-from articast.narrate.rules import EDIT_RULES, apply_rules
+from articast.models import Script, Segment, SegmentKind, Sentence
+from articast.narrate.lexicon import Lexicon
+from articast.narrate.rules import EDIT_RULES, apply_mapped, apply_rules, reading_rules
+from articast.textmap import MappedText
 
 WORDS_PER_SECOND = 2.6
 """Speaking rate used for duration estimates (about 155 words a minute)."""
@@ -46,9 +53,12 @@ How to edit:
 - Each segment starts with a level-2 heading "## Kind: Title". Kind is Intro, Section or
   Outro; Title becomes the chapter title. Delete, add or reorder segments freely; at least
   one must remain, and every segment needs at least one sentence.
-- Every non-empty line under a heading is one sentence, voiced exactly as written. Write
-  words the way they should be said ("N M D A", "thirty percent"); digits and symbols
-  are left to the voice.
+- Every non-empty line under a heading is one sentence: the words shown in the captions
+  and transcript. Where the voice says something else, a pronunciation follows in braces:
+      NMDA{N M D A} receptors          the word before the braces is said "N M D A"
+      [$3.5 million]{three point five million dollars}   the words in brackets
+  Edit either side. Text without braces is read as article text is (numbers, years,
+  units, initialisms); braces always win. Write \\{ \\} \\\\ for a literal brace or backslash.
 - The "# Title" line is the episode title. Lines in HTML comments are ignored, except the
   one under a heading (section number, "talk" when the chapter links to the talk; the
   duration in it is an estimate) and "warning:" lines, which go to the manifest.
@@ -102,10 +112,135 @@ def render_script_md(script: Script) -> str:
         notes.append(f"about {_clock(seconds)}")
         lines.append(f"## {_KIND_LABEL[segment.kind]}: {_one_line(segment.title)}")
         lines.append("<!-- " + _DOT.join(notes) + " -->")
-        lines.extend(_one_line(s) for s in segment.sentences)
+        lines.extend(render_line(segment.form(i)) for i in range(len(segment.sentences)))
         lines.append("")
     lines.append(f"<!-- estimated total: about {_clock(total)} -->")
     return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- pronunciations
+
+_OPENERS = "([\"'\u00bf\u00a1"  # brackets, quotes, Spanish ¿ ¡
+_SPECIAL = "{}\\"
+_WORDY = re.compile(r"\w")
+
+
+def _escape(text: str) -> str:
+    flat = re.sub(r"\s+", " ", text)
+    return "".join("\\" + ch if ch in _SPECIAL else ch for ch in flat)
+
+
+def _bare_word(shown: str) -> str:
+    """The word a ``{`` after ``shown`` would apply to (as the parser sees it)."""
+    k = len(shown)
+    while k > 0 and not shown[k - 1].isspace() and shown[k - 1] not in "}]":
+        k -= 1
+    word = shown[k:]
+    return word.lstrip(_OPENERS)
+
+
+def render_line(sentence: Sentence) -> str:
+    """One ``script.md`` line: the display text with the pronunciations of its words.
+
+    Pieces the rules changed that carry letters or digits get braces; punctuation-only changes
+    (a dash read as a pause) are left to the rules, which make them again on reading.
+    """
+    out = ""
+    pieces = list(sentence.pieces)
+    i = 0
+    while i < len(pieces):
+        p = pieces[i]
+        said = p.changed and bool(_WORDY.search(p.display) or _WORDY.search(p.spoken))
+        if not said:
+            out += _escape(p.display)
+            i += 1
+            continue
+        display, spoken = p.display, p.spoken
+        # a bit of speech with no display characters of its own joins its neighbour
+        while i + 1 < len(pieces) and pieces[i + 1].changed and not pieces[i + 1].display:
+            spoken += pieces[i + 1].spoken
+            i += 1
+        i += 1
+        shown = _escape(display)
+        said_md = _escape(spoken)
+        if (
+            shown
+            and not any(ch.isspace() or ch in "[]\\" for ch in shown)
+            and _bare_word(out + shown) == shown
+        ):
+            out += f"{shown}{{{said_md}}}"
+        else:
+            inside = shown.replace("[", "\\[").replace("]", "\\]")
+            out += f"[{inside}]{{{said_md}}}"
+    return _one_line(out)
+
+
+def parse_line(line: str, lexicon: Lexicon | None = None) -> Sentence:
+    """A ``script.md`` line back into both forms: the written pronunciations are kept as they
+    are; the reading rules (with ``lexicon``) give the rest its spoken form."""
+    parts: list[tuple[str, str | None]] = []
+    buf: list[tuple[str, bool]] = []  # display characters, escaped?
+
+    def flush(upto: int) -> None:
+        if upto:
+            parts.append(("".join(ch for ch, _ in buf[:upto]), None))
+        del buf[:upto]
+
+    i = 0
+    n = len(line)
+    while i < n:
+        ch = line[i]
+        if ch == "\\" and i + 1 < n:
+            buf.append((line[i + 1], True))
+            i += 2
+            continue
+        if ch != "{":
+            buf.append((ch, False))
+            i += 1
+            continue
+        spoken_chars: list[str] = []
+        j = i + 1
+        closed = False
+        while j < n:
+            if line[j] == "\\" and j + 1 < n:
+                spoken_chars.append(line[j + 1])
+                j += 2
+                continue
+            if line[j] == "}":
+                closed = True
+                break
+            spoken_chars.append(line[j])
+            j += 1
+        if not closed:
+            buf.append((ch, False))
+            i += 1
+            continue
+        spoken = "".join(spoken_chars)
+        start = len(buf)
+        if buf and buf[-1] == ("]", False):
+            opener = next((k for k in range(len(buf) - 2, -1, -1) if buf[k] == ("[", False)), None)
+            if opener is not None:
+                display = "".join(c for c, _ in buf[opener + 1 : -1])
+                flush(opener)
+                buf.clear()
+                parts.append((display, spoken))
+                i = j + 1
+                continue
+        k = start
+        while (
+            k > 0 and not buf[k - 1][0].isspace() and buf[k - 1] not in (("}", False), ("]", False))
+        ):
+            k -= 1
+        while k < start and not buf[k][1] and buf[k][0] in _OPENERS:
+            k += 1
+        display = "".join(c for c, _ in buf[k:])
+        flush(k)
+        buf.clear()
+        parts.append((display, spoken))
+        i = j + 1
+    flush(len(buf))
+    mapped = apply_mapped(MappedText.join(parts), reading_rules(lexicon))
+    return mapped.sentence()
 
 
 def write_script_md(script: Script, path: Path) -> None:
@@ -130,7 +265,7 @@ class _Draft:
         self.kind = kind
         self.title = title
         self.line_no = line_no
-        self.sentences: list[str] = []
+        self.sentences: list[Sentence] = []
         self.section_index: int | None = None
         self.mentions_talk: bool | None = None
         self.seen_content = False
@@ -154,8 +289,13 @@ def _parse_heading(raw: str, path: Path, line_no: int) -> _Draft:
     return _Draft(kind, title, line_no)
 
 
-def parse_script_md(text: str, path: Path = Path("script.md")) -> Script:
-    """Parse the text of an edited ``script.md``; raises ``ScriptFormatError`` (one line)."""
+def parse_script_md(
+    text: str, path: Path = Path("script.md"), lexicon: Lexicon | None = None
+) -> Script:
+    """Parse the text of an edited ``script.md``; raises ``ScriptFormatError`` (one line).
+
+    ``lexicon`` (the shipped one when None) reads the text outside written pronunciations.
+    """
     title: str | None = None
     warnings: list[str] = []
     drafts: list[_Draft] = []
@@ -201,10 +341,12 @@ def parse_script_md(text: str, path: Path = Path("script.md")) -> Script:
             raise _fail(
                 path, line_no, "text before the first '## Kind: Title' heading; move it under one"
             )
-        sentence = apply_rules(_BULLET.sub("", stripped), EDIT_RULES)
-        if sentence:
-            drafts[-1].sentences.append(sentence)
-            drafts[-1].seen_content = True
+        line = _one_line(apply_rules(_BULLET.sub("", stripped), EDIT_RULES))
+        if line:
+            form = parse_line(line, lexicon)
+            if form.spoken.strip():
+                drafts[-1].sentences.append(form)
+                drafts[-1].seen_content = True
     if comment is not None:
         raise _fail(path, comment_start, "comment opened with '<!--' is never closed with '-->'")
     if not drafts:
@@ -231,9 +373,10 @@ def parse_script_md(text: str, path: Path = Path("script.md")) -> Script:
             Segment(
                 draft.kind,
                 draft.title,
-                tuple(draft.sentences),
+                tuple(f.spoken for f in draft.sentences),
                 section_index=index,
                 mentions_talk=talk,
+                forms=tuple(draft.sentences),
             )
         )
     return Script(title=title, segments=tuple(segments), warnings=tuple(warnings), edited=True)
@@ -255,7 +398,7 @@ def _comment_done(comment: str, drafts: list[_Draft], warnings: list[str]) -> No
         draft.mentions_talk = bool(_MARKER_TALK.search(body.strip()))
 
 
-def read_script_md(path: Path) -> Script:
+def read_script_md(path: Path, lexicon: Lexicon | None = None) -> Script:
     """Read an edited ``script.md`` back into a ``Script`` (``edited=True``).
 
     Raises ``ScriptFormatError`` with one line naming the file and line when the file cannot
@@ -269,4 +412,4 @@ def read_script_md(path: Path) -> Script:
         raise ScriptFormatError(f"{path}: not UTF-8 text; save the script as UTF-8") from exc
     except OSError as exc:
         raise ScriptFormatError(f"cannot read the script {path}: {exc.strerror or exc}") from exc
-    return parse_script_md(text, path)
+    return parse_script_md(text, path, lexicon)

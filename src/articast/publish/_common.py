@@ -1,7 +1,9 @@
-"""Shared helpers of the publish stage: reading the manifest, times, links, file names.
+"""Shared helpers of the publish stage: the manifest's parts as the writers need them, times,
+links and file names.
 
-The manifest (``episode.json``) is an untyped dict written by the pipeline; these helpers read
-it defensively and turn it into small typed values for the description, page and feed writers.
+The manifest is the typed ``models.Episode`` (``episode.json`` read with ``Episode.from_json``);
+these helpers add what the description, page and feed writers share: the talk's link with its
+start time, the article's public URL, the files that exist on disk.
 """
 
 from __future__ import annotations
@@ -10,25 +12,9 @@ import html
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from articast.models import Chapter
-
-#: Default file names inside an episode folder (``manifest["files"]`` overrides them).
-DEFAULT_FILES: dict[str, str] = {
-    "audio": "episode.mp3",
-    "video": "episode.mp4",
-    "script": "script.md",
-    "captions_vtt": "captions.vtt",
-    "captions_srt": "captions.srt",
-    "chapters": "chapters.json",
-    "cover": "cover.jpg",
-    "thumbnail": "thumbnail.png",
-    "description": "description.txt",
-    "shownotes": "shownotes.html",
-    "page": "index.html",
-}
+from articast.models import Chapter, Episode
 
 #: Name the talk's cached thumbnail gets when copied into the episode folder (plus suffix).
 TALK_THUMB_STEM = "talk-thumbnail"
@@ -68,53 +54,32 @@ def number(value: object, default: float = 0.0) -> float:
     return f if math.isfinite(f) else default
 
 
-def file_name(manifest: dict[str, Any], key: str) -> str:
-    """The file name for ``key`` (``audio``, ``cover``...) relative to the episode folder."""
-    files = manifest.get("files")
-    if isinstance(files, dict):
-        name = files.get(key)
-        if isinstance(name, str) and name and not Path(name).is_absolute():
-            return name
-    return DEFAULT_FILES[key]
-
-
-def existing_file(folder: Path, manifest: dict[str, Any], key: str) -> str | None:
-    """The file name for ``key`` when that file exists in ``folder``; else None.
-
-    For the cover, ``cover.png`` is accepted when ``cover.jpg`` is missing.
-    """
-    name = file_name(manifest, key)
-    if (folder / name).is_file():
+def existing_file(folder: Path, name: str | None) -> str | None:
+    """``name`` when that file exists in the episode ``folder``; else None."""
+    if name and (folder / name).is_file():
         return name
-    if key == "cover":
-        for alt in ("cover.jpg", "cover.png"):
-            if (folder / alt).is_file():
-                return alt
     return None
 
 
-def chapters(manifest: dict[str, Any]) -> list[ChapterInfo]:
-    """The manifest's chapters in start order (malformed entries are skipped)."""
-    out: list[ChapterInfo] = []
-    raw = manifest.get("chapters")
-    if not isinstance(raw, list):
-        return out
-    for i, ch in enumerate(raw):
-        if not isinstance(ch, dict):
-            continue
-        start = number(ch.get("start"), -1.0)
-        if start < 0:
-            continue
-        end = number(ch.get("end"), start)
-        url = ch.get("url")
-        out.append(
-            ChapterInfo(
-                title=text(ch.get("title"), f"Part {i + 1}"),
-                start=start,
-                end=max(end, start),
-                url=url if isinstance(url, str) and url else None,
-            )
+def existing_cover(folder: Path, episode: Episode) -> str | None:
+    """The cover's file name when it exists; ``cover.jpg`` or ``cover.png`` otherwise."""
+    for name in (episode.files.cover, "cover.jpg", "cover.png"):
+        if existing_file(folder, name):
+            return name
+    return None
+
+
+def chapters(episode: Episode) -> list[ChapterInfo]:
+    """The episode's chapters in start order (titles made one-line; empty ones numbered)."""
+    out = [
+        Chapter(
+            title=text(ch.title, f"Part {i + 1}"),
+            start=max(0.0, ch.start),
+            end=max(ch.end, ch.start),
+            url=ch.url or None,
         )
+        for i, ch in enumerate(episode.chapters)
+    ]
     out.sort(key=lambda c: c.start)
     return out
 
@@ -132,36 +97,33 @@ def url_with_start(url: str, start: object) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def talk(manifest: dict[str, Any], folder: Path | None = None) -> TalkInfo | None:
-    """The talk of the manifest, or None when the article links none."""
-    raw = manifest.get("talk")
-    if not isinstance(raw, dict):
+def talk(episode: Episode, folder: Path | None = None) -> TalkInfo | None:
+    """The talk of the episode, or None when the article links none."""
+    tk = episode.talk
+    if tk is None:
         return None
-    url = text(raw.get("url"))
+    url = text(tk.url)
     if not url.startswith(("http://", "https://")):
         return None
     thumb: Path | None = None
-    t = raw.get("thumbnail")
-    if isinstance(t, str) and t:
-        p = Path(t)
+    if tk.thumbnail is not None:
+        p = tk.thumbnail
         if not p.is_absolute() and folder is not None:
             p = folder / p
         if p.is_file() and p.suffix.lower() in _IMAGE_SUFFIXES:
             thumb = p
-    title = text(raw.get("title")) or text(raw.get("link_text")) or "the talk"
     return TalkInfo(
-        url=url_with_start(url, raw.get("start")),
-        title=title,
-        channel=text(raw.get("channel")) or None,
+        url=url_with_start(url, tk.start),
+        title=text(tk.title) or text(tk.link_text) or "the talk",
+        channel=text(tk.channel) or None,
         thumbnail=thumb,
     )
 
 
-def article_url(manifest: dict[str, Any]) -> str | None:
+def article_url(episode: Episode) -> str | None:
     """The article's public URL (``source_url``, else an http(s) ``source``), or None."""
-    for key in ("source_url", "source"):
-        v = manifest.get(key)
-        if isinstance(v, str) and v.startswith(("http://", "https://")):
+    for v in (episode.source_url, episode.source):
+        if v and v.startswith(("http://", "https://")):
             return v.strip()
     return None
 

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from articast.cache import atomic_write_text
 from articast.errors import PublishError
+from articast.models import Episode
 from articast.publish._common import (
     ChapterInfo,
     article_url,
     chapters,
     clock,
     esc,
-    file_name,
-    number,
     talk,
     text,
 )
@@ -111,17 +109,17 @@ def _shorten(value: str, max_bytes: int) -> str:
     return cut.rstrip(" ,;:") + "\u2026"
 
 
-def build_description(manifest: dict[str, Any]) -> str:
-    """The YouTube description text for the episode described by ``manifest``.
+def build_description(episode: Episode) -> str:
+    """The YouTube description text for ``episode``.
 
     Order: the talk link (with its start time) first, the summary, the article link, then the
     chapters as ``0:00 Title`` lines. At most 5000 bytes; no ``<`` or ``>``.
     """
-    tk = talk(manifest)
-    summary = youtube_safe(text(manifest.get("summary")))
-    article = article_url(manifest)
-    duration = number(manifest.get("duration"))
-    chs = youtube_chapters(chapters(manifest), duration)
+    tk = talk(episode)
+    summary = youtube_safe(text(episode.summary))
+    article = article_url(episode)
+    duration = max(0.0, episode.duration)
+    chs = youtube_chapters(chapters(episode), duration)
 
     head: list[str] = []
     if tk is not None:
@@ -156,14 +154,14 @@ def build_description(manifest: dict[str, Any]) -> str:
     return out
 
 
-def shownotes_fragment(manifest: dict[str, Any]) -> str:
+def shownotes_fragment(episode: Episode) -> str:
     """The show notes as an HTML fragment: summary, talk link, article link, chapters with times.
 
     Used as ``shownotes.html`` (wrapped in a page) and as the feed item's description.
     """
-    tk = talk(manifest)
-    summary = text(manifest.get("summary"))
-    article = article_url(manifest)
+    tk = talk(episode)
+    summary = text(episode.summary)
+    article = article_url(episode)
     parts: list[str] = []
     if summary:
         parts.append(f"<p>{esc(summary)}</p>")
@@ -172,7 +170,7 @@ def shownotes_fragment(manifest: dict[str, Any]) -> str:
         parts.append(f'<p>The talk: <a href="{esc(tk.url)}">{esc(tk.title)}</a>{who}</p>')
     if article:
         parts.append(f'<p>The article: <a href="{esc(article)}">{esc(article)}</a></p>')
-    chs = chapters(manifest)
+    chs = chapters(episode)
     if chs:
         items = []
         for c in chs:
@@ -184,9 +182,9 @@ def shownotes_fragment(manifest: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def _shownotes_page(manifest: dict[str, Any]) -> str:
-    title = esc(text(manifest.get("title"), "Episode"))
-    lang = esc(text(manifest.get("language"), "en"))
+def _shownotes_page(episode: Episode) -> str:
+    title = esc(text(episode.title, "Episode"))
+    lang = esc(text(episode.language, "en"))
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
@@ -195,17 +193,17 @@ def _shownotes_page(manifest: dict[str, Any]) -> str:
         '<link rel="icon" href="data:,">\n'
         "<style>body{font:1rem/1.5 system-ui,sans-serif;max-width:42rem;margin:2rem auto;"
         "padding:0 1rem}</style>\n</head>\n<body>\n<main>\n"
-        f"<h1>{title}</h1>\n{shownotes_fragment(manifest)}\n</main>\n</body>\n</html>\n"
+        f"<h1>{title}</h1>\n{shownotes_fragment(episode)}\n</main>\n</body>\n</html>\n"
     )
 
 
-def write_description(folder: Path, manifest: dict[str, Any]) -> None:
+def write_description(folder: Path, episode: Episode) -> None:
     """Write ``description.txt`` (YouTube) and ``shownotes.html`` into the episode ``folder``."""
     if not folder.is_dir():
         raise PublishError(f"episode folder not found: {folder}; build the episode first")
     try:
-        atomic_write_text(folder / file_name(manifest, "description"), build_description(manifest))
-        atomic_write_text(folder / file_name(manifest, "shownotes"), _shownotes_page(manifest))
+        atomic_write_text(folder / episode.files.description, build_description(episode))
+        atomic_write_text(folder / episode.files.shownotes, _shownotes_page(episode))
     except OSError as exc:
         raise PublishError(
             f"cannot write the description into {folder}: {exc.strerror or exc}; "

@@ -21,13 +21,13 @@ from typing import Any
 from articast.cache import atomic_write_bytes, atomic_write_text
 from articast.config import ShowConfig
 from articast.errors import PublishError
+from articast.models import Episode, ManifestError
 from articast.publish._common import (
     clock,
     esc,
+    existing_cover,
     existing_file,
-    file_name,
     href,
-    number,
     text,
 )
 from articast.publish.description import shownotes_fragment
@@ -149,7 +149,8 @@ class EpisodeEntry:
     """One episode folder, as the feed and the index page need it."""
 
     folder: Path
-    manifest: dict[str, Any]
+    episode: Episode
+    """The episode's manifest."""
     slug: str
     title: str
     guid: str
@@ -185,38 +186,37 @@ def read_episodes(out_dir: Path) -> list[EpisodeEntry]:
         if folder.name.startswith("."):
             continue
         try:
-            manifest = json.loads(mpath.read_text(encoding="utf-8"))
+            episode = Episode.from_json(json.loads(mpath.read_text(encoding="utf-8")))
         except FileNotFoundError:
             continue  # the folder was swapped out by a concurrent rebuild since the glob
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError) as exc:  # ManifestError is a ValueError
+            what = "is not a usable manifest" if isinstance(exc, ManifestError) else "cannot be read"
             raise PublishError(
-                f"cannot read {mpath}: {exc}; rebuild that episode or remove its folder"
+                f"{mpath} {what} ({exc}); rebuild that episode or remove its folder"
             ) from exc
-        if not isinstance(manifest, dict):
-            raise PublishError(f"{mpath} is not a JSON object; rebuild that episode")
-        audio = file_name(manifest, "audio")
+        audio = episode.files.audio
         if not (folder / audio).is_file():
             raise PublishError(
                 f"{folder / audio} is missing; rebuild the episode or remove {folder}"
             )
-        published = _parse_date(manifest.get("pub_date")) or _parse_date(manifest.get("created"))
+        published = _parse_date(episode.pub_date) or _parse_date(episode.created)
         if published is None:
             # No date recorded: the manifest's age is the best stable stand-in.
             published = dt.datetime.fromtimestamp(mpath.stat().st_mtime, tz=dt.UTC)
-        slug = text(manifest.get("slug"), folder.name)
-        guid = text(manifest.get("guid")) or str(uuid.uuid5(uuid.NAMESPACE_URL, f"articast:{slug}"))
+        slug = text(episode.slug, folder.name)
+        guid = text(episode.guid) or str(uuid.uuid5(uuid.NAMESPACE_URL, f"articast:{slug}"))
         episodes.append(
             EpisodeEntry(
                 folder=folder,
-                manifest=manifest,
+                episode=episode,
                 slug=folder.name,
-                title=text(manifest.get("title"), folder.name),
+                title=text(episode.title, folder.name),
                 guid=guid,
                 published=published,
-                duration=number(manifest.get("duration")),
+                duration=max(0.0, episode.duration),
                 audio=audio,
                 audio_bytes=(folder / audio).stat().st_size,
-                cover=existing_file(folder, manifest, "cover"),
+                cover=existing_cover(folder, episode),
             )
         )
     episodes.sort(key=lambda e: (e.published, e.slug), reverse=True)
@@ -290,32 +290,35 @@ def render_feed(out_dir: Path, show: ShowConfig, episodes: list[EpisodeEntry]) -
         # The newest change to any episode, so identical rebuilds give an identical feed.
         fg.lastBuildDate(
             max(
-                max(e.published, _parse_date(e.manifest.get("updated")) or e.published)
+                max(e.published, _parse_date(e.episode.updated) or e.published)
                 for e in episodes
             )
         )
 
     for ep in episodes:
-        m = ep.manifest
+        m = ep.episode
         fe = fg.add_entry(order="append")
         fe.title(ep.title)
         fe.guid(ep.guid, permalink=False)
         fe.pubDate(ep.published)
-        fe.link(href=href(base, ep.slug, file_name(m, "page")))
+        fe.link(href=href(base, ep.slug, m.files.page))
         fe.description(shownotes_fragment(m) or ep.title)
         fe.enclosure(href(base, ep.slug, ep.audio), str(ep.audio_bytes), "audio/mpeg")
         fe.podcast.itunes_duration(str(round(ep.duration)))
-        summary = text(m.get("summary"))
+        summary = text(m.summary)
         if summary:
             fe.podcast.itunes_summary(summary)
         if ep.cover:
             fe.podcast.itunes_image(href(base, ep.slug, ep.cover))
         fe.podcast20.explicit = show.explicit
-        chapters_json = existing_file(ep.folder, m, "chapters")
+        chapters_json = existing_file(ep.folder, m.files.chapters)
         if chapters_json:
             fe.podcast20.chapters_url = href(base, ep.slug, chapters_json)
-        for key, mime in (("captions_vtt", "text/vtt"), ("captions_srt", "application/x-subrip")):
-            name = existing_file(ep.folder, m, key)
+        for file, mime in (
+            (m.files.captions_vtt, "text/vtt"),
+            (m.files.captions_srt, "application/x-subrip"),
+        ):
+            name = existing_file(ep.folder, file)
             if name:
                 fe.podcast20.transcripts.append(_Transcript(href(base, ep.slug, name), mime))
     data: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
@@ -327,13 +330,13 @@ def render_index(show: ShowConfig, episodes: list[EpisodeEntry]) -> str:
     local = is_local_preview(show)
     items: list[str] = []
     for ep in episodes:
-        page = f"{ep.slug}/{file_name(ep.manifest, 'page')}"
+        page = f"{ep.slug}/{ep.episode.files.page}"
         img = (
             f'<img src="{esc(ep.slug)}/{esc(ep.cover)}" alt="" width="96" height="96">'
             if ep.cover
             else ""
         )
-        summary = text(ep.manifest.get("summary"))
+        summary = text(ep.episode.summary)
         date = ep.published.strftime("%Y-%m-%d")
         items.append(
             f'<li>{img}<div><h2><a href="{esc(page)}">{esc(ep.title)}</a></h2>'

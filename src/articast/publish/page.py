@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import email.utils
 from pathlib import Path
-from typing import Any
 
 from articast.cache import atomic_write_bytes, atomic_write_text
 from articast.config import ShowConfig
 from articast.errors import PublishError
+from articast.models import Episode
 from articast.publish._common import (
     TALK_THUMB_STEM,
     chapters,
     clock,
     esc,
+    existing_cover,
     existing_file,
-    file_name,
-    number,
     talk,
     text,
 )
@@ -159,22 +158,19 @@ def _copy_talk_thumbnail(folder: Path, source: Path) -> str:
     return name
 
 
-def _transcript(manifest: dict[str, Any]) -> str:
+def _transcript(episode: Episode) -> str:
     """The transcript's HTML: sentences grouped per script segment, with chapter headings."""
-    chs = chapters(manifest)
-    raw = manifest.get("sentences")
-    if not isinstance(raw, list) or not raw:
+    chs = chapters(episode)
+    if not episode.sentences:
         return "<p>No transcript is available for this episode.</p>"
     groups: list[tuple[int, list[str]]] = []
-    for s in raw:
-        if not isinstance(s, dict):
-            continue
-        words = text(s.get("text"))
+    for s in episode.sentences:
+        words = text(s.text)
         if not words:
             continue
-        start = number(s.get("start"))
-        end = number(s.get("end"), start)
-        seg = int(number(s.get("segment"), groups[-1][0] if groups else 0))
+        start = s.start
+        end = max(s.end, start)
+        seg = s.segment
         span = f'<span class="s" data-start="{start:.3f}" data-end="{end:.3f}">{esc(words)}</span>'
         if not groups or groups[-1][0] != seg:
             groups.append((seg, []))
@@ -188,18 +184,19 @@ def _transcript(manifest: dict[str, Any]) -> str:
 
 
 def render_episode_page(
-    folder: Path, manifest: dict[str, Any], show: ShowConfig, *, talk_thumb: str | None
+    folder: Path, episode: Episode, show: ShowConfig, *, talk_thumb: str | None
 ) -> str:
     """The episode page's HTML (``talk_thumb``: file name of the talk thumbnail in the folder)."""
-    title = text(manifest.get("title"), "Episode")
-    lang = text(manifest.get("language"), show.language or "en")
-    duration = number(manifest.get("duration"))
-    audio = file_name(manifest, "audio")
-    video = existing_file(folder, manifest, "video")
-    cover = existing_file(folder, manifest, "cover")
-    thumb = existing_file(folder, manifest, "thumbnail")
-    vtt = existing_file(folder, manifest, "captions_vtt")
-    pub = _display_date(manifest.get("pub_date"))
+    files = episode.files
+    title = text(episode.title, "Episode")
+    lang = text(episode.language, show.language or "en")
+    duration = max(0.0, episode.duration)
+    audio = files.audio
+    video = existing_file(folder, files.video)
+    cover = existing_cover(folder, episode)
+    thumb = existing_file(folder, files.thumbnail)
+    vtt = existing_file(folder, files.captions_vtt)
+    pub = _display_date(episode.pub_date)
     meta = " · ".join(p for p in (esc(show.name), esc(pub), esc(clock(duration))) if p)
 
     head = (
@@ -227,7 +224,7 @@ def render_episode_page(
     )
     body.append("</section>")
 
-    chs = chapters(manifest)
+    chs = chapters(episode)
     if chs:
         items = "\n".join(
             f'<li><button type="button" data-start="{c.start:.3f}" '
@@ -245,7 +242,7 @@ def render_episode_page(
         '<section aria-labelledby="transcript-h">\n<h2 id="transcript-h">Transcript</h2>\n'
         '<p class="toggle"><label><input type="checkbox" id="follow" checked> '
         "Scroll the transcript along with the audio</label></p>\n"
-        f'<div id="transcript" tabindex="0" aria-label="Transcript">\n{_transcript(manifest)}\n'
+        f'<div id="transcript" tabindex="0" aria-label="Transcript">\n{_transcript(episode)}\n'
         "</div>\n</section>"
     )
 
@@ -264,7 +261,7 @@ def render_episode_page(
             f'<a href="{esc(video)}">Download the video (MP4)</a></video>\n</section>'
         )
 
-    tk = talk(manifest, folder)
+    tk = talk(episode, folder)
     if tk is not None:
         img = (
             f'<img src="{esc(talk_thumb)}" alt="Thumbnail of the talk {esc(tk.title)}">'
@@ -278,37 +275,37 @@ def render_episode_page(
             f'<span><a href="{esc(tk.url)}">{esc(tk.title)}</a>{who}</span></p>\n</section>'
         )
 
-    files = [f'<li><a href="{esc(audio)}" download>Episode (MP3)</a></li>']
-    for key, label in (
-        ("video", "Video (MP4)"),
-        ("captions_vtt", "Captions (WebVTT)"),
-        ("captions_srt", "Captions (SRT)"),
-        ("chapters", "Chapters (JSON)"),
-        ("script", "Script (Markdown)"),
-        ("shownotes", "Show notes"),
+    links = [f'<li><a href="{esc(audio)}" download>Episode (MP3)</a></li>']
+    for file, label in (
+        (files.video, "Video (MP4)"),
+        (files.captions_vtt, "Captions (WebVTT)"),
+        (files.captions_srt, "Captions (SRT)"),
+        (files.chapters, "Chapters (JSON)"),
+        (files.script, "Script (Markdown)"),
+        (files.shownotes, "Show notes"),
     ):
-        name = existing_file(folder, manifest, key)
+        name = existing_file(folder, file)
         if name:
-            files.append(f'<li><a href="{esc(name)}">{esc(label)}</a></li>')
-    files.append('<li><a href="../feed.xml">Podcast feed (RSS)</a></li>')
+            links.append(f'<li><a href="{esc(name)}">{esc(label)}</a></li>')
+    links.append('<li><a href="../feed.xml">Podcast feed (RSS)</a></li>')
     body.append(
         '<section aria-labelledby="files-h">\n<h2 id="files-h">Files</h2>\n'
-        f'<ul class="files">\n{chr(10).join(files)}\n</ul>\n</section>'
+        f'<ul class="files">\n{chr(10).join(links)}\n</ul>\n</section>'
     )
     body.append("</main>")
     body.append(f"<script>{_JS}</script>\n</body>\n</html>\n")
     return head + "\n".join(body)
 
 
-def write_episode_page(folder: Path, manifest: dict[str, Any], show: ShowConfig) -> None:
+def write_episode_page(folder: Path, episode: Episode, show: ShowConfig) -> None:
     """Write the episode page ``index.html`` into ``folder`` (copying the talk thumbnail in)."""
     if not folder.is_dir():
         raise PublishError(f"episode folder not found: {folder}; build the episode first")
     try:
-        tk = talk(manifest, folder)
+        tk = talk(episode, folder)
         thumb = _copy_talk_thumbnail(folder, tk.thumbnail) if tk and tk.thumbnail else None
-        page = render_episode_page(folder, manifest, show, talk_thumb=thumb)
-        atomic_write_text(folder / file_name(manifest, "page"), page)
+        page = render_episode_page(folder, episode, show, talk_thumb=thumb)
+        atomic_write_text(folder / episode.files.page, page)
     except OSError as exc:
         raise PublishError(
             f"cannot write the episode page in {folder}: {exc.strerror or exc}; "

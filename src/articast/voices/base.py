@@ -29,6 +29,14 @@ class VoiceInfo:
     """Usable right now (model present, library loads)."""
     note: str = ""
     """Why it is unavailable, or what it is."""
+    quality: str = ""
+    """Model quality for neural voices (``x_low``, ``low``, ``medium``, ``high``)."""
+    sample_rate: int = 0
+    """Hz of the voice's audio, 0 when not known before speaking."""
+    neural: bool = False
+    """A neural (piper) voice rather than a formant or online one."""
+    default: bool = False
+    """The voice an episode gets when none is asked for (set by ``list_voices``)."""
 
 
 @dataclass(frozen=True)
@@ -56,9 +64,11 @@ class SynthResult:
 class Voice(Protocol):
     """A speech backend bound to one voice.
 
-    Optional attribute (read with ``getattr``, so older backends still conform):
+    Optional attributes (read with ``getattr``, so older backends still conform):
     ``max_concurrency: int`` (default 1), how many sentences ``voices.speak`` may synthesise at
-    once from worker threads; network voices set it above 1, and must then be thread-safe.
+    once from worker threads; network voices and piper (one session per core) set it above 1,
+    and must then be thread-safe. ``supports_pitch: bool`` (default True); a voice that sets
+    it False makes ``voices.speak`` refuse a pitch setting instead of ignoring it.
     """
 
     @property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from articast.config import VoiceSettings
 from articast.errors import InputError
@@ -69,11 +69,12 @@ def _fake_list(settings: VoiceSettings) -> list[VoiceInfo]:
 
 
 REGISTRY: dict[str, Backend] = {
+    "piper": Backend("piper", _piper_factory, _piper_list),
     "espeak": Backend("espeak", _espeak_factory, _espeak_list),
     "gtts": Backend("gtts", _gtts_factory, _gtts_list),
-    "piper": Backend("piper", _piper_factory, _piper_list),
     "fake": Backend("fake", _fake_factory, _fake_list),
 }
+"""Listed in this order: neural voices first."""
 
 
 def parse_spec(spec: str) -> tuple[str, str]:
@@ -97,9 +98,11 @@ def get_voice(spec: str, settings: VoiceSettings | None = None) -> Voice:
 
 
 def list_voices(settings: VoiceSettings | None = None) -> list[VoiceInfo]:
-    """Every voice of every backend, with availability."""
+    """Every voice of every backend, with availability; neural voices first, and the voice
+    ``settings`` speaks with marked ``default``."""
     settings = settings or VoiceSettings()
     out: list[VoiceInfo] = []
     for backend in REGISTRY.values():
         out.extend(backend.lister(settings))
-    return out
+    out.sort(key=lambda v: not v.neural)  # stable: each backend keeps its own order
+    return [replace(v, default=True) if v.spec == settings.voice else v for v in out]

