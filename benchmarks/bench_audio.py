@@ -44,7 +44,7 @@ def _long_speech(minutes: float) -> Any:
 def run() -> dict[str, object]:
     """Time the audio stage on the sample (cold, warm, with music) and on a 10-minute episode."""
     from articast.audio import master_audio
-    from articast.config import load_settings
+    from articast.config import DEFAULT_VOICE, load_settings
     from articast.ingest import load_article
     from articast.models import Article
     from articast.narrate import build_script
@@ -52,7 +52,7 @@ def run() -> dict[str, object]:
     from articast.voices import speak
 
     s = load_settings(use_files=False).with_offline(True)
-    figures: dict[str, object] = {"voice": s.voice.voice}
+    figures: dict[str, object] = {"voice": s.voice.voice or DEFAULT_VOICE}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         article = load_article(SAMPLE, s.ingest)

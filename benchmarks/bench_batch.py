@@ -41,12 +41,12 @@ def _write_inbox(inbox: Path, n: int) -> None:
 def run() -> dict[str, object]:
     """Build the same inbox with jobs 1 and jobs 2 (cold), then rerun it unchanged."""
     from articast.batch import run_batch
-    from articast.config import load_settings
+    from articast.config import DEFAULT_VOICE, load_settings
 
     base = load_settings(use_files=False).with_offline(True)
     figures: dict[str, object] = {
         "articles": ARTICLES,
-        "voice": base.voice.voice,
+        "voice": base.voice.voice or DEFAULT_VOICE,
         "video": f"{base.video.width}x{base.video.height}" if base.video.enabled else "off",
         "cpus": os.cpu_count(),
     }

@@ -162,15 +162,18 @@ def test_settings_and_title_changes(tmp_path: Path, batch_settings: Settings) ->
     _assert_complete(out)
 
 
-def test_same_title_twice_is_a_reported_failure(tmp_path: Path, batch_settings: Settings) -> None:
+def test_same_title_twice_gets_two_folders(tmp_path: Path, batch_settings: Settings) -> None:
+    """Issue 19: two articles with one title no longer fight over one folder (both failed on
+    every run before); the second gets the title's slug plus a short hash of its source."""
     inbox = _inbox(tmp_path, ("bread-starter.md",))
     shutil.copyfile(inbox / "bread-starter.md", inbox / "bread-copy.md")
     rep = run_batch(inbox, batch_settings)
-    statuses = sorted(a.status for a in rep.articles)
-    assert statuses == ["built", "failed"]
-    failed = next(a for a in rep.articles if a.status == "failed")
-    assert "same title" in (failed.error or "") and failed.stage == "publish"
-    assert rep.exit_code == 1
+    assert sorted(a.status for a in rep.articles) == ["built", "built"]
+    slugs = sorted(a.slug or "" for a in rep.articles)
+    assert slugs[1].startswith(slugs[0] + "-") and len(slugs[1]) == len(slugs[0]) + 9
+    assert rep.exit_code == 0
+    again = run_batch(inbox, batch_settings)
+    assert sorted(a.status for a in again.articles) == ["skipped", "skipped"]
 
 
 def _audio(folder: Path) -> bytes:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from articast.config import load_settings
+from articast.config import DEFAULT_VOICE, load_settings
 from articast.errors import ConfigError, InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,7 +20,9 @@ def test_shipped_config_equals_the_documented_defaults() -> None:
     assert shipped.show == defaults.show
     assert shipped.audio == defaults.audio
     assert shipped.video == defaults.video
-    assert shipped.voice.voice == defaults.voice.voice == "piper:en_US-joe-medium"
+    assert shipped.voice.voice == defaults.voice.voice == ""  # chosen by the article's language
+    assert DEFAULT_VOICE == "piper:en_US-joe-medium"  # English articles' voice
+    assert shipped.ingest.language == defaults.ingest.language == ""
     assert shipped.ingest.max_bytes == defaults.ingest.max_bytes
     assert shipped.out_dir == ROOT / "output"
 
@@ -70,7 +72,8 @@ def test_values_paths_and_show_name_reach_the_stages(tmp_path: Path) -> None:
         ("[voice]\ngtts_url = 'file:///etc/passwd'\n", "[voice] gtts_url"),
         ("[show]\nlanguage = 'English'\n", '[show] language = "English" is not allowed: expected an ISO 639'),
         ("[show]\nartwork = 'cover.gif'\n", "expected a path to a .jpg, .jpeg or .png file, or unset"),
-        ("[voice]\nvoice = ''\n", '[voice] voice = "" is not allowed: expected a voice as backend:name'),
+        ("[voice]\nvoice = 'espeak en'\n", '[voice] voice = "espeak en" is not allowed: expected a voice as backend:name'),
+        ("[ingest]\nlanguage = 'German'\n", '[ingest] language = "German" is not allowed: expected an ISO 639'),
         ("show = 'x'\n", 'show = "x" is not allowed: expected a table of settings ([show])'),
         ("offline = 'false'\n", 'offline = "false" is not allowed: expected true or false'),
         ("out_dir = 5\n", "out_dir = 5 is not allowed: expected a folder path"),

@@ -145,7 +145,9 @@ def test_settings_hash_ignores_where_output_goes(settings: Settings) -> None:
         ("The Brain's Own Metronome", "the-brains-own-metronome"),
         ("../../etc/passwd", "etc-passwd"),
         ("Café Ünïcode — ok?", "cafe-unicode-ok"),
-        ("!!!", "episode"),
+        ("!!!", "episode-e84c538e"),
+        ("", "episode"),
+        ("Привет мир", "privet-mir"),
         ("a" * 80, "a" * 60),
     ],
 )

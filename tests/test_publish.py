@@ -23,7 +23,6 @@ from PIL import Image
 
 from articast import media
 from articast.config import ShowConfig
-from articast.errors import PublishError
 from articast.models import Episode
 from articast.publish import (
     build_description,
@@ -356,8 +355,13 @@ def test_feed_reports_broken_episode_folder(tmp_path: Path) -> None:
     out = tmp_path / "out"
     folder, _ = make_episode(out, "ep")
     (folder / "episode.mp3").unlink()
-    with pytest.raises(PublishError, match=r"episode\.mp3 is missing"):
-        update_feed(out, ShowConfig())
+    make_episode(out, "other", title="Other")
+    notes: list[str] = []
+    feed = update_feed(out, ShowConfig(), warnings_out=notes)
+    # Issue 19: the broken folder is named and left out; it never blocks the other episodes.
+    assert len(notes) == 1 and re.search(r"episode ep left out.*episode\.mp3 is missing", notes[0])
+    titles = [e.title for e in feedparser.parse(feed.read_bytes()).entries]
+    assert titles == ["Other"]
 
 
 # --------------------------------------------------------------------------- browser

@@ -217,6 +217,21 @@ def _save(img: Image.Image, dest: Path) -> Path:
     return dest
 
 
+def show_artwork(show: ShowConfig, dest: Path) -> Path:
+    """The show's own artwork checked and normalised (square, 1400-3000 px, RGB) into ``dest``.
+
+    The same check a build makes: a file that is not a readable image (a text file named
+    ``.png``, a link to a system file) is an ``InputError``; its bytes are never copied.
+    """
+    if show.artwork is None:
+        raise InputError("no show artwork is configured")
+    own = _open_rgb(show.artwork)
+    if own is None:
+        raise InputError(f"show artwork {show.artwork} is not a readable image; fix [show] artwork")
+    side = min(MAX_SIZE, max(MIN_SIZE, min(own.size)))
+    return _save(_square(own, side), dest)
+
+
 def cover_art(
     article: Article,
     talk: Talk | None,
@@ -234,13 +249,7 @@ def cover_art(
     if not MIN_SIZE <= size <= MAX_SIZE:
         raise InputError(f"cover size {size} px is outside {MIN_SIZE}-{MAX_SIZE} px")
     if show.artwork is not None:
-        own = _open_rgb(show.artwork)
-        if own is None:
-            raise InputError(
-                f"show artwork {show.artwork} is not a readable image; fix [show] artwork"
-            )
-        side = min(MAX_SIZE, max(MIN_SIZE, min(own.size)))
-        return _save(_square(own, side), dest)
+        return show_artwork(show, dest)
     lead = lead_image(article)
     base = _open_rgb(lead) if lead is not None else None
     if base is not None:

@@ -47,6 +47,7 @@ from articast import media
 from articast.cache import Cache, atomic_path, atomic_write_text, content_key
 from articast.config import AudioSettings, ShowConfig
 from articast.errors import InputError, RenderError
+from articast.lang import get_language, iso639_2
 from articast.models import (
     Article,
     Chapter,
@@ -853,18 +854,19 @@ def _tag(
     tags.add(id3.TALB(encoding=3, text=[show.name]))
     tags.add(id3.TDRC(encoding=3, text=[_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d")]))
     tags.add(id3.TCON(encoding=3, text=["Podcast"]))
-    lang = {"en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "nl": "nld"}
-    tags.add(id3.TLAN(encoding=3, text=[lang.get(article.language.split("-")[0].lower(), "eng")]))
+    language = get_language(article.language)
+    tags.add(id3.TLAN(encoding=3, text=[iso639_2(article.language)]))
     link = _article_link(article)
-    lines = [f"{article.title}, read by {show.name}."]
+    lines = [language.labels.read_by.format(title=article.title, show=show.name)]
     if link:
-        lines.append(f"Article: {link}")
+        lines.append(f"{language.labels.the_article}: {link}")
         tags.add(id3.WOAR(url=link))
     if talk is not None:
         name = talk.title or talk.link_text
-        lines.append(f"Talk: {name} {talk.url}" if name else f"Talk: {talk.url}")
+        said = language.labels.the_talk
+        lines.append(f"{said}: {name} {talk.url}" if name else f"{said}: {talk.url}")
         tags.add(id3.WXXX(encoding=3, desc="Talk", url=talk.url))
-    tags.add(id3.COMM(encoding=3, lang="eng", desc="", text=["\n".join(lines)]))
+    tags.add(id3.COMM(encoding=3, lang=language.iso639_2, desc="", text=["\n".join(lines)]))
     if cover is not None:
         mime = "image/png" if cover.suffix.lower() == ".png" else "image/jpeg"
         tags.add(id3.APIC(encoding=3, mime=mime, type=3, desc="Cover", data=cover.read_bytes()))

@@ -776,7 +776,9 @@ def run_batch(
 
             emit(done, total, "writing the feed")
             try:
-                feed = str(update_feed(out_dir, settings.show))
+                feed_notes: list[str] = []
+                feed = str(update_feed(out_dir, settings.show, warnings_out=feed_notes))
+                notes.extend(feed_notes)
             except ArticastError as exc:
                 feed_error = _error_text(exc)
 

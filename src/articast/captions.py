@@ -502,9 +502,12 @@ def _vtt_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def write_vtt(cues: Iterable[Cue], path: Path) -> None:
-    """Write ``cues`` as WebVTT (``WEBVTT`` header, two-digit hours, dot milliseconds)."""
-    parts = ["WEBVTT\n"]
+def write_vtt(cues: Iterable[Cue], path: Path, language: str | None = None) -> None:
+    """Write ``cues`` as WebVTT (``WEBVTT`` header, two-digit hours, dot milliseconds).
+
+    ``language`` adds a ``Language:`` header line (as YouTube and most players read it).
+    """
+    parts = [f"WEBVTT\nKind: captions\nLanguage: {language}\n" if language else "WEBVTT\n"]
     for start, end, cue in _timed(cues):
         stamp = f"{_stamp(start / 1000, '.')} --> {_stamp(end / 1000, '.')}"
         parts.append(f"{stamp}\n{_vtt_escape(cue.text)}\n")

@@ -25,6 +25,8 @@ from articast import __version__
 from articast.config import Settings, load_settings
 from articast.errors import ArticastError, BackendUnavailable, InputError, LockHeld
 from articast.models import ProgressEvent
+from articast.outdir import prepare_out_dir
+from articast.sanitize import clean_line
 
 # Long lines (warnings with URLs) stay whole instead of being wrapped at 80 columns when piped.
 err_console = Console(stderr=True, soft_wrap=True)
@@ -32,7 +34,8 @@ USER_ERRORS = (InputError, BackendUnavailable, LockHeld)
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"articast: {message}", err=True)
+    # Paths and titles in messages come from the user: no escape sequences reach the terminal.
+    click.echo(f"articast: {clean_line(message)}", err=True)
     sys.exit(code)
 
 
@@ -93,14 +96,42 @@ def _progress(enabled: bool) -> Iterator[Callable[[ProgressEvent], None] | None]
             bar.update(tasks["stage"], completed=task.total, note="done")
 
 
-def _settings(ctx: click.Context, *, out_dir: str | None = None, offline: bool = False) -> Settings:
-    """articast.toml (or --config) with the --out and --offline flags every command shares."""
+def _settings(
+    ctx: click.Context,
+    *,
+    out_dir: str | None = None,
+    offline: bool = False,
+    language: str | None = None,
+    writes: bool = False,
+    force: bool = False,
+) -> Settings:
+    """articast.toml (or --config) with the --out, --offline and --language flags.
+
+    ``writes``: the command writes into the output folder, which is checked (and made) first.
+    """
     root = ctx.find_root()
     cfg = root.params.get("config")
     s = load_settings(Path(cfg) if cfg else None)
     if out_dir:
         s = dataclasses.replace(s, out_dir=Path(out_dir))
+    if language:
+        s = dataclasses.replace(s, ingest=dataclasses.replace(s.ingest, language=_language(language)))
+    if writes:
+        s = dataclasses.replace(s, out_dir=prepare_out_dir(s.out_dir, force=force))
     return s.with_offline(True) if offline else s
+
+
+def _language(value: str) -> str:
+    """A ``--language`` value as a tag (``pt_BR`` -> ``pt-br``); InputError when it is none."""
+    from articast.ingest._lang import normalize
+
+    tag = normalize(value)
+    if tag is None:
+        raise InputError(f"--language {value!r} is not a language tag; use e.g. de, fr, pt-br")
+    return tag
+
+
+_LANGUAGE_HELP = "The article's language (de, fr, pt-br...); default: declared or detected."
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -114,12 +145,13 @@ def cli(config: str | None, debug: bool) -> None:
 @cli.command()
 @click.argument("article")
 @click.option("--voice", help="Voice as backend:name, e.g. espeak:en-us+f3 (see 'articast voices').")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--out", "out_dir", type=click.Path(), help="Output folder.")
 @click.option("--script", "script_path", type=click.Path(dir_okay=False), help="Voice this edited script.md.")
 @click.option("--no-video", is_flag=True, help="Make the podcast only.")
 @click.option("--rate", type=click.IntRange(80, 450), help="Speaking rate in words per minute.")
 @click.option("--pitch", type=click.IntRange(0, 99), help="Voice pitch, 0-99.")
 @click.option("--fallback-voice", help="Voice to use when --voice is unavailable (e.g. offline).")
+@click.option("--language", help=_LANGUAGE_HELP)
 @click.option("--offline", is_flag=True, help="Never use the network.")
 @click.option(
     "--format", "video_format", type=click.Choice(["landscape", "vertical"]), help="Video shape."
@@ -127,6 +159,7 @@ def cli(config: str | None, debug: bool) -> None:
 @click.option("--no-burn-captions", is_flag=True, help="Do not burn captions into the video.")
 @click.option("--music/--no-music", default=None, help="Lay a music bed under the voice.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+@click.option("--force", is_flag=True, help="Use an output folder that holds other files.")
 @click.pass_context
 def episode(
     ctx: click.Context,
@@ -138,17 +171,21 @@ def episode(
     rate: int | None,
     pitch: int | None,
     fallback_voice: str | None,
+    language: str | None,
     offline: bool,
     video_format: str | None,
     no_burn_captions: bool,
     music: bool | None,
     quiet: bool,
+    force: bool,
 ) -> None:
     """Build the episode of ARTICLE (a file or an http(s) URL); prints the episode folder."""
     from articast.pipeline import build_episode
 
     with _errors(ctx):
-        s = _settings(ctx, out_dir=out_dir, offline=offline)
+        s = _settings(
+            ctx, out_dir=out_dir, offline=offline, language=language, writes=True, force=force
+        )
         v = dataclasses.replace(
             s.voice,
             voice=voice or s.voice.voice,
@@ -176,7 +213,7 @@ def episode(
             for w in ep.warnings:
                 err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
             err_console.print(
-                f"{ep.title}: {ep.duration:.1f} s, voice {ep.voice}, "
+                f"{ep.title}: {ep.duration:.1f} s, {ep.language}, voice {ep.voice}, "
                 f"{ep.speech.synthesized} sentences synthesised, {ep.speech.cached} cached",
                 highlight=False,
             )
@@ -189,13 +226,16 @@ def episode(
 @click.argument("article")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--offline", is_flag=True, help="Never use the network.")
+@click.option("--language", help=_LANGUAGE_HELP)
 @click.pass_context
-def ingest(ctx: click.Context, article: str, as_json: bool, offline: bool) -> None:
+def ingest(
+    ctx: click.Context, article: str, as_json: bool, offline: bool, language: str | None
+) -> None:
     """Read ARTICLE and show its title, sections and talk link."""
     from articast.ingest import article_to_json, load_article
 
     with _errors(ctx):
-        s = _settings(ctx, offline=offline)
+        s = _settings(ctx, offline=offline, language=language)
         art = load_article(article, s.ingest_settings)
         data = article_to_json(art)
         if as_json:
@@ -213,25 +253,37 @@ def ingest(ctx: click.Context, article: str, as_json: bool, offline: bool) -> No
 
 @cli.command()
 @click.argument("article")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--out", "out_dir", type=click.Path(), help="Output folder.")
 @click.option("--offline", is_flag=True, help="Never use the network.")
+@click.option("--language", help=_LANGUAGE_HELP)
+@click.option("--force", is_flag=True, help="Use an output folder that holds other files.")
 @click.pass_context
-def script(ctx: click.Context, article: str, out_dir: str | None, offline: bool) -> None:
+def script(
+    ctx: click.Context,
+    article: str,
+    out_dir: str | None,
+    offline: bool,
+    language: str | None,
+    force: bool,
+) -> None:
     """Write the narration script of ARTICLE to <out>/<slug>/script.md (nothing is voiced)."""
     from articast.ingest import load_article
     from articast.narrate import build_script, write_script_md
-    from articast.slug import slugify
+    from articast.pipeline import episode_slug, source_identity
     from articast.talk import resolve_talk
 
     with _errors(ctx):
-        s = _settings(ctx, out_dir=out_dir, offline=offline)
+        s = _settings(
+            ctx, out_dir=out_dir, offline=offline, language=language, writes=True, force=force
+        )
         out = s.out_dir
         art = load_article(article, s.ingest_settings)
         talk = None
         if art.talk is not None:
             talk, _ = resolve_talk(art.talk, s.cache_root, offline=s.offline)
         scr = build_script(art, talk, s.narrate)
-        path = out / slugify(art.title) / "script.md"
+        slug = episode_slug(out, art.title, source_identity(article), art.content_hash)
+        path = out / slug / "script.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         write_script_md(scr, path)
         for w in scr.warnings:
@@ -242,8 +294,9 @@ def script(ctx: click.Context, article: str, out_dir: str | None, offline: bool)
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--install", "install", metavar="piper:NAME", help="Download a piper voice.")
+@click.option("--language", help="Only voices for this language (de, pt-br...).")
 @click.pass_context
-def voices(ctx: click.Context, as_json: bool, install: str | None) -> None:
+def voices(ctx: click.Context, as_json: bool, install: str | None, language: str | None) -> None:
     """List every voice (neural first, the default marked) with language, quality and rate."""
     from articast.voices import list_voices
 
@@ -256,7 +309,7 @@ def voices(ctx: click.Context, as_json: bool, install: str | None) -> None:
             path = install_piper_voice(name, s.voice.models_dir)
             click.echo(str(path))
             return
-        infos = list_voices(s.voice)
+        infos = list_voices(s.voice, language=_language(language) if language else None)
         if as_json:
             click.echo(json.dumps([dataclasses.asdict(i) for i in infos], indent=2))
             return
@@ -283,7 +336,7 @@ def voices(ctx: click.Context, as_json: bool, install: str | None) -> None:
     help="Import a saved yt-dlp info JSON instead of fetching.",
 )
 @click.option(
-    "--out", "out_dir", type=click.Path(file_okay=False),
+    "--out", "out_dir", type=click.Path(),
     help="Output folder whose cache receives the talk (default from articast.toml).",
 )
 @click.pass_context
@@ -313,7 +366,7 @@ def talk(
 
 
 @cli.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--out", "out_dir", type=click.Path(), help="Output folder.")
 @click.pass_context
 def feed(ctx: click.Context, out_dir: str | None) -> None:
     """Rebuild <out>/feed.xml and <out>/index.html from the episodes in the output folder."""
@@ -324,7 +377,11 @@ def feed(ctx: click.Context, out_dir: str | None) -> None:
         out = s.out_dir
         if not out.is_dir():
             raise InputError(f"output folder not found: {out}")
-        path = update_feed(out, s.show)
+        prepare_out_dir(out)
+        notes: list[str] = []
+        path = update_feed(out, s.show, warnings_out=notes)
+        for note in notes:
+            click.echo(f"warning: {clean_line(note)}", err=True)
         if not s.show.base_url:
             click.echo("note: no base_url in articast.toml; the feed is for local preview only", err=True)
         click.echo(str(path))
@@ -332,7 +389,7 @@ def feed(ctx: click.Context, out_dir: str | None) -> None:
 
 @cli.command()
 @click.argument("inbox", type=click.Path(file_okay=False))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--out", "out_dir", type=click.Path(), help="Output folder.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Articles built in parallel processes.")
 @click.option("--voice", help="Voice as backend:name, e.g. espeak:en-us+f3 (see 'articast voices').")
@@ -343,6 +400,7 @@ def feed(ctx: click.Context, out_dir: str | None) -> None:
 @click.option("--offline", is_flag=True, help="Never use the network.")
 @click.option("--no-video", is_flag=True, help="Make the podcasts only.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary table.")
+@click.option("--force", is_flag=True, help="Use an output folder that holds other files.")
 @click.pass_context
 def batch(
     ctx: click.Context,
@@ -356,6 +414,7 @@ def batch(
     offline: bool,
     no_video: bool,
     quiet: bool,
+    force: bool,
 ) -> None:
     """Build every new or changed article in INBOX, then the feed; prints the report's path.
 
@@ -367,7 +426,7 @@ def batch(
     from articast.batch import run_batch
 
     with _errors(ctx):
-        s = _settings(ctx, out_dir=out_dir, offline=offline)
+        s = _settings(ctx, out_dir=out_dir, offline=offline, writes=True, force=force)
         if voice:
             s = dataclasses.replace(s, voice=dataclasses.replace(s.voice, voice=voice))
         if no_video:

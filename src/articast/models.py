@@ -565,6 +565,9 @@ class Episode:
     kind: str = ""
     """The sniffed input format (``html``, ``markdown``, ``text``, ``url``)."""
     content_hash: str = ""
+    source_id: str = ""
+    """What identifies the source: the URL as given or the file's real path (a second source
+    with the same title gets its own folder instead of replacing this episode)."""
     settings_hash: str = ""
     script_edited: bool = False
     summary: str = ""

@@ -17,6 +17,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -53,7 +54,7 @@ from articast.models import (
     VideoResult,
     VideoStats,
 )
-from articast.slug import slugify
+from articast.slug import slugify, with_hash
 
 ProgressFn = Callable[[ProgressEvent], None]
 
@@ -204,7 +205,9 @@ def _summary(article: Article, limit: int = 400) -> str:
     from articast.narrate import split_sentences
 
     summary = ""
-    for sentence in split_sentences(text[: limit * 3]):
+    from articast.lang import get_language
+
+    for sentence in split_sentences(text[: limit * 3], get_language(article.language).splitter):
         if len(summary) + len(sentence) + 1 > limit:
             break
         summary = f"{summary} {sentence}".strip()
@@ -309,6 +312,61 @@ def leftover_path(out_dir: Path, slug: str, kind: str = "building") -> Path:
     return out_dir / f".{slug}.{kind}-{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
 
 
+def source_identity(source: str | Path) -> str:
+    """What makes two builds "the same article": the URL as given, or the file's real path."""
+    text = str(source).strip()
+    if re.match(r"^https?://", text, re.IGNORECASE):
+        return text
+    try:
+        return str(Path(source).expanduser().resolve())
+    except (OSError, RuntimeError):
+        return text
+
+
+def article_words(article: Article) -> int:
+    """Words in the article's text (headings and paragraphs)."""
+    return sum(len(p.split()) for s in article.sections for p in (s.title or "", *s.paragraphs))
+
+
+def _same_source(manifest: Episode, identity: str, content_hash: str) -> bool:
+    if manifest.source_id:
+        return manifest.source_id == identity
+    # Manifests from before ``source_id``: the source as given, or the very same bytes.
+    if manifest.source and source_identity(manifest.source) == identity:
+        return True
+    return bool(content_hash) and manifest.content_hash == content_hash
+
+
+def episode_slug(out_dir: Path, title: str, identity: str, content_hash: str = "") -> str:
+    """The folder name for an article titled ``title`` from ``identity``.
+
+    The title's slug, unless that folder holds an episode made from another source: then the
+    slug plus a short hash of the source, so one article never replaces another's episode.
+    Raises ``InputError`` in the (astronomically unlikely) case that both are taken.
+    """
+    base = slugify(title)
+    for slug in (base, with_hash(base, identity)):
+        manifest = read_manifest(out_dir / slug)
+        if manifest is None or _same_source(manifest, identity, content_hash):
+            return slug
+    raise InputError(
+        f"the folders {base} and {with_hash(base, identity)} in {out_dir} hold episodes of other "
+        "sources; give the article another title or remove one of them"
+    )
+
+
+@contextlib.contextmanager
+def episode_lock(out_dir: Path, title: str) -> Iterator[None]:
+    """Hold the lock of the episode named by ``title`` in ``out_dir``: a second build of the
+    same episode waits for the first instead of colliding with it."""
+    from filelock import FileLock
+
+    locks = out_dir / ".cache" / "locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(locks / f"{slugify(title)}.lock")):
+        yield
+
+
 def build_episode(
     source: str | Path,
     settings: Settings,
@@ -321,6 +379,55 @@ def build_episode(
 
     ``update_feed=False`` leaves the feed alone (a batch rebuilds it once at the end).
     """
+    from articast.ingest import load_article
+    from articast.publish import update_feed as _update_feed
+
+    settings.check_files()  # a missing artwork, lexicon or music file fails before any work
+    timer = _Timer(progress)
+    started = time.perf_counter()
+    with timer("ingest"):
+        article = load_article(source, settings.ingest_settings)
+        if script_path is not None and not Path(script_path).is_file():
+            raise InputError(f"script not found: {script_path}; write one with 'articast script'")
+    out_dir = settings.out_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    identity = source_identity(source)
+    with episode_lock(out_dir, article.title):
+        # A killed earlier build of this episode: put an interrupted swap back before reading it.
+        cleanup_leftovers(out_dir, slug=slugify(article.title))
+        slug = episode_slug(out_dir, article.title, identity, article.content_hash)
+        if slug != slugify(article.title):
+            cleanup_leftovers(out_dir, slug=slug)
+        episode = _build_locked(
+            article, settings, slug, identity, timer, started, script_path=script_path,
+            progress=progress,
+        )  # fmt: skip
+    final = out_dir / slug
+    if not update_feed:
+        return EpisodeResult(final, episode)
+    feed_notes: list[str] = []
+    try:
+        _update_feed(out_dir, settings.show, warnings_out=feed_notes)
+    except ArticastError as exc:
+        exc.add_note(f"episode {slug} was published; only the feed update failed")
+        raise
+    if feed_notes:
+        episode = dataclasses.replace(episode, warnings=(*episode.warnings, *feed_notes))
+    return EpisodeResult(final, episode)
+
+
+def _build_locked(
+    article: Article,
+    settings: Settings,
+    slug: str,
+    identity: str,
+    timer: _Timer,
+    started: float,
+    *,
+    script_path: Path | None,
+    progress: ProgressFn | None,
+) -> Episode:
+    """The stages after ingest, run while the episode's lock is held; returns the manifest."""
     from articast.artwork import cover_art
     from articast.audio import (
         Mix,
@@ -333,29 +440,18 @@ def build_episode(
         store_master,
     )
     from articast.captions import make_cues, write_srt, write_vtt
-    from articast.ingest import load_article
     from articast.narrate import build_script, load_lexicon, read_script_md, write_script_md
-    from articast.publish import update_feed as _update_feed
+    from articast.narrate.limits import bound_script, check_article_length
     from articast.publish import write_description, write_episode_page
     from articast.talk import resolve_talk
     from articast.video import render_pictures, render_video
     from articast.visuals import make_slides
     from articast.voices import speak
+    from articast.voices.choose import choose_voice
 
-    settings.check_files()  # a missing artwork, lexicon or music file fails before any work
-    timer = _Timer(progress)
-    started = time.perf_counter()
-    with timer("ingest"):
-        article = load_article(source, settings.ingest_settings)
-        if script_path is not None and not Path(script_path).is_file():
-            raise InputError(f"script not found: {script_path}; write one with 'articast script'")
-    slug = slugify(article.title)
     out_dir = settings.out_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
     cache_root = settings.cache_root
     final = out_dir / slug
-    # A killed earlier build of this episode: put an interrupted swap back before reading it.
-    cleanup_leftovers(out_dir, slug=slug)
     previous = read_manifest(final)
     tmp = leftover_path(out_dir, slug)
     tmp.mkdir()
@@ -371,13 +467,18 @@ def build_episode(
         with timer("narrate"):
             if script_path is not None:
                 lexicon = load_lexicon(settings.narrate.lexicon)
-                script = read_script_md(Path(script_path), lexicon)
+                script = read_script_md(Path(script_path), lexicon, article.language)
             else:
+                check_article_length(article_words(article), settings.voice.rate)
                 script = build_script(article, talk, settings.narrate)
+            # Time and memory limits, checked before any sentence is voiced.
+            script = bound_script(script, settings.voice.rate)
             warnings.extend(script.warnings)
             write_script_md(script, tmp / "script.md")
         with timer("voices"):
-            speech = speak(script, settings.voice, cache_root, progress)
+            choice = choose_voice(settings.voice, article.language)
+            warnings.extend(choice.warnings)
+            speech = speak(script, choice.settings, cache_root, progress)
             warnings.extend(speech.warnings)
         with timer("artwork"):
             # The show's own artwork is checked and normalised (square, 1400-3000 px, RGB) too.
@@ -414,7 +515,7 @@ def build_episode(
             with timer("captions"):
                 cues = make_cues(timeline.sentences)
                 write_srt(cues, tmp / "captions.srt")
-                write_vtt(cues, tmp / "captions.vtt")
+                write_vtt(cues, tmp / "captions.vtt", language=article.language)
             pictures = None
             if settings.video.enabled:
                 with timer("visuals"):
@@ -481,6 +582,7 @@ def build_episode(
                 times=timer.times,
                 files=files,
             )
+            episode = dataclasses.replace(episode, source_id=identity)
             write_description(tmp, episode)
             write_episode_page(tmp, episode, settings.show)
             shutil.rmtree(workdir, ignore_errors=True)
@@ -497,11 +599,4 @@ def build_episode(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if not update_feed:
-        return EpisodeResult(final, episode)
-    try:
-        _update_feed(out_dir, settings.show)
-    except ArticastError as exc:
-        exc.add_note(f"episode {slug} was published; only the feed update failed")
-        raise
-    return EpisodeResult(final, episode)
+    return episode

@@ -27,7 +27,6 @@ import logging
 import math
 import re
 import threading
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +40,7 @@ from articast.errors import BackendUnavailable, InputError
 from articast.ingest._youtube import canonical_url as _canonical
 from articast.ingest._youtube import parse_youtube
 from articast.models import Talk, TalkChapter, TalkRef
+from articast.sanitize import clean_line
 
 if TYPE_CHECKING:
     from yt_dlp import YoutubeDL
@@ -71,7 +71,6 @@ FALLBACK_HINT = (
 )
 
 _VIDEO_ID = re.compile(r"[A-Za-z0-9_-]{11}")
-_BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F])
 
 # --------------------------------------------------------------------------- info -> Talk
 
@@ -85,9 +84,7 @@ def _clean_text(value: object, limit: int = MAX_TEXT) -> str | None:
     """A display-safe one-line string: no control or bidi characters, collapsed whitespace."""
     if not isinstance(value, str):
         return None
-    text = value.translate(_BIDI)
-    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
-    text = " ".join(text.split())
+    text = clean_line(value)
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text or None
@@ -279,9 +276,13 @@ class _FetchFailed(BackendUnavailable):
 
 def _normalize_image(data: bytes) -> tuple[bytes, str]:
     """Check that ``data`` is a sane picture; JPEG/PNG kept as is, anything else becomes PNG."""
-    from PIL import Image
+    from PIL import Image, UnidentifiedImageError
 
-    with Image.open(io.BytesIO(data)) as im:
+    try:
+        im = Image.open(io.BytesIO(data))
+    except UnidentifiedImageError as exc:  # its message names the buffer object, not the file
+        raise ValueError("unknown or broken picture format") from exc
+    with im:
         w, h = im.size
         if not (0 < w <= MAX_THUMB_SIDE and 0 < h <= MAX_THUMB_SIDE):
             raise ValueError(f"picture is {w}x{h}")
@@ -515,14 +516,61 @@ def _read_info_file(path: Path) -> dict[str, Any]:
             f"{path} is larger than {MAX_INFO_BYTES // 1_000_000} MB; not an info JSON"
         )
     try:
-        info = json.loads(data.decode("utf-8-sig"))
+        info = json.loads(data.decode("utf-8-sig"), parse_constant=_no_constant)
+    except RecursionError as exc:
+        raise InputError(f"{path} is nested too deeply to be a yt-dlp info JSON") from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise InputError(
             f"{path} is not JSON ({_one_line(exc)}); save it with `yt-dlp --dump-json URL`"
         ) from exc
     if not isinstance(info, dict):
         raise InputError(f"{path} holds JSON but not a yt-dlp info object (expected {{...}})")
+    _check_shape(info, path)
     return info
+
+
+MAX_INFO_DEPTH = 32
+"""A real info JSON nests about six levels deep."""
+_LIST_OF_OBJECTS = ("chapters", "thumbnails", "formats", "requested_formats", "requested_downloads")
+_OBJECTS = ("subtitles", "automatic_captions", "http_headers")
+_NUMBERS = ("duration", "start_time", "end_time", "view_count", "like_count", "width", "height")
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _check_shape(info: dict[str, Any], path: Path) -> None:
+    """Refuse what yt-dlp's processing would crash on: deep nesting, wrong kinds of values."""
+    stack: list[tuple[object, int]] = [(info, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_INFO_DEPTH:
+            raise InputError(f"{path} is nested more than {MAX_INFO_DEPTH} levels deep; not an info JSON")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+
+    def wrong(key: str, expected: str) -> InputError:
+        got = type(info[key]).__name__
+        return InputError(f"{path}: '{key}' must be {expected}, not {got}; save the file again")
+
+    for key in _LIST_OF_OBJECTS:
+        if key in info and info[key] is not None:
+            items = info[key]
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                raise wrong(key, "a list of objects")
+    for key in _OBJECTS:
+        if key in info and info[key] is not None and not isinstance(info[key], dict):
+            raise wrong(key, "an object")
+    for key in _NUMBERS:
+        v = info.get(key)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
+            raise wrong(key, "a number")
+    for key in ("title", "channel", "uploader", "webpage_url", "thumbnail", "description"):
+        if key in info and info[key] is not None and not isinstance(info[key], str):
+            raise wrong(key, "a string")
 
 
 def _check_info(info: Mapping[str, Any], path: Path) -> str:
@@ -578,7 +626,16 @@ def import_info_json(
             info = ydl.sanitize_info(dict(raw), remove_private_keys=True)
             try:
                 done = ydl.process_ie_result(info, download=False)
-            except YoutubeDLError as exc:
+            except (
+                YoutubeDLError,
+                # yt-dlp trusts the dict's shape: a value of an odd kind deep inside fails there.
+                AttributeError,
+                TypeError,
+                KeyError,
+                IndexError,
+                ValueError,
+                RecursionError,
+            ) as exc:
                 raise InputError(
                     f"yt-dlp could not process {path} ({_one_line(exc)}); "
                     "save it again with `yt-dlp --dump-json URL`"
@@ -592,6 +649,12 @@ def import_info_json(
         got = _with_deadline(
             process, max(2.0, timeout * (MAX_THUMB_TRIES + 1)), canonical_url(video_id)
         )
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError, RecursionError) as exc:
+        # yt-dlp's sanitising trusts the dict's shape too.
+        raise InputError(
+            f"yt-dlp could not read {path} ({_one_line(exc)}); "
+            "save it again with `yt-dlp --dump-json URL`"
+        ) from exc
     except _FetchFailed:
         from yt_dlp import YoutubeDL as _Ydl
 

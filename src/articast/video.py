@@ -46,7 +46,7 @@ from articast.cache import Cache, atomic_path, content_key
 from articast.captions import layout_lines
 from articast.config import VideoSettings
 from articast.errors import InputError, RenderError
-from articast.media import ffmpeg_exe, probe_duration
+from articast.media import die_with_parent, ffmpeg_exe, probe_duration
 from articast.models import Cue, Master, ProgressEvent, Slides, VideoResult
 from articast.visuals import THUMBNAIL_SIZE, caption_band, font
 
@@ -321,7 +321,11 @@ class _Job:
 
 def _start(cmd: list[str], what: str, done: Callable[[], None]) -> _Job:
     proc = subprocess.Popen(
-        cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        cmd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=die_with_parent(),
     )
     return _Job(proc, cmd, what, done)
 
@@ -369,7 +373,13 @@ def _zoom_frames(
 def _pipe_frames(cmd: list[str], frames: Iterator[bytes], what: str) -> None:
     """Feed raw frames to an ffmpeg reading stdin; raise RenderError when it fails."""
     with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log)
+        proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            preexec_fn=die_with_parent(),
+        )
         stdin = proc.stdin
         if stdin is None:
             raise RenderError(f"{what}: ffmpeg has no input pipe", command=cmd)

@@ -28,6 +28,7 @@ from articast.cache import Cache, content_key
 from articast.captions import layout_lines
 from articast.config import ShowConfig, VideoSettings
 from articast.errors import InputError, RenderError
+from articast.lang import Labels, get_language
 from articast.models import Article, ImageRef, Master, Script, Slide, SlideKind, Slides, Talk
 
 __all__ = [
@@ -361,6 +362,7 @@ def _end_card(
     show_name: str,
     episode_title: str,
     article_url: str | None,
+    labels: Labels | None = None,
 ) -> Image.Image:
     u = ctx.unit
     img = _darken(generated_art("end:" + episode_title, ctx.size), 0.6)
@@ -368,7 +370,8 @@ def _end_card(
     band_top, _ = caption_band(ctx.size)
     margin = 6 * u
     url = talk_link(talk) if talk is not None else (article_url or "")
-    heading = "Watch the talk" if talk is not None else "Thanks for listening"
+    labels = labels or get_language("en").labels
+    heading = labels.watch_talk if talk is not None else labels.thanks
     title = talk.display_title if talk is not None else episode_title
     sub = (talk.channel or "") if talk is not None else show_name
     # YouTube's smaller thumbnails (320x180 "mqdefault") are still worth showing.
@@ -515,14 +518,16 @@ def make_slides(
                 if talk is None
                 else (talk_link(talk), talk.display_title, talk.channel, _file_hash(talk.thumbnail))
             )
+            labels = get_language(article.language).labels
             key = content_key(
-                _VERSION, "end", ctx.size, t_fields, show.name, script.title, article.source_url
-            )
+                _VERSION, "end", ctx.size, t_fields, show.name, script.title, article.source_url,
+                labels.watch_talk, labels.thanks,
+            )  # fmt: skip
             path = _save(
                 cache,
                 key,
                 functools.partial(
-                    _end_card, ctx, talk, show.name, script.title, article.source_url
+                    _end_card, ctx, talk, show.name, script.title, article.source_url, labels
                 ),
             )
         else:

@@ -24,8 +24,10 @@ See ``tests/fixtures/ingest/README.md`` for where our rules beat trafilatura/rea
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -48,6 +50,7 @@ from articast.ingest._source import (
 from articast.ingest._text import capitalise_first, clean_inline, word_count
 from articast.ingest._youtube import find_bare, parse_start, parse_youtube
 from articast.models import Article, ImageRef, InputKind, Section, TalkRef
+from articast.sanitize import clean_line, clean_text
 
 __all__ = ["article_to_json", "capitalise_first", "load_article", "parse_start", "parse_youtube"]
 
@@ -55,6 +58,8 @@ SHORT_SHARE = 0.1
 """Extracted text under this share of the page's visible words gets a warning."""
 MAX_IMAGES = 40
 """Images read (and fetched) per article; the rest keep ``path=None`` with one warning."""
+IMAGE_TIME_FACTOR = 3
+"""All of an article's remote images together get this many fetch timeouts, not one each."""
 _BARE_HTTP = re.compile(r"https?://[^\s<>\"'\]\)]+", re.IGNORECASE)
 
 
@@ -124,7 +129,9 @@ def load_article(source: str | Path, settings: IngestSettings) -> Article:
     """
     raw = read_source(source, settings)
     text, decode_warnings = decode_report(raw)
-    text = text.replace("\x00", "")
+    # Characters no writer can carry go before parsing; entities decoded by the parsers are
+    # caught again on the way out (``_sanitized``).
+    text = clean_text(text)
     text, fence_lang = unwrap_fence(text)
     text = repair_split_tags(text)
     kind: InputKind = sniff(text, fence_lang)
@@ -152,6 +159,7 @@ def load_article(source: str | Path, settings: IngestSettings) -> Article:
             )
     sections: list[Section] = []
     resolved = 0
+    image_deadline = time.monotonic() + IMAGE_TIME_FACTOR * settings.timeout
     for d in drafts:
         images: list[ImageRef] = []
         for img in d.images:
@@ -162,7 +170,12 @@ def load_article(source: str | Path, settings: IngestSettings) -> Article:
                 continue
             resolved += 1
             ref, warning = resolve_image(
-                img.src, img.alt, base_dir=raw.base_dir, base_url=raw.url, settings=settings
+                img.src,
+                img.alt,
+                base_dir=raw.base_dir,
+                base_url=raw.url,
+                settings=settings,
+                deadline=image_deadline,
             )
             images.append(ref)
             if warning:
@@ -173,9 +186,11 @@ def load_article(source: str | Path, settings: IngestSettings) -> Article:
             )
 
     talks, links = _links(ex, paragraphs, raw.url)
-    title = clean_inline(ex.title or "") or _fallback_title(raw.source)
-    language = normalize(ex.language) or guess(" ".join(paragraphs))
-    return Article(
+    title = clean_line(clean_inline(ex.title or "")) or _fallback_title(raw.source)
+    language = (
+        normalize(settings.language) or normalize(ex.language) or guess(" ".join(paragraphs))
+    )
+    article = Article(
         title=title,
         sections=tuple(sections),
         language=language,
@@ -188,6 +203,47 @@ def load_article(source: str | Path, settings: IngestSettings) -> Article:
         kind="url" if raw.url else kind,
         content_hash=hashlib.sha256(raw.data).hexdigest(),
         warnings=tuple(dict.fromkeys(warnings)),
+    )
+    return _sanitized(article)
+
+
+def _sanitized(article: Article) -> Article:
+    """``article`` with every text field passed through ``articast.sanitize`` (entities such
+    as ``&#xFFFE;`` or ``&#7;`` are decoded by the parsers, after the raw text was cleaned)."""
+
+    def para(p: str) -> str:
+        return clean_text(p).strip()
+
+    def talk(t: TalkRef) -> TalkRef:
+        return dataclasses.replace(
+            t, url=clean_line(t.url), text=clean_line(t.text) if t.text is not None else None
+        )
+
+    sections = tuple(
+        Section(
+            title=clean_line(s.title) or None if s.title is not None else None,
+            paragraphs=tuple(q for q in (para(p) for p in s.paragraphs) if q),
+            images=tuple(
+                dataclasses.replace(i, src=clean_line(i.src), alt=clean_line(i.alt))
+                for i in s.images
+            ),
+        )
+        for s in article.sections
+    )
+    sections = tuple(s for s in sections if s.paragraphs or s.images)
+    if not sections:
+        raise InputError(f"{clean_line(article.source)}: no readable text found; is it the article itself?")
+    return dataclasses.replace(
+        article,
+        title=clean_line(article.title) or "Untitled article",
+        sections=sections,
+        talk=talk(article.talk) if article.talk is not None else None,
+        talks=tuple(talk(t) for t in article.talks),
+        links=tuple(u for u in (clean_line(x) for x in article.links) if u),
+        byline=clean_line(article.byline) or None if article.byline is not None else None,
+        source=clean_line(article.source),
+        source_url=clean_line(article.source_url) if article.source_url else article.source_url,
+        warnings=tuple(dict.fromkeys(clean_line(w) for w in article.warnings)),
     )
 
 

@@ -20,6 +20,7 @@ import hashlib
 import io
 import re
 import tempfile
+import time
 import warnings
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
@@ -58,8 +59,10 @@ def _check_image(data: bytes, settings: IngestSettings) -> str:
                     )
                 fmt = im.format or ""
                 im.verify()
+    except UnidentifiedImageError as exc:
+        # Pillow's own message names the in-memory buffer (<_io.BytesIO object at 0x...>).
+        raise ValueError("not a picture Pillow can read (unknown or broken format)") from exc
     except (
-        UnidentifiedImageError,
         Image.DecompressionBombError,
         Image.DecompressionBombWarning,
         OSError,
@@ -128,9 +131,15 @@ def _local(src: str, base_dir: Path, settings: IngestSettings) -> Path:
     return candidate
 
 
-def _remote(url: str, settings: IngestSettings) -> Path:
+def _remote(url: str, settings: IngestSettings, deadline: float | None) -> Path:
+    timeout = settings.timeout
+    if deadline is not None:
+        left = deadline - time.monotonic()
+        if left <= 0.05:
+            raise ValueError("the article's time for fetching images is used up; not fetched")
+        timeout = min(timeout, left)
     data, _final, _ctype = fetch_bytes(
-        url, max_bytes=settings.max_image_bytes, timeout=settings.timeout, what="image"
+        url, max_bytes=settings.max_image_bytes, timeout=timeout, what="image"
     )
     return _store(data, _check_image(data, settings), settings)
 
@@ -142,8 +151,13 @@ def resolve_image(
     base_dir: Path | None,
     base_url: str | None,
     settings: IngestSettings,
+    deadline: float | None = None,
 ) -> tuple[ImageRef, str | None]:
-    """The image as an ``ImageRef`` plus a warning when no usable local copy was made."""
+    """The image as an ``ImageRef`` plus a warning when no usable local copy was made.
+
+    ``deadline`` (a ``time.monotonic()`` value) bounds the time all of an article's remote
+    images take together; past it, the rest are skipped with a warning.
+    """
     src = src.strip()
     try:
         if src.lower().startswith("data:"):
@@ -158,7 +172,7 @@ def resolve_image(
         if urlsplit(src_abs).scheme.lower() in {"http", "https"}:
             if not settings.allow_network:
                 return ImageRef(src=src, alt=alt), f"image not fetched (network off): {_short(src)}"
-            return ImageRef(src=src, alt=alt, path=_remote(src_abs, settings)), None
+            return ImageRef(src=src, alt=alt, path=_remote(src_abs, settings, deadline)), None
         if base_dir is None:
             raise ValueError("no local folder to read it from")
         return ImageRef(src=src, alt=alt, path=_local(src, base_dir, settings)), None

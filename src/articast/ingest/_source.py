@@ -8,11 +8,16 @@ over the size cap, URL while offline, fetch failure).
 from __future__ import annotations
 
 import codecs
+import contextlib
+import http.client
 import re
-import urllib.error
+import socket
+import threading
+import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 from articast.config import IngestSettings
 from articast.errors import InputError
@@ -41,36 +46,196 @@ def is_url(source: str | Path) -> bool:
     return isinstance(source, str) and bool(_URL.match(source.strip()))
 
 
-def fetch_bytes(url: str, *, max_bytes: int, timeout: float, what: str) -> tuple[bytes, str, str]:
-    """GET ``url`` with a timeout and a size cap: (body, final URL, content type).
+MAX_REDIRECTS = 5
+"""Redirects followed per fetch; each target's scheme is checked before connecting to it."""
+_CHUNK = 65536
+_REDIRECTS = {301, 302, 303, 307, 308}
 
-    Raises ``InputError`` (with the cause chained) when the fetch fails or the body is too big.
+
+class _Deadline:
+    """Shuts a connection's socket when the whole request's time is up.
+
+    Socket timeouts bound each read, not the fetch: a server sending one byte a second would
+    keep a read loop alive for ever. A timer shuts the socket down at the deadline, which
+    wakes any blocked read; the fetch then reports the timeout.
     """
-    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+        self.expired = False
+        self._sock: socket.socket | None = None
+        self._timer: threading.Timer | None = None
+
+    def remaining(self) -> float:
+        return self.end - time.monotonic()
+
+    def watch(self, sock: socket.socket | None) -> None:
+        # The socket itself: http.client drops ``conn.sock`` once a response owns it.
+        self.stop()
+        self._sock = sock
+        self._timer = threading.Timer(max(0.0, self.remaining()), self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _expire(self) -> None:
+        self.expired = True
+        sock = self._sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+
+def _connection(parts: SplitResult, timeout: float) -> tuple[http.client.HTTPConnection, str]:
+    """A connection for ``parts`` (through the environment's proxy when one applies) and the
+    request target to send."""
+    host = parts.hostname or ""
+    port = parts.port  # ValueError for a bad port: the caller maps it
+    secure = parts.scheme.lower() == "https"
+    target = urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    proxy = urllib.request.getproxies().get(parts.scheme.lower())
+    if proxy and not urllib.request.proxy_bypass(host):
+        p = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+        if secure:
+            tunnel = http.client.HTTPSConnection(p.hostname or "", p.port, timeout=timeout)
+            tunnel.set_tunnel(host, port)
+            return tunnel, target
+        conn = http.client.HTTPConnection(p.hostname or "", p.port, timeout=timeout)
+        return conn, urlunsplit(parts._replace(fragment=""))
+    if secure:
+        return http.client.HTTPSConnection(host, port, timeout=timeout), target
+    return http.client.HTTPConnection(host, port, timeout=timeout), target
+
+
+def _check_target(url: str, original: str, what: str) -> SplitResult:
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        if url == original:
+            raise InputError(f"{what} {original}: only http(s) addresses are fetched")
+        raise InputError(
+            f"{what} {original} redirected to a non-http address ({parts.scheme or '?'}:); refused"
+        )
+    if not parts.hostname:
+        raise InputError(f"{what} {url}: the address has no host; check it")
+    return parts
+
+
+def fetch_bytes(url: str, *, max_bytes: int, timeout: float, what: str) -> tuple[bytes, str, str]:
+    """GET ``url`` within ``timeout`` seconds in all and under a size cap: (body, final URL,
+    content type).
+
+    The deadline covers connecting, every redirect, the headers and the whole body. Redirects
+    (at most ``MAX_REDIRECTS``, no loops) are checked before connecting to their target: only
+    http(s). Every failure (refused connection, bad status line, truncated or oversized body,
+    HTTP error, timeout) is an ``InputError`` with one line and the cause chained.
+    """
+    deadline = _Deadline(timeout)
+    current = url
+    seen: set[str] = set()
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            final = resp.geturl()
-            if not _URL.match(final):
-                raise InputError(f"{what} {url} redirected to a non-http address; refused")
-            length = resp.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > max_bytes:
-                raise InputError(
-                    f"{what} {url} is {int(length):,} bytes, over the {max_bytes:,}-byte limit"
-                )
-            body = resp.read(max_bytes + 1)
-            ctype = resp.headers.get("Content-Type", "")
+        for _ in range(MAX_REDIRECTS + 1):
+            parts = _check_target(current, url, what)
+            seen.add(current)
+            status, reason, location, body, ctype = _get_once(
+                parts, deadline, max_bytes=max_bytes, what=what, original=url
+            )
+            if status in _REDIRECTS:
+                if not location:
+                    raise InputError(f"could not fetch {what} {url}: HTTP {status} without a target")
+                nxt = urljoin(current, location.strip())
+                _check_target(nxt, url, what)
+                if nxt in seen:
+                    raise InputError(f"{what} {url} redirects in a loop; check the address")
+                current = nxt
+                continue
+            if status >= 400:
+                raise InputError(f"could not fetch {what} {url}: HTTP {status} {reason}".rstrip())
+            if not 200 <= status < 300:
+                raise InputError(f"could not fetch {what} {url}: unexpected HTTP {status}")
+            return body, current, ctype
+        raise InputError(f"{what} {url} redirected more than {MAX_REDIRECTS} times; refused")
+    finally:
+        deadline.stop()
+
+
+def _get_once(
+    parts: SplitResult, deadline: _Deadline, *, max_bytes: int, what: str, original: str
+) -> tuple[int, str, str, bytes, str]:
+    """One GET: (status, reason, Location, body, content type); the body only for 2xx."""
+
+    def timed_out() -> InputError:
+        return InputError(
+            f"could not fetch {what} {original}: no complete answer within "
+            f"{deadline.seconds:g} s; check the address or save it to a file"
+        )
+
+    remaining = deadline.remaining()
+    if remaining <= 0:
+        raise timed_out()
+    try:
+        conn, target = _connection(parts, remaining)
+    except ValueError as exc:
+        raise InputError(f"{what} {original}: bad address ({exc}); check it") from exc
+    try:
+        conn.connect()  # bounded by the socket timeout: what is left of the deadline
+        deadline.watch(conn.sock)
+        conn.request("GET", target, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+        resp = conn.getresponse()
+        status, reason = resp.status, str(resp.reason or "")
+        ctype = resp.headers.get("Content-Type", "") or ""
+        if not 200 <= status < 300:
+            return status, reason, resp.headers.get("Location", "") or "", b"", ctype
+        length = resp.headers.get("Content-Length")
+        if length and length.isdigit() and int(length) > max_bytes:
+            raise InputError(
+                f"{what} {original} is {int(length):,} bytes, over the {max_bytes:,}-byte limit"
+            )
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = resp.read1(_CHUNK)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > max_bytes:
+                raise InputError(f"{what} {original} is over the {max_bytes:,}-byte limit; refused")
+            chunks.append(chunk)
+        if deadline.expired:
+            raise timed_out()
+        return status, reason, "", b"".join(chunks), ctype
     except InputError:
         raise
-    except urllib.error.HTTPError as exc:
-        raise InputError(f"could not fetch {what} {url}: HTTP {exc.code} {exc.reason}") from exc
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
+    except (http.client.HTTPException, OSError, ValueError) as exc:
+        if deadline.expired or isinstance(exc, TimeoutError):
+            raise timed_out() from exc
+        reason_text = _reason(exc)
         raise InputError(
-            f"could not fetch {what} {url}: {reason}; check the address or save it to a file"
+            f"could not fetch {what} {original}: {reason_text}; check the address or save it to a file"
         ) from exc
-    if len(body) > max_bytes:
-        raise InputError(f"{what} {url} is over the {max_bytes:,}-byte limit; refused")
-    return body, final, ctype
+    finally:
+        deadline.stop()
+        conn.close()
+
+
+def _reason(exc: BaseException) -> str:
+    """A readable one-line cause for a failed fetch."""
+    if isinstance(exc, http.client.IncompleteRead):
+        return "the server closed the connection before the whole body arrived"
+    if isinstance(exc, http.client.BadStatusLine):
+        return "the server's answer is not valid HTTP"
+    if isinstance(exc, http.client.LineTooLong):
+        return "the server sent an over-long header line"
+    if isinstance(exc, http.client.HTTPException):
+        return f"invalid HTTP answer ({type(exc).__name__})"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    text = " ".join(str(getattr(exc, "strerror", None) or exc).split())
+    return text[:200] or type(exc).__name__
 
 
 def read_source(source: str | Path, settings: IngestSettings) -> RawInput:

@@ -17,6 +17,7 @@ import pysbd
 
 from articast.config import NarrateSettings
 from articast.ingest import capitalise_first
+from articast.lang import Language, get_language
 from articast.models import Article, Script, Segment, SegmentKind, Sentence, Talk
 from articast.narrate.lexicon import Lexicon, load_lexicon
 from articast.narrate.rules import (
@@ -25,16 +26,11 @@ from articast.narrate.rules import (
     apply_mapped,
     apply_rules,
     normalize_typography,
-    reading_rules,
     strip_markup,
     tidy_display,
     tidy_spacing,
 )
 from articast.textmap import MappedText
-
-INTRO_TITLE = "Introduction"
-OUTRO_TITLE_TALK = "Watch the full talk"
-OUTRO_TITLE = "Closing"
 
 _TERMINAL = re.compile(r"[.!?][\"')\]]*$")
 _HAS_WORD = re.compile(r"\w")
@@ -75,6 +71,7 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
 
 
 _TABLE_NOTE = "The article shows a table here."
+"""English's table note (``lang.en``); ``build_script`` passes the article language's."""
 _CELL_MAX_WORDS = 8
 
 
@@ -89,9 +86,9 @@ def _row_cells(paragraph: str) -> int:
     return len(cells)
 
 
-def collapse_tables(paragraphs: tuple[str, ...]) -> tuple[str, ...]:
+def collapse_tables(paragraphs: tuple[str, ...], note: str = _TABLE_NOTE) -> tuple[str, ...]:
     """Replace runs of flattened table rows (two or more ``cell; cell`` paragraphs with the same
-    number of short cells, as ``ingest`` writes tables) with one spoken note."""
+    number of short cells, as ``ingest`` writes tables) with one spoken ``note``."""
     out: list[str] = []
     i = 0
     while i < len(paragraphs):
@@ -100,7 +97,7 @@ def collapse_tables(paragraphs: tuple[str, ...]) -> tuple[str, ...]:
         while cells and j < len(paragraphs) and _row_cells(paragraphs[j]) == cells:
             j += 1
         if cells and j - i >= 2:
-            out.append(_TABLE_NOTE)
+            out.append(note)
             i = j
         else:
             out.append(paragraphs[i])
@@ -112,14 +109,16 @@ def _close(sentence: str) -> str:
     return sentence if _TERMINAL.search(sentence) else sentence.rstrip(",;: ") + "."
 
 
-def _looks_cut(fragment: str) -> bool:
-    """True when an unpunctuated last sentence is a fragment rather than a short sign-off."""
+def _looks_cut(fragment: str, function_words: frozenset[str] = frozenset()) -> bool:
+    """True when an unpunctuated last sentence is a fragment rather than a short sign-off
+    (``function_words``: the article language's, added to the English ones)."""
     words = re.findall(r"[\w']+", fragment)
     if not words:
         return False
     return (
         fragment.rstrip().endswith((",", ";", ":", "-", "\u2013", "\u2014", "("))
         or words[-1].lower() in _FUNCTION_WORDS
+        or words[-1].lower() in function_words
         or len(words) >= _CUT_MIN_WORDS
     )
 
@@ -129,7 +128,9 @@ _CLAUSE_MIN_WORDS = 5
 """A salvaged clause has at least this many words (shorter ones read as fragments too)."""
 
 
-def salvage_clause(fragment: str) -> tuple[str, str]:
+def salvage_clause(
+    fragment: str, function_words: frozenset[str] = frozenset()
+) -> tuple[str, str]:
     """(longest complete clause of a cut-off sentence, closed with a full stop; the rest).
 
     The clause ends at the last comma, semicolon, colon or dash before the cut and must not
@@ -138,7 +139,8 @@ def salvage_clause(fragment: str) -> tuple[str, str]:
     for m in reversed(list(_CLAUSE_END.finditer(fragment))):
         head = fragment[: m.start()].rstrip()
         words = re.findall(r"[\w']+", head)
-        if len(words) < _CLAUSE_MIN_WORDS or words[-1].lower() in _FUNCTION_WORDS:
+        last = words[-1].lower() if words else ""
+        if len(words) < _CLAUSE_MIN_WORDS or last in _FUNCTION_WORDS or last in function_words:
             continue
         if head.count("(") > head.count(")"):
             continue
@@ -170,16 +172,32 @@ def _capitalised(text: str) -> str:
     return capitalise_first(text)
 
 
+def _note_rule(language: Language) -> Rule:
+    """A rule that says the code and table notes of ``REPAIR_RULES`` in ``language``."""
+    english = get_language("en").phrases
+    notes = {english.code_note: language.phrases.code_note, english.table_note: language.phrases.table_note}
+
+    def localize_notes(text: str) -> str:
+        """The code and table notes in the article's language."""
+        for said, native in notes.items():
+            text = text.replace(said, native)
+        return text
+
+    return localize_notes
+
+
 @dataclass(frozen=True)
 class _Speaker:
     """The rules bound to one lexicon and language."""
 
     reading: tuple[Rule, ...]
     language: str
+    """pySBD's language for splitting."""
+    repair: tuple[Rule, ...] = REPAIR_RULES
 
     def sentences(self, text: str) -> list[Sentence]:
         """Sentences of a prose text (repair, split, read, close)."""
-        return self.read(split_sentences(apply_rules(text, REPAIR_RULES), self.language))
+        return self.read(split_sentences(apply_rules(text, self.repair), self.language))
 
     def read(self, sentences: list[str]) -> list[Sentence]:
         """Give already split (display) sentences their spoken form; drop those left without
@@ -206,7 +224,7 @@ class _Speaker:
 
     def line(self, text: str) -> Sentence:
         """One composed sentence (intro/outro lines, headings) in both forms."""
-        form = self.form(apply_rules(text, REPAIR_RULES))
+        form = self.form(apply_rules(text, self.repair))
         return form if form is not None else Sentence.plain(_close(text))
 
 
@@ -234,44 +252,38 @@ def _end(text: str) -> str:
     return text if _TERMINAL.search(text) else text + "."
 
 
-def _intro(title: str, facts: _TalkFacts | None, settings: NarrateSettings) -> list[str]:
-    lines = [
-        f"Welcome to {display_text(settings.show_name) or 'the show'}.",
-        _end(f"This episode is titled {title}"),
-    ]
-    base = "It is based on the article of the same name"
+def _intro(
+    title: str, facts: _TalkFacts | None, settings: NarrateSettings, language: Language
+) -> list[str]:
+    p = language.phrases
+    show = display_text(settings.show_name) or p.the_show
+    lines = [p.welcome.format(show=show), _end(p.titled.format(title=title))]
     if facts is None:
-        lines.append(base + ".")
+        lines.append(p.based)
     elif facts.title and facts.channel:
-        lines.append(f'{base}, which links to the talk "{facts.title}" by {facts.channel}.')
+        lines.append(p.based_talk_channel.format(talk=facts.title, channel=facts.channel))
     elif facts.title:
-        lines.append(f'{base}, which links to the talk "{facts.title}".')
+        lines.append(p.based_talk.format(talk=facts.title))
     else:
         # Without the talk's real title, the article's link text is usually an image's alt
         # text ("Illustration of ..."): read aloud as a title it misleads, so say less.
-        lines.append(f"{base}, which links to a talk on YouTube.")
+        lines.append(p.based_talk_unknown)
     if facts is not None:
-        lines.append("You will find the link in the show notes.")
+        lines.append(p.link_in_notes)
     return lines
 
 
-def _outro(facts: _TalkFacts | None, settings: NarrateSettings) -> list[str]:
-    lines = ["That brings us to the end of this episode."]
+def _outro(facts: _TalkFacts | None, settings: NarrateSettings, language: Language) -> list[str]:
+    p = language.phrases
+    lines = [p.end]
     if facts is not None:
         if facts.title and facts.channel:
-            lines.append(
-                f'To hear the full talk, "{facts.title}" by {facts.channel}, '
-                "follow the link in the show notes."
-            )
+            lines.append(p.full_talk_channel.format(talk=facts.title, channel=facts.channel))
         elif facts.title:
-            lines.append(
-                f'To hear the full talk, "{facts.title}", follow the link in the show notes.'
-            )
+            lines.append(p.full_talk.format(talk=facts.title))
         else:
-            lines.append(
-                "To hear the full talk the article points to, follow the link in the show notes."
-            )
-    lines.append(f"Thanks for listening to {display_text(settings.show_name) or 'the show'}.")
+            lines.append(p.full_talk_unknown)
+    lines.append(p.thanks.format(show=display_text(settings.show_name) or p.the_show))
     return lines
 
 
@@ -289,30 +301,44 @@ def build_script(article: Article, talk: Talk | None, settings: NarrateSettings)
     Raises ``InputError`` when the user lexicon cannot be read.
     """
     lexicon: Lexicon = load_lexicon(settings.lexicon)
-    speaker = _Speaker(reading=reading_rules(lexicon), language=article.language or "en")
+    language = get_language(article.language)
+    speaker = _Speaker(
+        reading=language.reading(lexicon),
+        language=language.splitter,
+        repair=REPAIR_RULES if language.native and language.code == "en" else (
+            *REPAIR_RULES, _note_rule(language)
+        ),
+    )
     facts = _talk_facts(article, talk)
-    title = _capitalised(display_text(article.title)) or "Untitled"
+    title = _capitalised(display_text(article.title)) or language.phrases.untitled
     warnings: list[str] = []
+    if not language.native:
+        warnings.append(
+            f"articast has no narration text written in {article.language!r}: the intro, "
+            "outro and chapter names are in English (the article itself is read in its "
+            "language, by a voice for it)"
+        )
+    chapter_names = language.chapters
 
-    intro = [speaker.line(s) for s in _intro(title, facts, settings)]
+    intro = [speaker.line(s) for s in _intro(title, facts, settings, language)]
     if settings.disclaimer.strip():
         intro.extend(speaker.sentences(settings.disclaimer))
-    segments = [_segment("intro", INTRO_TITLE, intro, mentions_talk=facts is not None)]
+    segments = [_segment("intro", chapter_names.intro, intro, mentions_talk=facts is not None)]
 
     last = _last_prose(article)
     previous_title = title
     for index, section in enumerate(article.sections):
         heading = _capitalised(display_text(section.title)) if section.title else ""
         sentences: list[Sentence] = [speaker.line(heading)] if heading else []
-        paragraphs = collapse_tables(section.paragraphs)
+        paragraphs = collapse_tables(section.paragraphs, language.phrases.table_note)
         worded = [i for i, p in enumerate(paragraphs) if _HAS_WORD.search(p)]
         final = worded[-1] if index == last and worded else None
         for p_index, paragraph in enumerate(paragraphs):
-            repaired = split_sentences(apply_rules(paragraph, REPAIR_RULES), speaker.language)
+            repaired = split_sentences(apply_rules(paragraph, speaker.repair), speaker.language)
             if p_index == final and repaired and not _TERMINAL.search(repaired[-1]):
                 fragment = repaired[-1]
-                if _looks_cut(fragment):
-                    kept, dropped = salvage_clause(fragment)
+                if _looks_cut(fragment, language.function_words):
+                    kept, dropped = salvage_clause(fragment, language.function_words)
                     if kept:
                         repaired = [*repaired[:-1], kept]
                         warnings.append(
@@ -334,17 +360,17 @@ def build_script(article: Article, talk: Talk | None, settings: NarrateSettings)
         elif len(segments) == 1:
             seg_title = _lead_title(title)
         else:
-            seg_title = f"{previous_title} (continued)"
+            seg_title = chapter_names.continued.format(title=previous_title)
         previous_title = seg_title
         segments.append(
             _segment("section", seg_title, sentences, source=section.text, section_index=index)
         )
 
-    outro = [speaker.line(s) for s in _outro(facts, settings)]
+    outro = [speaker.line(s) for s in _outro(facts, settings, language)]
     segments.append(
         _segment(
             "outro",
-            OUTRO_TITLE_TALK if facts is not None else OUTRO_TITLE,
+            chapter_names.outro_talk if facts is not None else chapter_names.outro,
             outro,
             mentions_talk=facts is not None,
         )

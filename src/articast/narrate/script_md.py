@@ -33,9 +33,11 @@ from pathlib import Path
 
 from articast.cache import atomic_write_text
 from articast.errors import PublishError, ScriptFormatError
+from articast.lang import get_language
 from articast.models import Script, Segment, SegmentKind, Sentence
 from articast.narrate.lexicon import Lexicon
-from articast.narrate.rules import EDIT_RULES, apply_mapped, apply_rules, reading_rules
+from articast.narrate.rules import EDIT_RULES, apply_mapped, apply_rules
+from articast.sanitize import clean_text
 from articast.textmap import MappedText
 
 WORDS_PER_SECOND = 2.6
@@ -175,9 +177,9 @@ def render_line(sentence: Sentence) -> str:
     return _one_line(out)
 
 
-def parse_line(line: str, lexicon: Lexicon | None = None) -> Sentence:
+def parse_line(line: str, lexicon: Lexicon | None = None, language: str = "en") -> Sentence:
     """A ``script.md`` line back into both forms: the written pronunciations are kept as they
-    are; the reading rules (with ``lexicon``) give the rest its spoken form."""
+    are; the reading rules of ``language`` (with ``lexicon``) give the rest its spoken form."""
     parts: list[tuple[str, str | None]] = []
     buf: list[tuple[str, bool]] = []  # display characters, escaped?
 
@@ -239,7 +241,7 @@ def parse_line(line: str, lexicon: Lexicon | None = None) -> Sentence:
         parts.append((display, spoken))
         i = j + 1
     flush(len(buf))
-    mapped = apply_mapped(MappedText.join(parts), reading_rules(lexicon))
+    mapped = apply_mapped(MappedText.join(parts), get_language(language).reading(lexicon))
     return mapped.sentence()
 
 
@@ -290,12 +292,17 @@ def _parse_heading(raw: str, path: Path, line_no: int) -> _Draft:
 
 
 def parse_script_md(
-    text: str, path: Path = Path("script.md"), lexicon: Lexicon | None = None
+    text: str,
+    path: Path = Path("script.md"),
+    lexicon: Lexicon | None = None,
+    language: str = "en",
 ) -> Script:
     """Parse the text of an edited ``script.md``; raises ``ScriptFormatError`` (one line).
 
-    ``lexicon`` (the shipped one when None) reads the text outside written pronunciations.
+    ``lexicon`` (the shipped one when None) and the reading rules of ``language`` (the
+    article's) read the text outside written pronunciations.
     """
+    text = clean_text(text)
     title: str | None = None
     warnings: list[str] = []
     drafts: list[_Draft] = []
@@ -342,8 +349,10 @@ def parse_script_md(
                 path, line_no, "text before the first '## Kind: Title' heading; move it under one"
             )
         line = _one_line(apply_rules(_BULLET.sub("", stripped), EDIT_RULES))
+        if not any(ch.isalnum() for ch in line):
+            continue  # "-", "*", "..." alone: nothing a voice can say
         if line:
-            form = parse_line(line, lexicon)
+            form = parse_line(line, lexicon, language)
             if form.spoken.strip():
                 drafts[-1].sentences.append(form)
                 drafts[-1].seen_content = True
@@ -398,18 +407,27 @@ def _comment_done(comment: str, drafts: list[_Draft], warnings: list[str]) -> No
         draft.mentions_talk = bool(_MARKER_TALK.search(body.strip()))
 
 
-def read_script_md(path: Path, lexicon: Lexicon | None = None) -> Script:
+def read_script_md(path: Path, lexicon: Lexicon | None = None, language: str = "en") -> Script:
     """Read an edited ``script.md`` back into a ``Script`` (``edited=True``).
 
     Raises ``ScriptFormatError`` with one line naming the file and line when the file cannot
     be read, has no segments, or has a malformed heading.
     """
+    from articast.narrate.limits import MAX_SCRIPT_BYTES
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_SCRIPT_BYTES + 1)
+        if len(data) > MAX_SCRIPT_BYTES:
+            raise ScriptFormatError(
+                f"{path} is over {MAX_SCRIPT_BYTES // 1_000_000} MB, far longer than any episode "
+                "(4 hours is about 250 kB); shorten it"
+            )
+        text = data.decode("utf-8-sig")
     except FileNotFoundError as exc:
         raise ScriptFormatError(f"script file not found: {path}; check the --script path") from exc
     except UnicodeDecodeError as exc:
         raise ScriptFormatError(f"{path}: not UTF-8 text; save the script as UTF-8") from exc
     except OSError as exc:
         raise ScriptFormatError(f"cannot read the script {path}: {exc.strerror or exc}") from exc
-    return parse_script_md(text, path, lexicon)
+    return parse_script_md(text, path, lexicon, language)

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from articast.models import Chapter, Episode
+from articast.sanitize import clean_line
 
 #: Name the talk's cached thumbnail gets when copied into the episode folder (plus suffix).
 TALK_THUMB_STEM = "talk-thumbnail"
@@ -41,7 +42,8 @@ def text(value: object, default: str = "") -> str:
     """``value`` as a stripped one-line string (``default`` for None/empty)."""
     if value is None:
         return default
-    s = " ".join(str(value).split())
+    # Manifests written before sanitising existed may hold characters XML cannot carry.
+    s = clean_line(str(value))
     return s or default
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from articast.cache import atomic_write_text
 from articast.errors import PublishError
+from articast.lang import get_language
 from articast.models import Episode
 from articast.publish._common import (
     ChapterInfo,
@@ -120,15 +121,16 @@ def build_description(episode: Episode) -> str:
     article = article_url(episode)
     duration = max(0.0, episode.duration)
     chs = youtube_chapters(chapters(episode), duration)
+    labels = get_language(text(episode.language, "en")).labels
 
     head: list[str] = []
     if tk is not None:
-        who = f" by {tk.channel}" if tk.channel else ""
-        head.append(youtube_safe(f"Watch the talk: {tk.url}"))
+        who = f" {labels.by} {tk.channel}" if tk.channel else ""
+        head.append(youtube_safe(f"{labels.watch_talk}: {tk.url}"))
         head.append(youtube_safe(f"\u201c{tk.title}\u201d{who}"))
     tail: list[str] = []
     if article:
-        tail.append(youtube_safe(f"Read the article: {article}"))
+        tail.append(youtube_safe(f"{labels.read_article}: {article}"))
 
     def render(summary_text: str, chapter_list: list[YouTubeChapter]) -> str:
         blocks = ["\n".join(head)] if head else []
@@ -138,7 +140,7 @@ def build_description(episode: Episode) -> str:
             blocks.append("\n".join(tail))
         if chapter_list:
             lines = [f"{clock(c.start)} {c.title}" for c in chapter_list]
-            blocks.append("Chapters\n" + "\n".join(lines))
+            blocks.append(f"{labels.chapters}\n" + "\n".join(lines))
         return "\n\n".join(blocks) + "\n"
 
     out = render(summary, chs)
@@ -162,14 +164,19 @@ def shownotes_fragment(episode: Episode) -> str:
     tk = talk(episode)
     summary = text(episode.summary)
     article = article_url(episode)
+    labels = get_language(text(episode.language, "en")).labels
     parts: list[str] = []
     if summary:
         parts.append(f"<p>{esc(summary)}</p>")
     if tk is not None:
         who = f" ({esc(tk.channel)})" if tk.channel else ""
-        parts.append(f'<p>The talk: <a href="{esc(tk.url)}">{esc(tk.title)}</a>{who}</p>')
+        parts.append(
+            f'<p>{esc(labels.the_talk)}: <a href="{esc(tk.url)}">{esc(tk.title)}</a>{who}</p>'
+        )
     if article:
-        parts.append(f'<p>The article: <a href="{esc(article)}">{esc(article)}</a></p>')
+        parts.append(
+            f'<p>{esc(labels.the_article)}: <a href="{esc(article)}">{esc(article)}</a></p>'
+        )
     chs = chapters(episode)
     if chs:
         items = []
@@ -178,18 +185,19 @@ def shownotes_fragment(episode: Episode) -> str:
             if c.url:
                 title = f'<a href="{esc(c.url)}">{title}</a>'
             items.append(f"<li>{esc(clock(c.start))} {title}</li>")
-        parts.append("<p>Chapters:</p>\n<ul>\n" + "\n".join(items) + "\n</ul>")
+        parts.append(f"<p>{esc(labels.chapters)}:</p>\n<ul>\n" + "\n".join(items) + "\n</ul>")
     return "\n".join(parts)
 
 
 def _shownotes_page(episode: Episode) -> str:
     title = esc(text(episode.title, "Episode"))
     lang = esc(text(episode.language, "en"))
+    notes = esc(get_language(lang).labels.show_notes)
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>Show notes: {title}</title>\n"
+        f"<title>{notes}: {title}</title>\n"
         '<link rel="icon" href="data:,">\n'
         "<style>body{font:1rem/1.5 system-ui,sans-serif;max-width:42rem;margin:2rem auto;"
         "padding:0 1rem}</style>\n</head>\n<body>\n<main>\n"

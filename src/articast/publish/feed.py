@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from articast.cache import atomic_write_bytes, atomic_write_text
+from articast.cache import atomic_write_bytes, atomic_write_text, content_key
 from articast.config import ShowConfig
-from articast.errors import PublishError
+from articast.errors import InputError, PublishError
 from articast.models import Episode, ManifestError
 from articast.publish._common import (
     clock,
@@ -174,11 +174,12 @@ def _parse_date(value: object) -> dt.datetime | None:
     return d if d.tzinfo is not None else d.replace(tzinfo=dt.UTC)
 
 
-def read_episodes(out_dir: Path) -> list[EpisodeEntry]:
+def read_episodes(out_dir: Path, problems: list[str] | None = None) -> list[EpisodeEntry]:
     """Every episode under ``out_dir`` (folders with an ``episode.json``), newest first.
 
     Folders whose name starts with ``.`` (caches, work folders) are skipped. A manifest that
-    cannot be read or an episode without its audio raises ``PublishError``.
+    cannot be read or an episode without its audio raises ``PublishError``; when ``problems``
+    is given, that episode is left out instead and a line naming it is appended there.
     """
     episodes: list[EpisodeEntry] = []
     for mpath in sorted(out_dir.glob("*/episode.json")):
@@ -186,41 +187,54 @@ def read_episodes(out_dir: Path) -> list[EpisodeEntry]:
         if folder.name.startswith("."):
             continue
         try:
-            episode = Episode.from_json(json.loads(mpath.read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            continue  # the folder was swapped out by a concurrent rebuild since the glob
-        except (OSError, UnicodeDecodeError, ValueError) as exc:  # ManifestError is a ValueError
-            what = "is not a usable manifest" if isinstance(exc, ManifestError) else "cannot be read"
-            raise PublishError(
-                f"{mpath} {what} ({exc}); rebuild that episode or remove its folder"
-            ) from exc
-        audio = episode.files.audio
-        if not (folder / audio).is_file():
-            raise PublishError(
-                f"{folder / audio} is missing; rebuild the episode or remove {folder}"
-            )
-        published = _parse_date(episode.pub_date) or _parse_date(episode.created)
-        if published is None:
-            # No date recorded: the manifest's age is the best stable stand-in.
-            published = dt.datetime.fromtimestamp(mpath.stat().st_mtime, tz=dt.UTC)
-        slug = text(episode.slug, folder.name)
-        guid = text(episode.guid) or str(uuid.uuid5(uuid.NAMESPACE_URL, f"articast:{slug}"))
-        episodes.append(
-            EpisodeEntry(
-                folder=folder,
-                episode=episode,
-                slug=folder.name,
-                title=text(episode.title, folder.name),
-                guid=guid,
-                published=published,
-                duration=max(0.0, episode.duration),
-                audio=audio,
-                audio_bytes=(folder / audio).stat().st_size,
-                cover=existing_cover(folder, episode),
-            )
-        )
+            entry = _read_entry(folder, mpath)
+        except PublishError as exc:
+            if problems is None:
+                raise
+            problems.append(f"episode {folder.name} left out of the feed: {exc}")
+            continue
+        if entry is not None:
+            episodes.append(entry)
     episodes.sort(key=lambda e: (e.published, e.slug), reverse=True)
     return episodes
+
+
+def _read_entry(folder: Path, mpath: Path) -> EpisodeEntry | None:
+    try:
+        episode = Episode.from_json(json.loads(mpath.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return None  # the folder was swapped out by a concurrent rebuild since the glob
+    except (
+        OSError,
+        UnicodeDecodeError,
+        ValueError,
+        RecursionError,
+    ) as exc:  # ManifestError is a ValueError
+        what = "is not a usable manifest" if isinstance(exc, ManifestError) else "cannot be read"
+        raise PublishError(
+            f"{mpath} {what} ({exc}); rebuild that episode or remove its folder"
+        ) from exc
+    audio = episode.files.audio
+    if not (folder / audio).is_file():
+        raise PublishError(f"{folder / audio} is missing; rebuild the episode or remove {folder}")
+    published = _parse_date(episode.pub_date) or _parse_date(episode.created)
+    if published is None:
+        # No date recorded: the manifest's age is the best stable stand-in.
+        published = dt.datetime.fromtimestamp(mpath.stat().st_mtime, tz=dt.UTC)
+    slug = text(episode.slug, folder.name)
+    guid = text(episode.guid) or str(uuid.uuid5(uuid.NAMESPACE_URL, f"articast:{slug}"))
+    return EpisodeEntry(
+        folder=folder,
+        episode=episode,
+        slug=folder.name,
+        title=text(episode.title, folder.name),
+        guid=guid,
+        published=published,
+        duration=max(0.0, episode.duration),
+        audio=audio,
+        audio_bytes=(folder / audio).stat().st_size,
+        cover=existing_cover(folder, episode),
+    )
 
 
 # --------------------------------------------------------------------------- writing
@@ -236,25 +250,39 @@ def _show_artwork(out_dir: Path, show: ShowConfig, episodes: list[EpisodeEntry])
     """Path (relative to ``out_dir``) of the show's cover: the configured artwork, copied in,
     else the newest episode's cover."""
     if show.artwork is not None:
+        from articast.artwork import show_artwork
+
         if not show.artwork.is_file():
-            raise PublishError(
+            raise InputError(
                 f"show artwork not found: {show.artwork}; fix [show] artwork in articast.toml"
             )
-        suffix = show.artwork.suffix.lower()
-        if suffix not in {".jpg", ".jpeg", ".png"}:
-            raise PublishError(
-                f"show artwork must be a JPEG or PNG (Apple's rule), got {show.artwork.name}"
-            )
-        name = f"artwork{'.jpg' if suffix == '.jpeg' else suffix}"
-        data = show.artwork.read_bytes()
+        # Checked and re-encoded as a build does: only a real picture's pixels are published.
+        name = "artwork.jpg"
         dest = out_dir / name
-        if not dest.is_file() or dest.read_bytes() != data:
-            atomic_write_bytes(dest, data)
+        key = content_key("show-artwork-v1", show.artwork.read_bytes())
+        stamp = out_dir / ".cache" / "show-artwork.key"
+        if not dest.is_file() or not stamp.is_file() or stamp.read_text() != key:
+            show_artwork(show, dest)
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(stamp, key)
         return name
     for ep in episodes:
         if ep.cover:
             return f"{ep.slug}/{ep.cover}"
     return None
+
+
+def feed_language(show: ShowConfig, episodes: list[EpisodeEntry]) -> str:
+    """The channel's language: ``[show] language`` when set, else the episodes' language when
+    they all agree, else ``en``."""
+    if show.language.strip():
+        return show.language.strip()
+    found = {text(e.episode.language).lower() for e in episodes}
+    found.discard("")
+    if len(found) == 1:
+        return found.pop()
+    bases = {f.split("-")[0] for f in found}
+    return bases.pop() if len(bases) == 1 else "en"
 
 
 def render_feed(out_dir: Path, show: ShowConfig, episodes: list[EpisodeEntry]) -> bytes:
@@ -270,7 +298,7 @@ def render_feed(out_dir: Path, show: ShowConfig, episodes: list[EpisodeEntry]) -
     # feedgen takes the RSS <link> from the last link given: the self link goes first.
     fg.link(href=_feed_url(show), rel="self")
     fg.link(href=href(base, "index.html") if base else "index.html", rel="alternate")
-    fg.language(show.language)
+    fg.language(feed_language(show, episodes))
     fg.generator("articast")
     fg.podcast.itunes_author(show.author)
     fg.author({"name": show.author, **({"email": show.email} if show.email else {})})
@@ -289,10 +317,7 @@ def render_feed(out_dir: Path, show: ShowConfig, episodes: list[EpisodeEntry]) -
     if episodes:
         # The newest change to any episode, so identical rebuilds give an identical feed.
         fg.lastBuildDate(
-            max(
-                max(e.published, _parse_date(e.episode.updated) or e.published)
-                for e in episodes
-            )
+            max(max(e.published, _parse_date(e.episode.updated) or e.published) for e in episodes)
         )
 
     for ep in episodes:
@@ -359,7 +384,8 @@ def render_index(show: ShowConfig, episodes: list[EpisodeEntry]) -> str:
     )
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{esc(show.language or "en")}">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{esc(feed_language(show, episodes))}">\n<head>\n<meta charset="utf-8">\n'
+        f"{INDEX_MARK}\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(show.name)}</title>\n"
         '<link rel="icon" href="data:,">\n'
@@ -376,19 +402,73 @@ def render_index(show: ShowConfig, episodes: list[EpisodeEntry]) -> str:
     )
 
 
-def update_feed(out_dir: Path, show: ShowConfig) -> Path:
+def _render_skipping(
+    out_dir: Path, show: ShowConfig, episodes: list[EpisodeEntry], problems: list[str]
+) -> tuple[bytes, list[EpisodeEntry]]:
+    """The feed of ``episodes``; an item that cannot be written is left out and named."""
+    try:
+        return render_feed(out_dir, show, episodes), episodes
+    except ValueError:
+        if not episodes:
+            raise
+    render_feed(out_dir, show, [])  # the channel itself must be writable
+    kept: list[EpisodeEntry] = []
+    for ep in episodes:
+        try:
+            render_feed(out_dir, show, [ep])
+        except ValueError as exc:
+            problems.append(f"episode {ep.slug} left out of the feed: {exc}; rebuild it")
+            continue
+        kept.append(ep)
+    return render_feed(out_dir, show, kept), kept
+
+
+INDEX_MARK = '<meta name="generator" content="articast">'
+"""Marks the output folder's ``index.html`` as ours: an unrelated page is never overwritten."""
+
+
+def _index_is_ours(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    # Pages written before the marker existed carry the feed link and the local-preview note.
+    return INDEX_MARK.encode() in head or (
+        b'href="feed.xml">' in head and b"<title>" in head and b"episodes" in head
+    )
+
+
+def update_feed(out_dir: Path, show: ShowConfig, *, warnings_out: list[str] | None = None) -> Path:
     """Rebuild ``out_dir/feed.xml`` and ``out_dir/index.html`` from every episode folder.
 
     Returns the feed's path. When ``show.base_url`` is empty the links are relative and the
     feed is for local preview only (``is_local_preview(show)`` tells the CLI to say so).
+    An episode that cannot be read or written is left out; a line naming it goes to
+    ``warnings_out``. An ``index.html`` that articast did not write is left alone (noted).
     """
     if not out_dir.is_dir():
         raise PublishError(f"output folder not found: {out_dir}; build an episode first")
-    episodes = read_episodes(out_dir)
+    # A build killed between its two swap renames: put the episode back before listing.
+    from articast.pipeline import cleanup_leftovers
+
+    problems: list[str] = []
+    cleanup_leftovers(out_dir)
+    episodes = read_episodes(out_dir, problems)
     feed_path = out_dir / "feed.xml"
+    index_path = out_dir / "index.html"
     try:
-        atomic_write_bytes(feed_path, render_feed(out_dir, show, episodes))
-        atomic_write_text(out_dir / "index.html", render_index(show, episodes))
+        data, kept = _render_skipping(out_dir, show, episodes, problems)
+        atomic_write_bytes(feed_path, data)
+        if _index_is_ours(index_path):
+            atomic_write_text(index_path, render_index(show, kept))
+        else:
+            problems.append(
+                f"{index_path} was not written by articast and was left alone; "
+                "move it away to get the episode list there"
+            )
     except OSError as exc:
         raise PublishError(
             f"cannot write the feed in {out_dir}: {exc.strerror or exc}; "
@@ -396,4 +476,6 @@ def update_feed(out_dir: Path, show: ShowConfig) -> Path:
         ) from exc
     except ValueError as exc:  # feedgen's validation of a field
         raise PublishError(f"cannot build the feed: {exc}; check [show] in articast.toml") from exc
+    if warnings_out is not None:
+        warnings_out.extend(problems)
     return feed_path

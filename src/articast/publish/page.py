@@ -14,6 +14,7 @@ from pathlib import Path
 from articast.cache import atomic_write_bytes, atomic_write_text
 from articast.config import ShowConfig
 from articast.errors import PublishError
+from articast.lang import Labels, get_language
 from articast.models import Episode
 from articast.publish._common import (
     TALK_THUMB_STEM,
@@ -137,14 +138,16 @@ _JS = """
 """
 
 
-def _display_date(value: object) -> str:
-    """``3 November 2026`` from the manifest's RFC 2822 date (the raw text if unparsable)."""
+def _display_date(value: object, labels: Labels | None = None) -> str:
+    """``3 November 2026`` (``3. November 2026``, ``3 de noviembre de 2026``...) from the
+    manifest's RFC 2822 date (the raw text if unparsable)."""
+    labels = labels or get_language("en").labels
     raw = text(value)
     try:
         d = email.utils.parsedate_to_datetime(raw)
     except (TypeError, ValueError):
         return raw
-    return f"{d.day} {d:%B %Y}"
+    return labels.date.format(day=d.day, month=labels.months[d.month - 1], year=d.year)
 
 
 def _copy_talk_thumbnail(folder: Path, source: Path) -> str:
@@ -158,11 +161,11 @@ def _copy_talk_thumbnail(folder: Path, source: Path) -> str:
     return name
 
 
-def _transcript(episode: Episode) -> str:
+def _transcript(episode: Episode, labels: Labels) -> str:
     """The transcript's HTML: sentences grouped per script segment, with chapter headings."""
     chs = chapters(episode)
     if not episode.sentences:
-        return "<p>No transcript is available for this episode.</p>"
+        return f"<p>{esc(labels.no_transcript)}</p>"
     groups: list[tuple[int, list[str]]] = []
     for s in episode.sentences:
         words = text(s.text)
@@ -190,13 +193,14 @@ def render_episode_page(
     files = episode.files
     title = text(episode.title, "Episode")
     lang = text(episode.language, show.language or "en")
+    labels = get_language(lang).labels
     duration = max(0.0, episode.duration)
     audio = files.audio
     video = existing_file(folder, files.video)
     cover = existing_cover(folder, episode)
     thumb = existing_file(folder, files.thumbnail)
     vtt = existing_file(folder, files.captions_vtt)
-    pub = _display_date(episode.pub_date)
+    pub = _display_date(episode.pub_date, labels)
     meta = " · ".join(p for p in (esc(show.name), esc(pub), esc(clock(duration))) if p)
 
     head = (
@@ -207,20 +211,22 @@ def render_episode_page(
         '<link rel="icon" href="data:,">\n'
         f"<style>{_CSS}</style>\n</head>\n"
     )
-    body: list[str] = ['<body>\n<a class="skip" href="#main">Skip to the player</a>', "<header>"]
+    body: list[str] = [f'<body>\n<a class="skip" href="#main">{esc(labels.skip)}</a>', "<header>"]
     if cover:
-        body.append(f'<img src="{esc(cover)}" alt="Cover art of {esc(title)}">')
+        body.append(f'<img src="{esc(cover)}" alt="{esc(labels.cover_art.format(title=title))}">')
     body.append(
         f'<div><h1>{esc(title)}</h1>\n<p class="meta">{meta}</p>\n'
-        '<p class="meta"><a href="../index.html">All episodes</a></p></div>'
+        f'<p class="meta"><a href="../index.html">{esc(labels.all_episodes)}</a></p></div>'
     )
     body.append('</header>\n<main id="main">')
 
-    body.append('<section aria-labelledby="listen-h">\n<h2 id="listen-h">Listen</h2>')
+    body.append(
+        f'<section aria-labelledby="listen-h">\n<h2 id="listen-h">{esc(labels.listen)}</h2>'
+    )
     body.append(
         f'<audio id="player" controls preload="metadata" src="{esc(audio)}" '
-        f'aria-label="Episode audio: {esc(title)}">'
-        f'<a href="{esc(audio)}">Download the episode (MP3)</a></audio>'
+        f'aria-label="{esc(labels.episode_audio.format(title=title))}">'
+        f'<a href="{esc(audio)}">{esc(labels.download_audio)}</a></audio>'
     )
     body.append("</section>")
 
@@ -228,68 +234,70 @@ def render_episode_page(
     if chs:
         items = "\n".join(
             f'<li><button type="button" data-start="{c.start:.3f}" '
-            f'aria-label="Play from {esc(clock(c.start))}: {esc(c.title)}">'
+            f'aria-label="{esc(labels.play_from.format(time=clock(c.start), title=c.title))}">'
             f'<time datetime="PT{int(c.start)}S">{esc(clock(c.start))}</time>'
             f"<span>{esc(c.title)}</span></button></li>"
             for c in chs
         )
         body.append(
             '<section id="chapters" aria-labelledby="chapters-h">\n'
-            f'<h2 id="chapters-h">Chapters</h2>\n<ol>\n{items}\n</ol>\n</section>'
+            f'<h2 id="chapters-h">{esc(labels.chapters)}</h2>\n<ol>\n{items}\n</ol>\n</section>'
         )
 
     body.append(
-        '<section aria-labelledby="transcript-h">\n<h2 id="transcript-h">Transcript</h2>\n'
+        '<section aria-labelledby="transcript-h">\n'
+        f'<h2 id="transcript-h">{esc(labels.transcript)}</h2>\n'
         '<p class="toggle"><label><input type="checkbox" id="follow" checked> '
-        "Scroll the transcript along with the audio</label></p>\n"
-        f'<div id="transcript" tabindex="0" aria-label="Transcript">\n{_transcript(episode)}\n'
+        f"{esc(labels.follow)}</label></p>\n"
+        f'<div id="transcript" tabindex="0" aria-label="{esc(labels.transcript)}">\n'
+        f"{_transcript(episode, labels)}\n"
         "</div>\n</section>"
     )
 
     if video:
         poster = f' poster="{esc(thumb)}"' if thumb else ""
         track = (
-            f'<track kind="captions" src="{esc(vtt)}" srclang="{esc(lang[:2])}" '
-            'label="Captions" default>'
+            f'<track kind="captions" src="{esc(vtt)}" srclang="{esc(lang)}" '
+            f'label="{esc(labels.captions)}" default>'
             if vtt
             else ""
         )
         body.append(
-            '<section aria-labelledby="video-h">\n<h2 id="video-h">Watch</h2>\n'
+            f'<section aria-labelledby="video-h">\n<h2 id="video-h">{esc(labels.watch)}</h2>\n'
             f'<video id="video" controls preload="metadata" src="{esc(video)}"{poster} '
-            f'aria-label="Episode video: {esc(title)}">{track}'
-            f'<a href="{esc(video)}">Download the video (MP4)</a></video>\n</section>'
+            f'aria-label="{esc(labels.episode_video.format(title=title))}">{track}'
+            f'<a href="{esc(video)}">{esc(labels.download_video)}</a></video>\n</section>'
         )
 
     tk = talk(episode, folder)
     if tk is not None:
         img = (
-            f'<img src="{esc(talk_thumb)}" alt="Thumbnail of the talk {esc(tk.title)}">'
+            f'<img src="{esc(talk_thumb)}" alt="{esc(labels.talk_thumbnail.format(title=tk.title))}">'
             if talk_thumb
             else ""
         )
         who = f'<br><span class="meta">{esc(tk.channel)}</span>' if tk.channel else ""
         body.append(
-            '<section aria-labelledby="talk-h">\n<h2 id="talk-h">The talk</h2>\n'
+            f'<section aria-labelledby="talk-h">\n<h2 id="talk-h">{esc(labels.the_talk)}</h2>\n'
             f'<p class="talk"><a href="{esc(tk.url)}">{img}</a>'
             f'<span><a href="{esc(tk.url)}">{esc(tk.title)}</a>{who}</span></p>\n</section>'
         )
 
-    links = [f'<li><a href="{esc(audio)}" download>Episode (MP3)</a></li>']
+    links = [f'<li><a href="{esc(audio)}" download>{esc(labels.episode_file)} (MP3)</a></li>']
     for file, label in (
-        (files.video, "Video (MP4)"),
-        (files.captions_vtt, "Captions (WebVTT)"),
-        (files.captions_srt, "Captions (SRT)"),
-        (files.chapters, "Chapters (JSON)"),
-        (files.script, "Script (Markdown)"),
-        (files.shownotes, "Show notes"),
+        (files.video, f"{labels.video_file} (MP4)"),
+        (files.captions_vtt, f"{labels.captions} (WebVTT)"),
+        (files.captions_srt, f"{labels.captions} (SRT)"),
+        (files.chapters, f"{labels.chapters} (JSON)"),
+        (files.script, f"{labels.script_file} (Markdown)"),
+        (files.shownotes, labels.show_notes),
     ):
         name = existing_file(folder, file)
         if name:
             links.append(f'<li><a href="{esc(name)}">{esc(label)}</a></li>')
-    links.append('<li><a href="../feed.xml">Podcast feed (RSS)</a></li>')
+    links.append(f'<li><a href="../feed.xml">{esc(labels.feed)} (RSS)</a></li>')
     body.append(
-        '<section aria-labelledby="files-h">\n<h2 id="files-h">Files</h2>\n'
+        f'<section aria-labelledby="files-h">\n<h2 id="files-h">{esc(labels.files)}</h2>\n'
         f'<ul class="files">\n{chr(10).join(links)}\n</ul>\n</section>'
     )
     body.append("</main>")

@@ -449,7 +449,8 @@ _LISTED_VARIANTS = ("f1", "f2", "f3", "f4", "m1", "m3", "m7", "klatt", "whisper"
 
 
 def list_espeak_voices() -> list[VoiceInfo]:
-    """English espeak voices (accents, then en-us/en-gb variants), all offline."""
+    """English espeak voices (accents, then en-us/en-gb variants), then one voice for every
+    other language espeak-ng speaks; all offline."""
     try:
         eng = _engine()
     except BackendUnavailable as exc:
@@ -480,6 +481,14 @@ def list_espeak_voices() -> list[VoiceInfo]:
                         note=_variant_note(var),
                     )
                 )
+    listed = {v.language for v in out}
+    others: dict[str, str] = {}
+    for v in eng.voices:
+        for prio, lang in v.languages:
+            if prio <= 5 and lang not in listed and not lang.startswith("en"):
+                others.setdefault(lang, v.name)
+    for lang in sorted(others):
+        out.append(VoiceInfo(spec=f"espeak:{lang}", backend="espeak", language=lang, note=others[lang]))
     return out
 
 

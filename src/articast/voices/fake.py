@@ -26,7 +26,11 @@ class FakeVoice:
 
     def __init__(self, name: str = "tone") -> None:
         self._info = VoiceInfo(
-            spec=f"fake:{name}", backend="fake", language="en", variant=name, note="test tones"
+            spec=f"fake:{name}",
+            backend="fake",
+            language="",
+            variant=name,
+            note="test tones (any language)",
         )
 
     @property

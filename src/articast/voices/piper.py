@@ -50,7 +50,17 @@ PIPER_VOICES_URL = "https://huggingface.co/rhasspy/piper-voices/resolve/main"
 NATURAL_RATE = 195
 """Words per minute of a piper voice at length scale 1 (en_US-joe-medium measured 196-199 wpm
 of speech, sentence pauses excluded); ``rate`` sets the length scale against it."""
-SUGGESTED = ("en_US-lessac-medium", "en_US-amy-medium", "en_GB-alan-medium")
+SUGGESTED = (
+    "en_US-lessac-medium",
+    "en_US-amy-medium",
+    "en_GB-alan-medium",
+    "de_DE-thorsten-medium",
+    "fr_FR-siwis-medium",
+    "es_ES-davefx-medium",
+    "it_IT-riccardo-x_low",
+    "pt_BR-faber-medium",
+    "nl_BE-nathalie-medium",
+)
 ENTRY_POINT_GROUP = "piper_voices"
 """Entry-point group through which a package can declare voices: ``NAME = module:function``,
 the function returning the model's path (its ``.onnx.json`` beside it)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from articast.config import VoiceSettings
+from articast.config import DEFAULT_VOICE, VoiceSettings
 from articast.errors import InputError
 from articast.voices.base import Voice, VoiceInfo
 
@@ -97,12 +97,25 @@ def get_voice(spec: str, settings: VoiceSettings | None = None) -> Voice:
     return REGISTRY[backend].factory(name, settings)
 
 
-def list_voices(settings: VoiceSettings | None = None) -> list[VoiceInfo]:
+def list_voices(
+    settings: VoiceSettings | None = None, *, language: str | None = None
+) -> list[VoiceInfo]:
     """Every voice of every backend, with availability; neural voices first, and the voice
-    ``settings`` speaks with marked ``default``."""
+    ``settings`` speaks with (English's default when none is named) marked ``default``. Only
+    those for ``language`` when given (``de`` matches ``de-at``; ``pt-br`` lists the Brazilian
+    voices first)."""
     settings = settings or VoiceSettings()
     out: list[VoiceInfo] = []
     for backend in REGISTRY.values():
         out.extend(backend.lister(settings))
     out.sort(key=lambda v: not v.neural)  # stable: each backend keeps its own order
-    return [replace(v, default=True) if v.spec == settings.voice else v for v in out]
+    default = settings.voice or DEFAULT_VOICE
+    out = [replace(v, default=True) if v.spec == default else v for v in out]
+    if language is None:
+        return out
+    from articast.lang import base_code
+
+    want = language.lower().replace("_", "-")
+    base = base_code(want)
+    chosen = [v for v in out if v.language and base_code(v.language) == base]
+    return sorted(chosen, key=lambda v: 0 if v.language == want else 1 if v.language == base else 2)

@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +34,7 @@ from articast.models import (
     Utterance,
     WordTiming,
 )
+from articast.narrate.limits import MAX_EPISODE_SECONDS
 from articast.voices.align import ALIGN_VERSION, count_syllables, speech_spans, word_timings
 from articast.voices.base import SynthParams, SynthResult, Voice
 from articast.voices.registry import get_voice, parse_spec
@@ -98,6 +99,10 @@ def _store(cache: Cache, key: str, utt: Utterance) -> None:
         "words": [{"text": w.text, "start": w.start, "end": w.end} for w in utt.words],
     }
     cache.put(key, {"data.json": json.dumps(meta).encode(), "audio.pcm": utt.pcm})
+
+
+MAX_SPEECH_SECONDS = 1.25 * MAX_EPISODE_SECONDS
+"""Total speech one script may produce: the episode limit plus room for estimates' error."""
 
 
 def check_audio(text: str, pcm: bytes, sample_rate: int, voice: str, rate: int | None) -> None:
@@ -202,8 +207,17 @@ def _speak_with(
             if progress:
                 progress(ProgressEvent("voices", done, total, f"cached: {text[:40]}"))
     results = _synthesize_all(voice, params, [p.text for p in todo])
+    seconds = sum(len(u.pcm) / 2 / u.sample_rate for row in table for u in row if u is not None)
     try:
         for plan, res in zip(todo, results, strict=True):
+            seconds += len(res.pcm) / 2 / res.sample_rate if res.sample_rate else 0.0
+            if seconds > MAX_SPEECH_SECONDS:
+                # The estimate before voicing was far off (a voice spelling digits, say): stop
+                # before the speech held in memory grows without bound.
+                raise SynthesisError(
+                    f"voice {voice.info.spec} has produced over {MAX_SPEECH_SECONDS / 3600:.0f} "
+                    "hours of speech for this script; shorten it or split it into parts"
+                )
             try:
                 utt = _finish(voice, params, plan.text, res)
             except SynthesisError as first:
@@ -233,10 +247,13 @@ def speak(
     """Speak every sentence of ``script``; cached sentences are not synthesised again.
 
     Raises InputError (unknown voice, pitch for a voice without pitch), BackendUnavailable
-    (voice unusable and no fallback, or the fallback unusable too) or SynthesisError (the guard refused a sentence's audio).
+    (voice unusable and no fallback, or the fallback unusable too) or SynthesisError (the
+    guard refused a sentence's audio).
     """
     warnings: list[str] = []
     requested: str | None = None
+    if not settings.voice:
+        settings = replace(settings, voice=DEFAULT_VOICE)
     try:
         voice = get_voice(settings.voice, settings)
         table, synthesized, cached = _speak_with(voice, script, settings, cache_root, progress)

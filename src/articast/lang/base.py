@@ -1,0 +1,157 @@
+"""What articast knows about one language: narration phrases, labels, reading rules, voices.
+
+Sits beside every stage: ``narrate`` takes the phrases, chapter names and reading rules,
+``voices`` the default voices, ``audio``/``publish``/``visuals`` the labels and codes. Each
+language lives in one small module of ``articast.lang`` that builds one ``Language``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # narrate imports this package: only the type names are needed here
+    from articast.narrate.lexicon import Lexicon
+    from articast.narrate.rules import Rule
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """The sentences articast itself writes into a script, as ``str.format`` templates.
+
+    Placeholders: ``{show}`` (show name), ``{title}`` (episode title), ``{talk}`` (the talk's
+    title), ``{channel}`` (who gave it).
+    """
+
+    welcome: str
+    """First intro line: ``Welcome to {show}.``"""
+    titled: str
+    """``This episode is titled {title}`` (closed with a full stop unless it has one)."""
+    based: str
+    """The article it is based on, no talk: ``It is based on the article of the same name.``"""
+    based_talk_channel: str
+    """Same, naming the talk and its channel."""
+    based_talk: str
+    """Same, naming the talk only."""
+    based_talk_unknown: str
+    """Same, when only the fact of a talk on YouTube is known."""
+    link_in_notes: str
+    """``You will find the link in the show notes.``"""
+    end: str
+    """First outro line: ``That brings us to the end of this episode.``"""
+    full_talk_channel: str
+    """Where to hear the talk, naming the talk and its channel."""
+    full_talk: str
+    """Same, naming the talk only."""
+    full_talk_unknown: str
+    """Same, without the talk's title."""
+    thanks: str
+    """Last outro line: ``Thanks for listening to {show}.``"""
+    the_show: str
+    """Used for ``{show}`` when the show has no name."""
+    untitled: str
+    """Title of an article without one."""
+    code_note: str
+    """Read in place of a code example."""
+    table_note: str
+    """Read in place of a table."""
+
+
+@dataclass(frozen=True)
+class ChapterNames:
+    """The chapter names articast writes (the sections keep the article's headings)."""
+
+    intro: str
+    """``Introduction``."""
+    outro_talk: str
+    """Outro chapter when a talk is linked: ``Watch the full talk``."""
+    outro: str
+    """Outro chapter without a talk: ``Closing``."""
+    continued: str
+    """A section without a heading after another: ``{title} (continued)``."""
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Words shown to people on the end card, the pages, the description and the tags."""
+
+    watch_talk: str
+    """End card heading and description line: ``Watch the talk``."""
+    thanks: str
+    """End card heading without a talk: ``Thanks for listening``."""
+    read_article: str
+    """Description line before the article's link: ``Read the article``."""
+    chapters: str
+    listen: str
+    transcript: str
+    watch: str
+    the_talk: str
+    the_article: str
+    files: str
+    all_episodes: str
+    episodes: str
+    skip: str
+    """``Skip to the player``."""
+    follow: str
+    """``Scroll the transcript along with the audio``."""
+    no_transcript: str
+    captions: str
+    show_notes: str
+    by: str
+    """``by`` between a talk's title and its channel."""
+    read_by: str
+    """``{title}, read by {show}.`` (the MP3's comment)."""
+    cover_art: str
+    """Alt text of the cover: ``Cover art of {title}``."""
+    episode_audio: str
+    """``Episode audio: {title}`` (the player's accessible name)."""
+    download_audio: str
+    episode_video: str
+    """``Episode video: {title}``."""
+    download_video: str
+    play_from: str
+    """A chapter button's accessible name: ``Play from {time}: {title}``."""
+    talk_thumbnail: str
+    """``Thumbnail of the talk {title}``."""
+    episode_file: str
+    video_file: str
+    script_file: str
+    feed: str
+    """``Podcast feed``."""
+    months: tuple[str, ...]
+    """Month names, January first, as used in a date (``3 November 2026``)."""
+    date: str = "{day} {month} {year}"
+    """How a date is written."""
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language: narration phrases, chapter names, labels, reading rules and voices."""
+
+    code: str
+    """ISO 639-1 code (``de``)."""
+    name: str
+    """The language's own name (``Deutsch``)."""
+    iso639_2: str
+    """Three-letter code for the ID3 ``TLAN`` frame (``deu``)."""
+    phrases: Phrases
+    chapters: ChapterNames
+    labels: Labels
+    reading: Callable[[Lexicon | None], tuple[Rule, ...]]
+    """The per-sentence reading rules (numbers, years, ordinals, money, units...) for a lexicon."""
+    espeak: str
+    """espeak-ng's voice for the language (``de``)."""
+    gtts: str
+    """Google's language code (``de``)."""
+    splitter: str
+    """pySBD's language for sentence splitting (``de``; ``en`` when pySBD lacks it)."""
+    function_words: frozenset[str] = frozenset()
+    """Articles, prepositions and conjunctions: a last sentence ending on one was cut off."""
+    native: bool = True
+    """False when phrases and labels are English stand-ins (the manifest then warns)."""
+
+
+def word_set(words: str) -> frozenset[str]:
+    """The words of a space-separated string, as a set (``Language.function_words``)."""
+    return frozenset(words.split())

@@ -1,0 +1,125 @@
+"""Limits that bound a build's time and memory, applied to a ``Script`` before any synthesis.
+
+Sits between narrate and voices on the map, for scripts built from an article and edited
+``script.md`` files alike (``bound_script``):
+
+* a token (a run without spaces) longer than ``MAX_TOKEN_CHARS`` is left out with a warning:
+  a voice would spell it for hours (a 1 MB token became almost two hours of speech);
+* a sentence longer than ``MAX_SENTENCE_WORDS`` words is cut into pieces of at most that many
+  words (the voices, the aligner and the captions work sentence by sentence);
+* more than ``MAX_SEGMENTS`` segments (chapters: ID3 tables of contents hold 255) or an
+  estimated length over ``MAX_EPISODE_SECONDS`` is refused with an ``InputError`` before any
+  sentence is voiced.
+
+``MAX_SCRIPT_BYTES`` caps the size of an edited ``script.md`` (checked when it is read).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from articast.errors import InputError
+from articast.models import Script, Segment, Sentence
+
+MAX_TOKEN_CHARS = 200
+"""Longest run of characters without a space that is read out."""
+MAX_SENTENCE_WORDS = 120
+"""Longest sentence voiced in one piece; longer ones are cut."""
+MAX_SEGMENTS = 255
+"""Most segments (chapters) in one episode."""
+MAX_EPISODE_SECONDS = 4 * 3600
+"""The documented maximum episode length: 4 hours, estimated from the words before voicing."""
+MAX_SCRIPT_BYTES = 2_000_000
+"""Largest ``script.md`` read with ``--script`` (a 4-hour script is about 250 kB)."""
+DEFAULT_WPM = 160
+"""Words per minute assumed when the voice's rate is not set."""
+PAUSE_SECONDS = 0.35
+"""Pause per sentence in the estimate."""
+
+_TOKEN = re.compile(r"\S+")
+
+
+def _bound_sentence(text: str, dropped: list[str]) -> list[str] | None:
+    """``text`` cut to the limits, or None when it is within them already."""
+    words = _TOKEN.findall(text)
+    long = [w for w in words if len(w) > MAX_TOKEN_CHARS]
+    if not long and len(words) <= MAX_SENTENCE_WORDS:
+        return None
+    dropped.extend(w[:20] for w in long)
+    kept = [w for w in words if len(w) <= MAX_TOKEN_CHARS]
+    return [
+        " ".join(kept[i : i + MAX_SENTENCE_WORDS]) for i in range(0, len(kept), MAX_SENTENCE_WORDS)
+    ]
+
+
+def estimate_script_seconds(script: Script, rate: int | None = None) -> float:
+    """The spoken length of ``script`` estimated from its words (for the limit, before voicing)."""
+    wps = (rate or DEFAULT_WPM) / 60
+    words = sum(len(_TOKEN.findall(s)) for seg in script.segments for s in seg.sentences)
+    sentences = sum(len(seg.sentences) for seg in script.segments)
+    return words / wps + PAUSE_SECONDS * sentences
+
+
+def bound_script(script: Script, rate: int | None = None) -> Script:
+    """``script`` within the limits above (warnings added for what was cut), or ``InputError``."""
+    if len(script.segments) > MAX_SEGMENTS:
+        raise InputError(
+            f"the script has {len(script.segments):,} segments, over the limit of {MAX_SEGMENTS} "
+            "(chapters); merge some sections"
+        )
+    dropped: list[str] = []
+    split = 0
+    segments: list[Segment] = []
+    for seg in script.segments:
+        sentences: list[str] = []
+        forms: list[Sentence] = []
+        for i, text in enumerate(seg.sentences):
+            pieces = _bound_sentence(text, dropped)
+            if pieces is None:
+                sentences.append(text)
+                forms.append(seg.form(i))
+                continue
+            # A cut sentence is shown as it is said: its display map no longer applies.
+            split += max(0, len(pieces) - 1)
+            sentences.extend(pieces)
+            forms.extend(Sentence.plain(p) for p in pieces)
+        if not sentences:
+            raise InputError(
+                f"segment {seg.title[:60]!r} has nothing left to read once runs of more than "
+                f"{MAX_TOKEN_CHARS} characters without a space are left out; check the text"
+            )
+        segments.append(
+            dataclasses.replace(
+                seg, sentences=tuple(sentences), forms=tuple(forms) if seg.forms else ()
+            )
+        )
+    warnings = list(script.warnings)
+    if dropped:
+        warnings.append(
+            f"{len(dropped)} run(s) of more than {MAX_TOKEN_CHARS} characters without a space "
+            f"were not read out (the first began {dropped[0]!r})"
+        )
+    if split:
+        warnings.append(
+            f"sentences over {MAX_SENTENCE_WORDS} words were cut into pieces ({split} cut(s))"
+        )
+    bounded = dataclasses.replace(script, segments=tuple(segments), warnings=tuple(warnings))
+    seconds = estimate_script_seconds(bounded, rate)
+    if seconds > MAX_EPISODE_SECONDS:
+        raise InputError(
+            f"the episode would last about {seconds / 3600:.1f} hours, over the "
+            f"{MAX_EPISODE_SECONDS // 3600}-hour limit; split the article into parts"
+        )
+    return bounded
+
+
+def check_article_length(words: int, rate: int | None = None) -> None:
+    """Refuse an article whose words alone would make an episode far over the limit, before the
+    script is even written (narration adds an intro, an outro and spelled-out numbers)."""
+    seconds = words / ((rate or DEFAULT_WPM) / 60)
+    if seconds > MAX_EPISODE_SECONDS:
+        raise InputError(
+            f"the article has {words:,} words, about {seconds / 3600:.1f} hours of speech, over "
+            f"the {MAX_EPISODE_SECONDS // 3600}-hour episode limit; split it into parts"
+        )
