@@ -12,7 +12,7 @@ BENCH  ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
-.PHONY: install episode test lint bench batch clean browser
+.PHONY: install episode test lint bench bench-ingest batch clean browser
 
 install: $(STAMP)
 
@@ -45,6 +45,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH)
+
+# Ingest quality only: articast vs trafilatura vs readability-lxml (corpus: ../_corpus/pages).
+bench-ingest: $(STAMP)
+	$(BIN)/python benchmarks/bench_ingest.py
 
 clean:
 	rm -rf $(VENV) output/* .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
