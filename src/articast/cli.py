@@ -183,9 +183,8 @@ def episode(
     from articast.pipeline import build_episode
 
     with _errors(ctx):
-        s = _settings(
-            ctx, out_dir=out_dir, offline=offline, language=language, writes=True, force=force
-        )
+        # Flags are checked (below) before the output folder is made.
+        s = _settings(ctx, out_dir=out_dir, offline=offline, language=language)
         v = dataclasses.replace(
             s.voice,
             voice=voice or s.voice.voice,
@@ -204,6 +203,7 @@ def episode(
             vid = dataclasses.replace(vid, width=1920, height=1080)
         aud = s.audio if music is None else dataclasses.replace(s.audio, music=music)
         s = dataclasses.replace(s, voice=v, video=vid, audio=aud)
+        s = dataclasses.replace(s, out_dir=prepare_out_dir(s.out_dir, force=force))
         with _progress(not quiet and err_console.is_terminal) as progress:
             result = build_episode(
                 article, s, script_path=Path(script_path) if script_path else None, progress=progress
