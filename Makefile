@@ -8,10 +8,11 @@ VOICE  ?=
 OUT    ?= output
 INBOX  ?= assets/sample
 PYTEST_ARGS ?=
+BENCH  ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
-.PHONY: install episode test lint bench batch clean browser
+.PHONY: install episode test lint bench bench-ingest batch clean browser
 
 install: $(STAMP)
 
@@ -43,7 +44,11 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH)
+
+# Ingest quality only: articast vs trafilatura vs readability-lxml (corpus: ../_corpus/pages).
+bench-ingest: $(STAMP)
+	$(BIN)/python benchmarks/bench_ingest.py
 
 clean:
 	rm -rf $(VENV) output/* .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

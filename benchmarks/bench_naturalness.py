@@ -15,7 +15,7 @@ percentages, money, an initialism). Its narration script is spoken by each voice
   the words that begin a caption cue (``captions.make_cues`` on the sentences laid out with
   the episode's pauses).
 * **Pauses heard**: the silence between sentences and between sections on the assembled voice
-  track (``audio.assemble``), measured where the audio falls below the trim threshold.
+  track (``audio.timeline``), measured where the audio falls below the trim threshold.
 """
 
 from __future__ import annotations
@@ -154,8 +154,8 @@ def pauses(speech: Any) -> dict[str, Any]:
     from articast.config import AudioSettings
 
     settings = dataclasses.replace(AudioSettings(), stings=False, music=False)
-    mix = audio.assemble(speech, None, settings)
-    voice = mix.voice
+    mix = audio.timeline(speech, None, settings)
+    voice = mix.render(["voice"])[:, 0]
     sr = mix.sample_rate
     within: list[float] = []
     between: list[float] = []

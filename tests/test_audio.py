@@ -265,24 +265,25 @@ def test_stings_frame_the_speech(episode: tuple[Master, Path]) -> None:
 
 
 def test_no_stings_no_music_starts_quickly(tmp_path: Path, fake_speech: Speech) -> None:
-    mix = audio.assemble(fake_speech, None, AudioSettings(stings=False))
+    mix = audio.timeline(fake_speech, None, AudioSettings(stings=False))
     assert mix.sentences[0].start == pytest.approx(audio.LEAD_PLAIN, abs=0.03)
-    assert not mix.stings.any()
-    assert mix.music is None and mix.channels == 1
+    assert not mix.render(["stings"]).any()
+    assert not mix.music and mix.channels == 1
     assert mix.duration == pytest.approx(mix.sentences[-1].end + audio.TAIL_PLAIN, abs=0.021)
     assert all(c.url is None for c in mix.chapters)
 
 
 def test_music_bed_ducks_under_speech_and_returns(fake_speech: Speech) -> None:
     settings = AudioSettings(music=True)
-    mix = audio.assemble(fake_speech, TALK, settings)
-    assert mix.music is not None and mix.music.shape == (mix.frames, 2)
+    mix = audio.timeline(fake_speech, TALK, settings)
+    music = mix.render(["music"]).astype(np.float64)
+    voice = mix.render(["voice"])[:, 0]
+    assert music.shape == (mix.frames, 2)
     sr = mix.sample_rate
-    music = mix.music.astype(np.float64)
     under = []
     for s in mix.sentences:
         a, b = round(s.start * sr), round(s.end * sr)
-        gap = rms_db(mix.voice[a:b]) - rms_db(music[a:b])
+        gap = rms_db(voice[a:b]) - rms_db(music[a:b])
         under.append(gap)
         assert gap >= 12.0, (s.text, gap)
     # Between sections the bed comes back up: compare the middle of each section pause.
@@ -328,13 +329,13 @@ def test_user_music_file_is_looped(tmp_path: Path, fake_speech: Speech) -> None:
         w.setsampwidth(2)
         w.setframerate(sr)
         w.writeframes(tone.tobytes())
-    mix = audio.assemble(
+    mix = audio.timeline(
         fake_speech, None, AudioSettings(music=True, music_file=path), workdir=tmp_path / "w"
     )
-    assert mix.music is not None
+    music = mix.render(["music"])
     # Long after the 2-second file ended, the bed still carries its 440 Hz tone.
     sr2 = mix.sample_rate
-    chunk = mix.music[round(mix.duration / 2 * sr2) :, 0][:sr2]
+    chunk = music[round(mix.duration / 2 * sr2) :, 0][:sr2]
     spectrum = np.abs(np.fft.rfft(chunk))
     assert abs(np.argmax(spectrum) * sr2 / len(chunk) - 440) < 3
     assert not list((tmp_path / "w").glob("*.f32"))
@@ -357,7 +358,7 @@ def test_bad_settings_are_input_errors(
     fake_speech: Speech, changes: dict[str, object], match: str
 ) -> None:
     with pytest.raises(InputError, match=match):
-        audio.assemble(fake_speech, None, dataclasses.replace(AudioSettings(), **changes))
+        audio.timeline(fake_speech, None, dataclasses.replace(AudioSettings(), **changes))
 
 
 def test_undecodable_music_file_is_an_input_error(tmp_path: Path, fake_speech: Speech) -> None:
@@ -365,7 +366,7 @@ def test_undecodable_music_file_is_an_input_error(tmp_path: Path, fake_speech: S
     bad.write_bytes(b"this is not audio" * 100)
     settings = AudioSettings(music=True, music_file=bad)
     with pytest.raises(InputError, match="cannot decode the music file"):
-        audio.assemble(fake_speech, None, settings, workdir=tmp_path / "w")
+        audio.timeline(fake_speech, None, settings, workdir=tmp_path / "w")
     assert not list((tmp_path / "w").iterdir())
 
 
@@ -386,13 +387,14 @@ def test_any_voice_sample_rate_keeps_lengths_and_timings(rates: tuple[int, int])
         )
         for i, rate in enumerate(rates)
     )
-    mix = audio.assemble(Speech("test", segs), None, AudioSettings(stings=False))
+    mix = audio.timeline(Speech("test", segs), None, AudioSettings(stings=False))
     sr = mix.sample_rate
+    voice = mix.render(["voice"])[:, 0]
     for s in mix.sentences:
         # A 1-second tone (trim keeps it: it is loud from its first sample to its last).
         assert s.end - s.start == pytest.approx(1.0, abs=0.002)
         assert s.words[1].start == pytest.approx(s.start + 0.5, abs=0.002)
-        inside = mix.voice[round((s.start + 0.05) * sr) : round((s.end - 0.05) * sr)]
+        inside = voice[round((s.start + 0.05) * sr) : round((s.end - 0.05) * sr)]
         assert rms_db(inside.astype(np.float64)) == pytest.approx(
             rms_db(np.array([0.3 / np.sqrt(2)])), abs=0.2
         )
@@ -523,7 +525,7 @@ def test_espeak_speech_meets_loudness_and_true_peak(tmp_path: Path) -> None:
     assert loud.integrated_lufs == pytest.approx(-16.0, abs=1.0)
     assert loud.true_peak_dbtp <= -1.0
     # Plain gain to -16 LUFS would have pushed espeak's peaks over full scale.
-    raw = audio.assemble(speech, TALK, AudioSettings()).mixdown()
+    raw = audio.timeline(speech, TALK, AudioSettings()).render()
     gain = -16.0 - audio.integrated_loudness(raw, 44100)
     assert audio.true_peak_db(raw, 44100) + gain > -1.0
     assert [t for _, _, t in ffmpeg_chapters(master.mp3)] == [s[1] for s in segs]
@@ -564,3 +566,47 @@ def test_real_articles_meet_the_podcast_standards(
     assert talk is not None
     links = [f.url for c in ID3(master.mp3).getall("CHAP") for f in c.sub_frames.getall("WXXX")]
     assert talk.url in links
+
+
+def test_stage_entry_point_gives_the_timeline_first_then_the_master(
+    tmp_path: Path, fake_speech: Speech
+) -> None:
+    settings = AudioSettings(stings=False)
+    kw = {"cover": None, "out_dir": tmp_path / "out", "workdir": tmp_path / "w"}
+    job = audio.start(fake_speech, TALK, ARTICLE, SHOW, settings, cache_root=tmp_path / "c", **kw)
+    # The timeline is there before any audio is written.
+    assert not job.cached and len(job.timeline.chapters) == len(SEGMENTS)
+    assert not job.timeline.wav.exists() and not job.timeline.mp3.exists()
+    draft = job.levelled()
+    assert draft.wav.is_file() and not draft.mp3.exists()
+    done = job.result()
+    assert done.mp3.is_file() and done.loudness_lufs == pytest.approx(-16.0, abs=1.0)
+    assert done.sentences == job.timeline.sentences
+    # The same inputs again: the finished master comes from the cache.
+    kw = {"cover": None, "out_dir": tmp_path / "out2", "workdir": tmp_path / "w2"}
+    again = audio.start(fake_speech, TALK, ARTICLE, SHOW, settings, cache_root=tmp_path / "c", **kw)
+    assert again.cached and again.result().loudness_lufs == done.loudness_lufs
+    assert (tmp_path / "out2" / "episode.mp3").read_bytes() == done.mp3.read_bytes()
+
+
+def test_timeline_renders_in_bounded_windows(tmp_path: Path, fake_speech: Speech) -> None:
+    # A long episode: the fake speech's segments repeated.
+    long = Speech(fake_speech.voice, fake_speech.segments * 12)
+    tl = audio.timeline(long, TALK, AudioSettings(music=True))
+    assert tl.duration > 150
+    longest = max(e - s for s, e in tl.speech_spans)
+    sizes = []
+    starts = []
+    for start, seg in tl.windows():
+        starts.append(start)
+        sizes.append(int(seg.frame_count()))
+        assert seg.channels == 2 and seg.frame_rate == 44100
+    # Windows follow each other exactly and none holds much more than WINDOW_SECONDS.
+    assert starts == [0, *itertools.accumulate(sizes)][:-1] and sum(sizes) == tl.frames
+    assert len(sizes) > 3
+    assert max(sizes) <= (30.0 + longest + 4.0) * 44100
+    # Written to disk window by window, the file is the same audio as rendered at once.
+    path = tl.write(tmp_path / "mix.wav")
+    with wave.open(str(path)) as w:
+        assert (w.getnchannels(), w.getsampwidth(), w.getnframes()) == (2, 4, tl.frames)
+    assert np.array_equal(audio.read_wav(path), tl.render())

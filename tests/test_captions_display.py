@@ -91,7 +91,7 @@ def test_captions_and_pages_show_what_the_author_wrote(settings: Settings) -> No
 def test_cue_starts_match_an_independent_alignment(settings: Settings) -> None:
     """Cue starts (espeak's word events through the map) against pocketsphinx forced alignment
     of the same audio: within 100 ms at p90."""
-    from articast.audio import assemble
+    from articast.audio import timeline as assemble
     from articast.ingest import load_article
     from articast.narrate import build_script
     from articast.voices import speak

@@ -42,7 +42,7 @@ def test_broken_sample_structure() -> None:
         None,
         "Slow Waves and Spindles: The Hardware of Overnight Memory",
         "From Hippocampus to Cortex: Rewriting the Archive",
-        "when Sleep Goes Wrong: Insomnia, PTSD and Memory",
+        "When Sleep Goes Wrong: Insomnia, PTSD and Memory",
     ]
     assert a.talk is not None
     assert a.talk.video_id == "Xq3vN8sLk2E"

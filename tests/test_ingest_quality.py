@@ -31,6 +31,10 @@ PAGES = [
     "legacy.html",
     "magazine.html",
     "inline-junk.html",
+    "handbook.html",
+    "longform.html",
+    "split-body.html",
+    "many-sections.html",
 ]
 
 
@@ -87,7 +91,13 @@ def ours(path: Path) -> tuple[str, list[str]]:
             parts.append(s.title)
             # A merged empty heading reads "Parent: Child"; count both parts as found.
             heads.append(s.title)
-            heads.extend(t.strip() for t in s.title.split(": "))
+            parts_ = [t.strip() for t in s.title.split(": ")]
+            # Every run of consecutive parts, so "1) A: B" in "1) A: B: Overview" counts too.
+            heads.extend(
+                ": ".join(parts_[i:j])
+                for i in range(len(parts_))
+                for j in range(i + 1, len(parts_) + 1)
+            )
         parts.extend(s.paragraphs)
     return "\n".join(parts), heads
 

@@ -27,7 +27,7 @@ from articast.models import (
 TOP_KEYS = [
     "schema", "articast_version", "title", "slug", "guid", "pub_date", "created", "updated",
     "voice", "requested_voice", "fallback_used", "duration", "language", "source", "source_url",
-    "kind", "content_hash", "settings_hash", "script_edited", "summary", "show", "chapters",
+    "kind", "content_hash", "source_id", "settings_hash", "script_edited", "summary", "show", "chapters",
     "sections", "sentences", "talk", "talks", "warnings", "stages", "speech", "loudness", "video",
     "files", "build_seconds",
 ]  # fmt: skip

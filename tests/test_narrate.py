@@ -105,16 +105,19 @@ def test_seed_run_on_becomes_two_sentences(seed_script: Script) -> None:
     assert not any("use.Ketamine" in s or "use. Ketamine" in s for s in sentences)
 
 
-def test_seed_cut_off_sentence_dropped_with_warning(seed_script: Script) -> None:
+def test_seed_cut_off_sentence_keeps_its_clause_with_warning(seed_script: Script) -> None:
     text = _text(seed_script)
     assert "such as changes in" not in text
     assert "effects,such" not in text
     assert len(seed_script.warnings) == 1
     warning = seed_script.warnings[0]
     assert "mid-sentence" in warning
-    assert "This ensures patient safety and allows for careful" in warning
-    assert "such as changes in" not in warning
-    assert _sentences(seed_script)[-4].endswith("trained medical professionals.")
+    # The complete clause before the cut is narrated; the warning quotes what was dropped.
+    assert '"such as changes in"' in warning
+    assert _sentences(seed_script)[-5].endswith("trained medical professionals.")
+    assert _sentences(seed_script)[-4] == (
+        "This ensures patient safety and allows for careful monitoring of potential side effects."
+    )
 
 
 def test_seed_initialisms_spelled_out(seed_script: Script) -> None:
@@ -184,10 +187,12 @@ def test_sample_numbers_units_and_initialisms(sample_script: Script) -> None:
 
 
 def test_sample_cut_off_and_titles(sample_script: Script) -> None:
-    assert "an active area of" not in _text(sample_script)
+    text = _text(sample_script)
+    assert "an active area of" not in text
+    # The cut-off sentence keeps its complete clause; the warning quotes what was dropped.
+    assert "is now recommended before sleeping pills by most guidelines." in text
     assert len(sample_script.warnings) == 1
-    assert "Cognitive behavioural therapy for insomnia" in sample_script.warnings[0]
-    assert "an active area of" not in sample_script.warnings[0]
+    assert '"and its effects on memory are an active area of"' in sample_script.warnings[0]
     titles = [s.title for s in sample_script.segments]
     assert titles[1] == "How the Sleeping Brain Files Away the Day"
     assert titles[-2] == "When Sleep Goes Wrong: Insomnia, PTSD and Memory"

@@ -16,7 +16,7 @@ from articast.config import Settings
 from articast.errors import InputError
 from articast.media import probe_duration, probe_info
 from articast.models import Episode
-from articast.pipeline import build_episode, cleanup_leftovers, settings_hash
+from articast.pipeline import build_episode, cleanup_leftovers, settings_hash, write_script
 from articast.slug import slugify
 
 EPISODE_FILES = {
@@ -185,3 +185,19 @@ def test_a_build_finishes_an_interrupted_swap_first(fast_settings: Settings, bro
     assert second.episode.guid == first.episode.guid
     assert second.episode.pub_date == first.episode.pub_date
     assert not aside.exists()
+
+
+def test_write_script_is_the_script_an_episode_voices(
+    fast_settings: Settings, broken_sample: Path
+) -> None:
+    """The library call behind 'articast script': ingest, talk and narrate as a build runs them,
+    keeping the talk's warnings."""
+    s = dataclasses.replace(fast_settings, video=dataclasses.replace(fast_settings.video, enabled=False))
+    written = write_script(broken_sample, s)
+    assert written.path.name == "script.md" and written.path.parent.parent == s.out_dir
+    assert any("could not be fetched" in w for w in written.narrated.warnings)  # the talk's
+    assert any("missing-sleep-diagram.png" in w for w in written.warnings)  # the article's
+    text = written.path.read_text(encoding="utf-8")
+    built = build_episode(broken_sample, s)
+    assert built.folder == written.path.parent
+    assert (built.folder / "script.md").read_text(encoding="utf-8") == text

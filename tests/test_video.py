@@ -20,6 +20,7 @@ from articast.config import ShowConfig, VideoSettings
 from articast.media import ffmpeg_exe, probe_duration, probe_info
 from articast.models import Cue, Master, SegmentKind, Slides, VideoResult
 from articast.video import (
+    caption_patch,
     caption_states,
     compose_still,
     part_bounds,
@@ -185,7 +186,7 @@ def test_caption_changes_land_within_100_ms_of_the_words(hd: Rendered) -> None:
         for cue in hd.cues:
             if not chunk.start <= cue.start < chunk.end:
                 continue
-            shown = [s for s in chunk.states if s.lines == cue.lines]
+            shown = [r for r in chunk.runs if cue.text in r.shows]
             appears = grid0 + shown[0].first / fps
             frames = round(chunk.end * fps) - round(chunk.start * fps)  # after the join's trim
             gone = grid0 + min(shown[-1].last, frames) / fps
@@ -226,7 +227,24 @@ def test_editing_one_section_rerenders_only_that_section(tmp_path: Path) -> None
     kind, title, texts = edited[1]
     edited[1] = (kind, title, [texts[0], "Spindles are short bursts."])
     changed = build(tmp_path / "c", vs, edited, cache=first.cache)
-    assert changed.result.rendered_sections == ("Slow Waves and Spindles",)
+    # The edited section, and of the next one only the cross-fade from the edited picture.
+    assert changed.result.rendered_sections == (
+        "Slow Waves and Spindles",
+        "From Hippocampus to Cortex",
+    )
+    _, before = plan_chunks(first.slides, first.cues, vs)
+    _, after = plan_chunks(changed.slides, changed.cues, vs)
+    known = {c.key for c in before}
+    assert [c.slide for c in after if c.key not in known and c.slide != 1] == [2]
+    # An edit that only shifts what follows (the title card does not show the intro's
+    # words): only the intro's captions are rendered again, the shifted parts come from the
+    # cache, cross-fades included.
+    shifted = list(SEGMENTS)
+    kind, title, texts = shifted[0]
+    shifted[0] = (kind, title, [texts[0], "Tonight: sleep."])
+    moved = build(tmp_path / "d", vs, shifted, cache=first.cache)
+    assert moved.master.sentences[-1].start < first.master.sentences[-1].start - 1.0
+    assert moved.result.rendered_sections == ("Introduction",)
     # The joined file is still whole and in sync after the stream-copy join.
     assert abs(probe_duration(changed.result.mp4) - changed.master.duration) <= 0.3
     last = changed.slides.slides[-2]
@@ -285,7 +303,7 @@ def test_highlight_states_follow_each_word() -> None:
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (360, 640)])
 def test_captions_never_overflow_the_frame(size: tuple[int, int]) -> None:
-    from articast.video import _fit_caption
+    from articast.video._stills import _fit_caption
 
     wide = (
         "WWWWWWWWWW MMMMMMMMMM WWWWWWWWWW MMMMMMMMM",
@@ -309,7 +327,7 @@ def _decode_mono_48k(path: Path, stream: str) -> np.ndarray:
 
 
 def test_audio_track_is_spliced_in_sync_with_the_master(hd: Rendered) -> None:
-    from articast.video import _AAC_PIECES, _loud_blocks, _splice_points
+    from articast.video._aac import _AAC_PIECES, _loud_blocks, _splice_points
 
     loud, block, n, rate = _loud_blocks(hd.master.wav)
     cuts = _splice_points(loud, block, n, rate, _AAC_PIECES)
@@ -330,3 +348,90 @@ def test_audio_track_is_spliced_in_sync_with_the_master(hd: Rendered) -> None:
     for cut in cuts:  # quiet stays quiet across a splice: no click
         c = cut * 48000 // rate
         assert float(np.abs(got[c - 2400 : c + 2400]).max()) < 0.01
+
+
+def _fit_blend(got: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """The weight ``w`` that best explains ``got`` as ``(1 - w) * a + w * b``, and the mean
+    absolute error left."""
+    d = (b - a).ravel()
+    w = float(np.dot((got - a).ravel(), d) / np.dot(d, d))
+    return w, float(np.abs(got - ((1 - w) * a + w * b)).mean())
+
+
+def test_mid_transition_frames_blend_both_pictures(hd: Rendered) -> None:
+    bounds = part_bounds(hd.slides, hd.cues, hd.settings.fps)
+    top = slice(0, 700)  # above the caption band
+    for i in (1, 2):
+        before = np.asarray(Image.open(hd.slides.slides[i - 1].image).convert("RGB"), dtype=float)
+        after = np.asarray(Image.open(hd.slides.slides[i].image).convert("RGB"), dtype=float)
+        assert np.abs(before[top] - after[top]).mean() > 20  # two clearly different pictures
+        got = grab(hd.result.mp4, bounds[i] + hd.settings.crossfade / 2, (1920, 1080))
+        w, err = _fit_blend(got[top].astype(float), before[top], after[top])
+        assert 0.25 < w < 0.75, w  # a blend of both, not one or the other
+        assert err < 6.0, err
+        # After the cross-fade, the new picture alone.
+        later = grab(hd.result.mp4, bounds[i] + hd.settings.crossfade + 0.15, (1920, 1080))
+        assert np.abs(later[top].astype(float) - after[top]).mean() < 4.0
+
+
+def test_end_card_elements_ease_in(hd: Rendered) -> None:
+    from articast.video import END_EASE
+
+    bounds = part_bounds(hd.slides, hd.cues, hd.settings.fps)
+    card = np.asarray(Image.open(hd.slides.slides[-1].image).convert("RGB"), dtype=float)
+    top = slice(0, 700)
+    early = grab(hd.result.mp4, bounds[-2] + END_EASE * 0.6, (1920, 1080)).astype(float)
+    settled = grab(hd.result.mp4, bounds[-2] + END_EASE + 0.3, (1920, 1080)).astype(float)
+    assert np.abs(settled[top] - card[top]).mean() < 4.0
+    assert np.abs(early[top] - card[top]).mean() > 2 * np.abs(settled[top] - card[top]).mean()
+
+
+def test_scene_samples_stills_once_and_motion_every_frame(hd: Rendered) -> None:
+    scene, chunks = plan_chunks(hd.slides, hd.cues, hd.settings)
+    fps = hd.settings.fps
+    for chunk in chunks:
+        moving = [r for r in chunk.runs if r.moving]
+        assert all(r.last - r.first == 1 for r in moving)
+        part = scene.parts[chunk.slide]
+        if chunk.slide > 0 and chunk.start == part.start:
+            # The cross-fade (and the end card's easing), frame by frame.
+            assert abs(len(moving) - round(max(part.fade_in, part.ease_in) * fps)) <= 1
+        still = [r for r in chunk.runs if not r.moving]
+        # Neighbouring still runs always show different pictures.
+        for a, b in itertools.pairwise(still):
+            assert a.key != b.key or a.last != b.first
+    frames = sum(c.n for c in chunks)
+    moving = sum(1 for c in chunks for r in c.runs if r.moving)
+    stills = sum(1 for c in chunks for r in c.runs if not r.moving)
+    assert stills < (frames - moving) / 10  # still pictures are sampled once, not per frame
+
+
+def test_motion_pans_the_picture_and_keeps_captions_still(tmp_path: Path) -> None:
+    vs = VideoSettings(width=640, height=360, motion=True)
+    r = build(tmp_path, vs)
+    slide = r.slides.slides[1]
+    cue = max(
+        (c for c in r.cues if c.start >= slide.start and c.end <= slide.end),
+        key=lambda c: c.end - c.start,
+    )
+    a = grab(r.result.mp4, cue.start + 0.2, (640, 360)).astype(float)
+    b = grab(r.result.mp4, cue.end - 0.2, (640, 360)).astype(float)
+    top = slice(0, 200)
+    assert np.abs(a[top] - b[top]).mean() > 1.0  # the picture moved
+    # The caption box did not: same patch, same place (within the encoder's noise; white
+    # text moved by a single pixel would differ by tens of levels).
+    patch, (x0, y0) = caption_patch(Image.open(slide.image).convert("RGB"), cue.lines)
+    box = (slice(y0 + 4, y0 + patch.height - 4), slice(x0 + 4, x0 + patch.width - 4))
+    inner = np.asarray(patch, dtype=float)[4:-4, 4:-4]
+    assert np.abs(a[box] - b[box]).mean() < 6.0
+    assert np.abs(a[box] - inner).mean() < 6.0 and np.abs(b[box] - inner).mean() < 6.0
+    assert abs(probe_duration(r.result.mp4) - r.master.duration) <= 0.3
+
+
+def test_sampled_frames_are_the_moviepy_composition(hd: Rendered) -> None:
+    scene, _ = plan_chunks(hd.slides, hd.cues, hd.settings)
+    bounds = part_bounds(hd.slides, hd.cues, hd.settings.fps)
+    cue = hd.cues[3]
+    for t in ((cue.start + cue.end) / 2, bounds[2] + 0.2, bounds[-2] + 0.3):
+        whole = np.asarray(scene.clip.get_frame(t), dtype=float)
+        assert np.abs(scene.frame(t).astype(float) - whole).max() <= 1.0, t

@@ -117,8 +117,14 @@ def _settings(
     if language:
         s = dataclasses.replace(s, ingest=dataclasses.replace(s.ingest, language=_language(language)))
     if writes:
-        s = dataclasses.replace(s, out_dir=prepare_out_dir(s.out_dir, force=force))
+        s = _writable(s, force=force)
     return s.with_offline(True) if offline else s
+
+
+def _writable(s: Settings, *, force: bool) -> Settings:
+    """``s`` with its output folder checked and made (after every flag was applied and
+    checked, so a bad flag leaves no folder behind)."""
+    return dataclasses.replace(s, out_dir=prepare_out_dir(s.out_dir, force=force))
 
 
 def _language(value: str) -> str:
@@ -158,6 +164,9 @@ def cli(config: str | None, debug: bool) -> None:
 )
 @click.option("--no-burn-captions", is_flag=True, help="Do not burn captions into the video.")
 @click.option("--music/--no-music", default=None, help="Lay a music bed under the voice.")
+@click.option(
+    "--motion/--no-motion", default=None, help="Slow zoom and pan on the section pictures."
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
 @click.option("--force", is_flag=True, help="Use an output folder that holds other files.")
 @click.pass_context
@@ -176,6 +185,7 @@ def episode(
     video_format: str | None,
     no_burn_captions: bool,
     music: bool | None,
+    motion: bool | None,
     quiet: bool,
     force: bool,
 ) -> None:
@@ -183,7 +193,6 @@ def episode(
     from articast.pipeline import build_episode
 
     with _errors(ctx):
-        # Flags are checked (below) before the output folder is made.
         s = _settings(ctx, out_dir=out_dir, offline=offline, language=language)
         v = dataclasses.replace(
             s.voice,
@@ -197,13 +206,14 @@ def episode(
             vid = dataclasses.replace(vid, enabled=False)
         if no_burn_captions:
             vid = dataclasses.replace(vid, burn_captions=False)
+        if motion is not None:
+            vid = dataclasses.replace(vid, motion=motion)
         if video_format == "vertical":
             vid = dataclasses.replace(vid, width=1080, height=1920)
         elif video_format == "landscape":
             vid = dataclasses.replace(vid, width=1920, height=1080)
         aud = s.audio if music is None else dataclasses.replace(s.audio, music=music)
-        s = dataclasses.replace(s, voice=v, video=vid, audio=aud)
-        s = dataclasses.replace(s, out_dir=prepare_out_dir(s.out_dir, force=force))
+        s = _writable(dataclasses.replace(s, voice=v, video=vid, audio=aud), force=force)
         with _progress(not quiet and err_console.is_terminal) as progress:
             result = build_episode(
                 article, s, script_path=Path(script_path) if script_path else None, progress=progress
@@ -267,28 +277,16 @@ def script(
     force: bool,
 ) -> None:
     """Write the narration script of ARTICLE to <out>/<slug>/script.md (nothing is voiced)."""
-    from articast.ingest import load_article
-    from articast.narrate import build_script, write_script_md
-    from articast.pipeline import episode_slug, source_identity
-    from articast.talk import resolve_talk
+    from articast.pipeline import write_script
 
     with _errors(ctx):
         s = _settings(
             ctx, out_dir=out_dir, offline=offline, language=language, writes=True, force=force
         )
-        out = s.out_dir
-        art = load_article(article, s.ingest_settings)
-        talk = None
-        if art.talk is not None:
-            talk, _ = resolve_talk(art.talk, s.cache_root, offline=s.offline)
-        scr = build_script(art, talk, s.narrate)
-        slug = episode_slug(out, art.title, source_identity(article), art.content_hash)
-        path = out / slug / "script.md"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_script_md(scr, path)
-        for w in scr.warnings:
+        result = write_script(article, s)
+        for w in result.warnings:
             click.echo(f"warning: {w}", err=True)
-        click.echo(str(path))
+        click.echo(str(result.path))
 
 
 @cli.command()
@@ -426,11 +424,12 @@ def batch(
     from articast.batch import run_batch
 
     with _errors(ctx):
-        s = _settings(ctx, out_dir=out_dir, offline=offline, writes=True, force=force)
+        s = _settings(ctx, out_dir=out_dir, offline=offline)
         if voice:
             s = dataclasses.replace(s, voice=dataclasses.replace(s.voice, voice=voice))
         if no_video:
             s = dataclasses.replace(s, video=dataclasses.replace(s.video, enabled=False))
+        s = _writable(s, force=force)
         with _progress(not quiet and err_console.is_terminal) as progress:
             report = run_batch(
                 Path(inbox), s, jobs=jobs, scheduler=scheduler, wait=wait,

@@ -352,8 +352,8 @@ class AudioSettings(_Checked):
 
     target_lufs: float = setting(-16.0, Number(-40, -5, unit="LUFS"))
     true_peak: float = setting(-1.0, Number(-9, 0, unit="dBTP"))
-    sentence_pause: float = setting(0.35, Number(0, 10, unit="seconds"))
-    section_pause: float = setting(1.2, Number(0, 10, unit="seconds"))
+    sentence_pause: float = setting(0.5, Number(0, 10, unit="seconds"))
+    section_pause: float = setting(1.5, Number(0, 10, unit="seconds"))
     stings: bool = True
     music: bool = False
     """Lay a music bed under the voice."""
@@ -380,6 +380,10 @@ class VideoSettings(_Checked):
     burn_captions: bool = True
     highlight_words: bool = False
     zoom: bool = False
+    motion: bool = False
+    """Slow zoom and pan on section pictures (their frames are all rendered: slower)."""
+    crossfade: float = setting(0.5, Number(0, 5, unit="seconds"))
+    """Seconds each slide fades in over the previous one; 0 for hard cuts."""
     preset: str = setting("veryfast", Choice(X264_PRESETS))
     """libx264's speed/size trade-off."""
 

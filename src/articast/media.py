@@ -1,6 +1,9 @@
-"""ffmpeg and pydub plumbing shared by the audio and video stages.
+"""ffmpeg and pydub plumbing shared by the audio, video and voice stages.
 
 Uses the static ffmpeg that ``imageio-ffmpeg`` ships (no root, no system ffmpeg, no ffprobe).
+Every ffmpeg process is started here (``run_ffmpeg``, ``start_ffmpeg``, ``pipe_frames``,
+``probe_*``), and on Linux each is asked to die with the process that started it
+(``PR_SET_PDEATHSIG``), so a killed build leaves no encoder running.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import typing
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,19 +69,102 @@ def ffmpeg_exe() -> str:
     return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
+def popen(cmd: Sequence[str], **kwargs: object) -> subprocess.Popen[bytes]:
+    """``subprocess.Popen`` for a child that dies with us (Linux; elsewhere a plain Popen).
+
+    The signal comes when the thread that started the child ends, so callers wait for their
+    children in the thread that started them.
+    """
+    return subprocess.Popen(list(cmd), preexec_fn=die_with_parent(), **kwargs)  # type: ignore[call-overload, no-any-return]
+
+
+def ffmpeg_cmd(args: Sequence[str]) -> list[str]:
+    """A quiet ffmpeg command line with ``args`` (no ``ffmpeg`` prefix)."""
+    return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", *args]
+
+
+def _run(cmd: Sequence[str], *, timeout: float | None = None, data: bytes | None = None) -> tuple[int, bytes, bytes]:
+    stdin = subprocess.PIPE if data is not None else subprocess.DEVNULL
+    with popen(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        try:
+            out, err = proc.communicate(data, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            raise
+        return proc.returncode, out, err
+
+
 def run_ffmpeg(args: Sequence[str], *, what: str, timeout: float | None = None) -> str:
     """Run ffmpeg with ``args`` (no ``ffmpeg`` prefix); returns stderr. Raises RenderError."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args]
     try:
-        proc = subprocess.run(
-            cmd, capture_output=True, timeout=timeout, check=False, preexec_fn=die_with_parent()
-        )
+        code, _, err_bytes = _run(cmd, timeout=timeout)
     except subprocess.TimeoutExpired as exc:
         raise RenderError(f"{what}: ffmpeg timed out", command=cmd) from exc
-    stderr = proc.stderr.decode("utf-8", "replace")
-    if proc.returncode != 0:
-        raise RenderError(f"{what}: ffmpeg failed (exit {proc.returncode})", command=cmd, stderr=stderr)
+    stderr = err_bytes.decode("utf-8", "replace")
+    if code != 0:
+        raise RenderError(f"{what}: ffmpeg failed (exit {code})", command=cmd, stderr=stderr)
     return stderr
+
+
+def run_filter(cmd: Sequence[str], data: bytes, *, timeout: float) -> tuple[int, bytes, bytes]:
+    """Run ``cmd`` (an ffmpeg command line) with ``data`` on stdin: exit code, stdout, stderr."""
+    return _run(cmd, timeout=timeout, data=data)
+
+
+@dataclass
+class Job:
+    """A running ffmpeg process and what to do when it ends (see ``start_ffmpeg``)."""
+
+    proc: subprocess.Popen[bytes]
+    cmd: list[str]
+    what: str
+    done: Callable[[], None]
+
+    def wait(self) -> None:
+        """Wait for the process; raise RenderError if it failed, else call ``done``."""
+        _, err = self.proc.communicate()
+        if self.proc.returncode != 0:
+            raise RenderError(
+                f"{self.what}: ffmpeg failed (exit {self.proc.returncode})",
+                command=self.cmd,
+                stderr=err.decode("utf-8", "replace"),
+            )
+        self.done()
+
+    def kill(self) -> None:
+        """Stop the process if it still runs (after a failure elsewhere)."""
+        if self.proc.returncode is None:
+            self.proc.kill()
+            self.proc.communicate()
+
+
+def start_ffmpeg(cmd: list[str], what: str, done: Callable[[], None] = lambda: None) -> Job:
+    """Start ``cmd`` (from ``ffmpeg_cmd``) without waiting for it."""
+    proc = popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return Job(proc, cmd, what, done)
+
+
+def pipe_frames(cmd: list[str], frames: Iterable[bytes], what: str) -> None:
+    """Feed raw data to an ffmpeg reading stdin; raise RenderError when it fails."""
+    with tempfile.TemporaryFile() as log:
+        proc = popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log)
+        stdin = proc.stdin
+        if stdin is None:
+            raise RenderError(f"{what}: ffmpeg has no input pipe", command=cmd)
+        try:
+            with stdin:
+                for frame in frames:
+                    stdin.write(frame)
+        except BrokenPipeError:
+            pass  # ffmpeg stopped early; its exit status below says why
+        finally:
+            code = proc.wait()
+        if code != 0:
+            log.seek(0)
+            err = log.read().decode("utf-8", "replace")
+            raise RenderError(f"{what}: ffmpeg failed (exit {code})", command=cmd, stderr=err)
 
 
 @functools.cache
@@ -130,8 +217,7 @@ _DUR = re.compile(r"Duration:\s*(\d+):(\d+):(\d+(?:\.\d+)?)")
 def probe_duration(path: Path) -> float:
     """Container duration of a media file in seconds (from ``ffmpeg -i``; no ffprobe needed)."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-i", str(path)]
-    proc = subprocess.run(cmd, capture_output=True, check=False, preexec_fn=die_with_parent())
-    err = proc.stderr.decode("utf-8", "replace")
+    err = _run(cmd)[2].decode("utf-8", "replace")
     m = _DUR.search(err)
     if not m:
         raise RenderError(f"cannot read the duration of {path}", command=cmd, stderr=err)
@@ -142,5 +228,4 @@ def probe_duration(path: Path) -> float:
 def probe_info(path: Path) -> str:
     """ffmpeg's description of a media file (streams, chapters) from ``ffmpeg -i``."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-i", str(path)]
-    proc = subprocess.run(cmd, capture_output=True, check=False, preexec_fn=die_with_parent())
-    return proc.stderr.decode("utf-8", "replace")
+    return _run(cmd)[2].decode("utf-8", "replace")

@@ -31,12 +31,17 @@ def is_articast_folder(folder: Path) -> bool:
     names = {e.name for e in entries}
     if any(m in names for m in MARKERS):
         return True
-    return any((e / "episode.json").is_file() for e in entries if e.is_dir())
+    # Episode folders, or the folder ``articast script`` wrote a script into.
+    return any(
+        (e / "episode.json").is_file() or (e / "script.md").is_file()
+        for e in entries
+        if e.is_dir()
+    )
 
 
 def prepare_out_dir(out: Path, *, force: bool = False) -> Path:
-    """Check (and create) the output folder ``out``; its absolute path. ``InputError`` when it
-    cannot or should not be used."""
+    """Check the output folder ``out`` (nothing is created); its absolute path. ``InputError``
+    when it cannot or should not be used. A build's first write (``.cache``) marks it as ours."""
     target = Path(os.path.abspath(out.expanduser()))
     real = target.resolve()
     if real == real.parent:
@@ -56,8 +61,10 @@ def prepare_out_dir(out: Path, *, force: bool = False) -> Path:
                 f"--out {out} already holds files articast did not make; choose an empty or new "
                 "folder, or pass --force to use it anyway"
             )
-    try:
-        (real / ".cache").mkdir(parents=True, exist_ok=True)  # marks the folder as ours
-    except OSError as exc:
-        raise InputError(f"cannot create the output folder {out}: {exc.strerror or exc}") from exc
+    else:
+        # Nothing is created here (a later check may still refuse the command): the nearest
+        # existing folder above must let the build create it.
+        above = next(p for p in real.parents if p.exists())
+        if not os.access(above, os.W_OK | os.X_OK):
+            raise InputError(f"cannot create --out {out}: {above} is not writable")
     return target

@@ -367,6 +367,92 @@ def episode_lock(out_dir: Path, title: str) -> Iterator[None]:
         yield
 
 
+@dataclass(frozen=True)
+class Narrated:
+    """An article's narration: the talk it points at, the script, and what to tell the user."""
+
+    talk: Talk | None
+    script: Script
+    warnings: tuple[str, ...]
+    """The talk's and the script's warnings, in that order (the article's are its own)."""
+
+
+@dataclass(frozen=True)
+class ScriptResult:
+    """What ``write_script`` made."""
+
+    path: Path
+    """The written ``<out>/<slug>/script.md``."""
+    article: Article
+    narrated: Narrated
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Every warning: the article's, the talk's, the script's."""
+        return (*self.article.warnings, *self.narrated.warnings)
+
+
+StageTimer = Callable[[str], contextlib.AbstractContextManager[None]]
+
+
+def _untimed(stage: str) -> contextlib.AbstractContextManager[None]:
+    return contextlib.nullcontext()
+
+
+def narrate_article(
+    article: Article,
+    settings: Settings,
+    *,
+    script_path: Path | None = None,
+    timer: StageTimer = _untimed,
+) -> Narrated:
+    """The talk and the narration script of ``article``, as an episode voices them: the talk
+    resolved (cache, then network unless offline), the script written (or read back from the
+    edited ``script_path``) and bounded by the time and memory limits. Nothing is voiced."""
+    from articast.narrate import build_script, load_lexicon, read_script_md
+    from articast.narrate.limits import bound_script, check_article_length
+    from articast.talk import resolve_talk
+
+    warnings: list[str] = []
+    talk: Talk | None = None
+    with timer("talk"):
+        if article.talk is not None:
+            talk, talk_warnings = resolve_talk(
+                article.talk, settings.cache_root, offline=settings.offline
+            )
+            warnings.extend(talk_warnings)
+    with timer("narrate"):
+        if script_path is not None:
+            lexicon = load_lexicon(settings.narrate.lexicon)
+            script = read_script_md(Path(script_path), lexicon, article.language)
+        else:
+            check_article_length(article_words(article), settings.voice.rate)
+            script = build_script(article, talk, settings.narrate)
+        # Time and memory limits, checked before any sentence is voiced.
+        script = bound_script(script, settings.voice.rate)
+        warnings.extend(script.warnings)
+    return Narrated(talk, script, tuple(warnings))
+
+
+def write_script(source: str | Path, settings: Settings) -> ScriptResult:
+    """Write the narration script of ``source`` to ``<out>/<slug>/script.md`` (the folder its
+    episode will have), voicing nothing: ingest, talk and narrate as ``build_episode`` runs
+    them, so the script is the one an episode would voice. Edit it and build with
+    ``build_episode(source, settings, script_path=...)``."""
+    from articast.ingest import load_article
+    from articast.narrate import write_script_md
+
+    settings.check_files()
+    article = load_article(source, settings.ingest_settings)
+    narrated = narrate_article(article, settings)
+    out_dir = settings.out_dir
+    slug = episode_slug(out_dir, article.title, source_identity(source), article.content_hash)
+    path = out_dir / slug / "script.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_script_md(narrated.script, path)
+    return ScriptResult(path, article, narrated)
+
+
 def build_episode(
     source: str | Path,
     settings: Settings,
@@ -428,22 +514,11 @@ def _build_locked(
     progress: ProgressFn | None,
 ) -> Episode:
     """The stages after ingest, run while the episode's lock is held; returns the manifest."""
+    from articast import audio
     from articast.artwork import cover_art
-    from articast.audio import (
-        Mix,
-        PendingMaster,
-        assemble,
-        finish_master,
-        load_master,
-        master_key,
-        prepare_master,
-        store_master,
-    )
     from articast.captions import make_cues, write_srt, write_vtt
-    from articast.narrate import build_script, load_lexicon, read_script_md, write_script_md
-    from articast.narrate.limits import bound_script, check_article_length
+    from articast.narrate import write_script_md
     from articast.publish import write_description, write_episode_page
-    from articast.talk import resolve_talk
     from articast.video import render_pictures, render_video
     from articast.visuals import make_slides
     from articast.voices import speak
@@ -459,22 +534,10 @@ def _build_locked(
     workdir.mkdir()
     warnings: list[str] = list(article.warnings)
     try:
-        talk: Talk | None = None
-        with timer("talk"):
-            if article.talk is not None:
-                talk, talk_warnings = resolve_talk(article.talk, cache_root, offline=settings.offline)
-                warnings.extend(talk_warnings)
-        with timer("narrate"):
-            if script_path is not None:
-                lexicon = load_lexicon(settings.narrate.lexicon)
-                script = read_script_md(Path(script_path), lexicon, article.language)
-            else:
-                check_article_length(article_words(article), settings.voice.rate)
-                script = build_script(article, talk, settings.narrate)
-            # Time and memory limits, checked before any sentence is voiced.
-            script = bound_script(script, settings.voice.rate)
-            warnings.extend(script.warnings)
-            write_script_md(script, tmp / "script.md")
+        narrated = narrate_article(article, settings, script_path=script_path, timer=timer)
+        talk, script = narrated.talk, narrated.script
+        warnings.extend(narrated.warnings)
+        write_script_md(script, tmp / "script.md")
         with timer("voices"):
             choice = choose_voice(settings.voice, article.language)
             warnings.extend(choice.warnings)
@@ -484,29 +547,17 @@ def _build_locked(
             # The show's own artwork is checked and normalised (square, 1400-3000 px, RGB) too.
             cover = cover_art(article, talk, settings.show, tmp / "cover.jpg")
         with timer("audio"):
-            # Same voiced audio, tags and settings as a previous build: reuse its master.
-            audio_key = master_key(speech, talk, article, settings.show, settings.audio, cover)
-            reused = load_master(audio_key, cache_root, out_dir=tmp, workdir=workdir)
-            mix: Mix | None = None
-            if reused is None:
-                # The timeline first: captions and pictures start from it while the audio
-                # is levelled and written.
-                mix = assemble(speech, talk, settings.audio, workdir=workdir)
-                timeline = Master(
-                    mp3=tmp / "episode.mp3",
-                    wav=workdir / "master.wav",
-                    duration=mix.duration,
-                    chapters=mix.chapters,
-                    sentences=mix.sentences,
-                )
-            else:
-                timeline = reused
+            # The timeline first (or a finished master from the cache): captions and pictures
+            # start from it while the audio is levelled and written.
+            sound = audio.start(
+                speech, talk, article, settings.show, settings.audio,
+                cover=cover, out_dir=tmp, workdir=workdir, cache_root=cache_root,
+            )  # fmt: skip
+            timeline = sound.timeline
 
-        def encode_mp3(pending: PendingMaster) -> Master:
+        def encode_mp3() -> Master:
             with timer("encode"):
-                done = finish_master(pending, article, talk, settings.show, cover=cover)
-                store_master(audio_key, done, cache_root)
-                return done
+                return sound.result()
 
         # The video's pictures are encoded while the audio is levelled; then the MP3 is
         # encoded, measured and tagged while the video's AAC track is encoded and joined.
@@ -538,16 +589,9 @@ def _build_locked(
                     cache_root=cache_root,
                     progress=progress,
                 )
-            draft = timeline
-            encoding = None
-            if mix is not None:
-                with timer("audio"):
-                    pending = prepare_master(
-                        speech, talk, settings.audio, cover=cover, out_dir=tmp, workdir=workdir,
-                        mix=mix, cache_root=cache_root,
-                    )  # fmt: skip
-                draft = pending.master
-                encoding = pool.submit(encode_mp3, pending)
+            with timer("audio"):
+                draft = sound.levelled()
+            encoding = None if sound.cached else pool.submit(encode_mp3)
             if settings.video.enabled:
                 with timer("video"):
                     video = render_video(

@@ -6,57 +6,41 @@ section's own article image when usable, otherwise generated art that is determi
 the section's text) and an end card over the outro that sends viewers to the talk (title,
 channel, thumbnail, the URL as text and as a QR code). Every slide leaves the bottom band free
 for the captions that ``video`` burns in. Slides are drawn with Pillow and cached by content
-(namespace ``slides``); the font is Pillow's bundled scalable Aileron, so no system font is
-needed.
+(namespace ``slides``); pictures are opened, fitted and generated through ``imaging`` (shared
+with the cover), so an article's photo is upright here as on the cover.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import math
-import random
 import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from articast.cache import Cache, content_key
-from articast.captions import layout_lines
 from articast.config import ShowConfig, VideoSettings
 from articast.errors import InputError, RenderError
+from articast.imaging import contain, cover, darken, fit_text, font, generated_art, open_image
 from articast.lang import Labels, get_language
 from articast.models import Article, ImageRef, Master, Script, Slide, SlideKind, Slides, Talk
 
 __all__ = [
     "THUMBNAIL_SIZE",
     "caption_band",
-    "font",
-    "generated_art",
     "make_slides",
     "talk_link",
 ]
 
 THUMBNAIL_SIZE = (1280, 720)
-_VERSION = "slides-v2"
+_VERSION = "slides-v3"  # v3: photos turned upright by their EXIF orientation
 _MIN_IMAGE_SIDE = 200
 _WHITE = (255, 255, 255)
 _SOFT = (225, 228, 235)
-
-
-@functools.lru_cache(maxsize=64)
-def font(size: int) -> ImageFont.FreeTypeFont:
-    """Pillow's bundled scalable font (Aileron) at ``size`` pixels; needs no system font."""
-    f = ImageFont.load_default(size=max(8, int(size)))
-    if not isinstance(f, ImageFont.FreeTypeFont):
-        raise RenderError(
-            "Pillow was built without FreeType, so its scalable default font is missing; "
-            "install a Pillow wheel from PyPI (pip install --force-reinstall pillow)"
-        )
-    return f
 
 
 def caption_band(size: tuple[int, int]) -> tuple[int, int]:
@@ -79,78 +63,12 @@ def talk_link(talk: Talk) -> str:
     return url
 
 
-# --------------------------------------------------------------------------- art
-
-
-def _palette(seed: bytes) -> list[tuple[int, int, int]]:
-    import colorsys
-
-    hue = seed[0] / 255
-    spread = 0.08 + seed[1] / 255 * 0.25
-    colours = []
-    for i, (light, sat) in enumerate(((0.16, 0.55), (0.30, 0.60), (0.55, 0.65), (0.75, 0.55))):
-        h = (hue + spread * i * (1 if seed[2] % 2 else -1)) % 1.0
-        r, g, b = colorsys.hls_to_rgb(h, light, sat)
-        colours.append((round(r * 255), round(g * 255), round(b * 255)))
-    return colours
-
-
-def generated_art(text: str, size: tuple[int, int]) -> Image.Image:
-    """Abstract art that depends only on ``text`` and ``size``: gradient, soft shapes, waves."""
-    seed = hashlib.sha256(text.encode("utf-8")).digest()
-    rng = random.Random(seed)
-    w, h = size
-    sw, sh = max(16, w // 4), max(16, h // 4)  # draw small, blur, upscale: fast and smooth
-    c0, c1, c2, c3 = _palette(seed)
-    angle = rng.uniform(0, math.pi)
-    yy, xx = np.mgrid[0:sh, 0:sw].astype(np.float32)
-    t = (xx / sw) * math.cos(angle) + (yy / sh) * math.sin(angle)
-    t = (t - t.min()) / max(float(t.max() - t.min()), 1e-6)
-    grad = np.array(c0, np.float32) * (1 - t[..., None]) + np.array(c1, np.float32) * t[..., None]
-    img = Image.fromarray(grad.astype(np.uint8))
-    layer = Image.new("RGBA", (sw, sh), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(layer)
-    for _ in range(rng.randint(5, 9)):
-        r = rng.uniform(0.08, 0.35) * min(sw, sh) * 1.6
-        cx, cy = rng.uniform(0, sw), rng.uniform(0, sh)
-        colour = rng.choice((c2, c3, c1))
-        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(*colour, rng.randint(50, 120)))
-    layer = layer.filter(ImageFilter.GaussianBlur(max(2, min(sw, sh) // 40)))
-    img = Image.alpha_composite(img.convert("RGBA"), layer).convert("RGB")
-    img = img.resize((w, h), Image.Resampling.BICUBIC)
-    # Waves are drawn at half size and smoothed up, so their edges are not stair-stepped.
-    hw, hh = max(16, w // 2), max(16, h // 2)
-    waves = Image.new("RGBA", (hw, hh), (*c3, 0))
-    draw = ImageDraw.Draw(waves)
-    for k in range(rng.randint(3, 6)):
-        amp = rng.uniform(0.03, 0.12) * hh
-        freq = rng.uniform(0.5, 2.5)
-        phase = rng.uniform(0, 2 * math.pi)
-        base = hh * rng.uniform(0.2, 0.8)
-        pts = [
-            (x, base + amp * math.sin(2 * math.pi * freq * x / hw + phase + k))
-            for x in range(0, hw + 4, 3)
-        ]
-        draw.line(pts, fill=(*c3, rng.randint(60, 140)), width=max(1, hh // 150), joint="curve")
-    waves = waves.filter(ImageFilter.GaussianBlur(0.8)).resize((w, h), Image.Resampling.BILINEAR)
-    img.paste(waves.convert("RGB"), (0, 0), waves)
-    return img
+# --------------------------------------------------------------------------- pictures
 
 
 def _open_image(path: Path | None, min_side: int = _MIN_IMAGE_SIDE) -> Image.Image | None:
-    """The image at ``path`` when it is a real picture of a usable size, else None."""
-    if path is None or not path.is_file():
-        return None
-    try:
-        with Image.open(path) as im:
-            im.draft("RGB", (1920, 1920))
-            im.load()
-            if min(im.size) < min_side:
-                return None
-            rgb: Image.Image = im.convert("RGB")
-            return rgb
-    except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError):
-        return None
+    """An article picture, upright, when it is usable at ``min_side`` pixels or more."""
+    return open_image(path, min_side=min_side, draft=(1920, 1920))
 
 
 def _first_usable(refs: Sequence[ImageRef]) -> tuple[Path | None, Image.Image | None]:
@@ -168,67 +86,20 @@ def _file_hash(path: Path | None) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _cover(img: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """Scale and centre-crop ``img`` to fill ``size``."""
-    w, h = size
-    scale = max(w / img.width, h / img.height)
-    nw, nh = max(w, round(img.width * scale)), max(h, round(img.height * scale))
-    big = img.resize((nw, nh), Image.Resampling.BICUBIC)
-    x, y = (nw - w) // 2, (nh - h) // 2
-    return big.crop((x, y, x + w, y + h))
-
-
-def _contain(img: Image.Image, box: tuple[int, int]) -> Image.Image:
-    scale = min(box[0] / img.width, box[1] / img.height)
-    return img.resize(
-        (max(1, round(img.width * scale)), max(1, round(img.height * scale))),
-        Image.Resampling.LANCZOS,
-    )
-
-
-def _darken(img: Image.Image, amount: float) -> Image.Image:
-    return Image.blend(img, Image.new("RGB", img.size, (8, 10, 16)), amount)
-
-
 def _photo_background(
     photo: Image.Image, size: tuple[int, int], area: tuple[int, int, int, int]
 ) -> Image.Image:
     """The photo contained in ``area`` over a blurred, darkened fill of itself."""
-    small = _cover(photo, (max(8, size[0] // 8), max(8, size[1] // 8)))
+    small = cover(photo, (max(8, size[0] // 8), max(8, size[1] // 8)))
     bg = small.filter(ImageFilter.GaussianBlur(3)).resize(size, Image.Resampling.BICUBIC)
-    bg = _darken(bg, 0.55)
+    bg = darken(bg, 0.55)
     x0, y0, x1, y1 = area
-    fg = _contain(photo, (x1 - x0, y1 - y0))
+    fg = contain(photo, (x1 - x0, y1 - y0))
     bg.paste(fg, (x0 + (x1 - x0 - fg.width) // 2, y0 + (y1 - y0 - fg.height) // 2))
     return bg
 
 
 # --------------------------------------------------------------------------- text
-
-
-def _fit(
-    text: str, max_width: float, max_lines: int, size: int, min_size: int
-) -> tuple[ImageFont.FreeTypeFont, tuple[str, ...]]:
-    """The largest font (from ``size`` down) at which ``text`` fits ``max_lines`` lines."""
-    s = size
-    while True:
-        f = font(s)
-        lines = layout_lines(text, f, max_width, max_lines=max_lines)
-        if lines is not None:
-            return f, lines
-        if s <= min_size:
-            break
-        s = max(min_size, int(s * 0.9))
-    # Still too long at the smallest size: cut the text with an ellipsis.
-    f = font(min_size)
-    words = text.split()
-    while words:
-        words.pop()
-        cut = " ".join(words) + "…"
-        lines = layout_lines(cut, f, max_width, max_lines=max_lines)
-        if lines is not None:
-            return f, lines
-    return f, ("…",)
 
 
 def _draw_lines(
@@ -299,13 +170,13 @@ class _Ctx:
 def _title_card(ctx: _Ctx, show_name: str, title: str, photo: Image.Image | None) -> Image.Image:
     u = ctx.unit
     if photo is not None:
-        img = _darken(_cover(photo, ctx.size), 0.5)
+        img = darken(cover(photo, ctx.size), 0.5)
     else:
-        img = _darken(generated_art("title:" + title, ctx.size), 0.25)
+        img = darken(generated_art("title:" + title, ctx.size), 0.25)
     margin = 7 * u
     band_top, _ = caption_band(ctx.size)
     max_w = ctx.w - 2 * margin
-    f_title, lines = _fit(title, max_w, 4 if ctx.vertical else 3, 11 * u, 5 * u)
+    f_title, lines = fit_text(title, max_w, 4 if ctx.vertical else 3, 11 * u, 5 * u)
     f_show = font(5 * u)
     block_h = f_show.size * 1.8 + len(lines) * f_title.size * 1.2
     top = max(margin, (band_top - block_h) / 2)
@@ -321,7 +192,7 @@ def _section_card(ctx: _Ctx, title: str, text: str, photo: Image.Image | None) -
     band_top, _ = caption_band(ctx.size)
     margin = 5 * u
     f_title, lines = (
-        _fit(title, ctx.w - 2 * margin - 4 * u, 2, 7 * u, 4 * u)
+        fit_text(title, ctx.w - 2 * margin - 4 * u, 2, 7 * u, 4 * u)
         if title
         else (
             font(7 * u),
@@ -365,7 +236,7 @@ def _end_card(
     labels: Labels | None = None,
 ) -> Image.Image:
     u = ctx.unit
-    img = _darken(generated_art("end:" + episode_title, ctx.size), 0.6)
+    img = darken(generated_art("end:" + episode_title, ctx.size), 0.6)
     draw = ImageDraw.Draw(img)
     band_top, _ = caption_band(ctx.size)
     margin = 6 * u
@@ -388,11 +259,11 @@ def _end_card(
     f_head = font(6 * u)
     draw.text((margin, y), heading, font=f_head, fill=(255, 214, 102))
     y += f_head.size * 1.5
-    f_title, lines = _fit(title, text_w, 3, 8 * u if ctx.vertical else 7 * u, 4 * u)
+    f_title, lines = fit_text(title, text_w, 3, 8 * u if ctx.vertical else 7 * u, 4 * u)
     y = _draw_lines(draw, lines, f_title, (margin, y), bold=True)
     if sub:
         f_sub = font(4 * u)
-        sub_lines = _fit(sub, text_w, 1, 4 * u, 3 * u)[1]
+        sub_lines = fit_text(sub, text_w, 1, 4 * u, 3 * u)[1]
         y = _draw_lines(draw, sub_lines, f_sub, (margin, y + u), fill=_SOFT)
     if url:
         # A URL has no spaces to break at: the largest size that fits one line, else split
@@ -413,7 +284,7 @@ def _end_card(
     if thumb is not None:
         room_h = band_top - 2 * u - (y + 3 * u)
         if room_h > 10 * u:
-            t = _contain(thumb, (round(text_w if not ctx.vertical else ctx.w * 0.6), round(room_h)))
+            t = contain(thumb, (round(text_w if not ctx.vertical else ctx.w * 0.6), round(room_h)))
             tx = margin if not ctx.vertical else (ctx.w - t.width) // 2
             img.paste(t, (tx, round(y + 3 * u)))
     return img

@@ -4,10 +4,15 @@
 
     source (path | URL)
       -> _source.read_source   bytes, limits (5 MB), empty/binary refusal, URL fetch
-      -> _source.decode        text (BOM, declared charset, UTF-8, detection)
+      -> _source.decode_report text (BOM, declared charset, UTF-8, damaged UTF-8, detection)
+                               + warnings naming bytes that could not be decoded
       -> _source.unwrap_fence  a ``` fence around the whole file goes; split tags are joined
       -> _source.sniff         html | markdown | text, from content (never the file name)
-      -> _html / _markdown     blocks (headings, paragraphs, images, links, title, language)
+      -> _html / _markdown     blocks (headings, paragraphs, images, links, title, language);
+                               on well-formed pages _libs' opinions (trafilatura, readability)
+                               veto class-name boilerplate and pick the container; bare heading
+                               lines are lifted out of text blocks (_text.split_heading_lines)
+      -> visible_words         a warning when the text kept is far shorter than the page shows
       -> _sections.arrange     lead + one section per heading, merges, splits
       -> _images / _youtube    safe local copies of images; the talk links
       -> Article
@@ -30,19 +35,27 @@ from urllib.parse import urljoin, urlsplit
 from articast.config import IngestSettings
 from articast.errors import InputError
 from articast.ingest._blocks import Extracted
-from articast.ingest._html import extract_html
+from articast.ingest._html import extract_html, visible_words
 from articast.ingest._images import resolve_image
 from articast.ingest._lang import guess, normalize
 from articast.ingest._markdown import extract_markdown, extract_text
 from articast.ingest._sections import arrange
-from articast.ingest._source import decode, read_source, repair_split_tags, sniff, unwrap_fence
-from articast.ingest._text import clean_inline, word_count
+from articast.ingest._source import (
+    decode_report,
+    read_source,
+    repair_split_tags,
+    sniff,
+    unwrap_fence,
+)
+from articast.ingest._text import capitalise_first, clean_inline, word_count
 from articast.ingest._youtube import find_bare, parse_start, parse_youtube
 from articast.models import Article, ImageRef, InputKind, Section, TalkRef
 from articast.sanitize import clean_line, clean_text
 
-__all__ = ["article_to_json", "load_article", "parse_start", "parse_youtube"]
+__all__ = ["article_to_json", "capitalise_first", "load_article", "parse_start", "parse_youtube"]
 
+SHORT_SHARE = 0.1
+"""Extracted text under this share of the page's visible words gets a warning."""
 MAX_IMAGES = 40
 """Images read (and fetched) per article; the rest keep ``path=None`` with one warning."""
 IMAGE_TIME_FACTOR = 3
@@ -101,11 +114,8 @@ def _links(
     return talks, links
 
 
-def _fallback_title(ex: Extracted, source: str) -> str:
-    for b in ex.blocks:
-        if b.kind in ("heading", "para") and b.text:
-            words = b.text.split()
-            return " ".join(words[:12]) + ("..." if len(words) > 12 else "")
+def _fallback_title(source: str) -> str:
+    """A title from the file or URL name: never words taken from the article's lead."""
     stem = Path(urlsplit(source).path).stem if source else ""
     return clean_inline(re.sub(r"[-_]+", " ", stem)).capitalize() or "Untitled article"
 
@@ -118,9 +128,10 @@ def load_article(source: str | Path, settings: IngestSettings) -> Article:
     document without any readable text.
     """
     raw = read_source(source, settings)
+    text, decode_warnings = decode_report(raw)
     # Characters no writer can carry go before parsing; entities decoded by the parsers are
     # caught again on the way out (``_sanitized``).
-    text = clean_text(decode(raw))
+    text = clean_text(text)
     text, fence_lang = unwrap_fence(text)
     text = repair_split_tags(text)
     kind: InputKind = sniff(text, fence_lang)
@@ -137,7 +148,15 @@ def load_article(source: str | Path, settings: IngestSettings) -> Article:
         raise InputError(f"{raw.source}: no readable text found; is it the article itself?")
 
     drafts = arrange(ex.blocks)
-    warnings = list(ex.warnings)
+    warnings = [*decode_warnings, *ex.warnings]
+    if kind == "html":
+        visible = visible_words(text)
+        if visible >= 300 and total_words < SHORT_SHARE * visible:
+            # Far less than the page shows: a listener should know the episode may be partial.
+            warnings.append(
+                f"kept {total_words:,} of the page's {visible:,} visible words; the rest was taken "
+                "for page furniture (menus, comments, related links): check the article is complete"
+            )
     sections: list[Section] = []
     resolved = 0
     image_deadline = time.monotonic() + IMAGE_TIME_FACTOR * settings.timeout
@@ -167,7 +186,7 @@ def load_article(source: str | Path, settings: IngestSettings) -> Article:
             )
 
     talks, links = _links(ex, paragraphs, raw.url)
-    title = clean_line(clean_inline(ex.title or "")) or _fallback_title(ex, raw.source)
+    title = clean_line(clean_inline(ex.title or "")) or _fallback_title(raw.source)
     language = (
         normalize(settings.language) or normalize(ex.language) or guess(" ".join(paragraphs))
     )

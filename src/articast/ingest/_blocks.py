@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from articast.ingest._text import looks_like_heading, word_count
+from articast.ingest._text import capitalise_first, looks_like_heading, word_count
 
 BlockKind = Literal["heading", "para", "image", "break"]
 
@@ -67,3 +67,5 @@ def promote_bare_headings(blocks: list[Block], *, bold_only: bool = False) -> No
             continue
         b.kind = "heading"
         b.level = 2
+        # Bare headings are written any which way; their first letter is always a capital.
+        b.text = capitalise_first(b.text)

@@ -16,12 +16,21 @@ import lxml.etree
 import lxml.html
 
 from articast.ingest._blocks import Block, Extracted, promote_bare_headings
-from articast.ingest._libs import trafilatura_html, vote
-from articast.ingest._text import clean_inline, word_count
+from articast.ingest._libs import Opinions, opinions, trafilatura_html, vote
+from articast.ingest._text import (
+    capitalise_first,
+    clean_inline,
+    looks_like_heading,
+    split_heading_lines,
+    word_count,
+)
 from articast.ingest._youtube import parse_youtube
 
 MAX_DEPTH = 180
 _BREAK = "\x00"
+_SOFT = "\x01"
+"""A line end (or ``<br>``) inside a text block of a loose page: a space, unless the line
+before it is a bare heading (``<p>`` left open, then "Early Results", then the text)."""
 
 #: Elements whose whole subtree is never content.
 DROP_TAGS = frozenset(
@@ -290,6 +299,19 @@ def flatten_deep(text: str, limit: int = FLATTEN_AT) -> str:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_INVISIBLE = re.compile(
+    r"<(script|style|noscript|template|svg|head|title|pre|code)\b.*?</\1\s*>|<!--.*?-->",
+    re.IGNORECASE | re.DOTALL,
+)
+_ANY_TAG = re.compile(r"<[^<>]*>")
+
+
+def visible_words(text: str) -> int:
+    """Words a browser would show on the page, counted without a parser (so depth, broken
+    markup or a parser limit cannot hide any)."""
+    import html
+
+    return word_count(html.unescape(_ANY_TAG.sub(" ", _INVISIBLE.sub(" ", text))))
 
 
 def parse_tree(text: str) -> Any | None:
@@ -340,6 +362,12 @@ def _is_boilerplate(el: Any, body_words: int) -> bool:
         return _text_len(el) < max(80, body_words // 2)
     if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
         return True
+    if tag in {"a", "span", "em", "strong", "b", "i", "code"} and any(
+        _tag(a) in HEADINGS for a in el.iterancestors()
+    ):
+        # A heading's own words ("<h2><a class='toc-backref'>Introduction</a>") stay; only
+        # a permalink marker (¶, #) inside it goes.
+        return _text_len(el) == 0 or not any(ch.isalnum() for ch in "".join(el.itertext()))
     if _HIDDEN_STYLE.search(el.get("style") or ""):
         return True
     if tag in {"div", "section", "p", "span", "table"} and (
@@ -465,7 +493,7 @@ class _Walker:
                     self.buf.append(_BREAK)
                 self.buf.append(piece)
         else:
-            self.buf.append(text)
+            self.buf.append(re.sub(r"\r?\n", _SOFT, text))
         if self.bold_depth:
             self.bold_chars += len(text.strip())
 
@@ -475,8 +503,17 @@ class _Walker:
         self.buf = []
         self.bold_chars = 0
         pieces = raw.split(_BREAK)
+        lifted: set[str] = set()
+        if kind != "heading" and _SOFT in raw:
+            split: list[str] = []
+            for piece in pieces:
+                parts = split_heading_lines(piece.split(_SOFT))
+                if len(parts) > 1:
+                    lifted.update(p for p in parts if word_count(p) <= 16)
+                split.extend(parts)
+            pieces = split
         for piece in pieces:
-            text = clean_inline(piece)
+            text = clean_inline(piece.replace(_SOFT, " "))
             if not text:
                 continue
             if kind == "heading":
@@ -494,7 +531,9 @@ class _Walker:
                     continue
                 all_bold = len(pieces) == 1 and bold >= len(text.replace(" ", "")) * 0.9
                 bare = container or len(pieces) > 1 or all_bold
-                self.out.blocks.append(Block("para", text, bare=bare, bold=all_bold))
+                # A heading line lifted out of a block's text counts like a bold one.
+                bold_like = all_bold or text in lifted or (container and not self.loose)
+                self.out.blocks.append(Block("para", text, bare=bare, bold=bold_like))
 
     # -- walk ---------------------------------------------------------------------------
     def walk(self, el: Any, depth: int, container: bool) -> None:
@@ -512,7 +551,7 @@ class _Walker:
             self.add_text(" ".join(el.itertext()), container=False)
             return
         if tag == "br":
-            self.buf.append(_BREAK if self.loose and container else " ")
+            self.buf.append(_BREAK if self.loose and container else _SOFT)
             return
         if tag == "hr":
             self.flush(container=container)
@@ -548,12 +587,15 @@ class _Walker:
             for child in el:
                 if tag == "tr" and _tag(child) in {"td", "th"}:
                     # Cells of a row read as one line: "Measure; Typical change".
-                    so_far = "".join(self.buf).rstrip()
+                    so_far = "".join(self.buf).replace(_SOFT, " ").rstrip()
                     if cells and so_far:
                         self.buf = [so_far, "; "]
                     cells += 1
                 self.walk(child, depth + 1, inner_container)
                 self.add_text(child.tail, container=inner_container)
+            if tag in {"tr", "li", "dt", "dd", "caption"}:
+                # Line ends in a table row or a list item are never heading breaks.
+                self.buf = [b.replace(_SOFT, " ") for b in self.buf]
             self.flush(container=inner_container)
             return
         # inline element
@@ -681,14 +723,24 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
         if parse_youtube(el.get("src") or "") is not None
         and not any(_tag(a) in {"nav", "footer"} for a in el.iterancestors())
     ]
+    ops: Opinions | None = None
     if clean:
         body_words = _text_len(body)
-        doomed = [el for el in _iter_all(body) if _is_boilerplate(el, body_words)]
+        if _loose_share(body) < 0.4:
+            # Well-formed page: the libraries' opinions are evidence for the choices below.
+            ops = opinions(text)
+        doomed = [
+            el
+            for el in _iter_all(body)
+            if _is_boilerplate(el, body_words) and not (ops and _vetoed(el, ops))
+        ]
         for el in doomed:
             parent = el.getparent()
             if parent is not None:
                 _drop_keep_tail(el)
         main = _find_main(root)
+        if ops is not None:
+            main = _best_container(main, body, ops)
         # Lists and boxes made mostly of links (related stories, tag clouds, unlabeled menus).
         linky = [
             el
@@ -714,8 +766,8 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
     promote_bare_headings(out.blocks, bold_only=not loose)
     if clean:
         _trafilatura_rescue(text, out)
-        if not loose:
-            out.blocks = vote(out.blocks, text)
+        if not loose and ops is not None:
+            out.blocks = vote(out.blocks, ops)
     if not any(parse_youtube(href) for href, _ in out.hrefs):
         out.hrefs.extend(embeds)
 
@@ -736,11 +788,105 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
             out.blocks.remove(first)
     else:
         # No declared title: a heading before any prose is the title (bare-line pages).
-        first = next((b for b in out.blocks if b.kind in ("heading", "para")), None)
-        if first is not None and first.kind == "heading":
-            out.title = first.text
+        texts = [b for b in out.blocks if b.kind in ("heading", "para")]
+        first = texts[0] if texts else None
+        if first is not None and (first.kind == "heading" or _title_line(texts)):
+            out.title = capitalise_first(first.text) if first.kind == "para" else first.text
             out.blocks.remove(first)
     return out
+
+
+def _title_line(texts: list[Block]) -> bool:
+    """True when the first text block is a bare title line above the lead (never the lead)."""
+    first, nxt = texts[0], texts[1] if len(texts) > 1 else None
+    return (
+        first.kind == "para"
+        and first.bare
+        and nxt is not None
+        and looks_like_heading(first.text)
+        and word_count(nxt.text) > word_count(first.text)
+    )
+
+
+_DROP_XPATH = ".//text()[not(" + " or ".join(f"ancestor::{t}" for t in sorted(DROP_TAGS)) + ")]"
+
+
+def _plain(el: Any) -> str:
+    """The text our walker would read in ``el`` (dropped tags skipped), roughly."""
+    try:
+        return " ".join(str(t) for t in el.xpath(_DROP_XPATH))
+    except (lxml.etree.LxmlError, RecursionError, ValueError):
+        return ""
+
+
+#: Class words that mean boilerplate even when a library keeps the text (bios, comments).
+_STRONG_BOILER = re.compile(
+    r"(?:^|[\s_-])(?:author|bio|byline|comments?|disqus|share|sharing|social|related|"
+    r"recommended|cookie|consent|breadcrumbs?|nav|navbar|menu|footer|reply|respond)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+
+
+def _vetoed(el: Any, ops: Opinions) -> bool:
+    """A box marked as boilerplate whose text the libraries keep as article text.
+
+    Some sites mark the article's own paragraphs with words our rules read as furniture
+    (``<p class="paywall">``, a newsletter issue in ``rich-text-newsletter``): when both
+    libraries keep that text, it stays. Bios, comments and share boxes go regardless.
+    """
+    if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
+        return False
+    if (el.get("aria-hidden") or "").lower() == "true" or not ops.readability.strip():
+        return False
+    marks = " ".join((el.get("class") or "", el.get("id") or ""))
+    if _STRONG_BOILER.search(marks) or (el.get("role") or "").lower() in _BOILER_ROLES:
+        return False
+    text = _plain(el)
+    words = word_count(text)
+    if words < (20 if _tag(el) == "p" else 40) or _link_density(el) > 0.3:
+        return False
+    by_traf, by_read = ops.keeps(text)
+    # trafilatura (the more precise library) alone is enough for a long run of prose.
+    return by_traf and (by_read or words >= 150)
+
+
+SWITCH_GAIN = 0.05
+"""How much better a container must agree with the libraries before it replaces ours."""
+
+
+def _best_container(main: Any, body: Any, ops: Opinions) -> Any:
+    """Our container, or the ancestor/descendant whose text agrees best with the libraries.
+
+    Decided per page from evidence: only when our choice and the libraries' disagree (one
+    section of a documentation page, a body split into several boxes) does a candidate that
+    matches them clearly better replace ours.
+    """
+    ref = word_count(ops.trafilatura)
+    if ref < 50:
+        return main
+    current = ops.agreement(_plain(main))
+    if current >= 0.93:
+        return main
+    candidates: list[Any] = []
+    el = main.getparent()
+    while el is not None:
+        candidates.append(el)
+        if el is body:
+            break
+        el = el.getparent()
+    main_words = _text_len(main)
+    inner = [
+        d
+        for d in main.iter("div", "section", "article", "main", "td")
+        if d is not main and _text_len(d) >= 0.3 * main_words
+    ]
+    candidates.extend(sorted(inner, key=_text_len, reverse=True)[:30])
+    best, best_score = main, current
+    for cand in candidates:
+        score = ops.agreement(_plain(cand))
+        if score > best_score:
+            best, best_score = cand, score
+    return best if best_score >= current + SWITCH_GAIN else main
 
 
 RESCUE_BELOW = 150

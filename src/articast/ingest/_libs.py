@@ -7,7 +7,12 @@ images, talk links, bare-line headings of broken pages); the two libraries vote 
 * **vote**: on a well-formed page where both libraries found an article that overlaps ours,
   a paragraph of ours that neither library contains is dropped as boilerplate (an unlabelled
   "read more" box, a newsletter plea inside the body). Headings are never voted out;
-* **rescue**: when our rules find almost no prose, trafilatura's choice of content is used.
+* **rescue**: when our rules find almost no prose, trafilatura's choice of content is used;
+* **veto**: a box our class-name rules would drop ("paywall", "newsletter") is kept when the
+  libraries keep its text (some sites mark the article's own paragraphs that way);
+* **container**: when our chosen container disagrees a lot with what both libraries call the
+  article (one section of a documentation page, half of a long read), the ancestor whose text
+  agrees best with them is walked instead. Our rules still give the structure.
 
 Never used on loose/broken pages (bare-line headings, split tags), where both libraries keep
 markup debris and find no headings (measured: tests/fixtures/ingest/README.md).
@@ -16,6 +21,9 @@ markup debris and find no headings (measured: tests/fixtures/ingest/README.md).
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import lxml.etree
@@ -85,6 +93,65 @@ def readability_text(text: str) -> str:
     return "\n".join(root.itertext())
 
 
+@dataclass(frozen=True)
+class Opinions:
+    """What the two libraries call the article on one page (plain text, '' when none)."""
+
+    trafilatura: str
+    readability: str
+
+    @cached_property
+    def shingles(self) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]]]:
+        """3-word shingles of each library's text."""
+        return _shingles(self.trafilatura), _shingles(self.readability)
+
+    @cached_property
+    def agree(self) -> bool:
+        """True when both libraries found roughly the same text."""
+        return bag_f1(self.trafilatura, self.readability) >= 0.8
+
+    def keeps(self, text: str) -> tuple[bool, bool]:
+        """(trafilatura keeps it, readability keeps it): most of its shingles are theirs."""
+        sh = _shingles(text)
+        if not sh:
+            return False, False
+        t, r = self.shingles
+        return len(sh & t) >= 0.6 * len(sh), len(sh & r) >= 0.6 * len(sh)
+
+    @cached_property
+    def reference(self) -> Counter[str]:
+        """The words the libraries call the article: both texts' union when they agree
+        (one often keeps a part the other misses), else trafilatura's (the more precise)."""
+        traf = _bag(self.trafilatura)
+        return traf | _bag(self.readability) if self.agree else traf
+
+    def agreement(self, text: str) -> float:
+        """How well ``text`` matches the libraries' article (bag-of-words F1)."""
+        return _bag_f1(_bag(text), self.reference)
+
+
+def opinions(text: str) -> Opinions:
+    """Both libraries' main text for the page ``text``."""
+    return Opinions(trafilatura_text(text), readability_text(text))
+
+
+def _bag(text: str) -> Counter[str]:
+    return Counter(re.findall(r"\w+", text.lower()))
+
+
+def bag_f1(a: str, b: str) -> float:
+    """Bag-of-words F1 between two texts (0.0 when either is empty)."""
+    return _bag_f1(_bag(a), _bag(b))
+
+
+def _bag_f1(ca: Counter[str], cb: Counter[str]) -> float:
+    common = sum((ca & cb).values())
+    if not common:
+        return 0.0
+    p, r = common / sum(ca.values()), common / sum(cb.values())
+    return 2 * p * r / (p + r)
+
+
 def _norm(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
@@ -98,7 +165,7 @@ def _has(words: list[str], text: str, shingles: set[tuple[str, ...]], lines: set
     return len(sh & shingles) >= 0.5 * len(sh)
 
 
-def vote(blocks: list[Block], html: str) -> list[Block]:
+def vote(blocks: list[Block], ops: Opinions) -> list[Block]:
     """Drop our paragraphs that neither library keeps, when both libraries agree with us."""
     ours = " ".join(b.text for b in blocks if b.kind == "para")
     our_words = word_count(ours)
@@ -106,7 +173,7 @@ def vote(blocks: list[Block], html: str) -> list[Block]:
         return blocks
     our_sh = _shingles(ours)
     opinions: list[tuple[set[tuple[str, ...]], set[str]]] = []
-    for text in (trafilatura_text(html), readability_text(html)):
+    for text in (ops.trafilatura, ops.readability):
         sh = _shingles(text)
         # Only a library that found (most of) the same article gets a vote.
         if word_count(text) < our_words * 0.3 or not sh:

@@ -304,11 +304,20 @@ def _binary(data: bytes) -> bool:
 
 def decode(raw: RawInput) -> str:
     """The article's text: BOM, then HTTP/meta charset, then UTF-8, then a detected encoding."""
+    return decode_report(raw)[0]
+
+
+MOSTLY_UTF8 = 0.005
+"""Share of invalid bytes up to which a file is read as damaged UTF-8 rather than guessed."""
+
+
+def decode_report(raw: RawInput) -> tuple[str, list[str]]:
+    """``decode`` plus warnings naming what could not be decoded (nothing is lost silently)."""
     data = raw.data
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom) :].decode(enc)
+                return data[len(bom) :].decode(enc), []
             except UnicodeDecodeError as exc:
                 raise InputError(
                     f"{raw.source}: not valid {enc} text; re-save it as UTF-8"
@@ -327,18 +336,31 @@ def decode(raw: RawInput) -> str:
         declared.append(m2.group(1).decode("ascii", "replace"))
     for enc in ["utf-8", *declared]:
         try:
-            return data.decode(enc)
+            return data.decode(enc), []
         except (UnicodeDecodeError, LookupError):
             continue
+    damaged = data.decode("utf-8", errors="replace")
+    bad = damaged.count("\ufffd") - data.count("\ufffd".encode())
+    if 0 < bad <= max(3, len(data) * MOSTLY_UTF8):
+        # A few broken bytes in a UTF-8 file: guessing another encoding would garble all the
+        # rest, so the broken bytes go and the warning says how many.
+        at = damaged.index("\ufffd")
+        context = " ".join(damaged[max(0, at - 40) : at].split()[-5:])
+        return damaged.replace("\ufffd", ""), [
+            f"{bad} byte{'s' if bad > 1 else ''} that are not valid UTF-8 were dropped "
+            f'(the first after "{context}")'
+        ]
     try:
         from charset_normalizer import from_bytes
 
         best = from_bytes(data).best()
         if best is not None:
-            return str(best)
+            return str(best), [f"the text encoding was guessed as {best.encoding}; check accents"]
     except ImportError:  # optional: the cp1252 fallback below always works
         pass
-    return data.decode("cp1252", errors="replace")
+    lost = data.decode("cp1252", errors="replace").count("\ufffd")
+    text = data.decode("cp1252", errors="replace").replace("\ufffd", "")
+    return text, [f"{lost} bytes could not be decoded and were dropped"] if lost else []
 
 
 _FENCE = re.compile(r"^[\s\"'“”‘’«»]*(```+|~~~+)\s*([A-Za-z0-9_+-]*)\s*[\"'“”‘’«»]*\s*$")

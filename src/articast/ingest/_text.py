@@ -48,3 +48,78 @@ def looks_like_heading(line: str) -> bool:
         return False
     # A heading is written as a phrase, not as a URL or code.
     return not re.search(r"https?://|[{}<>=]|\s{2,}", line)
+
+
+_SENTENCE_END = (".", "!", "?", "…", ":", ";", '"', "”", "»", ")", "'", "’")
+_OPENERS = "¿¡\"'“‘«([—–-*• "
+#: Words a heading does not end with (a hard-wrapped line often does), a few languages.
+_DANGLING = frozenset(
+    ["a", "an", "the", "of", "to", "in", "on", "at", "for", "with", "by", "from", "and", "or", "but", "as", "that", "which", "than", "el", "la", "los", "las", "de", "del", "y", "o", "en", "con", "por", "para", "que", "un", "una", "der", "die", "das", "den", "dem", "des", "und", "oder", "mit", "von", "zu", "im", "in", "für", "ein", "eine", "le", "la", "les", "de", "des", "du", "et", "ou", "en", "avec", "pour", "par", "un", "une", "que", "il", "lo", "gli", "di", "e", "con", "per", "che", "da", "het", "een", "en", "van"]
+)
+
+
+def _starts_sentence(line: str) -> bool:
+    first = line.lstrip(_OPENERS)[:1]
+    return bool(first) and (first.isupper() or first.isdigit() or line[:1] in "¿¡")
+
+
+def heading_line(prev: str | None, line: str, nxt: str | None) -> bool:
+    """True when ``line``, a line of running text, is a bare heading above the text ``nxt``.
+
+    Works without capitals (``what the growers learned``), with inverted or spaced question
+    marks (``¿Qué dicen?``, ``Pourquoi ?``) and accented capitals. A line is not a heading when
+    the line before it stops mid-sentence, when it ends with a word that cannot end a phrase
+    ("of", "der", "que"...), or when the text after it is not longer prose.
+    """
+    if nxt is None or not looks_like_heading(line):
+        return False
+    if prev is not None and not prev.rstrip().endswith(_SENTENCE_END):
+        return False
+    words = WORD.findall(line.lower())
+    if not words or words[-1] in _DANGLING:
+        return False
+    if word_count(nxt) <= max(word_count(line), 6):
+        return False
+    if _starts_sentence(nxt):
+        return True
+    # Text without capitals: the heading is much shorter than the sentence it sits above.
+    return len(line) <= 0.6 * len(nxt) and nxt.rstrip().endswith(_SENTENCE_END)
+
+
+def split_heading_lines(lines: list[str]) -> list[str]:
+    """Lines of one text block -> pieces: bare heading lines alone, other lines re-joined.
+
+    The block came from one ``<p>`` (or ``<br>``-separated lines) of a loose page; its line
+    ends are spaces except around a line that reads as a heading.
+    """
+    clean = [clean_inline(ln) for ln in lines]
+    clean = [ln for ln in clean if ln]
+    pieces: list[str] = []
+    cur: list[str] = []
+    for i, ln in enumerate(clean):
+        prev = clean[i - 1] if i else None
+        nxt = clean[i + 1] if i + 1 < len(clean) else None
+        if heading_line(prev, ln, nxt):
+            if cur:
+                pieces.append(" ".join(cur))
+                cur = []
+            pieces.append(ln)
+            continue
+        cur.append(ln)
+    if cur:
+        pieces.append(" ".join(cur))
+    return pieces
+
+
+def capitalise_first(text: str) -> str:
+    """Upper-case the first letter of a heading written without one (``¿qué?`` -> ``¿Qué?``).
+
+    Leading punctuation (inverted marks, quotes) is skipped; a first word in mixed case
+    (``iPhone``, ``eBay``) is left alone.
+    """
+    stripped = text.lstrip(_OPENERS)
+    at = len(text) - len(stripped)
+    m = WORD.match(stripped)
+    if not m or not m.group(0).islower():
+        return text
+    return text[:at] + stripped[:1].upper() + stripped[1:]

@@ -16,6 +16,7 @@ from functools import lru_cache
 import pysbd
 
 from articast.config import NarrateSettings
+from articast.ingest import capitalise_first
 from articast.lang import Language, get_language
 from articast.models import Article, Script, Segment, SegmentKind, Sentence, Talk
 from articast.narrate.lexicon import Lexicon, load_lexicon
@@ -122,6 +123,37 @@ def _looks_cut(fragment: str, function_words: frozenset[str] = frozenset()) -> b
     )
 
 
+_CLAUSE_END = re.compile(r"\s*(?:[,;:]|\s[\u2013\u2014-])\s*")
+_CLAUSE_MIN_WORDS = 5
+"""A salvaged clause has at least this many words (shorter ones read as fragments too)."""
+
+
+def salvage_clause(
+    fragment: str, function_words: frozenset[str] = frozenset()
+) -> tuple[str, str]:
+    """(longest complete clause of a cut-off sentence, closed with a full stop; the rest).
+
+    The clause ends at the last comma, semicolon, colon or dash before the cut and must not
+    itself look cut (end with "and", "of"...). ``("", fragment)`` when there is none.
+    """
+    for m in reversed(list(_CLAUSE_END.finditer(fragment))):
+        head = fragment[: m.start()].rstrip()
+        words = re.findall(r"[\w']+", head)
+        last = words[-1].lower() if words else ""
+        if len(words) < _CLAUSE_MIN_WORDS or last in _FUNCTION_WORDS or last in function_words:
+            continue
+        if head.count("(") > head.count(")"):
+            continue
+        return head + ".", fragment[m.end() :].strip()
+    return "", fragment
+
+
+def _tail(sentence: str, words: int = 4) -> str:
+    """The last words of a sentence, for a warning: "…potential side effects."."""
+    parts = sentence.split()
+    return ("\u2026" if len(parts) > words else "") + " ".join(parts[-words:])
+
+
 def _brief(fragment: str, words: int = 8) -> str:
     """The first words of a dropped fragment: enough to find it, without its cut-off tail."""
     parts = fragment.split()
@@ -136,7 +168,8 @@ def display_text(text: str) -> str:
 
 
 def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:] if text[:1].islower() else text
+    # The same rule as ingest's bare headings, so a heading reads the same everywhere.
+    return capitalise_first(text)
 
 
 def _note_rule(language: Language) -> Rule:
@@ -305,11 +338,20 @@ def build_script(article: Article, talk: Talk | None, settings: NarrateSettings)
             if p_index == final and repaired and not _TERMINAL.search(repaired[-1]):
                 fragment = repaired[-1]
                 if _looks_cut(fragment, language.function_words):
-                    repaired = repaired[:-1]
-                    warnings.append(
-                        "the article stops mid-sentence; its unfinished last sentence, starting "
-                        f'"{_brief(fragment)}", was left out of the narration'
-                    )
+                    kept, dropped = salvage_clause(fragment, language.function_words)
+                    if kept:
+                        repaired = [*repaired[:-1], kept]
+                        warnings.append(
+                            "the article stops mid-sentence; its last sentence was closed after "
+                            f'"{_tail(kept)}" and the unfinished "{dropped}" was left out of '
+                            "the narration"
+                        )
+                    else:
+                        repaired = repaired[:-1]
+                        warnings.append(
+                            "the article stops mid-sentence; its unfinished last sentence, "
+                            f'starting "{_brief(fragment)}", was left out of the narration'
+                        )
             sentences.extend(speaker.read(repaired))
         if not sentences:
             continue

@@ -16,14 +16,13 @@ from __future__ import annotations
 import functools
 import re
 import socket
-import subprocess
 import threading
 import time
 from typing import Any
 
 from articast.config import VoiceSettings
 from articast.errors import BackendUnavailable, InputError, SynthesisError
-from articast.media import die_with_parent, ffmpeg_exe
+from articast.media import ffmpeg_exe, run_filter
 from articast.voices.base import SynthParams, SynthResult, VoiceInfo
 
 SAMPLE_RATE = 24000
@@ -121,18 +120,11 @@ def decode_mp3(data: bytes, *, tempo: float = 1.0) -> bytes:
     if abs(tempo - 1.0) > 1e-3:
         cmd += ["-af", f"atempo={tempo:.4f}"]
     cmd += ["-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "s16le", "pipe:1"]
-    proc = subprocess.run(
-        cmd,
-        input=data,
-        capture_output=True,
-        check=False,
-        timeout=120,
-        preexec_fn=die_with_parent(),
-    )
-    if proc.returncode != 0 or not proc.stdout:
-        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+    code, out, stderr = run_filter(cmd, data, timeout=120)
+    if code != 0 or not out:
+        err = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
         raise SynthesisError(f"cannot decode the MP3 Google sent ({err[0]}); try again later")
-    return proc.stdout
+    return out
 
 
 _DNS: dict[str, bool] = {}

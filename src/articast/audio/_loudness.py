@@ -1,0 +1,251 @@
+"""Loudness of the audio stage (private): BS.1770 integrated loudness, 4x-oversampled true
+peaks, and the lookahead limiter that levels the mix to its target."""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+import numpy.typing as npt
+
+from articast.audio._common import _BLOCK, Audio, _db
+
+# --------------------------------------------------------------------------- loudness
+
+
+def _k_weighting(sr: int) -> npt.NDArray[np.float64]:
+    """BS.1770 K-weighting (shelf + high-pass) as second-order sections for ``sr``."""
+    f0, gain, q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
+    k = math.tan(math.pi * f0 / sr)
+    vh = 10 ** (gain / 20)
+    vb = vh**0.4996667741545416
+    a0 = 1 + k / q + k * k
+    shelf = [
+        (vh + vb * k / q + k * k) / a0,
+        2 * (k * k - vh) / a0,
+        (vh - vb * k / q + k * k) / a0,
+        1.0,
+        2 * (k * k - 1) / a0,
+        (1 - k / q + k * k) / a0,
+    ]
+    f0, q = 38.13547087602444, 0.5003270373238773
+    k = math.tan(math.pi * f0 / sr)
+    a0 = 1 + k / q + k * k
+    highpass = [1.0, -2.0, 1.0, 1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0]
+    return np.array([shelf, highpass], dtype=np.float64)
+
+
+def _power(weighted: Audio) -> Audio:
+    """Per-sample K-weighted power summed over channels (BS.1770 weights 1.0 for L, R, C)."""
+    out = np.square(weighted[:, 0])
+    for ch in range(1, weighted.shape[1]):
+        out += np.square(weighted[:, ch])
+    return out
+
+
+def _block_energy(power: Audio, sr: int, gain: Audio | None = None) -> npt.NDArray[np.float64]:
+    """Summed power of each 100 ms hop, optionally of the signal times ``gain``."""
+    hop = sr // 10
+    m = len(power) // hop
+    if m == 0:
+        return np.zeros(0)
+    p = power[: m * hop].reshape(m, hop)
+    if gain is None:
+        return np.asarray(p.sum(axis=1), dtype=np.float64)
+    g = gain[: m * hop].reshape(m, hop)
+    return np.asarray(np.einsum("ij,ij,ij->i", p, g, g), dtype=np.float64)
+
+
+def _gated(hops: npt.NDArray[np.float64], sr: int) -> float:
+    hop = sr // 10
+    if len(hops) < 4:
+        return float("-inf")
+    blocks = (hops[:-3] + hops[1:-2] + hops[2:-1] + hops[3:]) / (4 * hop)
+    with np.errstate(divide="ignore"):
+        lk = -0.691 + 10 * np.log10(blocks)
+    kept = blocks[lk > -70.0]
+    if kept.size == 0:
+        return float("-inf")
+    rel = -0.691 + 10 * math.log10(float(kept.mean())) - 10.0
+    with np.errstate(divide="ignore"):
+        kept = blocks[(lk > -70.0) & (lk > rel)]
+    if kept.size == 0:
+        return float("-inf")
+    return -0.691 + 10 * math.log10(float(kept.mean()))
+
+
+def _weigh(x: Audio, sr: int) -> Audio:
+    """K-weighted copy of ``x`` as (n, channels) float32."""
+    from scipy.signal import sosfilt
+
+    xx = x if x.ndim == 2 else x[:, None]
+    sos = _k_weighting(sr).astype(np.float32)
+    out = np.empty(xx.shape, dtype=np.float32)
+    for ch in range(xx.shape[1]):
+        out[:, ch] = sosfilt(sos, np.ascontiguousarray(xx[:, ch], dtype=np.float32))
+    return out
+
+
+def integrated_loudness(x: Audio, sample_rate: int) -> float:
+    """Integrated loudness in LUFS per ITU-R BS.1770-4 (gated; channels weighted 1)."""
+    return _gated(_block_energy(_power(_weigh(x, sample_rate)), sample_rate), sample_rate)
+
+
+@functools.cache
+def _interpolator() -> npt.NDArray[np.float32]:
+    """48-tap, 4-phase interpolation filter (the size BS.1770-4 Annex 2 uses for true peak)."""
+    from scipy.signal import firwin
+
+    return np.asarray(firwin(48, 0.245, window=("kaiser", 7.0)) * 4, dtype=np.float32)
+
+
+_CHUNK = 64
+"""Blocks per oversampling chunk (about 44 ms): quiet chunks skip the oversampling."""
+_OVERSHOOT = 2.0
+"""Bound on how far a true peak may rise over the sample peak for skipped chunks (+6 dB)."""
+
+
+def _block_peaks(x: Audio, block: int, floor: float = 0.0) -> npt.NDArray[np.float32]:
+    """Per ``block`` samples, the largest 4x-oversampled absolute value over all channels.
+
+    Chunks whose sample peak stays under ``floor`` are not oversampled: they get the sample
+    peak times ``_OVERSHOOT``, an upper bound, which is exact enough where no limiting happens.
+    """
+    from scipy.signal import upfirdn
+
+    xx = x if x.ndim == 2 else x[:, None]
+    span = block * _CHUNK
+    nchunks = math.ceil(len(xx) / span)
+    nb = nchunks * _CHUNK
+    h = _interpolator()
+    delay = (len(h) - 1) // 2
+    pad = 16
+    peaks = np.zeros(nb, dtype=np.float32)
+    sigs = []
+    for ch in range(xx.shape[1]):
+        # Zero padding on both sides: the filter's warm-up and the last partial chunk.
+        sig = np.zeros(nb * block + 2 * pad, dtype=np.float32)
+        sig[pad : pad + len(xx)] = xx[:, ch]
+        body = sig[pad : pad + nb * block].reshape(nb, block)
+        np.maximum(peaks, np.maximum(body.max(axis=1), -body.min(axis=1)), out=peaks)
+        sigs.append(sig)
+    hot = peaks.reshape(nchunks, _CHUNK).max(axis=1) >= floor
+    # Neighbours too: the interpolation filter spreads a loud edge a few samples across.
+    hot[1:] |= hot[:-1].copy()
+    hot[:-1] |= hot[1:].copy()
+    loud = np.flatnonzero(hot)
+    quiet = ~hot
+    peaks.reshape(nchunks, _CHUNK)[quiet] *= _OVERSHOOT
+    offsets = np.arange(span + 2 * pad)
+    first = pad * 4 + delay
+    for sig in sigs:
+        for i in range(0, len(loud), 256):
+            rows = loud[i : i + 256]
+            batch = sig[rows[:, None] * span + offsets[None, :]]
+            up = upfirdn(h, batch, 4, axis=1)[:, first : first + span * 4]
+            shaped = up.reshape(len(rows), _CHUNK, block * 4)
+            top = np.maximum(shaped.max(axis=2), -shaped.min(axis=2))
+            view = peaks.reshape(nchunks, _CHUNK)
+            view[rows] = np.maximum(view[rows], top)
+    return peaks[: math.ceil(len(xx) / block)]
+
+
+def true_peak_db(x: Audio, sample_rate: int) -> float:
+    """True peak in dBTP (4x oversampling)."""
+    peaks = _block_peaks(x, 4096)
+    return _db(float(peaks.max()) if peaks.size else 0.0)
+
+
+def _limiter_curve(
+    peaks: npt.NDArray[np.float32],
+    gain_db: float,
+    ceiling_db: float,
+    sr: int,
+    *,
+    lookahead: float = 0.005,
+    release: float = 0.12,
+    block: int = _BLOCK,
+) -> npt.NDArray[np.float64]:
+    """Gain in dB per block (<= ``gain_db``) keeping the amplified signal under ``ceiling_db``.
+
+    Required gain per block -> min over +/- lookahead -> linear-in-dB release ramp -> moving
+    average over half the lookahead: every value averaged for a block is already at or under
+    that block's own requirement, so the ceiling holds while the gain moves smoothly.
+    """
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+    level = 20 * np.log10(np.maximum(peaks.astype(np.float64), 1e-9))
+    need_db = np.minimum(gain_db, ceiling_db - level)
+    la = max(2, round(lookahead * sr / block))
+    m = minimum_filter1d(need_db, size=2 * la + 1, mode="nearest")
+    w = max(2, round(release * sr / block))
+    slope = 12.0 / w  # 12 dB of recovery per ``release``
+    # r[i] = min over j in 0..w of m[i - j] + slope * j: a grey erosion by a linear ramp,
+    # computed as a flat sliding minimum of m - slope * i (O(n) instead of O(n * w)).
+    ramp = slope * np.arange(len(m), dtype=np.float64)
+    r = minimum_filter1d(m - ramp, size=w + 1, origin=w // 2, mode="nearest") + ramp
+    return np.asarray(uniform_filter1d(r, size=la + 1 if la % 2 == 0 else la, mode="nearest"))
+
+
+def _curve_to_samples(curve_db: npt.NDArray[np.float64], n: int, block: int = _BLOCK) -> Audio:
+    """Per-sample linear gain, ramping from each block's value to the next one's."""
+    g = np.power(10.0, curve_db / 20.0).astype(np.float32)
+    nxt = np.append(g[1:], g[-1:])
+    ramp = np.arange(block, dtype=np.float32) / block
+    out = g[:, None] + (nxt - g)[:, None] * ramp[None, :]
+    return np.asarray(out.reshape(-1)[:n], dtype=np.float32)
+
+
+def limit_true_peak(x: Audio, sample_rate: int, ceiling_db: float, gain_db: float = 0.0) -> Audio:
+    """``x`` amplified by ``gain_db`` through a lookahead true-peak limiter at ``ceiling_db``."""
+    peaks = _block_peaks(x, _BLOCK)
+    g = _curve_to_samples(_limiter_curve(peaks, gain_db, ceiling_db, sample_rate), len(x))
+    return (x * (g[:, None] if x.ndim == 2 else g)).astype(np.float32)
+
+
+class _Leveller:
+    """Gain + true-peak limiter for one mix; peaks and K-weighted power are computed once."""
+
+    def __init__(self, x: Audio, sample_rate: int, target: float, ceiling: float) -> None:
+        self.x = x if x.ndim == 2 else x[:, None]
+        self.sr = sample_rate
+        power = _power(_weigh(self.x, sample_rate))
+        self.input_lufs = _gated(_block_energy(power, sample_rate), sample_rate)
+        # Chunks that cannot reach the ceiling even with 6 dB more gain than the static one
+        # and a 6 dB inter-sample overshoot need no oversampling.
+        most = target - self.input_lufs + 6.0 if math.isfinite(self.input_lufs) else 0.0
+        floor = 10 ** ((ceiling - most) / 20) / _OVERSHOOT
+        self.peaks = _block_peaks(self.x, _BLOCK, floor)
+        hop = sample_rate // 10
+        self.per_hop = hop // _BLOCK
+        usable = (len(power) // hop) * hop
+        self.block_power = power[:usable].reshape(-1, _BLOCK).sum(axis=1, dtype=np.float64)
+
+    def _loudness(self, curve_db: npt.NDArray[np.float64]) -> float:
+        """Integrated loudness after the gain curve (gain constant within a 0.7 ms block)."""
+        nb = len(self.block_power)
+        g2 = np.power(10.0, curve_db[:nb] / 10.0)
+        hops = (self.block_power * g2).reshape(-1, self.per_hop).sum(axis=1)
+        return _gated(hops, self.sr)
+
+    def curve_for(self, aim: float, ceiling: float) -> npt.NDArray[np.float64]:
+        """Block gain curve (dB) bringing the limited mix to ``aim`` LUFS (numeric, no encoding)."""
+        gain_db = aim - self.input_lufs
+        curve = _limiter_curve(self.peaks, gain_db, ceiling, self.sr)
+        for _ in range(6):
+            err = aim - self._loudness(curve)
+            if not math.isfinite(err) or abs(err) < 0.02:
+                break
+            gain_db += err
+            curve = _limiter_curve(self.peaks, gain_db, ceiling, self.sr)
+        return curve
+
+    def apply(self, curve_db: npt.NDArray[np.float64], a: int = 0, b: int | None = None) -> Audio:
+        """Frames ``a:b`` of the mix with the gain curve applied (``a`` on a block boundary)."""
+        b = len(self.x) if b is None else b
+        ba, bb = a // _BLOCK, math.ceil(b / _BLOCK)
+        g = _curve_to_samples(curve_db[ba : bb + 1], b - a)
+        return (self.x[a:b] * g[:, None]).astype(np.float32)
+
+

@@ -1,0 +1,313 @@
+"""Pictures, for every stage that draws: ``artwork`` (the cover), ``visuals`` (slides and the
+thumbnail) and ``video`` (captions burned into stills).
+
+Beside the stages on the map, below them: it knows nothing of articles or episodes.
+
+- ``open_image``: a picture from disk, upright (EXIF orientation applied, so a phone photo is
+  never sideways), within a pixel limit checked before decoding, in RGB (transparency laid on
+  a dark backdrop); None when the file is not a usable picture. ``load_rgb`` reads our own
+  files and raises instead.
+- ``font``: Pillow's bundled scalable font (Aileron), so no system font is needed.
+- ``palette`` and ``generated_art``: colours and abstract art derived from a seed text only.
+- ``fit_text``: the largest font size at which a text fits a box in a number of lines.
+- ``cover``, ``contain``, ``darken``: cropping, scaling and shading.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import functools
+import hashlib
+import math
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps, UnidentifiedImageError
+
+from articast.captions import layout_lines
+from articast.errors import RenderError
+
+__all__ = [
+    "MAX_PIXELS",
+    "RGB",
+    "Palette",
+    "contain",
+    "cover",
+    "darken",
+    "fit_text",
+    "font",
+    "generated_art",
+    "load_rgb",
+    "open_image",
+    "palette",
+    "to_rgb",
+]
+
+RGB = tuple[int, int, int]
+
+MAX_PIXELS = 60_000_000
+"""Larger pictures are not decoded (a decompression bomb, or far more than a frame needs)."""
+BACKDROP: RGB = (20, 20, 24)
+"""What transparent parts of a picture are laid on."""
+
+# --------------------------------------------------------------------------- opening
+
+
+def to_rgb(img: Image.Image, backdrop: RGB = BACKDROP) -> Image.Image:
+    """``img`` in RGB; transparent parts (RGBA, LA, P with transparency) laid on ``backdrop``."""
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        base = Image.new("RGB", rgba.size, backdrop)
+        base.paste(rgba, mask=rgba.getchannel("A"))
+        return base
+    return img if img.mode == "RGB" else img.convert("RGB")
+
+
+def open_image(
+    path: Path | None,
+    *,
+    min_side: int = 1,
+    max_pixels: int = MAX_PIXELS,
+    draft: tuple[int, int] | None = None,
+) -> Image.Image | None:
+    """The picture at ``path``, upright and RGB; None when it is missing, not a picture,
+    over ``max_pixels`` or with a shorter side under ``min_side`` (after turning it upright).
+
+    ``draft`` lets JPEG decoding scale down while staying at least that size (fast for big
+    photos that end up small).
+    """
+    if path is None or not path.is_file():
+        return None
+    try:
+        with Image.open(path) as im:
+            if im.width * im.height > max_pixels:
+                return None
+            if draft is not None:
+                im.draft("RGB", draft)
+            im.load()
+            # A phone stores the sensor's pixels and says in EXIF how to turn them.
+            upright = ImageOps.exif_transpose(im) or im
+            rgb = to_rgb(upright)
+    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
+        return None
+    if min(rgb.size) < min_side:
+        return None
+    return rgb
+
+
+def load_rgb(path: Path, *, what: str = "picture") -> Image.Image:
+    """One of our own pictures (a slide, a thumbnail) in RGB; RenderError when unreadable."""
+    img = open_image(path)
+    if img is None:
+        raise RenderError(f"cannot read the {what} {path}; delete the cache and rebuild")
+    return img
+
+
+# --------------------------------------------------------------------------- fonts and text
+
+Font = ImageFont.FreeTypeFont
+
+
+@functools.lru_cache(maxsize=64)
+def font(size: int) -> Font:
+    """Pillow's bundled scalable font (Aileron) at ``size`` pixels; needs no system font."""
+    f = ImageFont.load_default(size=max(4, int(size)))
+    if not isinstance(f, ImageFont.FreeTypeFont):
+        raise RenderError(
+            "Pillow was built without FreeType, so its scalable default font is missing; "
+            "install a Pillow wheel from PyPI (pip install --force-reinstall pillow)"
+        )
+    return f
+
+
+def _cut_to_width(word: str, f: Font, max_width: float) -> str:
+    """``word`` shortened to fit ``max_width`` with an ellipsis (a URL wider than the box)."""
+    while word and f.getlength(word + "…") > max_width:
+        word = word[:-1]
+    return word + "…"
+
+
+def fit_text(
+    text: str, max_width: float, max_lines: int, size: int, min_size: int
+) -> tuple[Font, tuple[str, ...]]:
+    """The largest font (from ``size`` down to ``min_size``) at which ``text`` fits in
+    ``max_lines`` lines of ``max_width`` pixels, and those lines (broken at natural points).
+
+    Too long even at ``min_size``: words are dropped from the end and an ellipsis added; a
+    single word wider than the box is cut. No line is ever wider than ``max_width``.
+    """
+    def fits(candidate: str, f: Font) -> tuple[str, ...] | None:
+        # Longer than all the lines together cannot fit: skip the line-breaking search.
+        if f.getlength(candidate) > max_width * max_lines:
+            return None
+        return layout_lines(candidate, f, max_width, max_lines=max_lines)
+
+    s = max(min_size, size)
+    while True:
+        f = font(s)
+        lines = fits(text, f)
+        if lines is not None:
+            return f, lines
+        if s <= min_size:
+            break
+        s = max(min_size, int(s * 0.9))
+    f = font(min_size)
+    words = text.split()
+
+    def cut(k: int) -> tuple[str, ...] | None:
+        return fits(" ".join(words[:k]) + "…", f)
+
+    # The most words that fit with an ellipsis: a binary search (fitting shrinks with length).
+    lo, hi, best = 1, len(words) - 1, None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        lines = cut(mid)
+        if lines is not None:
+            lo, best = mid + 1, lines
+        else:
+            hi = mid - 1
+    if best is not None:
+        return f, best
+    return f, (_cut_to_width(words[0] if words else "", f, max_width),)
+
+
+# --------------------------------------------------------------------------- colour and art
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Colours derived from a seed: four shades of one hue family, darkest first, and a bright
+    complementary accent."""
+
+    deep: RGB
+    dark: RGB
+    mid: RGB
+    light: RGB
+    accent: RGB
+
+
+def palette(seed: str) -> Palette:
+    """The palette of ``seed`` (the same text always gives the same colours)."""
+    digest = hashlib.sha256(seed.encode("utf-8")).digest()
+    hue = digest[0] / 255
+    spread = (0.08 + digest[1] / 255 * 0.25) * (1 if digest[2] % 2 else -1)
+
+    def hls(i: int, light: float, sat: float) -> RGB:
+        r, g, b = colorsys.hls_to_rgb((hue + spread * i) % 1.0, light, sat)
+        return round(r * 255), round(g * 255), round(b * 255)
+
+    r, g, b = colorsys.hsv_to_rgb((hue + 0.5) % 1.0, 0.55, 0.95)
+    return Palette(
+        deep=hls(0, 0.16, 0.55),
+        dark=hls(1, 0.30, 0.60),
+        mid=hls(2, 0.55, 0.65),
+        light=hls(3, 0.75, 0.55),
+        accent=(round(r * 255), round(g * 255), round(b * 255)),
+    )
+
+
+def _gradient(a: RGB, b: RGB, size: tuple[int, int], angle: float) -> Image.Image:
+    """A linear gradient from ``a`` to ``b`` across ``size`` at ``angle`` (radians)."""
+    w, h = size
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    t = (xx / w) * math.cos(angle) + (yy / h) * math.sin(angle)
+    t = (t - t.min()) / max(float(t.max() - t.min()), 1e-6)
+    grad = np.array(a, np.float32) * (1 - t[..., None]) + np.array(b, np.float32) * t[..., None]
+    return Image.fromarray(grad.astype(np.uint8))
+
+
+def _blobs(img: Image.Image, pal: Palette, rng: random.Random) -> Image.Image:
+    """Soft coloured shapes over ``img`` (drawn small, blurred)."""
+    sw, sh = img.size
+    layer = Image.new("RGBA", (sw, sh), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    for _ in range(rng.randint(5, 9)):
+        r = rng.uniform(0.08, 0.35) * min(sw, sh) * 1.6
+        cx, cy = rng.uniform(0, sw), rng.uniform(0, sh)
+        colour = rng.choice((pal.mid, pal.light, pal.dark))
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(*colour, rng.randint(50, 120)))
+    layer = layer.filter(ImageFilter.GaussianBlur(max(2, min(sw, sh) // 40)))
+    return Image.alpha_composite(img.convert("RGBA"), layer).convert("RGB")
+
+
+def _waves(img: Image.Image, colour: RGB, rng: random.Random) -> None:
+    """Sine waves across ``img`` (in place), drawn at half size and smoothed up."""
+    w, h = img.size
+    hw, hh = max(16, w // 2), max(16, h // 2)
+    waves = Image.new("RGBA", (hw, hh), (*colour, 0))
+    draw = ImageDraw.Draw(waves)
+    for k in range(rng.randint(3, 6)):
+        amp = rng.uniform(0.03, 0.12) * hh
+        freq = rng.uniform(0.5, 2.5)
+        phase = rng.uniform(0, 2 * math.pi)
+        base = hh * rng.uniform(0.2, 0.8)
+        pts = [
+            (x, base + amp * math.sin(2 * math.pi * freq * x / hw + phase + k))
+            for x in range(0, hw + 4, 3)
+        ]
+        draw.line(pts, fill=(*colour, rng.randint(60, 140)), width=max(1, hh // 150), joint="curve")
+    waves = waves.filter(ImageFilter.GaussianBlur(0.8)).resize((w, h), Image.Resampling.BILINEAR)
+    img.paste(waves.convert("RGB"), (0, 0), waves)
+
+
+def _rings(img: Image.Image, colour: RGB) -> None:
+    """Concentric sound-wave rings in the upper right of ``img`` (in place)."""
+    w, h = img.size
+    side = min(w, h)
+    rings = Image.new("L", (w, h), 0)
+    draw = ImageDraw.Draw(rings)
+    cx, cy = round(w * 0.78), round(h * 0.26)
+    width = max(2, side // 180)
+    for i in range(1, 9):
+        r = round(side * 0.06 * i * (1 + 0.08 * i))
+        draw.ellipse(
+            (cx - r, cy - r, cx + r, cy + r), outline=round(150 / (1 + 0.45 * i)), width=width
+        )
+    rings = rings.filter(ImageFilter.GaussianBlur(side / 700))
+    img.paste(Image.new("RGB", (w, h), colour), mask=rings)
+
+
+def generated_art(
+    seed: str, size: tuple[int, int], *, motif: Literal["waves", "rings"] = "waves"
+) -> Image.Image:
+    """Abstract art that depends only on ``seed`` and ``size``: a gradient with soft shapes,
+    and sine waves (slides) or concentric sound-wave rings (the cover)."""
+    digest = hashlib.sha256(seed.encode("utf-8")).digest()
+    rng = random.Random(digest)
+    pal = palette(seed)
+    w, h = size
+    small = (max(16, w // 4), max(16, h // 4))  # draw small, blur, upscale: fast and smooth
+    img = _gradient(pal.deep, pal.dark, small, rng.uniform(0, math.pi))
+    img = _blobs(img, pal, rng).resize((w, h), Image.Resampling.BICUBIC)
+    if motif == "rings":
+        _rings(img, pal.accent)
+    else:
+        _waves(img, pal.light, rng)
+    return img
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+def cover(
+    img: Image.Image, size: tuple[int, int], *, centering: tuple[float, float] = (0.5, 0.5)
+) -> Image.Image:
+    """``img`` scaled to fill ``size`` and cropped around ``centering`` (fractions)."""
+    return ImageOps.fit(img, size, method=Image.Resampling.LANCZOS, centering=centering)
+
+
+def contain(img: Image.Image, box: tuple[int, int]) -> Image.Image:
+    """``img`` scaled to fit inside ``box``, keeping its proportions."""
+    scale = min(box[0] / img.width, box[1] / img.height)
+    return img.resize(
+        (max(1, round(img.width * scale)), max(1, round(img.height * scale))),
+        Image.Resampling.LANCZOS,
+    )
+
+
+def darken(img: Image.Image, amount: float, shade: RGB = (8, 10, 16)) -> Image.Image:
+    """``img`` blended ``amount`` (0-1) towards a near-black ``shade``."""
+    return Image.blend(img, Image.new("RGB", img.size, shade), amount)

@@ -1,0 +1,371 @@
+"""What the video shows and when: a moviepy composition (private).
+
+The episode's picture is a moviepy 2 ``CompositeVideoClip`` of *parts*, one per slide::
+
+    episode = CompositeVideoClip([part_0, part_1, ...])          (``Scene.clip``)
+    part_i  = CompositeVideoClip([slide, caption, caption, ...], use_bgclip=True)
+                .with_start(b_i).with_duration(...)
+                .with_effects([vfx.CrossFadeIn(crossfade)])      (every part after the first)
+    slide   = ImageClip(slide picture)                           (zoomed and panned by a
+                .transform(ken_burns)                             ``transform`` with --motion)
+    caption = ImageClip(caption patch).with_start(...).with_duration(...).with_position(...)
+    end     = ImageClip(card, blurred) + ImageClip(card)
+                .with_effects([vfx.CrossFadeIn(EASE)]).with_position(easing up)
+
+To change what is on screen, change ``_build_part`` (and, for a new kind of layer, the
+``Mark`` that describes it): the renderer (``_h264``) only samples ``Scene.frame(t)``.
+
+Sampling: ``Scene.runs`` splits a window of frames into runs. Where nothing moves, one run
+per distinct picture is sampled once and shown for all its frames; where something moves (a
+cross-fade, the end card easing in, a zoom) every frame is sampled. Which is which comes from
+``Mark``s: one per layer, with its content key, its time on screen and the span where it
+moves. The marks (no pictures needed) also give each chunk's cache key, so cached chunks are
+never composed at all. Frames are sampled at their middle (``(i + 0.5) / fps``), so a layer
+appears on the frame nearest its start time.
+
+Captions never move or fade: a caption layer is static from its first word to its end.
+Parts are built lazily, a few at a time, so memory stays flat however long the episode is.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image, ImageFilter
+
+from articast.config import VideoSettings
+from articast.imaging import load_rgb
+from articast.models import Cue, Slide, Slides
+from articast.video._stills import caption_patch
+
+Frame = npt.NDArray[np.uint8]
+"""One RGB picture, shape (height, width, 3)."""
+
+END_EASE = 1.0
+"""Seconds the end card's elements take to ease in over its blurred backdrop."""
+END_RISE = 0.04
+"""How far (fraction of the height) the end card's elements rise while easing in."""
+ZOOM_TO = 1.06
+"""Scale a section picture reaches at the end of its part with ``motion`` or ``zoom``."""
+PAN = 0.35
+"""With ``motion``, how far the zoomed window travels across the spare width (fraction)."""
+
+
+def _moviepy() -> Any:
+    """The moviepy module (imported on first use: it loads slowly)."""
+    import moviepy
+
+    return moviepy
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One layer of the composition as the renderer sees it (no pictures needed)."""
+
+    key: str
+    """Content identity: the same key shows the same pictures (relative to ``start``)."""
+    start: float
+    end: float
+    moving: tuple[float, float] | None = None
+    """Span (episode seconds) in which the layer changes from frame to frame."""
+    label: str = ""
+    """What it is (a caption's text, a slide's title), for people and tests."""
+
+    def shows(self, t: float) -> bool:
+        """On screen at ``t``."""
+        return self.start <= t < self.end
+
+    def moves(self, t: float) -> bool:
+        """Changing at ``t``."""
+        return self.moving is not None and self.moving[0] <= t < self.moving[1]
+
+
+@dataclass(frozen=True)
+class Run:
+    """Frames of a window that show one sampled picture."""
+
+    first: int
+    """First frame (relative to the window's start)."""
+    last: int
+    """Frame after the last one."""
+    at: float
+    """Episode time sampled for it."""
+    moving: bool
+    """Part of a span where something moves (one frame per run)."""
+    shows: tuple[str, ...]
+    """Labels of the layers on screen."""
+    key: tuple[object, ...]
+    """What the picture depends on (layer keys, and times into moving layers)."""
+
+
+@dataclass(frozen=True)
+class _Caption:
+    start: float
+    end: float
+    lines: tuple[str, ...]
+    highlight: int | None
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One slide's part of the episode: its picture, its captions, how it enters."""
+
+    slide: Slide
+    start: float
+    own_end: float
+    """Where the next part starts."""
+    end: float
+    """Where this part stops showing (``own_end`` plus the next part's cross-fade)."""
+    fade_in: float
+    captions: tuple[_Caption, ...]
+    motion: str
+    """``""``, ``"zoom"`` (slow zoom) or ``"kenburns"`` (zoom and pan)."""
+    ease_in: float
+    """Seconds of the end card's elements easing in (0: none)."""
+
+
+def _captions(
+    cues: Sequence[Cue], start: float, end: float, highlight_words: bool
+) -> tuple[_Caption, ...]:
+    """The caption layers of a part: each cue clipped to ``start..end``; with
+    ``highlight_words`` one layer per word (from its start to the next word's)."""
+    out: list[_Caption] = []
+    for cue in cues:
+        a, b = max(cue.start, start), min(cue.end, end)
+        if b <= a:
+            continue
+        if highlight_words and cue.words:
+            edges = [a, *(min(b, max(a, w.start)) for w in cue.words[1:]), b]
+            for k in range(len(cue.words)):
+                if edges[k + 1] > edges[k]:
+                    out.append(_Caption(edges[k], edges[k + 1], cue.lines, k))
+        else:
+            out.append(_Caption(a, b, cue.lines, None))
+    out.sort(key=lambda c: c.start)
+    # Overlapping cues: a later one replaces an earlier one (one caption on screen at a time).
+    fixed: list[_Caption] = []
+    for cap in out:
+        if fixed and fixed[-1].end > cap.start:
+            last = fixed[-1]
+            if cap.start <= last.start:
+                fixed.pop()
+            else:
+                fixed[-1] = _Caption(last.start, cap.start, last.lines, last.highlight)
+        fixed.append(cap)
+    return tuple(fixed)
+
+
+def _ken_burns(base: Image.Image, duration: float, pan: float) -> Any:
+    """A moviepy ``transform`` function: a slow zoom into ``base`` (and a pan with ``pan``)."""
+    w, h = base.size
+
+    def frame(get_frame: Any, t: float) -> Frame:
+        p = min(1.0, max(0.0, t / duration)) if duration > 0 else 0.0
+        z = 1.0 + (ZOOM_TO - 1.0) * p
+        cw, ch = w / z, h / z
+        spare = w - cw
+        x0 = spare / 2 + (p - 0.5) * pan * spare
+        y0 = (h - ch) / 2
+        box = (x0, y0, x0 + cw, y0 + ch)
+        return np.asarray(base.resize((w, h), Image.Resampling.BILINEAR, box=box))
+
+    return frame
+
+
+def _ease_out(x: float) -> float:
+    """Cubic ease-out on 0..1."""
+    x = min(1.0, max(0.0, x))
+    return 1.0 - (1.0 - x) ** 3
+
+
+class Scene:
+    """The episode's picture: a moviepy composition of parts, and the marks that describe it."""
+
+    def __init__(
+        self,
+        slides: Slides,
+        cues: Sequence[Cue],
+        settings: VideoSettings,
+        bounds: Sequence[float],
+    ) -> None:
+        self.size = slides.size
+        self.fps = settings.fps
+        self.duration = bounds[-1]
+        xf = max(0.0, settings.crossfade)
+        motion = "kenburns" if settings.motion else "zoom" if settings.zoom else ""
+        shown = cues if settings.burn_captions else ()
+        parts: list[_Part] = []
+        n = len(slides.slides)
+        for i, slide in enumerate(slides.slides):
+            b0, b1 = bounds[i], bounds[i + 1]
+            # The next part fades in over this one: this one stays under it meanwhile.
+            nxt = min(xf, (bounds[i + 2] - b1) / 2) if i + 1 < n else 0.0
+            fade = min(xf, (b1 - b0) / 2) if i > 0 else 0.0
+            parts.append(
+                _Part(
+                    slide=slide,
+                    start=b0,
+                    own_end=b1,
+                    end=min(self.duration, b1 + nxt),
+                    fade_in=fade if fade * self.fps >= 2 else 0.0,
+                    captions=_captions(shown, b0, b1, settings.highlight_words),
+                    motion=motion if slide.kind == "section" else "",
+                    ease_in=min(END_EASE, (b1 - b0) / 2) if slide.kind == "end" and xf > 0 else 0.0,
+                )
+            )
+        self.parts = tuple(parts)
+        self.marks = tuple(m for i in range(n) for m in self._marks(i))
+        self._built: dict[int, Any] = {}
+        self._joined: dict[tuple[int, ...], Any] = {}
+
+    # ------------------------------------------------------------------ description
+
+    def _marks(self, i: int) -> list[Mark]:
+        p = self.parts[i]
+        key = p.slide.key or str(p.slide.image)
+        moving: tuple[float, float] | None = None
+        span = p.end - p.start
+        if p.motion:
+            moving = (p.start, p.end)
+        elif p.fade_in or p.ease_in:
+            moving = (p.start, p.start + max(p.fade_in, p.ease_in))
+        # Only what changes the part's pictures: its length matters to a zoom alone (in whole
+        # frames, so that an edit elsewhere that shifts the part by a fraction of a frame,
+        # or floating-point noise, leaves its key alone).
+        length = round(span * self.fps) if p.motion else 0
+        part_key = f"{key}|fade={p.fade_in:.3f}|{p.motion}:{length}|ease={p.ease_in:.3f}"
+        out = [Mark(part_key, p.start, p.end, moving, p.slide.title or p.slide.kind)]
+        for c in p.captions:
+            text = "\n".join(c.lines)
+            out.append(Mark(f"{key}|cap|{text}|{c.highlight}", c.start, c.end, None, text))
+        return out
+
+    def runs(self, start: float, n: int) -> list[Run]:
+        """The runs of frames ``0..n`` of a window starting at ``start`` (episode seconds)."""
+        fps = self.fps
+        end = start + n / fps
+        marks = [m for m in self.marks if m.start < end + 1 / fps and m.end > start]
+        out: list[Run] = []
+        for i in range(n):
+            t = start + (i + 0.5) / fps
+            on = [m for m in marks if m.shows(t)]
+            moving = any(m.moves(t) for m in on)
+            # A moving layer's picture depends on how far into its motion the frame is
+            # (in thousandths of a frame: immune to the floating-point noise of a shift).
+            key: tuple[object, ...] = tuple(
+                (m.key, round((t - m.start) * fps * 1000)) if m.moves(t) else m.key for m in on
+            )
+            prev = out[-1] if out else None
+            if prev is not None and not moving and not prev.moving and prev.key == key:
+                out[-1] = Run(prev.first, i + 1, prev.at, False, prev.shows, key)
+            else:
+                out.append(Run(i, i + 1, t, moving, tuple(m.label for m in on), key))
+        return out
+
+    # ------------------------------------------------------------------ pictures
+
+    def _base(self, p: _Part) -> Image.Image:
+        base = load_rgb(p.slide.image, what="slide")
+        if base.size != self.size:
+            base = base.resize(self.size, Image.Resampling.LANCZOS)
+        return base
+
+    def _build_part(self, i: int) -> Any:
+        """Part ``i`` as a moviepy clip placed on the episode timeline."""
+        mp = _moviepy()
+        p = self.parts[i]
+        base = self._base(p)
+        length = p.end - p.start
+        slide = mp.ImageClip(np.asarray(base)).with_duration(length)
+        if p.motion:
+            pan = PAN if p.motion == "kenburns" else 0.0
+            slide = slide.transform(_ken_burns(base, length, pan))
+        layers = [slide]
+        if p.ease_in:
+            h = self.size[1]
+            backdrop = base.filter(ImageFilter.GaussianBlur(radius=max(2, h // 60)))
+            layers = [mp.ImageClip(np.asarray(backdrop)).with_duration(length)]
+            rise, ease = END_RISE * h, p.ease_in
+            card = (
+                mp.ImageClip(np.asarray(base))
+                .with_duration(length)
+                .with_position(lambda t: (0, round(rise * (1.0 - _ease_out(t / ease)))))
+                .with_effects([mp.vfx.CrossFadeIn(ease)])
+            )
+            layers.append(card)
+        for c in p.captions:
+            patch, at = caption_patch(base, c.lines, highlight=c.highlight)
+            layers.append(
+                mp.ImageClip(np.asarray(patch))
+                .with_start(c.start - p.start)
+                .with_duration(c.end - c.start)
+                .with_position(at)
+            )
+        if len(layers) == 1:  # the slide alone: nothing to composite inside the part
+            clip = layers[0]
+        else:
+            clip = mp.CompositeVideoClip(layers, size=self.size, use_bgclip=True)
+        clip = clip.with_start(p.start).with_duration(length)
+        if p.fade_in:
+            clip = clip.with_effects([mp.vfx.CrossFadeIn(p.fade_in)])
+        return clip
+
+    def part_clip(self, i: int) -> Any:
+        """Part ``i``'s clip, built on first use (the three most recent are kept)."""
+        clip = self._built.get(i)
+        if clip is None:
+            if len(self._built) >= 3:
+                self._built.pop(next(iter(self._built)))
+                self._joined.clear()
+            clip = self._built[i] = self._build_part(i)
+        return clip
+
+    @functools.cached_property
+    def clip(self) -> Any:
+        """The whole episode as one moviepy ``CompositeVideoClip`` (builds every part: for
+        previews and tests; the renderer samples ``frame`` instead)."""
+        mp = _moviepy()
+        return mp.CompositeVideoClip(
+            [self._build_part(i) for i in range(len(self.parts))],
+            size=self.size,
+            bg_color=(0, 0, 0),
+        ).with_duration(self.duration)
+
+    def frame(self, t: float) -> Frame:
+        """The picture at ``t``: the composite of the parts playing then.
+
+        Where one opaque part plays alone (not fading in), the composite is that part's own
+        frame, so it is taken directly. Where parts overlap (a cross-fade), the earliest one
+        covers the whole frame for the whole overlap, so it is the composite's background.
+        """
+        playing = tuple(i for i, p in enumerate(self.parts) if p.start <= t < p.end)
+        if not playing:
+            playing = (len(self.parts) - 1,)
+        first = self.parts[playing[0]]
+        if len(playing) == 1 and not (first.fade_in and t < first.start + first.fade_in):
+            return np.asarray(self.part_clip(playing[0]).get_frame(t - first.start), np.uint8)
+        comp = self._joined.get(playing)
+        if comp is None:
+            mp = _moviepy()
+            clips = [self.part_clip(i) for i in playing]
+            comp = mp.CompositeVideoClip(clips, size=self.size, use_bgclip=len(clips) > 1)
+            self._joined[playing] = comp
+        return np.asarray(comp.get_frame(t), dtype=np.uint8)
+
+
+def write_ppm(frame: Frame, path: Path) -> None:
+    """``frame`` as a binary PPM (a header and the raw RGB bytes: the cheapest still to write
+    and for ffmpeg to read)."""
+    h, w = frame.shape[:2]
+    with path.open("wb") as fh:
+        fh.write(b"P6\n%d %d\n255\n" % (w, h))
+        fh.write(np.ascontiguousarray(frame).data)
+
+
+__all__ = ["END_EASE", "Frame", "Mark", "Run", "Scene", "write_ppm"]

@@ -1,0 +1,227 @@
+"""Pictures of the video stage (private): caption boxes drawn with Pillow, and the thumbnail.
+
+A caption is drawn as a *patch*: the box region of the slide under it, darkened, with the
+text on top. It is opaque, so moviepy places it with a paste (a transparent overlay would
+cost a full-frame alpha composite per frame).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from articast.cache import Cache, atomic_path, content_key
+from articast.captions import layout_lines
+from articast.imaging import font, load_rgb
+from articast.models import Cue, Slides
+from articast.visuals import THUMBNAIL_SIZE, caption_band
+
+_VERSION = "video-v4"
+_HIGHLIGHT = (255, 214, 102)
+_TEXT = (255, 255, 255)
+_MAX_THUMB_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class CaptionState:
+    """What the caption area shows during a run of frames of one part."""
+
+    first: int
+    """First frame (relative to the part's start)."""
+    last: int
+    """Frame after the last one."""
+    lines: tuple[str, ...] = ()
+    """Caption lines; empty for no caption."""
+    highlight: int | None = None
+    """Index of the highlighted word within the cue's words (``highlight_words``)."""
+
+
+# --------------------------------------------------------------------------- pictures
+
+
+def caption_font_size(size: tuple[int, int]) -> int:
+    """The caption font size for a frame: a 42-character line fits 90% of the width."""
+    w, h = size
+    sample = "Researchers think spindles open a window w"  # a typical 42-character line
+    at100 = font(100).getlength(sample)
+    by_width = int(100 * 0.86 * w / at100)
+    return max(12, min(by_width, round(h * 0.05) if w >= h else round(w * 0.05)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _fit_caption(
+    lines: tuple[str, ...], size: tuple[int, int]
+) -> tuple[ImageFont.FreeTypeFont, tuple[str, ...]]:
+    """Font and lines for a cue, never wider than 90% of the frame.
+
+    The cue's own lines at the standard size when they fit; otherwise re-laid out with the
+    real font at shrinking sizes, and for very narrow frames with more lines.
+    """
+    max_w = size[0] * 0.9
+    smallest = 10
+    s = caption_font_size(size)
+    while True:
+        f = font(s)
+        if all(f.getlength(line) <= max_w for line in lines):
+            return f, lines
+        relaid = layout_lines(" ".join(lines), f, max_w)
+        if relaid is not None:
+            return f, relaid
+        if s <= smallest:
+            break
+        s = max(smallest, int(s * 0.92))
+    for s in range(smallest, 3, -1):
+        f = font(s)
+        relaid = layout_lines(" ".join(lines), f, max_w, max_lines=6)
+        if relaid is not None:
+            return f, relaid
+    return font(4), lines
+
+
+def caption_patch(
+    base: Image.Image,
+    lines: tuple[str, ...],
+    *,
+    highlight: int | None = None,
+) -> tuple[Image.Image, tuple[int, int]]:
+    """The caption ``lines`` drawn over ``base`` (a slide, RGB): the box region only, and
+    where it goes.
+
+    The box is centred horizontally and bottom-aligned in the slide's caption band, the slide
+    darkened under it for readability; ``highlight`` colours the word being spoken (counted
+    over all lines).
+    """
+    size = base.size
+    f, shown = _fit_caption(tuple(lines), size)
+    band_top, band_bottom = caption_band(size)
+    line_h = round(f.size * 1.25)
+    pad_x, pad_y = round(f.size * 0.6), round(f.size * 0.3)
+    widths = [f.getlength(line) for line in shown]
+    box_w = round(max(widths)) + 2 * pad_x
+    box_h = line_h * len(shown) + 2 * pad_y
+    x0 = (size[0] - box_w) // 2
+    y1 = band_bottom
+    y0 = max(band_top, y1 - box_h) if size[1] >= size[0] else y1 - box_h
+    region = base.crop((x0, y0, x0 + box_w, y0 + box_h))
+    patch = Image.blend(region, Image.new("RGB", region.size, (0, 0, 0)), 0.72)
+    draw = ImageDraw.Draw(patch)
+    word_no = 0
+    ascent = f.getmetrics()[0]
+    for i, line in enumerate(shown):
+        lx = (size[0] - widths[i]) / 2 - x0
+        ly = pad_y + i * line_h + (line_h - f.size) / 2 + (f.size - ascent) * 0.5
+        if highlight is None:
+            draw.text((lx, ly), line, font=f, fill=_TEXT)
+            continue
+        x = lx
+        for word in line.split(" "):
+            colour = _HIGHLIGHT if word_no == highlight else _TEXT
+            draw.text((x, ly), word, font=f, fill=colour)
+            x += f.getlength(word + " ")
+            word_no += 1
+    return patch, (x0, y0)
+
+
+def compose_still(
+    base: Image.Image,
+    lines: tuple[str, ...],
+    *,
+    highlight: int | None = None,
+) -> Image.Image:
+    """``base`` with the caption ``lines`` drawn on (see ``caption_patch``): what the video
+    shows while that caption is up."""
+    img = base.copy()
+    if lines:
+        patch, at = caption_patch(base, lines, highlight=highlight)
+        img.paste(patch, at)
+    return img
+
+
+def caption_states(
+    cues: Sequence[Cue], start: float, end: float, fps: int, *, highlight_words: bool = False
+) -> tuple[int, tuple[CaptionState, ...]]:
+    """Frame count of the part ``start..end`` and the runs of frames with the same caption.
+
+    Frames are counted from ``start``; a cue shows from the frame nearest its start to the
+    frame nearest its end (clipped to the part).
+    """
+    n = max(1, round((end - start) * fps))
+    marks: list[tuple[int, int, tuple[str, ...], int | None]] = []
+    for cue in cues:
+        if cue.end <= start or cue.start >= end:
+            continue
+        a = max(0, round((cue.start - start) * fps))
+        b = min(n, round((cue.end - start) * fps))
+        if b <= a:
+            continue
+        if highlight_words and cue.words:
+            bounds = [max(a, min(b, round((w.start - start) * fps))) for w in cue.words[1:]]
+            edges = [a, *bounds, b]
+            for k in range(len(cue.words)):
+                if edges[k + 1] > edges[k]:
+                    marks.append((edges[k], edges[k + 1], cue.lines, k))
+        else:
+            marks.append((a, b, cue.lines, None))
+    marks.sort(key=lambda m: m[0])
+    states: list[CaptionState] = []
+    cursor = 0
+    for a, b, lines, hl in marks:
+        a = max(a, cursor)
+        if b <= a:
+            continue
+        if a > cursor:
+            states.append(CaptionState(cursor, a))
+        states.append(CaptionState(a, b, lines, hl))
+        cursor = b
+    if cursor < n:
+        states.append(CaptionState(cursor, n))
+    merged: list[CaptionState] = []
+    for st in states:
+        prev = merged[-1] if merged else None
+        if prev and prev.lines == st.lines and prev.highlight == st.highlight:
+            merged[-1] = CaptionState(prev.first, st.last, st.lines, st.highlight)
+        else:
+            merged.append(st)
+    return n, tuple(merged)
+
+
+
+def file_key(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_thumbnail(slides: Slides, dest: Path, cache: Cache) -> Path:
+    """``thumbnail.png`` at 1280x720, under 2 MB (palette-reduced when a photo makes it big)."""
+    src = slides.thumbnail if slides.thumbnail is not None else slides.slides[0].image
+    key = content_key(_VERSION, "thumbnail", file_key(src))
+    hit = cache.path(key, "thumbnail.png")
+    if hit is None:
+        img = load_rgb(src, what="thumbnail")
+        if img.size != THUMBNAIL_SIZE:
+            img = img.resize(THUMBNAIL_SIZE, Image.Resampling.LANCZOS)
+        buf = io.BytesIO()
+        img.save(buf, "PNG", optimize=True)
+        if buf.tell() >= _MAX_THUMB_BYTES:
+            buf = io.BytesIO()
+            img.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(
+                buf, "PNG", optimize=True
+            )
+        cache.put(key, {"thumbnail.png": buf.getvalue()})
+        data = buf.getvalue()
+    else:
+        data = hit.read_bytes()
+    with atomic_path(dest) as tmp:
+        tmp.write_bytes(data)
+    return dest
+
+

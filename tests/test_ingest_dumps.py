@@ -1,0 +1,215 @@
+"""Scraped dumps in the user's broken style, in several languages: bare headings anywhere in
+the text flow, titles that never take the lead, nothing lost silently (issue 14).
+
+The fixtures under ``tests/fixtures/ingest/dumps`` are our own words written with the seed's
+faults (a code fence, ``<`` and ``article>`` split across lines, unclosed ``<p>``, headings as
+bare lines, missing spaces after full stops, a cut-off ending).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from articast.cli import cli
+from articast.config import IngestSettings, NarrateSettings
+from articast.ingest import capitalise_first, load_article
+from articast.ingest._text import heading_line, split_heading_lines
+from articast.models import Article
+from articast.narrate import build_script
+
+DUMPS = Path(__file__).parent / "fixtures" / "ingest" / "dumps"
+OFFLINE = IngestSettings(allow_network=False)
+
+
+def _load(name: str) -> Article:
+    return load_article(DUMPS / name, OFFLINE)
+
+
+def _text(a: Article) -> str:
+    return "\n".join(p for s in a.sections for p in s.paragraphs)
+
+
+def test_heading_inside_unclosed_p_and_after_br() -> None:
+    a = _load("unclosed-p.txt")
+    assert a.title == "Tidal Gardens: Growing Food Where the Sea Wind Blows"
+    assert [s.title for s in a.sections] == [
+        None,
+        "Salt in the Soil: The First Problem",
+        "Early Results",
+        "What the Growers Learned",
+    ]
+    early = a.sections[2].paragraphs[0]
+    assert early.startswith("The first trials showed")
+    assert "Early Results" not in _text(a)
+    # A short real sentence on its own line stays text.
+    assert "Not every bed survived." in a.sections[1].paragraphs
+
+
+def test_spanish_dump_gets_sections_and_a_clean_title() -> None:
+    a = _load("spanish.txt")
+    assert a.language == "es"
+    assert a.title == "Jardines de marea: cultivar alimentos donde sopla el viento del mar"
+    assert [s.title for s in a.sections] == [
+        None,
+        "Un enfoque distinto",
+        "¿Qué dicen los estudios?",
+        "Éxitos y fracasos en el tercer año",
+    ]
+    # The title takes nothing from the lead, and the lead keeps all of its words.
+    assert a.sections[0].paragraphs[0].startswith("Los pueblos costeros aprenden")
+    assert "Los pueblos" not in a.title
+
+
+@pytest.mark.parametrize(
+    ("name", "language", "headings", "sentence"),
+    [
+        (
+            "german.txt",
+            "de",
+            ["Warum der Boden versalzt", "Was zeigen die ersten Ernten?",
+             "Ökologische Folgen für die Dünen"],
+            "Das war nicht alles.",
+        ),
+        (
+            "french.txt",
+            "fr",
+            ["Pourquoi est-ce si difficile ?", "Études récentes sur les embruns",
+             "Les leçons des jardiniers"],
+            None,
+        ),
+    ],
+)  # fmt: skip
+def test_other_languages(
+    name: str, language: str, headings: list[str], sentence: str | None
+) -> None:
+    a = _load(name)
+    assert a.language == language
+    assert [s.title for s in a.sections] == [None, *headings]
+    if sentence:
+        assert sentence in _text(a)
+
+
+def test_lower_case_headings_are_capitalised_like_the_seeds() -> None:
+    a = _load("lowercase.txt")
+    assert a.title == "Tidal gardens and the sea wind"
+    assert [s.title for s in a.sections] == [None, "Salt in the soil", "What the growers learned"]
+    assert "tidal gardens and the sea wind" not in _text(a)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("navigating the Landscape", "Navigating the Landscape"),
+        ("¿qué dicen?", "¿Qué dicen?"),
+        ("« études »", "« Études »"),
+        ("iPhone tips", "iPhone tips"),
+        ("Already fine", "Already fine"),
+        ("2024 in review", "2024 in review"),
+    ],
+)
+def test_capitalise_first(before: str, after: str) -> None:
+    assert capitalise_first(before) == after
+
+
+def test_heading_line_rules() -> None:
+    prose = "The first trials showed that kale and chard shrug off the spray entirely."
+    assert heading_line(None, "Early Results", prose)
+    assert heading_line("It ended.", "¿Qué dicen los estudios?", "Las pruebas " + prose)
+    assert heading_line(None, "what the growers learned", prose.lower())
+    # A line that continues a sentence, or ends on a dangling word, is not a heading.
+    assert not heading_line("The study found that", "most patients", prose)
+    assert not heading_line(None, "Results of the", prose)
+    assert not heading_line(None, "Early Results", "Short text.")
+    assert not heading_line(None, "Not every bed survived.", prose)
+    assert split_heading_lines(["Early Results", prose]) == ["Early Results", prose]
+    wrapped = ["The study found that most patients", "improved within a week of care."]
+    assert split_heading_lines(wrapped) == [" ".join(wrapped)]
+
+
+def test_truncated_last_sentence_keeps_its_clause() -> None:
+    a = _load("unclosed-p.txt")
+    script = build_script(a, None, NarrateSettings())
+    spoken = " ".join(s for seg in script.segments for s in seg.sentences)
+    assert "the growers keep careful records of every harvest." in spoken
+    assert "such as changes in" not in spoken
+    assert len(script.warnings) == 1
+    assert '"such as changes in"' in script.warnings[0]
+
+
+def test_truncated_without_a_clause_is_dropped_as_before() -> None:
+    a = _load("spanish.txt")
+    base = a.sections[-1]
+    cut = base.paragraphs[-1] + " Los hortelanos esperan que el próximo invierno traiga"
+    from dataclasses import replace
+
+    article = replace(a, sections=(*a.sections[:-1], replace(base, paragraphs=(cut,))))
+    script = build_script(article, None, NarrateSettings())
+    spoken = " ".join(s for seg in script.segments for s in seg.sentences)
+    assert "traiga" not in spoken
+    assert "left out of the narration" in script.warnings[0]
+
+
+P = "<p>The buried paragraph has real words that a listener should hear, not lose.</p>"
+AFTER = "<p>After the nest comes an ordinary closing paragraph with enough words.</p>"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<html><body><h1>Deep</h1>" + "<div>" * 5000 + P + "</div>" * 5000 + AFTER,
+        "<html><body><h1>Deep</h1>" + "<div>" * 5000 + P + AFTER,
+        "“`html\n<\narticle>\nDeep Nesting In A Dump\n" + "<section>\n" * 5000 + P + AFTER,
+        "<html><body><h1>Deep</h1><p>" + "<span>" * 5000 + "The buried paragraph has real "
+        "words that a listener should hear." + "</span>" * 5000 + "</p>" + AFTER,
+    ],
+    ids=["closed-divs", "unclosed-divs", "dump-sections", "spans"],
+)
+def test_deep_nesting_keeps_the_text(page: str, tmp_path: Path) -> None:
+    path = tmp_path / "deep.html"
+    path.write_text(page, encoding="utf-8")
+    text = _text(load_article(path, OFFLINE))
+    assert "The buried paragraph has real words" in text
+    assert "After the nest comes" in text
+
+
+def test_broken_utf8_is_kept_and_named(tmp_path: Path) -> None:
+    body = "<html><body><h1>Broken Bytes</h1><p>" + "Café au lait at noon. " * 30 + "</p>"
+    data = body.encode("utf-8")
+    path = tmp_path / "bad.html"
+    path.write_bytes(data[:150] + b"\xff\x81" + data[150:])
+    a = load_article(path, OFFLINE)
+    assert "Café au lait" in _text(a)  # not garbled by a guessed encoding
+    assert any("2 bytes that are not valid UTF-8 were dropped" in w for w in a.warnings)
+
+
+def test_far_shorter_than_the_visible_text_warns(tmp_path: Path) -> None:
+    comments = "".join(
+        f"<div class='comment'><p>Comment {i}: I really enjoyed reading this piece and "
+        "will try the recipe with my family this weekend, thanks.</p></div>"
+        for i in range(60)
+    )
+    page = (
+        "<html><body><article><h1>Short Note</h1><p>A short note of twenty words about "
+        "gardens by the sea, written for a test of the warning below.</p></article>"
+        f"<section class='comments'>{comments}</section></body></html>"
+    )
+    path = tmp_path / "short.html"
+    path.write_text(page, encoding="utf-8")
+    a = load_article(path, OFFLINE)
+    assert any("visible words" in w for w in a.warnings), a.warnings
+
+
+def test_ingest_json_shape_and_warnings(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["ingest", str(DUMPS / "unclosed-p.txt"), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {
+        "title", "language", "byline", "kind", "source", "source_url", "content_hash",
+        "sections", "talk", "talks", "links", "warnings",
+    }  # fmt: skip
+    assert set(data["sections"][0]) == {"title", "text", "images"}
+    assert data["sections"][2]["title"] == "Early Results"
