@@ -154,12 +154,13 @@ def pauses(speech: Any) -> dict[str, Any]:
     from articast.config import AudioSettings
 
     settings = dataclasses.replace(AudioSettings(), stings=False, music=False)
-    mix = audio.timeline(speech, None, settings)
-    voice = mix.render(["voice"])[:, 0]
-    sr = mix.sample_rate
+    plan = audio.timeline(speech, None, settings)
+    with tempfile.TemporaryDirectory() as tmp:
+        voice = audio.read_wav(plan.write(Path(tmp) / "voice.wav", ("voice",)))[:, 0].copy()
+    sr = plan.sample_rate
     within: list[float] = []
     between: list[float] = []
-    ordered = sorted(mix.sentences, key=lambda s: s.start)
+    ordered = sorted(plan.sentences, key=lambda s: s.start)
     for a, b in itertools.pairwise(ordered):
         x = np.abs(voice[round(a.start * sr) : round(b.end * sr)])
         loud = np.flatnonzero(x > 10 ** (-50 / 20))
