@@ -1,7 +1,7 @@
 """Captions benchmark: how close cue starts are to the words they show, by an independent clock.
 
-Each article is narrated and spoken with espeak (whose engine reports word times, the ones the
-captions use), then every sentence's audio is force-aligned to its spoken text with pocketsphinx
+Each article is narrated and spoken with espeak and with piper (whose engines report word times,
+the ones the captions use), then every sentence's audio is force-aligned to its spoken text with pocketsphinx
 (``voices.align.align_words``), an independent timing of the same words. Both timings are laid on
 the episode's timeline by ``audio.assemble``; for every cue, the start is compared with the
 aligned start of the cue's first shown word (the first spoken word of its display token).
@@ -98,14 +98,29 @@ def measure(article_path: Path, voice: str = "espeak:en-us") -> dict[str, Any]:
     }
 
 
+VOICES = ("espeak:en-us", "piper:en_US-joe-medium")
+"""espeak's word events; piper's timings from its phoneme alignments (when installed)."""
+
+
 def run() -> dict[str, Any]:
-    """Figures for each article that is present."""
+    """Figures for each voice that loads and each article that is present."""
+    from articast.config import load_settings
+    from articast.errors import ArticastError
+    from articast.voices import get_voice
+
     out: dict[str, Any] = {}
-    for path in ARTICLES:
-        if path.is_file():
-            res = measure(path)
-            res.pop("caption_text")
-            out[path.name] = res
+    for voice in VOICES:
+        try:
+            s = load_settings(use_files=False)
+            get_voice(voice, dataclasses.replace(s.voice, voice=voice))
+        except ArticastError as exc:
+            out[voice] = f"skipped: {exc}"
+            continue
+        for path in ARTICLES:
+            if path.is_file():
+                res = measure(path, voice)
+                res.pop("caption_text")
+                out[f"{voice} {path.name}"] = res
     return out
 
 

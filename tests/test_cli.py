@@ -73,6 +73,15 @@ def test_unknown_voice_lists_choices(tmp_path: Path, broken_sample: Path) -> Non
     assert "espeak" in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
 
+def test_pitch_for_the_neural_voice_is_one_line_exit_2(tmp_path: Path, broken_sample: Path) -> None:
+    out = tmp_path / "o"
+    r = run(["episode", str(broken_sample), "--out", str(out), "--pitch", "60", "--no-video"], tmp_path)
+    assert r.returncode == 2, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "cannot change pitch" in r.stderr
+    assert "piper:en_US-joe-medium" in r.stderr and "Traceback" not in r.stderr
+    assert [p for p in out.iterdir() if p.name != ".cache"] == [] if out.exists() else True
+
+
 def test_ingest_json_contract(tmp_path: Path, broken_sample: Path) -> None:
     r = run(["ingest", str(broken_sample), "--json"], tmp_path)
     assert r.returncode == 0, r.stderr

@@ -24,7 +24,8 @@ SENTENCE = "Sleep spindles help the brain keep what it learned, about forty perc
 
 def test_bundled_voice_speaks_with_engine_timings_and_cache(tmp_path: Path) -> None:
     settings = VoiceSettings()
-    assert settings.voice == DEFAULT_VOICE == "piper:en_US-joe-medium"
+    # No voice named: English articles (and speak itself) use the default.
+    assert settings.voice == "" and DEFAULT_VOICE == "piper:en_US-joe-medium"
     listed = {v.spec: v for v in list_voices(settings)}
     joe = listed[DEFAULT_VOICE]
     assert joe.available and joe.default and joe.neural and not joe.needs_network

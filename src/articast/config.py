@@ -352,8 +352,8 @@ class AudioSettings(_Checked):
 
     target_lufs: float = setting(-16.0, Number(-40, -5, unit="LUFS"))
     true_peak: float = setting(-1.0, Number(-9, 0, unit="dBTP"))
-    sentence_pause: float = setting(0.35, Number(0, 10, unit="seconds"))
-    section_pause: float = setting(1.2, Number(0, 10, unit="seconds"))
+    sentence_pause: float = setting(0.5, Number(0, 10, unit="seconds"))
+    section_pause: float = setting(1.5, Number(0, 10, unit="seconds"))
     stings: bool = True
     music: bool = False
     """Lay a music bed under the voice."""

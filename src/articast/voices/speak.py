@@ -247,7 +247,8 @@ def speak(
     """Speak every sentence of ``script``; cached sentences are not synthesised again.
 
     Raises InputError (unknown voice, pitch for a voice without pitch), BackendUnavailable
-    (voice unusable and no fallback, or the fallback unusable too) or SynthesisError (the guard refused a sentence's audio).
+    (voice unusable and no fallback, or the fallback unusable too) or SynthesisError (the
+    guard refused a sentence's audio).
     """
     warnings: list[str] = []
     requested: str | None = None
