@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import socket
@@ -22,7 +23,7 @@ from articast.batch import (
     discover,
     read_url_file,
 )
-from articast.errors import InputError, LockHeld
+from articast.errors import InputError, LockHeld, PublishError
 from articast.models import Episode, EpisodeFiles
 
 
@@ -248,3 +249,19 @@ def test_report_json_has_summary_and_exit_code() -> None:
     assert rep.exit_code == 1
     ok = BatchReport("/in", "/o", "t", 2.0, 1, None, "h", arts[:2], feed=None)
     assert ok.exit_code == 0
+
+
+def test_a_report_that_cannot_be_written_is_a_publish_error_not_an_input_error(
+    tmp_path: Path,
+) -> None:
+    from articast.batch import run_batch
+    from articast.config import load_settings
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    settings = dataclasses.replace(load_settings(use_files=False), out_dir=tmp_path / "out")
+    with pytest.raises(PublishError, match="cannot write the report") as err:
+        run_batch(inbox, settings, report_path=blocker / "report.json")
+    assert not isinstance(err.value, InputError)
