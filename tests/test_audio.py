@@ -610,3 +610,55 @@ def test_timeline_renders_in_bounded_windows(tmp_path: Path, fake_speech: Speech
     with wave.open(str(path)) as w:
         assert (w.getnchannels(), w.getsampwidth(), w.getnframes()) == (2, 4, tl.frames)
     assert np.array_equal(audio.read_wav(path), tl.render())
+
+
+def test_levelling_streams_a_long_mix_in_bounded_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The leveller reads the mix WAV in chunks of bounded size, never as a whole, and the
+    streamed result is the same as levelling the whole array at once."""
+    from articast.audio import _loudness
+    from articast.audio._mp3 import _write_wav_chunks
+    from articast.audio._timeline import UNIT, WavFrames
+
+    sr = 44100
+    n = 90 * sr
+    t = np.arange(n) / sr
+    rng = np.random.default_rng(3)
+    x = 0.2 * np.sin(2 * np.pi * 220 * t) * (1 + 0.5 * np.sin(2 * np.pi * 0.3 * t))
+    x += 0.05 * rng.standard_normal(n)
+    for s in range(5, 85, 7):  # loud bursts: the limiter has work to do
+        x[s * sr : s * sr + sr // 5] *= 4.0
+    x = np.clip(x, -0.99, 0.99).astype(np.float32)
+    mix = tmp_path / "mix.wav"
+    with wave.open(str(mix), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(4)
+        w.setframerate(sr)
+        w.writeframes(np.rint(x.astype(np.float64) * UNIT).astype("<i4").tobytes())
+
+    chunk = 1 << 16
+    monkeypatch.setattr(_loudness, "STREAM_FRAMES", chunk)
+    frames = WavFrames(mix)
+    level = _loudness._Leveller(frames, sr, -16.0, -2.0)
+    curve = level.curve_for(-16.0, -2.0)
+    out = tmp_path / "levelled.wav"
+    _write_wav_chunks(out, level.chunks(curve), sr, 1)
+    level.close()
+
+    span = 30 * 64  # one oversampling chunk of context on each side
+    assert level.step <= n // 10  # a 90-second mix: 6.4 s chunks (hop and span aligned)
+    assert max(frames.reads) <= level.step + 2 * span
+    assert len(frames.reads) >= 3 * (n // level.step)  # three passes, each in many pieces
+
+    monkeypatch.setattr(_loudness, "STREAM_FRAMES", 1 << 30)
+    whole = _loudness._Leveller(WavFrames(mix).read(0, n), sr, -16.0, -2.0)
+    assert whole.step >= n
+    assert abs(whole.input_lufs - level.input_lufs) < 0.01
+    np.testing.assert_allclose(whole.peaks, level.peaks, rtol=1e-5)
+    np.testing.assert_allclose(whole.curve_for(-16.0, -2.0), curve, atol=1e-3)
+
+    y = read_wav(out)[:, 0]
+    assert len(y) == n
+    assert abs(audio.integrated_loudness(y, sr) - -16.0) < 0.1
+    assert audio.true_peak_db(y, sr) <= -1.9

@@ -90,14 +90,17 @@ class Cache:
         except (OSError, ValueError):
             return None
 
-    def put(self, key: str, files: dict[str, bytes]) -> Path:
-        """Store ``files`` as entry ``key`` atomically; returns the entry's folder."""
+    def put(self, key: str, files: dict[str, bytes], copies: dict[str, Path] | None = None) -> Path:
+        """Store ``files`` (and copies of the files ``copies`` names, copied on disk rather than
+        read into memory) as entry ``key`` atomically; returns the entry's folder."""
         final = self.dir_for(key)
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{key[:8]}.", dir=final.parent))
         try:
             for name, data in files.items():
                 (tmp / name).write_bytes(data)
+            for name, src in (copies or {}).items():
+                shutil.copyfile(src, tmp / name)
             (tmp / ".complete").write_bytes(b"")
             if final.exists():
                 shutil.rmtree(final, ignore_errors=True)

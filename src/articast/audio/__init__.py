@@ -43,11 +43,11 @@ from articast.audio._common import (
     TAIL_PLAIN,
 )
 from articast.audio._loudness import _Leveller, integrated_loudness, limit_true_peak, true_peak_db
-from articast.audio._mp3 import _encode, _encoder_shift, _excerpt_start, _write_wav
+from articast.audio._mp3 import _encode, _encoder_shift, _excerpt_start, _write_wav_chunks
 from articast.audio._music import PAD_LOOP_SECONDS, intro_sting, outro_sting, pad_bed
 from articast.audio._store import load_master, master_key, store_master
 from articast.audio._tags import _tag, chapters_json
-from articast.audio._timeline import Timeline, plan, read_wav
+from articast.audio._timeline import Timeline, WavFrames, plan, read_wav
 from articast.cache import atomic_path, atomic_write_text
 from articast.config import AudioSettings, ShowConfig
 from articast.errors import InputError, RenderError
@@ -159,12 +159,13 @@ class AudioJob:
             raise RenderError("nothing to level")
         mix_wav = tl.write(workdir / "mix.wav")
         try:
-            x = read_wav(mix_wav)
+            frames = WavFrames(mix_wav)
         finally:
-            mix_wav.unlink(missing_ok=True)  # the memory map keeps the data readable
+            mix_wav.unlink(missing_ok=True)  # the open file keeps the data readable
         sr = tl.sample_rate
         ceiling = min(PRE_ENCODE_CEILING, settings.true_peak - 1.0)
-        level = _Leveller(x, sr, settings.target_lufs, ceiling)
+        # Streamed: the mix is read from disk chunk by chunk, only per-block figures are kept.
+        level = _Leveller(frames, sr, settings.target_lufs, ceiling)
         premaster = level.input_lufs
         if not math.isfinite(premaster):
             raise RenderError("the assembled episode is silent; check the voice output")
@@ -175,7 +176,9 @@ class AudioJob:
                 level, aim, ceiling, tl.channels, bitrate, workdir,
                 start=_excerpt_start(tl), cache_root=self._cache_root,
             )  # fmt: skip
-        _write_wav(self.timeline.wav, level.apply(level.curve_for(aim, ceiling)), sr)
+        _write_wav_chunks(
+            self.timeline.wav, level.chunks(level.curve_for(aim, ceiling)), sr, tl.channels
+        )
         self._level_state = (level, aim, ceiling, bitrate)
         return replace(self.timeline, premaster_lufs=round(premaster, 2))
 
@@ -206,7 +209,8 @@ class AudioJob:
                 if attempt == 1:
                     # The video may still read the first WAV: a corrected pass writes its own.
                     wav = wav.with_name("master-corrected.wav")
-                    _write_wav(wav, level.apply(level.curve_for(aim, ceiling)), sr)
+                    curve = level.curve_for(aim, ceiling)
+                    _write_wav_chunks(wav, level.chunks(curve), sr, tl.channels)
                 _encode(wav, tmp_mp3, tl.channels, bitrate, sr)
                 loud = media.measure_loudness(tmp_mp3)
                 off = target - loud.integrated_lufs
@@ -224,6 +228,8 @@ class AudioJob:
         )
         if loud is None:  # pragma: no cover - the loop always measures
             raise RenderError("loudness was never measured")
+        level.close()
+        self._level_state = None
         return replace(
             draft, loudness_lufs=loud.integrated_lufs, true_peak_dbtp=loud.true_peak_dbtp
         )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Iterator
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -204,48 +206,148 @@ def limit_true_peak(x: Audio, sample_rate: int, ceiling_db: float, gain_db: floa
     return (x * (g[:, None] if x.ndim == 2 else g)).astype(np.float32)
 
 
-class _Leveller:
-    """Gain + true-peak limiter for one mix; peaks and K-weighted power are computed once."""
+class Frames(Protocol):
+    """Frames read chunk by chunk (an array in memory or a WAV on disk)."""
 
-    def __init__(self, x: Audio, sample_rate: int, target: float, ceiling: float) -> None:
+    channels: int
+
+    def __len__(self) -> int: ...
+
+    def read(self, a: int, b: int) -> Audio:
+        """Frames ``a:b`` as float32 (frames, channels)."""
+        ...
+
+
+class ArrayFrames:
+    """``Frames`` over an array already in memory."""
+
+    def __init__(self, x: Audio) -> None:
         self.x = x if x.ndim == 2 else x[:, None]
+        self.channels = int(self.x.shape[1])
+        self.reads: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+    def read(self, a: int, b: int) -> Audio:
+        out = np.array(self.x[max(0, a) : b], dtype=np.float32)  # a copy: callers scale it
+        self.reads.append(len(out))
+        return out
+
+
+STREAM_FRAMES = 1 << 20
+"""About how many frames the leveller reads at once (24 s at 44.1 kHz)."""
+_CURVE_BLOCKS = 1 << 18
+"""Blocks of the gain curve computed at once."""
+
+
+def _limiter_curve_chunked(
+    peaks: npt.NDArray[np.float32], gain_db: float, ceiling_db: float, sr: int
+) -> npt.NDArray[np.float32]:
+    """``_limiter_curve`` computed piece by piece with enough overlap to be the same curve."""
+    la = max(2, round(0.005 * sr / _BLOCK))
+    w = max(2, round(0.12 * sr / _BLOCK))
+    margin = 3 * la + w + 8
+    out = np.empty(len(peaks), dtype=np.float32)
+    for a in range(0, len(peaks), _CURVE_BLOCKS):
+        b = min(len(peaks), a + _CURVE_BLOCKS)
+        ea, eb = max(0, a - margin), min(len(peaks), b + margin)
+        part = _limiter_curve(peaks[ea:eb], gain_db, ceiling_db, sr)
+        out[a:b] = part[a - ea : b - ea]
+    return out
+
+
+class _Leveller:
+    """Gain + true-peak limiter for one mix, streamed: the mix is read in chunks of about
+    ``STREAM_FRAMES`` and only per-block figures (peaks, K-weighted power) are kept."""
+
+    def __init__(self, x: Audio | Frames, sample_rate: int, target: float, ceiling: float) -> None:
+        from scipy.signal import sosfilt
+
+        self.src: Frames = ArrayFrames(x) if isinstance(x, np.ndarray) else x
         self.sr = sample_rate
-        power = _power(_weigh(self.x, sample_rate))
-        self.input_lufs = _gated(_block_energy(power, sample_rate), sample_rate)
+        n, chans = len(self.src), self.src.channels
+        hop = sample_rate // 10
+        self.per_hop = hop // _BLOCK
+        span = _BLOCK * _CHUNK
+        unit = math.lcm(hop, span)
+        self.step = max(1, STREAM_FRAMES // unit) * unit
+        sos = _k_weighting(sample_rate).astype(np.float32)
+        zi = [np.zeros((sos.shape[0], 2), dtype=np.float32) for _ in range(chans)]
+        powers: list[npt.NDArray[np.float64]] = []
+        for a in range(0, n, self.step):
+            chunk = self.src.read(a, a + self.step)
+            power = np.zeros(len(chunk), dtype=np.float32)
+            for ch in range(chans):
+                y, zi[ch] = sosfilt(sos, np.ascontiguousarray(chunk[:, ch]), zi=zi[ch])
+                power += np.square(y.astype(np.float32))
+            usable = (len(power) // hop) * hop
+            powers.append(power[:usable].reshape(-1, _BLOCK).sum(axis=1, dtype=np.float64))
+        self.block_power = np.concatenate(powers) if powers else np.zeros(0)
+        self.input_lufs = _gated(
+            self.block_power.reshape(-1, self.per_hop).sum(axis=1), sample_rate
+        )
         # Chunks that cannot reach the ceiling even with 6 dB more gain than the static one
         # and a 6 dB inter-sample overshoot need no oversampling.
         most = target - self.input_lufs + 6.0 if math.isfinite(self.input_lufs) else 0.0
         floor = 10 ** ((ceiling - most) / 20) / _OVERSHOOT
-        self.peaks = _block_peaks(self.x, _BLOCK, floor)
-        hop = sample_rate // 10
-        self.per_hop = hop // _BLOCK
-        usable = (len(power) // hop) * hop
-        self.block_power = power[:usable].reshape(-1, _BLOCK).sum(axis=1, dtype=np.float64)
+        peaks: list[npt.NDArray[np.float32]] = []
+        for a in range(0, n, self.step):
+            # One oversampling chunk of context on each side: same filter input and the same
+            # quiet/loud neighbours as a pass over the whole mix.
+            b = min(n, a + self.step)
+            ea = max(0, a - span)
+            p = _block_peaks(self.src.read(ea, b + span), _BLOCK, floor)
+            first = (a - ea) // _BLOCK
+            peaks.append(p[first : first + math.ceil((b - a) / _BLOCK)])
+        self.peaks = np.concatenate(peaks) if peaks else np.zeros(0, dtype=np.float32)
 
-    def _loudness(self, curve_db: npt.NDArray[np.float64]) -> float:
+    @property
+    def n(self) -> int:
+        return len(self.src)
+
+    def _loudness(self, curve_db: npt.NDArray[np.floating[Any]]) -> float:
         """Integrated loudness after the gain curve (gain constant within a 0.7 ms block)."""
         nb = len(self.block_power)
-        g2 = np.power(10.0, curve_db[:nb] / 10.0)
-        hops = (self.block_power * g2).reshape(-1, self.per_hop).sum(axis=1)
+        hops = np.empty(nb // self.per_hop, dtype=np.float64)
+        step = _CURVE_BLOCKS // self.per_hop * self.per_hop
+        for a in range(0, nb, step):
+            b = min(nb, a + step)
+            g2 = np.power(10.0, curve_db[a:b].astype(np.float64) / 10.0)
+            hops[a // self.per_hop : b // self.per_hop] = (
+                (self.block_power[a:b] * g2).reshape(-1, self.per_hop).sum(axis=1)
+            )
         return _gated(hops, self.sr)
 
-    def curve_for(self, aim: float, ceiling: float) -> npt.NDArray[np.float64]:
+    def curve_for(self, aim: float, ceiling: float) -> npt.NDArray[np.float32]:
         """Block gain curve (dB) bringing the limited mix to ``aim`` LUFS (numeric, no encoding)."""
         gain_db = aim - self.input_lufs
-        curve = _limiter_curve(self.peaks, gain_db, ceiling, self.sr)
+        curve = _limiter_curve_chunked(self.peaks, gain_db, ceiling, self.sr)
         for _ in range(6):
             err = aim - self._loudness(curve)
             if not math.isfinite(err) or abs(err) < 0.02:
                 break
             gain_db += err
-            curve = _limiter_curve(self.peaks, gain_db, ceiling, self.sr)
+            curve = _limiter_curve_chunked(self.peaks, gain_db, ceiling, self.sr)
         return curve
 
-    def apply(self, curve_db: npt.NDArray[np.float64], a: int = 0, b: int | None = None) -> Audio:
+    def apply(
+        self, curve_db: npt.NDArray[np.floating[Any]], a: int = 0, b: int | None = None
+    ) -> Audio:
         """Frames ``a:b`` of the mix with the gain curve applied (``a`` on a block boundary)."""
-        b = len(self.x) if b is None else b
+        b = self.n if b is None else b
         ba, bb = a // _BLOCK, math.ceil(b / _BLOCK)
-        g = _curve_to_samples(curve_db[ba : bb + 1], b - a)
-        return (self.x[a:b] * g[:, None]).astype(np.float32)
+        g = _curve_to_samples(curve_db[ba : bb + 1].astype(np.float64), b - a)
+        x = self.src.read(a, b)
+        x *= g[:, None]
+        return x
 
+    def chunks(self, curve_db: npt.NDArray[np.floating[Any]]) -> Iterator[Audio]:
+        """The levelled mix, chunk by chunk (``apply`` over consecutive ranges)."""
+        for a in range(0, self.n, self.step):
+            yield self.apply(curve_db, a, min(self.n, a + self.step))
 
+    def close(self) -> None:
+        close = getattr(self.src, "close", None)
+        if close is not None:
+            close()

@@ -1,4 +1,4 @@
-"""Files of the audio stage (private): the 16-bit master WAV (written through pydub), the MP3
+"""Files of the audio stage (private): the 16-bit master WAV (streamed to disk), the MP3
 encoder, and the encoder's measured loudness shift."""
 
 from __future__ import annotations
@@ -6,6 +6,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import wave
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,15 +35,24 @@ def _dither() -> Audio:
 
 
 def _write_wav(path: Path, y: Audio, sr: int) -> None:
-    """16-bit PCM WAV (TPDF dither) through pydub, written atomically."""
-    scaled = y * np.float32(32767.0)
-    scaled += np.resize(_dither(), scaled.shape)
-    pcm = np.clip(np.rint(scaled), -32768, 32767).astype("<i2")
-    seg = media.pydub().AudioSegment(
-        data=pcm.tobytes(), sample_width=2, frame_rate=sr, channels=y.shape[1]
-    )
-    with atomic_path(path) as tmp:
-        seg.export(str(tmp), format="wav").close()
+    """16-bit PCM WAV (TPDF dither), written atomically."""
+    _write_wav_chunks(path, [y], sr, int(y.shape[1]))
+
+
+def _write_wav_chunks(path: Path, chunks: Iterable[Audio], sr: int, channels: int) -> None:
+    """16-bit PCM WAV (TPDF dither) from consecutive float chunks, streamed to disk and
+    written atomically; the dither runs on across chunks as over one array."""
+    dither = _dither()
+    at = 0  # interleaved samples written so far
+    with atomic_path(path) as tmp, wave.open(str(tmp), "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(sr)
+        for y in chunks:
+            scaled = y.reshape(-1) * np.float32(32767.0)
+            scaled += np.take(dither, np.arange(at, at + scaled.size) % dither.size)
+            at += scaled.size
+            w.writeframesraw(np.clip(np.rint(scaled), -32768, 32767).astype("<i2").tobytes())
 
 
 def _encode(wav: Path, mp3: Path, channels: int, bitrate: str, sr: int) -> None:
@@ -70,7 +81,6 @@ def _encode(wav: Path, mp3: Path, channels: int, bitrate: str, sr: int) -> None:
         ],
         what="MP3 encoding",
     )
-
 
 
 def _excerpt_start(mix: Timeline) -> int:
@@ -108,12 +118,12 @@ def _encoder_shift(
     sr = level.sr
     length = round(CALIBRATION_SECONDS * sr)
     if start is None:
-        start = len(level.x) // 2 - length // 2
-    start = max(0, min(start, len(level.x) - length))
+        start = level.n // 2 - length // 2
+    start = max(0, min(start, level.n - length))
     cache = Cache(cache_root, "calibration") if cache_root is not None else None
     key = content_key(
         "calibration-v1",
-        hashlib.sha256(np.ascontiguousarray(level.x[start : start + length]).tobytes()).hexdigest(),
+        hashlib.sha256(level.src.read(start, start + length).tobytes()).hexdigest(),
         round(ceiling, 2),
         channels,
         bitrate,
@@ -147,5 +157,3 @@ def _encoder_shift(
     if cache is not None:
         cache.put_json(key, {"shift": shift, "gain": gain})
     return shift
-
-

@@ -78,9 +78,9 @@ def store_master(key: str, master: Master, cache_root: Path) -> None:
         "data.json": json.dumps(_master_json(master)).encode("utf-8"),
         "episode.mp3": master.mp3.read_bytes(),
         "chapters.json": (master.mp3.parent / "chapters.json").read_bytes(),
-        "master.wav": master.wav.read_bytes(),
     }
-    Cache(cache_root, "master").put(key, files)
+    # the master WAV (about 1 GB for 3 hours) is copied on disk, never read into memory
+    Cache(cache_root, "master").put(key, files, copies={"master.wav": master.wav})
 
 
 def load_master(key: str, cache_root: Path, *, out_dir: Path, workdir: Path) -> Master | None:
