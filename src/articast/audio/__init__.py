@@ -14,8 +14,10 @@ Steps, each in a private module:
    window by window into a WAV on disk, so memory does not grow with the episode's length.
 2. ``_music``: the stings, the generated seamless pad and the user's music file.
 3. ``_loudness``: BS.1770 integrated loudness, 4x-oversampled true peaks and a lookahead
-   limiter, iterated numerically to ``target_lufs`` under the true-peak ceiling.
-4. ``_mp3``: the 16-bit master WAV (through pydub), the LAME encode, and the encoder's
+   limiter, iterated numerically to ``target_lufs`` under the true-peak ceiling; streamed:
+   the mix WAV is read in chunks, only per-block figures are kept, and the levelled master
+   is written chunk by chunk.
+4. ``_mp3``: the 16-bit master WAV (streamed to disk), the LAME encode, and the encoder's
    loudness shift learnt from a 20-second excerpt; the MP3 is measured with ffmpeg's ebur128
    and corrected once if it misses the target or the true-peak limit.
 5. ``_tags``: ID3v2.4 (title, show, links, cover, one CHAP per segment plus a top-level
