@@ -8,122 +8,38 @@ which every tool reports separately). Gold headings: the h2-h6 inside the gold e
 
 from __future__ import annotations
 
-import re
-from collections import Counter
+import importlib.util
 from pathlib import Path
-from typing import Any
 
-import lxml.html
 import pytest
-import trafilatura
-from readability import Document
 
-from articast.config import IngestSettings
-from articast.ingest import load_article
+# One measurement for the test and for `make bench-ingest`: the scoring and the three tools'
+# runners live in the benchmark, which this test loads by path (benchmarks/ is not a package).
+_SPEC = importlib.util.spec_from_file_location(
+    "bench_ingest", Path(__file__).resolve().parents[1] / "benchmarks" / "bench_ingest.py"
+)
+assert _SPEC is not None and _SPEC.loader is not None
+bench = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(bench)
 
-FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
-PAGES = [
-    "news.html",
-    "blog.html",
-    "docs.html",
-    "embed.html",
-    "noheadings.html",
-    "legacy.html",
-    "magazine.html",
-    "inline-junk.html",
-    "handbook.html",
-    "longform.html",
-    "split-body.html",
-    "many-sections.html",
-]
+FIXTURES = bench.FIXTURES
+PAGES = bench.FIXTURE_PAGES
+gold = bench.fixture_gold
+ours = bench.with_articast
+with_trafilatura = bench.with_trafilatura
+with_readability = bench.with_readability
 
 
-def _tokens(text: str) -> Counter[str]:
-    return Counter(re.findall(r"\w+", text.lower()))
+def f1(found: str, gold_text: str) -> float:
+    """Bag-of-words F1 of ``found`` against ``gold_text``."""
+    return float(bench.prf(found, gold_text)[2])
 
 
-def f1(found: str, gold: str) -> float:
-    """Bag-of-words F1 of ``found`` against ``gold``."""
-    f, g = _tokens(found), _tokens(gold)
-    common = sum((f & g).values())
-    if not common:
-        return 0.0
-    precision = common / sum(f.values())
-    recall = common / sum(g.values())
-    return 2 * precision * recall / (precision + recall)
-
-
-def _norm(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
-
-
-def heading_recall(found: list[str], gold: list[str]) -> float:
+def heading_recall(found: list[str], gold_heads: list[str]) -> float:
     """Share of gold headings that appear (normalised) among the found headings."""
-    if not gold:
+    if not gold_heads:
         return 1.0
-    have = {_norm(h) for h in found}
-    return sum(1 for h in gold if _norm(h) in have) / len(gold)
-
-
-def gold(path: Path) -> tuple[str, list[str]]:
-    """(gold text, gold headings) of a fixture page."""
-    root = lxml.html.fromstring(path.read_bytes())
-    golds = root.xpath("//*[@data-gold]")
-    main = golds[0]
-    for extra in golds[1:]:
-        main.append(extra)
-    for el in main.xpath(".//*[@data-noise] | .//h1 | .//script | .//style"):
-        el.getparent().remove(el)
-    headings = [
-        " ".join(h.itertext()).replace("¶", "").strip()
-        for h in main.xpath(".//h2 | .//h3 | .//h4 | .//h5 | .//h6")
-    ]
-    return " ".join(main.itertext()).replace("¶", ""), headings
-
-
-def ours(path: Path) -> tuple[str, list[str]]:
-    """Our text (section titles and paragraphs) and headings."""
-    a = load_article(path, IngestSettings(allow_network=False))
-    parts: list[str] = []
-    heads: list[str] = []
-    for s in a.sections:
-        if s.title and not re.fullmatch(r"Part \d+", s.title):
-            parts.append(s.title)
-            # A merged empty heading reads "Parent: Child"; count both parts as found.
-            heads.append(s.title)
-            parts_ = [t.strip() for t in s.title.split(": ")]
-            # Every run of consecutive parts, so "1) A: B" in "1) A: B: Overview" counts too.
-            heads.extend(
-                ": ".join(parts_[i:j])
-                for i in range(len(parts_))
-                for j in range(i + 1, len(parts_) + 1)
-            )
-        parts.extend(s.paragraphs)
-    return "\n".join(parts), heads
-
-
-def with_trafilatura(path: Path) -> tuple[str, list[str]]:
-    """trafilatura's text and headings (Markdown output, headings kept)."""
-    out: Any = trafilatura.extract(
-        path.read_text(encoding="utf-8"),
-        output_format="markdown",
-        include_formatting=True,
-        include_comments=False,
-        include_tables=True,
-    )
-    text = out or ""
-    heads = [ln.lstrip("#").strip() for ln in text.splitlines() if ln.startswith("#")]
-    return re.sub(r"[#*_|`-]+", " ", text), heads
-
-
-def with_readability(path: Path) -> tuple[str, list[str]]:
-    """readability-lxml's summary text and headings."""
-    summary = Document(path.read_text(encoding="utf-8")).summary(html_partial=True)
-    root = lxml.html.fromstring(summary)
-    for el in root.xpath(".//h1"):
-        el.getparent().remove(el)
-    heads = [" ".join(h.itertext()).strip() for h in root.xpath(".//h2|.//h3|.//h4|.//h5|.//h6")]
-    return " ".join(root.itertext()), heads
+    return int(bench.heading_hits(found, gold_heads)) / len(gold_heads)
 
 
 def scores(path: Path) -> dict[str, tuple[float, float]]:
