@@ -47,6 +47,7 @@ def test_fast_episode_has_every_file_and_a_truthful_manifest(
 
     m = json.loads((folder / "episode.json").read_text())
     assert Episode.from_json(m) == result.episode  # the file holds exactly the typed manifest
+    assert result.manifest == m  # the README's library example: result.manifest["duration"]
     assert m["title"] == "Night Shift: How the Sleeping Brain Files Away the Day"
     assert m["slug"] == folder.name
     assert m["voice"] == "fake:tone"

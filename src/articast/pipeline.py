@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 
 from articast import __version__
 from articast.cache import atomic_write_text, content_key
@@ -83,6 +84,12 @@ class EpisodeResult:
     """The published episode folder ``<out>/<slug>``."""
     episode: Episode
     """The manifest, as written to ``episode.json``."""
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """The manifest as the JSON dict of ``episode.json`` (kept for scripts written before
+        ``episode`` was typed); ``result.manifest["duration"] == result.episode.duration``."""
+        return self.episode.to_json()
 
 
 class _Timer:
