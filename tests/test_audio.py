@@ -402,6 +402,34 @@ def test_any_voice_sample_rate_keeps_lengths_and_timings(rates: tuple[int, int])
     assert gap == pytest.approx(AudioSettings().section_pause, abs=0.002)
 
 
+def test_paragraphs_pause_longer_than_sentences_and_shorter_than_sections() -> None:
+    """Pauses of a calm read: the measured silence between utterances is the configured pause
+    (no doubled silence from the voice's own edges), longer after a heading or paragraph."""
+    settings = AudioSettings(stings=False)
+    assert settings.sentence_pause < settings.paragraph_pause < settings.section_pause
+    texts = ("Heading", "one two", "one two", "one two", "one two")
+    utts = tuple(_tone_utterance(t, 22050, 0.6) for t in texts)
+    padded = tuple(  # the voice leaves 0.2 s of silence at both edges: trimmed, not added
+        dataclasses.replace(u, pcm=bytes(8820) + u.pcm + bytes(8820)) for u in utts
+    )
+    seg = Segment("section", "Part", texts, paragraph_ends=(0, 2))
+    mix = audio.timeline(Speech("test", (SegmentSpeech(seg, padded),)), None, settings)
+    voice = mix.render(["voice"])[:, 0]
+    sr = mix.sample_rate
+    loud = np.flatnonzero(np.abs(voice) > 1e-3)
+    breaks = np.flatnonzero(np.diff(loud) > sr // 20)  # not the tone's zero crossings
+    silences = [(loud[i + 1] - loud[i] - 1) / sr for i in breaks]
+    expected = [settings.paragraph_pause, settings.sentence_pause, settings.paragraph_pause,
+                settings.sentence_pause]  # fmt: skip
+    # heard silence = the pause plus the short margins kept at both word edges (the voice's
+    # own 0.2 s edges are not added on top)
+    margins = [heard - pause for heard, pause in zip(silences, expected, strict=True)]
+    assert all(0.0 <= m <= 0.1 for m in margins), margins
+    assert max(margins) - min(margins) < 0.002, margins
+    gaps = [b.start - a.end for a, b in zip(mix.sentences, mix.sentences[1:], strict=False)]
+    assert gaps == pytest.approx(expected, abs=0.002)
+
+
 def test_empty_speech_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no segments"):
         audio.master_audio(

@@ -73,10 +73,12 @@ def test_layout_is_readable(script: Script, tmp_path: Path) -> None:
     assert "<!-- section 1 · 4 sentences · about 0:" in text
     lines = text.splitlines()
     i = lines.index("## Section: Slow waves")
-    assert lines[i + 2 : i + 6] == [
+    assert lines[i + 2 : i + 8] == [  # a blank line after the heading and each paragraph
         "Slow waves.",
+        "",
         "Spindles run at 12{twelve} Hz{hertz}.",
         "It is fast.",
+        "",
         "EEG{E E G} shows them.",
     ]
     assert "NMDA{N M D A}" in text  # the header shows the syntax
@@ -242,3 +244,32 @@ def test_any_sentence_survives_the_script(words: list[str]) -> None:
     assert [t.text for t in toks] == form.display.split()
     assert toks[0].start == 0.0 and max(t.end for t in toks) == pytest.approx(n - 0.5)
     assert all(a.start <= b.start and b.end >= b.start for a, b in itertools.pairwise(toks))
+
+
+def test_paragraphs_are_kept_and_edited_by_blank_lines(script: Script, tmp_path: Path) -> None:
+    slow = script.segments[2]
+    assert slow.title == "Slow waves"
+    # the heading (0) and the first paragraph (its two sentences) end with a longer pause
+    assert slow.paragraph_ends == (0, 2)
+    assert all(not seg.paragraph_ends for seg in script.segments if seg.kind != "section")
+    path = tmp_path / "script.md"
+    write_script_md(script, path)
+    assert read_script_md(path).segments[2].paragraph_ends == (0, 2)
+    # a producer joins the paragraphs and splits another: blank lines are the paragraphs
+    text = path.read_text(encoding="utf-8").replace(
+        "It is fast.\n\nEEG{E E G} shows them.", "It is fast.\nEEG{E E G} shows them."
+    )
+    text = text.replace("Spindles run at 12{twelve} Hz{hertz}.\n", "Spindles run at 12{twelve} Hz{hertz}.\n\n\n")
+    path.write_text(text, encoding="utf-8")
+    assert read_script_md(path).segments[2].paragraph_ends == (0, 1)
+    # scripts written before paragraphs (no blank lines) still read, with no paragraph pauses
+    old = "\n".join(ln for ln in text.splitlines() if ln.strip()) + "\n"
+    path.write_text(old, encoding="utf-8")
+    assert all(not seg.paragraph_ends for seg in read_script_md(path).segments)
+
+
+def test_paragraph_ends_are_checked() -> None:
+    with pytest.raises(ValueError, match="paragraph_ends"):
+        Segment("section", "A", ("One.", "Two."), paragraph_ends=(1,))  # the last sentence
+    with pytest.raises(ValueError, match="paragraph_ends"):
+        Segment("section", "A", ("One.", "Two.", "Three."), paragraph_ends=(1, 0))

@@ -435,3 +435,32 @@ def test_sampled_frames_are_the_moviepy_composition(hd: Rendered) -> None:
     for t in ((cue.start + cue.end) / 2, bounds[2] + 0.2, bounds[-2] + 0.3):
         whole = np.asarray(scene.clip.get_frame(t), dtype=float)
         assert np.abs(scene.frame(t).astype(float) - whole).max() <= 1.0, t
+
+
+def test_held_pictures_repeat_one_group_of_pictures_and_decode_cleanly(hd: Rendered) -> None:
+    """A still held for seconds is encoded as one closed GOP whose access units repeat; the
+    joined MP4 decodes without an error and has every frame of the episode."""
+    from articast.cache import Cache
+
+    _, chunks = plan_chunks(hd.slides, hd.cues, hd.settings)
+    gop = round(hd.settings.fps / 2)
+    total, encoded = sum(c.n for c in chunks), sum(c.encoded for c in chunks)
+    assert encoded < total / 2, (encoded, total)  # most groups are repeats
+    held = next(c for c in chunks if c.layout and c.layout[gop : 2 * gop] == c.layout[:gop])
+    path = Cache(hd.cache, "video").path(held.key, "part.h264")
+    assert path is not None
+    data = path.read_bytes()
+    cuts = [m.start() for m in re.finditer(b"\x00\x00\x00\x01\x09", data)]
+    units = [data[a:b] for a, b in itertools.pairwise([*cuts, len(data)])]
+    assert len(units) == held.n
+    assert units[gop:2 * gop] == units[:gop]  # the same IDR and P-frames, byte for byte
+    assert units[0][5:] != units[1][5:]  # an I-frame, then P-frames
+
+    cmd = [ffmpeg_exe(), "-v", "error", "-i", str(hd.result.mp4), "-map", "0:v",
+           "-vf", "showinfo", "-f", "null", "-"]  # fmt: skip
+    err = subprocess.run(cmd, capture_output=True, text=True, check=True).stderr
+    assert not [ln for ln in err.splitlines() if "showinfo" not in ln and ln.strip()], err[:2000]
+    cmd[2] = "info"
+    err = subprocess.run(cmd, capture_output=True, text=True, check=True).stderr
+    frames = len(re.findall(r"n:\s*\d+ pts:", err))
+    assert frames == pytest.approx(hd.result.duration * hd.settings.fps, abs=2)

@@ -353,6 +353,8 @@ class AudioSettings(_Checked):
     target_lufs: float = setting(-16.0, Number(-40, -5, unit="LUFS"))
     true_peak: float = setting(-1.0, Number(-9, 0, unit="dBTP"))
     sentence_pause: float = setting(0.5, Number(0, 10, unit="seconds"))
+    paragraph_pause: float = setting(0.9, Number(0, 10, unit="seconds"))
+    """After a paragraph (or a heading) inside a section."""
     section_pause: float = setting(1.5, Number(0, 10, unit="seconds"))
     stings: bool = True
     music: bool = False

@@ -211,10 +211,21 @@ class Segment:
     forms: tuple[Sentence, ...] = ()
     """Display and spoken form of each sentence (``forms[i].spoken == sentences[i]``); empty
     when the sentences are shown as they are said."""
+    paragraph_ends: tuple[int, ...] = ()
+    """Indices of the sentences that close a paragraph (or a heading) inside the segment: the
+    audio stage pauses longer after them. The segment's last sentence is never listed (the
+    section pause follows it)."""
 
     def __post_init__(self) -> None:
         if self.forms and tuple(f.spoken for f in self.forms) != self.sentences:
             raise ValueError("Segment.forms must speak exactly Segment.sentences")
+        ends = self.paragraph_ends
+        if any(not 0 <= i < len(self.sentences) - 1 for i in ends) or list(ends) != sorted(
+            set(ends)
+        ):
+            raise ValueError(
+                "Segment.paragraph_ends must be increasing sentence indices before the last one"
+            )
 
     def form(self, index: int) -> Sentence:
         """Display and spoken form of sentence ``index``."""

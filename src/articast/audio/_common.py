@@ -85,7 +85,7 @@ def _validate(settings: AudioSettings) -> None:
         )
     if not -9.0 <= settings.true_peak <= 0.0:
         raise InputError(f"audio.true_peak {settings.true_peak} must be -9..0 dBTP (podcasts: -1)")
-    for name in ("sentence_pause", "section_pause"):
+    for name in ("sentence_pause", "paragraph_pause", "section_pause"):
         value = getattr(settings, name)
         if not 0.0 <= value <= 10.0:
             raise InputError(f"audio.{name} {value} must be 0..10 seconds")

@@ -40,7 +40,9 @@ def master_key(
     h = hashlib.sha256()
     for seg in speech.segments:
         s = seg.segment
-        h.update(json.dumps([s.kind, s.title, s.mentions_talk, s.section_index]).encode())
+        h.update(
+            json.dumps([s.kind, s.title, s.mentions_talk, s.section_index, s.paragraph_ends]).encode()
+        )
         # the display forms ride on the stored timeline (captions and pages read them)
         h.update(json.dumps([dataclasses.astuple(f) for f in s.forms]).encode())
         for u in seg.utterances:

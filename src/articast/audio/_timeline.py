@@ -1,7 +1,8 @@
 """The episode timeline, assembled with pydub (private).
 
 What is heard and when: an intro sting, every utterance (edge silence trimmed) separated by
-the sentence pause, the section pause between segments, an outro sting, and optionally a
+the sentence pause (the longer paragraph pause after a heading or a paragraph's last sentence),
+the section pause between segments, an outro sting, and optionally a
 music bed under everything, ducked under speech and faded in and out. ``plan`` lays it out
 (times only, nothing rendered); ``Timeline.windows`` renders it as pydub ``AudioSegment``s,
 one window of about ``WINDOW_SECONDS`` at a time, cut in the pauses between utterances:
@@ -465,9 +466,11 @@ def plan(
         seg_first.append(t / sr)
         if not seg.utterances:
             t += grid(max(settings.section_pause, 0.5))
+        paragraph_ends = set(seg.segment.paragraph_ends)
         for ui, utt in enumerate(seg.utterances):
             if ui > 0:
-                t += grid(settings.sentence_pause)
+                after_paragraph = ui - 1 in paragraph_ends
+                t += grid(settings.paragraph_pause if after_paragraph else settings.sentence_pause)
             x = _pcm_to_float(utt.pcm)
             a, b = _trim_bounds(x, utt.sample_rate)
             kept = x[a:b]

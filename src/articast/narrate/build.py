@@ -330,6 +330,8 @@ def build_script(article: Article, talk: Talk | None, settings: NarrateSettings)
     for index, section in enumerate(article.sections):
         heading = _capitalised(display_text(section.title)) if section.title else ""
         sentences: list[Sentence] = [speaker.line(heading)] if heading else []
+        # A heading and every paragraph end with a longer pause than a sentence.
+        ends: list[int] = [0] if heading else []
         paragraphs = collapse_tables(section.paragraphs, language.phrases.table_note)
         worded = [i for i, p in enumerate(paragraphs) if _HAS_WORD.search(p)]
         final = worded[-1] if index == last and worded else None
@@ -352,7 +354,10 @@ def build_script(article: Article, talk: Talk | None, settings: NarrateSettings)
                             "the article stops mid-sentence; its unfinished last sentence, "
                             f'starting "{_brief(fragment)}", was left out of the narration'
                         )
-            sentences.extend(speaker.read(repaired))
+            said = speaker.read(repaired)
+            sentences.extend(said)
+            if said and (not ends or ends[-1] != len(sentences) - 1):
+                ends.append(len(sentences) - 1)
         if not sentences:
             continue
         if heading:
@@ -363,7 +368,14 @@ def build_script(article: Article, talk: Talk | None, settings: NarrateSettings)
             seg_title = chapter_names.continued.format(title=previous_title)
         previous_title = seg_title
         segments.append(
-            _segment("section", seg_title, sentences, source=section.text, section_index=index)
+            _segment(
+                "section",
+                seg_title,
+                sentences,
+                source=section.text,
+                section_index=index,
+                paragraph_ends=tuple(i for i in ends if i < len(sentences) - 1),
+            )
         )
 
     outro = [speaker.line(s) for s in _outro(facts, settings, language)]
@@ -386,6 +398,7 @@ def _segment(
     source: str = "",
     section_index: int | None = None,
     mentions_talk: bool = False,
+    paragraph_ends: tuple[int, ...] = (),
 ) -> Segment:
     return Segment(
         kind,
@@ -395,6 +408,7 @@ def _segment(
         section_index=section_index,
         mentions_talk=mentions_talk,
         forms=tuple(forms),
+        paragraph_ends=paragraph_ends,
     )
 
 

@@ -9,7 +9,7 @@ Sits in the ``narrate`` stage, beside ``build_script``: ``write_script_md`` writ
 
     ## Intro: Introduction
     <!-- talk · 4 sentences · about 0:14 -->
-    One sentence per line.
+    One sentence per line; a blank line ends a paragraph.
 
     ## Section: A heading
     <!-- section 1 · 6 sentences · about 0:41 -->
@@ -56,7 +56,7 @@ How to edit:
   Outro; Title becomes the chapter title. Delete, add or reorder segments freely; at least
   one must remain, and every segment needs at least one sentence.
 - Every non-empty line under a heading is one sentence: the words shown in the captions
-  and transcript. Where the voice says something else, a pronunciation follows in braces:
+  and transcript. A blank line between sentences ends a paragraph (a longer pause). Where the voice says something else, a pronunciation follows in braces:
       NMDA{N M D A} receptors          the word before the braces is said "N M D A"
       [$3.5 million]{three point five million dollars}   the words in brackets
   Edit either side. Text without braces is read as article text is (numbers, years,
@@ -114,7 +114,11 @@ def render_script_md(script: Script) -> str:
         notes.append(f"about {_clock(seconds)}")
         lines.append(f"## {_KIND_LABEL[segment.kind]}: {_one_line(segment.title)}")
         lines.append("<!-- " + _DOT.join(notes) + " -->")
-        lines.extend(render_line(segment.form(i)) for i in range(len(segment.sentences)))
+        ends = set(segment.paragraph_ends)
+        for i in range(len(segment.sentences)):
+            lines.append(render_line(segment.form(i)))
+            if i in ends:
+                lines.append("")  # a paragraph ends: the voice pauses longer
         lines.append("")
     lines.append(f"<!-- estimated total: about {_clock(total)} -->")
     return "\n".join(lines) + "\n"
@@ -271,6 +275,8 @@ class _Draft:
         self.section_index: int | None = None
         self.mentions_talk: bool | None = None
         self.seen_content = False
+        self.paragraph_ends: list[int] = []
+        self.blank = False
 
 
 def _parse_heading(raw: str, path: Path, line_no: int) -> _Draft:
@@ -329,6 +335,8 @@ def parse_script_md(
                 comment, comment_start = [raw], line_no
             continue
         if not stripped:
+            if drafts:
+                drafts[-1].blank = True
             continue
         if stripped.startswith("##"):
             if stripped.startswith("###"):
@@ -354,7 +362,11 @@ def parse_script_md(
         if line:
             form = parse_line(line, lexicon, language)
             if form.spoken.strip():
-                drafts[-1].sentences.append(form)
+                draft = drafts[-1]
+                if draft.blank and draft.sentences:
+                    draft.paragraph_ends.append(len(draft.sentences) - 1)
+                draft.blank = False
+                draft.sentences.append(form)
                 drafts[-1].seen_content = True
     if comment is not None:
         raise _fail(path, comment_start, "comment opened with '<!--' is never closed with '-->'")
@@ -386,6 +398,9 @@ def parse_script_md(
                 section_index=index,
                 mentions_talk=talk,
                 forms=tuple(draft.sentences),
+                paragraph_ends=tuple(
+                    i for i in draft.paragraph_ends if i < len(draft.sentences) - 1
+                ),
             )
         )
     return Script(title=title, segments=tuple(segments), warnings=tuple(warnings), edited=True)

@@ -5,7 +5,10 @@ Each slide's part is cut into chunks at caption starts (captions shorter than ``
 share a chunk); a chunk's cache key is what its frames show (``Scene.runs``), so an edit
 re-renders the chunks of the edited captions only. Uncached chunks of one part are encoded
 by one ffmpeg: the scene's distinct pictures written once as stills and sequenced by the
-concat demuxer, or, where most frames move (a zoom), raw frames piped in. The join puts
+concat demuxer, or, where most frames move (a zoom), raw frames piped in. A chunk opens with
+an IDR and has one every half second; a group of pictures that shows what the group before it
+showed is encoded once and its access units repeated (``_gop_layout``): a still held for
+seconds costs one I-frame, not one every half second. The join puts
 each chunk on the episode's frame grid: chunks carry a spare frame and are cut at an access
 unit delimiter (P-frames only, so a trim needs no re-encode).
 """
@@ -29,7 +32,7 @@ from articast.video._composition import Run, Scene, write_ppm
 
 ProgressFn = Callable[[ProgressEvent], None]
 
-_VERSION = "video-v4"
+_VERSION = "video-v5"
 PART = "part.h264"
 """A chunk in the cache: raw H.264 (Annex B) with an access unit delimiter per frame."""
 SLIDE_LEAD = 0.5
@@ -90,7 +93,7 @@ def _segment_args(chunks: Sequence[Chunk], folder: Path, fps: int) -> list[str]:
     cuts: list[int] = []
     total = 0
     for chunk in chunks[:-1]:
-        total += chunk.n
+        total += chunk.encoded
         cuts.append(total)
     return [
         "-force_key_frames",
@@ -177,6 +180,70 @@ class Chunk:
     dense: bool
     """Most frames move (a zoom): frames are piped raw instead of written as stills."""
     key: str
+    layout: tuple[int, ...] = ()
+    """Which encoded frame each of the ``n`` frames repeats (see ``_gop_layout``); empty when
+    every frame is encoded."""
+
+    @property
+    def encoded(self) -> int:
+        """Frames the encoder is given for this chunk."""
+        return (max(self.layout) + 1) if self.layout else self.n
+
+
+def _gop_layout(runs: Sequence[Run], n: int, gop: int) -> tuple[int, ...]:
+    """Which encoded frame each of a chunk's ``n`` frames repeats.
+
+    A chunk starts with an IDR and has one every ``gop`` frames, so every group of pictures
+    decodes on its own. A group that shows exactly what the group before it showed (a still
+    picture held: the usual case, a caption on screen for a few seconds) is encoded once and
+    its access units repeated: identical pictures give an identical closed GOP, and the I-frame
+    every half second is where the encoder spends its time on stills. Frames that move are
+    never repeated. Returns ``()`` when every frame is encoded.
+    """
+    if gop < 2:  # every frame an IDR: consecutive IDRs must differ (idr_pic_id)
+        return ()
+    keys: list[object] = []
+    for run in runs:
+        for i in range(run.first, run.last):
+            keys.append(("moving", i) if run.moving else run.key)
+    layout: list[int] = []
+    encoded = 0
+    held: tuple[tuple[object, ...], int] | None = None  # the last encoded group, where it starts
+    for g0 in range(0, n, gop):
+        group = tuple(keys[g0 : g0 + gop])
+        if held is not None and group == held[0][: len(group)]:
+            layout.extend(range(held[1], held[1] + len(group)))
+            continue
+        layout.extend(range(encoded, encoded + len(group)))
+        held = (group, encoded)
+        encoded += len(group)
+    return () if encoded == n else tuple(layout)
+
+
+def _access_units(data: bytes, what: str) -> list[bytes]:
+    """The access units of a raw H.264 stream with a delimiter before every frame (what comes
+    before the first delimiter, x264's version SEI, is left out)."""
+    starts: list[int] = []
+    at = data.find(_AUD)
+    while at >= 0:
+        starts.append(at - 1 if at > 0 and data[at - 1] == 0 else at)  # 4-byte start codes
+        at = data.find(_AUD, at + len(_AUD))
+    if not starts:
+        raise RenderError(f"{what}: the encoder wrote no frames")
+    return [data[a:b] for a, b in itertools.pairwise([*starts, len(data)])]
+
+
+def _expand(path: Path, chunk: Chunk) -> None:
+    """Rewrite an encoded chunk with its repeated groups of pictures in place (``layout``)."""
+    if not chunk.layout:
+        return
+    units = _access_units(path.read_bytes(), f"video chunk {chunk.key[:12]}")
+    if len(units) != chunk.encoded:
+        raise RenderError(
+            f"video chunk {chunk.key[:12]}: the encoder wrote {len(units)} frames, "
+            f"expected {chunk.encoded}"
+        )
+    path.write_bytes(b"".join(units[i] for i in chunk.layout))
 
 
 def _chunk_starts(cues: Sequence[Cue], start: float, end: float) -> list[float]:
@@ -206,6 +273,7 @@ def plan_chunks(
         scene = Scene(slides, cues, settings, bounds)
     chunks: list[Chunk] = []
     args = encoder_args(settings)
+    gop = max(1, round(fps / 2))  # as in encoder_args
     for index, part in enumerate(scene.parts):
         b0, b1 = bounds[index], bounds[index + 1]
         dense = bool(part.motion)
@@ -220,7 +288,8 @@ def plan_chunks(
             key = content_key(
                 _VERSION, slides.size, fps, args, n, dense, [(r.first, r.last, r.key) for r in runs]
             )
-            chunks.append(Chunk(index, c0, c1, n, runs, dense, key))
+            layout = () if dense else _gop_layout(runs, n, gop)
+            chunks.append(Chunk(index, c0, c1, n, runs, dense, key, layout))
     return scene, chunks
 
 
@@ -240,6 +309,26 @@ def _uncached_runs(chunks: Sequence[Chunk], cache: Cache) -> list[list[Chunk]]:
     return groups
 
 
+def _encoded_runs(chunk: Chunk) -> list[tuple[Run, int]]:
+    """The runs of the frames the encoder is given for ``chunk``, each with its frame count
+    (every frame without a layout; the first showing of each encoded frame with one)."""
+    if not chunk.layout:
+        return [(run, run.last - run.first) for run in chunk.runs]
+    frame_run = [run for run in chunk.runs for _ in range(run.first, run.last)]
+    out: list[tuple[Run, int]] = []
+    expected = 0
+    for i, e in enumerate(chunk.layout):
+        if e != expected:
+            continue  # a repeated frame: not given to the encoder
+        expected += 1
+        run = frame_run[i]
+        if out and out[-1][0] is run and not run.moving:
+            out[-1] = (run, out[-1][1] + 1)
+        else:
+            out.append((run, 1))
+    return out
+
+
 def _write_stills(scene: Scene, group: Sequence[Chunk], fps: int, folder: Path) -> Path:
     """Sample each distinct picture of a group of chunks once; return an ffconcat list that
     shows them in order."""
@@ -247,7 +336,7 @@ def _write_stills(scene: Scene, group: Sequence[Chunk], fps: int, folder: Path) 
     seen: dict[tuple[object, ...], str] = {}
     name = ""
     for chunk in group:
-        for run in chunk.runs:
+        for run, frames in _encoded_runs(chunk):
             name = seen.get(run.key, "") if not run.moving else ""
             if not name:
                 name = f"s{len(entries):05d}.ppm"
@@ -255,7 +344,7 @@ def _write_stills(scene: Scene, group: Sequence[Chunk], fps: int, folder: Path) 
                 if not run.moving:
                     seen[run.key] = name
             entries.append(f"file '{name}'")
-            entries.append(f"duration {(run.last - run.first) / fps:.6f}")
+            entries.append(f"duration {frames / fps:.6f}")
     # The demuxer ignores the last entry's duration unless the file is listed again.
     entries.append(f"file '{name}'")
     listing = folder / "stills.ffconcat"
@@ -296,11 +385,12 @@ def render_chunks(
             slide = scene.parts[group[0].slide].slide
             folder = scratch / f"run{number:04d}"
             folder.mkdir()
-            total = sum(chunk.n for chunk in group)
+            total = sum(chunk.encoded for chunk in group)
             outputs = [folder / f"c{k:04d}.h264" for k in range(len(group))]
 
             def finish(group: list[Chunk] = group, outputs: list[Path] = outputs) -> None:
                 for chunk, out in zip(group, outputs, strict=True):
+                    _expand(out, chunk)
                     store(cache, chunk.key, PART, out)
 
             if group[0].dense:
