@@ -79,16 +79,20 @@ CASES = [
         FIXTURES / "docs.html",
         "Caching results",
         [None, "How keys are made", "Invalidation"],
-        present=("clear_cache", "Renaming a file keeps its cache entry"),
+        # the code listings are the article's text (kept, marked, never read aloud)
+        present=(
+            "clear_cache",
+            "Renaming a file keeps its cache entry",
+            "def load",
+            "@task",
+            "return read_table(path)",
+        ),
         absent=(
             "Quick search",
             "Table of Contents",
-            "def load",
-            "@task",
             "Copyright",
             "¶",
             "modules",
-            "read_table",
         ),
     ),
     Expect(
@@ -322,3 +326,19 @@ def test_markdown_headings_inside_html() -> None:
     assert a.title == "Mixed Draft"
     assert [s.title for s in a.sections] == [None, "First Part", "Second Part"]
     assert a.links == ("https://example.org",)
+
+
+def test_code_listings_are_kept_marked_and_not_read() -> None:
+    from articast.config import NarrateSettings
+    from articast.ingest import article_to_json
+    from articast.narrate import build_script
+
+    a = load_article(FIXTURES / "docs.html", OFFLINE)
+    listings = [s.paragraphs[i] for s in a.sections for i in s.listings]
+    assert any("@task(cache=True) def load(path): return read_table(path)" in p for p in listings)
+    assert all(i < len(s.paragraphs) for s in a.sections for i in s.listings)
+    js = article_to_json(a)  # the listings are the article's text in ``ingest --json``
+    assert all(p in "\n".join(s["text"] for s in js["sections"]) for p in listings)
+    said = " ".join(s for seg in build_script(a, None, NarrateSettings()).segments for s in seg.sentences)
+    assert "The article shows a code example here." in said
+    assert "read_table" not in said and "def load" not in said

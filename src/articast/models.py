@@ -65,6 +65,9 @@ class Section:
     """Clean prose paragraphs (no markup)."""
     images: tuple[ImageRef, ...] = ()
     """Images that appear in this section."""
+    listings: tuple[int, ...] = ()
+    """Indices of the paragraphs that are code listings (``<pre>``, fenced code): kept as the
+    article's text, shown, never read aloud (the narration says a listing is shown)."""
 
     @property
     def text(self) -> str:

@@ -39,7 +39,7 @@ from articast.ingest._html import extract_html, visible_words
 from articast.ingest._images import resolve_image
 from articast.ingest._lang import guess, normalize
 from articast.ingest._markdown import extract_markdown, extract_text
-from articast.ingest._sections import arrange
+from articast.ingest._sections import Listing, arrange
 from articast.ingest._source import (
     decode_report,
     read_source,
@@ -138,7 +138,7 @@ def load_article(source: str | Path, settings: IngestSettings) -> Article:
     ex = _extract(text, kind)
 
     paragraphs = [b.text for b in ex.blocks if b.kind in ("para", "heading")]
-    total_words = sum(word_count(p) for p in paragraphs)
+    total_words = sum(word_count(b.text) for b in ex.blocks if b.kind in ("para", "heading", "code"))
     if total_words > settings.max_words:
         raise InputError(
             f"{raw.source} has {total_words:,} words, over the {settings.max_words:,}-word limit; "
@@ -182,7 +182,12 @@ def load_article(source: str | Path, settings: IngestSettings) -> Article:
                 warnings.append(warning)
         if d.paragraphs or images:
             sections.append(
-                Section(title=d.title, paragraphs=tuple(d.paragraphs), images=tuple(images))
+                Section(
+                    title=d.title,
+                    paragraphs=tuple(d.paragraphs),
+                    images=tuple(images),
+                    listings=tuple(i for i, p in enumerate(d.paragraphs) if isinstance(p, Listing)),
+                )
             )
 
     talks, links = _links(ex, paragraphs, raw.url)
@@ -219,17 +224,19 @@ def _sanitized(article: Article) -> Article:
             t, url=clean_line(t.url), text=clean_line(t.text) if t.text is not None else None
         )
 
-    sections = tuple(
-        Section(
+    def section(s: Section) -> Section:
+        kept = [(i, q) for i, q in ((i, para(p)) for i, p in enumerate(s.paragraphs)) if q]
+        return Section(
             title=clean_line(s.title) or None if s.title is not None else None,
-            paragraphs=tuple(q for q in (para(p) for p in s.paragraphs) if q),
+            paragraphs=tuple(q for _, q in kept),
             images=tuple(
                 dataclasses.replace(i, src=clean_line(i.src), alt=clean_line(i.alt))
                 for i in s.images
             ),
+            listings=tuple(n for n, (i, _) in enumerate(kept) if i in s.listings),
         )
-        for s in article.sections
-    )
+
+    sections = tuple(section(s) for s in article.sections)
     sections = tuple(s for s in sections if s.paragraphs or s.images)
     if not sections:
         raise InputError(f"{clean_line(article.source)}: no readable text found; is it the article itself?")

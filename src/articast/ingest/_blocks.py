@@ -11,7 +11,7 @@ from typing import Literal
 
 from articast.ingest._text import capitalise_first, looks_like_heading, word_count
 
-BlockKind = Literal["heading", "para", "image", "break"]
+BlockKind = Literal["heading", "para", "image", "break", "code"]
 
 
 @dataclass
@@ -20,6 +20,7 @@ class Block:
 
     kind: BlockKind
     text: str = ""
+    """The words (headings, paragraphs, a code listing's text on one line)."""
     level: int = 2
     """Heading level (1-6); 2 for headings found as bare text lines."""
     src: str = ""

@@ -538,6 +538,14 @@ class _Walker:
     # -- walk ---------------------------------------------------------------------------
     def walk(self, el: Any, depth: int, container: bool) -> None:
         tag = _tag(el)
+        if tag == "pre":
+            # A code listing: the article's own text, kept as a block of its own (shown on
+            # pages and in ``ingest``, never read aloud).
+            self.flush(container=container)
+            code = clean_inline(" ".join("".join(el.itertext()).split()))
+            if code:
+                self.out.blocks.append(Block("code", code))
+            return
         if not tag or tag in DROP_TAGS:
             if tag in {"iframe", "embed", "video", "source", "object"}:
                 for attr in ("src", "data-src", "data"):

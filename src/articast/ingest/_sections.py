@@ -25,6 +25,12 @@ MAX_WORDS = 400
 SPLIT_ABOVE = 450
 
 
+class Listing(str):
+    """A paragraph that is a code listing (it keeps this type through merges and splits)."""
+
+    __slots__ = ()
+
+
 @dataclass
 class Draft:
     """A section being built: title, paragraphs and image blocks."""
@@ -50,6 +56,8 @@ def build_drafts(blocks: list[Block]) -> list[Draft]:
             drafts.append(Draft(title=b.text, level=b.level))
         elif b.kind == "para":
             cur.paragraphs.append(b.text)
+        elif b.kind == "code":
+            cur.paragraphs.append(Listing(b.text))
         elif b.kind == "image":
             cur.images.append(b)
         elif b.kind == "break":
@@ -109,7 +117,7 @@ def _pieces(d: Draft) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     for i, para in enumerate(d.paragraphs):
         brk = i in d.breaks
-        if word_count(para) <= MAX_WORDS:
+        if isinstance(para, Listing) or word_count(para) <= MAX_WORDS:
             out.append((para, brk))
             continue
         chunk: list[str] = []

@@ -18,7 +18,7 @@ import pysbd
 from articast.config import NarrateSettings
 from articast.ingest import capitalise_first
 from articast.lang import Language, get_language
-from articast.models import Article, Script, Segment, SegmentKind, Sentence, Talk
+from articast.models import Article, Script, Section, Segment, SegmentKind, Sentence, Talk
 from articast.narrate.lexicon import Lexicon, load_lexicon
 from articast.narrate.rules import (
     REPAIR_RULES,
@@ -332,7 +332,9 @@ def build_script(article: Article, talk: Talk | None, settings: NarrateSettings)
         sentences: list[Sentence] = [speaker.line(heading)] if heading else []
         # A heading and every paragraph end with a longer pause than a sentence.
         ends: list[int] = [0] if heading else []
-        paragraphs = collapse_tables(section.paragraphs, language.phrases.table_note)
+        paragraphs = collapse_tables(
+            _listings_noted(section, language.phrases.code_note), language.phrases.table_note
+        )
         worded = [i for i, p in enumerate(paragraphs) if _HAS_WORD.search(p)]
         final = worded[-1] if index == last and worded else None
         for p_index, paragraph in enumerate(paragraphs):
@@ -388,6 +390,18 @@ def build_script(article: Article, talk: Talk | None, settings: NarrateSettings)
         )
     )
     return Script(title=title, segments=tuple(segments), warnings=tuple(warnings))
+
+
+def _listings_noted(section: Section, note: str) -> tuple[str, ...]:
+    """The section's paragraphs with each run of code listings replaced by ``note`` (a
+    listing is shown on the page, never read aloud)."""
+    out: list[str] = []
+    for i, paragraph in enumerate(section.paragraphs):
+        if i not in section.listings:
+            out.append(paragraph)
+        elif i - 1 not in section.listings:
+            out.append(note)
+    return tuple(out)
 
 
 def _segment(
