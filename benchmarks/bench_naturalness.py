@@ -14,7 +14,7 @@ percentages, money, an initialism). Its narration script is spoken by each voice
   which never sees piper's alignments): absolute start differences over every word, and over
   the words that begin a caption cue (``captions.make_cues`` on the sentences laid out with
   the episode's pauses).
-* **Pauses heard**: the silence between sentences and between sections on the assembled voice
+* **Pauses heard**: the silence between sentences, paragraphs and sections on the assembled voice
   track (``audio.timeline``), measured where the audio falls below the trim threshold.
 """
 
@@ -159,6 +159,7 @@ def pauses(speech: Any) -> dict[str, Any]:
         voice = audio.read_wav(plan.write(Path(tmp) / "voice.wav", ("voice",)))[:, 0].copy()
     sr = plan.sample_rate
     within: list[float] = []
+    paragraphs: list[float] = []
     between: list[float] = []
     ordered = sorted(plan.sentences, key=lambda s: s.start)
     for a, b in itertools.pairwise(ordered):
@@ -171,12 +172,24 @@ def pauses(speech: Any) -> dict[str, Any]:
         if not len(before) or not len(after):
             continue
         heard = (int(after[0]) - int(before[-1])) / sr
-        (between if a.segment_index != b.segment_index else within).append(heard)
+        if a.segment_index != b.segment_index:
+            between.append(heard)
+        elif b.start - a.end > (settings.sentence_pause + settings.paragraph_pause) / 2:
+            paragraphs.append(heard)
+        else:
+            within.append(heard)
+
+    def median(values: list[float]) -> float | None:
+        return round(float(np.median(values)), 3) if values else None
+
     return {
         "sentence_pause_setting_s": settings.sentence_pause,
+        "paragraph_pause_setting_s": settings.paragraph_pause,
         "section_pause_setting_s": settings.section_pause,
-        "heard_between_sentences_s": round(float(np.median(within)), 3) if within else None,
-        "heard_between_sections_s": round(float(np.median(between)), 3) if between else None,
+        "heard_between_sentences_s": median(within),
+        "heard_between_paragraphs_s": median(paragraphs),
+        "heard_between_sections_s": median(between),
+        "longest_heard_s": round(max([*within, *paragraphs, *between], default=0.0), 3),
     }
 
 
