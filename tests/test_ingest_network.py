@@ -124,3 +124,32 @@ def test_remote_image_in_local_article(server: str, tmp_path: Path) -> None:
     a = load_article(p, IngestSettings())
     assert a.images[0].path is not None
     assert a.warnings == ()
+
+
+def test_a_resolver_that_never_answers_is_bounded_by_the_fetch_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A DNS server that never answers (the system resolver blocks, before any socket timeout
+    applies) must not hold a build: the fetch gives up at its deadline with one line."""
+    import socket
+
+    real = socket.getaddrinfo
+    released = threading.Event()
+
+    def hung_resolver(host: object, *args: object, **kwargs: object) -> object:
+        if host == "hung-dns.example":
+            released.wait(30)  # the system resolver's own retries, simulated
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", hung_resolver)
+    monkeypatch.delenv("http_proxy", raising=False)
+    monkeypatch.delenv("HTTP_PROXY", raising=False)
+    started = time.monotonic()
+    try:
+        with pytest.raises(InputError, match=r"no complete answer within 0.5 s") as info:
+            load_article("http://hung-dns.example/article", IngestSettings(timeout=0.5))
+        assert "\n" not in str(info.value)
+        assert time.monotonic() - started < 2.0
+    finally:
+        released.set()

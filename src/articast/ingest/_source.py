@@ -163,6 +163,28 @@ def fetch_bytes(url: str, *, max_bytes: int, timeout: float, what: str) -> tuple
         deadline.stop()
 
 
+def _resolved_within(host: str, port: int, seconds: float) -> bool:
+    """False when looking up ``host`` has not answered within ``seconds``.
+
+    ``connect()`` resolves the name before any socket timeout applies, and a resolver that
+    never answers would hold it for as long as the system's resolver retries (tens of
+    seconds); this lookup runs on a thread the deadline can walk away from. A lookup that
+    fails fast returns True: ``connect()`` then reports the failure in its own words.
+    """
+    done = threading.Event()
+
+    def look() -> None:
+        try:
+            socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            pass
+        finally:
+            done.set()
+
+    threading.Thread(target=look, name="articast-dns", daemon=True).start()
+    return done.wait(max(0.0, seconds))
+
+
 def _get_once(
     parts: SplitResult, deadline: _Deadline, *, max_bytes: int, what: str, original: str
 ) -> tuple[int, str, str, bytes, str]:
@@ -181,6 +203,9 @@ def _get_once(
         conn, target = _connection(parts, remaining)
     except ValueError as exc:
         raise InputError(f"{what} {original}: bad address ({exc}); check it") from exc
+    if not _resolved_within(conn.host, conn.port, deadline.remaining()):
+        conn.close()
+        raise timed_out()
     try:
         conn.connect()  # bounded by the socket timeout: what is left of the deadline
         deadline.watch(conn.sock)
