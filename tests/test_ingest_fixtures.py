@@ -29,6 +29,33 @@ class Expect:
 
 CASES = [
     Expect(
+        FIXTURES / "paywall.html",
+        "Things to Clear Out of the Garden Shed",
+        [
+            None,
+            "A Watering Can With No Rose",
+            "Seed Packets From Another Decade",
+            "Three Broken Hose Connectors",
+            "The Mystery Bag of Compost",
+        ],
+        # the site marks the article's own paragraphs "paywall", short ones too
+        present=(
+            "It drowns the seedlings every time you use it.",
+            "Nothing in them will ever sprout again.",
+            "Something is growing in it already.",
+        ),
+        absent=("You have read two free articles", "Ten hedges", "Copyright"),
+        byline="Ada Potting",
+    ),
+    Expect(
+        FIXTURES / "ja-news.html",
+        "駅前の古い時計台が百年ぶりに修理される",
+        [None, "職人たちの挑戦", "住民の思い出"],
+        present=("駅前広場に立つ木造の時計台", "時計台の内部を見学できる日を設ける予定だ。"),
+        absent=("よく読まれている記事", "商店街に新しいパン屋", "ログイン", "Copyright"),
+        language="ja",
+    ),
+    Expect(
         FIXTURES / "news.html",
         "City Rivers Are Getting Warmer, Survey Finds",
         [None],

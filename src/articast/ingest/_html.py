@@ -18,6 +18,7 @@ import lxml.html
 from articast.ingest._blocks import Block, Extracted, promote_bare_headings
 from articast.ingest._libs import Opinions, opinions, trafilatura_html, vote
 from articast.ingest._text import (
+    CJK,
     capitalise_first,
     clean_inline,
     looks_like_heading,
@@ -228,9 +229,12 @@ def _tag(el: Any) -> str:
 
 def _text_len(el: Any) -> int:
     try:
-        return len(" ".join(el.itertext()).split())
+        text = " ".join(el.itertext())
     except (ValueError, RecursionError):
         return 0
+    if not text.isascii() and CJK.search(text):
+        return word_count(text)  # words without spaces between them
+    return len(text.split())
 
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
@@ -737,10 +741,10 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
         if _loose_share(body) < 0.4:
             # Well-formed page: the libraries' opinions are evidence for the choices below.
             ops = opinions(text)
+        marked = [el for el in _iter_all(body) if _is_boilerplate(el, body_words)]
+        spared = _vetoed_groups(marked, ops) if ops else set()
         doomed = [
-            el
-            for el in _iter_all(body)
-            if _is_boilerplate(el, body_words) and not (ops and _vetoed(el, ops))
+            el for el in marked if el not in spared and not (ops and _vetoed(el, ops))
         ]
         for el in doomed:
             parent = el.getparent()
@@ -856,6 +860,40 @@ def _vetoed(el: Any, ops: Opinions) -> bool:
     by_traf, by_read = ops.keeps(text)
     # trafilatura (the more precise library) alone is enough for a long run of prose.
     return by_traf and (by_read or words >= 150)
+
+
+def _vetoed_groups(marked: list[Any], ops: Opinions) -> set[Any]:
+    """Paragraphs that share a boilerplate class and, taken together, are article text.
+
+    A site that marks its article's paragraphs (``<p class="paywall">`` on every paragraph
+    after the first few) marks short ones too: a one-line paragraph or a bold subheading is
+    too short for the libraries' word on it alone, so the paragraphs of one tag and class are
+    judged as one text, the way ``_vetoed`` judges a box.
+    """
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for el in marked:
+        if _tag(el) in {"p", "h2", "h3", "h4", "blockquote", "li"} and el.get("class"):
+            groups.setdefault((_tag(el), " ".join(el.get("class").split())), []).append(el)
+    spared: set[Any] = set()
+    for (_, marks), els in groups.items():
+        if len(els) < 3 or _STRONG_BOILER.search(marks):
+            continue
+        shown = [
+            el
+            for el in els
+            if el.get("hidden") is None
+            and not _HIDDEN_STYLE.search(el.get("style") or "")
+            and (el.get("aria-hidden") or "").lower() != "true"
+        ]
+        text = "\n".join(_plain(el) for el in shown)
+        words = word_count(text)
+        linked = sum(_text_len(a) for el in shown for a in el.iter("a"))
+        if words < 40 or linked > 0.3 * words:
+            continue
+        by_traf, by_read = ops.keeps(text)
+        if by_traf and (by_read or words >= 150):
+            spared.update(shown)
+    return spared
 
 
 SWITCH_GAIN = 0.05

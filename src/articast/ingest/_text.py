@@ -22,9 +22,20 @@ def clean_inline(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+"""Kana and Han characters: Chinese and Japanese write words without spaces between them."""
+
+
 def word_count(text: str) -> int:
-    """Number of words (runs of letters or digits) in ``text``."""
-    return len(WORD.findall(text))
+    """Number of words (runs of letters or digits) in ``text``; in Chinese and Japanese text,
+    where no spaces separate words, every two kana or Han characters count as one word (about
+    the length of a word there), so a paragraph is not taken for a single word."""
+    if text.isascii():
+        return len(WORD.findall(text))
+    cjk = len(CJK.findall(text))
+    if not cjk:
+        return len(WORD.findall(text))
+    return len(WORD.findall(CJK.sub(" ", text))) + (cjk + 1) // 2
 
 
 _END_PUNCT = (".", "!", ";", ",", ":", "…")
