@@ -335,3 +335,15 @@ def test_markdown_sample_table_mentioned_via_ingest() -> None:
     text = _text(script)
     assert "The article shows a table here." in text
     assert "Reaction time" not in text
+
+
+def test_chinese_and_japanese_sentences_keep_their_own_full_stop() -> None:
+    article = Article(
+        title="時計台の修理",
+        sections=(Section("職人たちの挑戦", ("修理は来月から始まる。工房の代表は話している",)),),
+        language="ja",
+    )
+    said = [s for seg in build_script(article, None, SETTINGS).segments for s in seg.sentences]
+    assert "職人たちの挑戦。" in said
+    assert "修理は来月から始まる。" in said
+    assert not any(s.endswith("。.") for s in said), said

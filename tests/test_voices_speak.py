@@ -164,6 +164,26 @@ def test_phoneme_and_syllable_helpers() -> None:
     assert count_syllables("memory") == 3
     assert count_syllables("MP3") >= 2
     assert count_syllables("—") == 0
+    # other scripts never count as nothing: the length guard relies on it
+    assert count_syllables("Привет") == 2
+    assert count_syllables("καλημέρα") == 4
+    assert count_syllables("時計台が") == 4  # one per kana or Han character
+    assert count_syllables("서울") == 2
+    assert count_syllables("مرحبا") >= 2
+
+
+def test_length_guard_expects_a_sentence_in_another_script_to_take_its_time() -> None:
+    """A sentence with a Japanese title (no spaces) spoken for 12 s is plausible; the same
+    audio for a two-word English sentence is not."""
+    from articast.voices.speak import check_audio
+
+    rate = 16000
+    t = np.arange(12 * rate) / rate
+    pcm = (0.3 * np.sin(2 * np.pi * 200 * t) * 32767).astype("<i2").tobytes()
+    # the intro line of a Japanese episode: a few English words, then the Japanese title
+    check_audio("This episode is titled 駅前の古い時計台が百年ぶりに修理される.", pcm, rate, "espeak:ja", None)
+    with pytest.raises(SynthesisError, match="expected about"):
+        check_audio("Short one.", pcm, rate, "espeak:en-us", None)
 
 
 def test_list_voices_has_many_offline_english_voices() -> None:

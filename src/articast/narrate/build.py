@@ -32,8 +32,13 @@ from articast.narrate.rules import (
 )
 from articast.textmap import MappedText
 
-_TERMINAL = re.compile(r"[.!?][\"')\]]*$")
+_TERMINAL = re.compile(
+    r"[.!?\u3002\uff01\uff1f\u2026\u061f\u0964][\"'\u201d\u2019)\]\u300d\u300f\uff09]*$"
+)
+"""A sentence's end: . ! ? and the full stops of other scripts (。！？ ؟ ।), then closing
+quotes or brackets."""
 _HAS_WORD = re.compile(r"\w")
+_KANA_HAN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _FUNCTION_WORDS = frozenset(
     {
         "a", "an", "the", "of", "in", "on", "at", "to", "for", "with", "by", "from", "into",
@@ -106,7 +111,11 @@ def collapse_tables(paragraphs: tuple[str, ...], note: str = _TABLE_NOTE) -> tup
 
 
 def _close(sentence: str) -> str:
-    return sentence if _TERMINAL.search(sentence) else sentence.rstrip(",;: ") + "."
+    if _TERMINAL.search(sentence):
+        return sentence
+    body = sentence.rstrip(",;: \u3001")
+    # Chinese and Japanese close with their own full stop.
+    return body + ("\u3002" if body and _KANA_HAN.match(body[-1]) else ".")
 
 
 def _looks_cut(fragment: str, function_words: frozenset[str] = frozenset()) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+import unicodedata
 from typing import Any
 
 import numpy as np
@@ -107,17 +108,33 @@ def ipa_to_arpabet(ipa: str) -> list[str]:
     return out
 
 
+_SYLLABIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+"""Kana, Han and Hangul: about one syllable (or mora) per character."""
+_VOWELS = re.compile(r"[aeiouy\u0430\u0435\u0451\u0438\u043e\u0443\u044b\u044d\u044e\u044f\u0456\u0457\u0454\u045e\u03b1\u03b5\u03b7\u03b9\u03bf\u03c5\u03c9]+")
+"""Vowel letters of Latin (accents removed first), Cyrillic and Greek: one group a syllable."""
+
+
 def count_syllables(word: str) -> int:
-    """A rough syllable count of an English word (digits count one per digit)."""
-    w = word.lower()
+    """A rough syllable count of a word (digits count one per digit).
+
+    English spelling rules, and vowel groups in any Latin, Cyrillic or Greek script (accents
+    removed); one per kana, Han or Hangul character; other scripts about one per two letters.
+    Used for plausibility checks and estimated timings, so rough is enough, but a word in
+    another script must never count as nothing.
+    """
+    w = unicodedata.normalize("NFD", word.lower())
+    w = "".join(c for c in w if not unicodedata.combining(c))
     digits = sum(c.isdigit() for c in w)
-    letters = re.sub(r"[^a-z]", "", w)
-    n = len(re.findall(r"[aeiouy]+", letters))
+    syllabic = len(_SYLLABIC.findall(w))
+    letters = "".join(c for c in _SYLLABIC.sub("", w) if c.isalpha())
+    n = len(_VOWELS.findall(letters))
     if letters.endswith("e") and not letters.endswith(("le", "ee")) and n > 1:
         n -= 1
     if letters and n == 0:
-        n = max(1, len(letters) // 3)  # acronyms are spelt out
-    return max(1, n + digits) if (letters or digits) else 0
+        # acronyms are spelt out; abjads and other scripts: about two letters a syllable
+        n = max(1, len(letters) // (3 if letters.isascii() else 2))
+    n += syllabic
+    return max(1, n + digits) if (letters or digits or syllabic) else 0
 
 
 def _to_16k(pcm: bytes, sample_rate: int) -> bytes:
