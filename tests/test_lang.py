@@ -231,3 +231,38 @@ def test_an_edited_script_is_read_with_the_articles_language() -> None:
     assert script.segments[0].sentences == (
         "Sie flogen dreißig Kilometer im Jahr neunzehnhundertfünfundneunzig.",
     )
+
+
+UNDECLARED = {
+    "ru": "# Как сон помогает памяти\n\nКаждую ночь мозг сортирует события прошедшего дня. "
+    "Учёные давно заметили, что после хорошего сна люди лучше запоминают новые слова.\n",
+    "ar": "# كيف يساعد النوم الذاكرة\n\nفي كل ليلة يرتب الدماغ أحداث اليوم الماضي. لاحظ العلماء أن "
+    "الناس يتذكرون الكلمات الجديدة بشكل أفضل بعد نوم جيد.\n",
+    "hi": "# नींद याददाश्त में मदद करती है\n\nहर रात दिमाग़ पिछले दिन की घटनाओं को छांटता है। "
+    "वैज्ञानिकों ने देखा है कि अच्छी नींद के बाद लोग नए शब्द बेहतर याद रखते हैं।\n",
+    "ja": "# 時計台の修理\n\n駅前広場に立つ木造の時計台が、建てられてから初めての本格的な修理を"
+    "受けることになった。工事は来月から始まり、秋の祭りまでに終わる予定だという。\n",
+    "sv": "# Sömn och minne\n\nVarje natt sorterar hjärnan dagens händelser. Forskare har länge "
+    "sett att människor minns nya ord bättre efter en god natts sömn, och nu vet vi varför.\n",
+    "en": "# Sleep and memory\n\nEvery night the brain sorts the events of the day. Researchers "
+    "have long seen that people remember new words better after a good night of sleep.\n",
+}
+
+
+@pytest.mark.parametrize("code", sorted(UNDECLARED))
+def test_an_article_that_declares_no_language_is_narrated_in_its_own(
+    code: str, tmp_path: Path
+) -> None:
+    """Markdown and text declare no language: the text decides, in any script."""
+    from articast.config import IngestSettings
+
+    path = tmp_path / f"{code}.md"
+    path.write_text(UNDECLARED[code], encoding="utf-8")
+    article = load_article(path, IngestSettings(allow_network=False))
+    assert article.language == code
+    choice = choose_voice(VoiceSettings(voice="", allow_network=False), article.language)
+    if code == "en":
+        assert choice.settings.voice == DEFAULT_VOICE
+    else:  # espeak-ng speaks it (no neural voice for it is installed)
+        assert choice.settings.voice.startswith("espeak:")
+        assert base_code(choice.settings.voice.split(":", 1)[1]) == code
