@@ -56,3 +56,15 @@ def test_bundled_voice_speaks_with_engine_timings_and_cache(tmp_path: Path) -> N
     again = speak(script, settings, tmp_path / "cache")
     assert (again.synthesized, again.cached) == (0, 1)
     assert again.segments[0].utterances[0].pcm == utt.pcm
+
+    # The pipeline frees the loaded model after the voices stage; speaking again reloads it
+    # and says the same.
+    from articast.voices import release
+    from articast.voices.piper import _engine
+
+    assert _engine.cache_info().currsize == 1
+    release()
+    assert _engine.cache_info().currsize == 0
+    fresh = speak(script, settings, tmp_path / "other-cache")
+    assert fresh.synthesized == 1 and _engine.cache_info().currsize == 1
+    assert fresh.segments[0].utterances[0].pcm == utt.pcm

@@ -528,6 +528,7 @@ def _build_locked(
     from articast.publish import write_description, write_episode_page
     from articast.video import render_pictures, render_video
     from articast.visuals import make_slides
+    from articast.voices import release as release_voices
     from articast.voices import speak
     from articast.voices.choose import choose_voice
 
@@ -550,6 +551,7 @@ def _build_locked(
             warnings.extend(choice.warnings)
             speech = speak(script, choice.settings, cache_root, progress)
             warnings.extend(speech.warnings)
+            release_voices()  # the audio and video stages need no ONNX sessions beside them
         with timer("artwork"):
             # The show's own artwork is checked and normalised (square, 1400-3000 px, RGB) too.
             cover = cover_art(article, talk, settings.show, tmp / "cover.jpg")

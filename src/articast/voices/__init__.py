@@ -12,6 +12,16 @@ from articast.voices.base import SynthParams, SynthResult, Voice, VoiceInfo
 from articast.voices.registry import REGISTRY, Backend, get_voice, list_voices, parse_spec
 from articast.voices.speak import speak
 
+
+def release() -> None:
+    """Free what the voices hold in memory between episodes (loaded neural models); the
+    pipeline calls it once the voices stage is done, so the audio and video stages do not run
+    beside idle ONNX sessions. Voices load again when next asked to speak."""
+    from articast.voices.piper import release_engines
+
+    release_engines()
+
+
 __all__ = [
     "REGISTRY",
     "Backend",
@@ -22,5 +32,6 @@ __all__ = [
     "get_voice",
     "list_voices",
     "parse_spec",
+    "release",
     "speak",
 ]
