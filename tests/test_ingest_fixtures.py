@@ -29,6 +29,13 @@ class Expect:
 
 CASES = [
     Expect(
+        FIXTURES / "heading-wrappers.html",
+        "What is Lanternkit?",
+        [None, "Why Lanternkit?", "Small by design", "Open formats"],
+        present=("offline field guides", "whatever happens to the toolkit itself"),
+        absent=("On this page", "Section titled", "Next: Getting started", "Install", "MIT"),
+    ),
+    Expect(
         FIXTURES / "paywall.html",
         "Things to Clear Out of the Garden Shed",
         [

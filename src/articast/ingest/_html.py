@@ -398,6 +398,27 @@ def _link_density(el: Any) -> float:
     return min(1.0, linked / total)
 
 
+def _link_density_beside_headings(el: Any) -> float:
+    """Link density of the text of ``el`` outside its headings.
+
+    Docs generators wrap each heading in a box with its permalink (``<div class="heading-
+    wrapper"><h2><a href="#why">Why</a></h2></div>``): all link text, yet the article's
+    heading, not a box of links. A related-links box with its own title still counts.
+    """
+    heads = [h for h in el.iter(*HEADINGS) if h is not el]
+    if not heads:
+        return _link_density(el)
+    total = _text_len(el) - sum(_text_len(h) for h in heads)
+    if total <= 0:
+        return 0.0
+    linked = sum(
+        _text_len(a)
+        for a in el.iter("a")
+        if not any(_tag(up) in HEADINGS for up in a.iterancestors())
+    )
+    return min(1.0, linked / total)
+
+
 def _prose_len(el: Any) -> int:
     """Words of ``el`` that are not link text."""
     return _text_len(el) - sum(_text_len(a) for a in el.iter("a"))
@@ -759,7 +780,7 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
             for el in main.iter("ul", "ol", "div", "section", "table", "dl", "td", "p", "center")
             if el is not main
             and _text_len(el) < (15 if _tag(el) == "p" else 300)
-            and _link_density(el) > 0.65
+            and _link_density_beside_headings(el) > 0.65
             # A paragraph that is just the talk link ("Watch the lecture") is the talk.
             and not (_tag(el) == "p" and any(parse_youtube(a.get("href") or "") for a in el.iter("a")))
         ]
