@@ -183,6 +183,13 @@ _BOILER_RE = re.compile(
     r"(?:^|[\s_-])(?:" + "|".join(re.escape(w) for w in _BOILER_WORDS) + r")(?:$|[\s_-])",
     re.IGNORECASE,
 )
+_NOT_IN_TOC = re.compile(
+    r"(?<![\w-])(?:(?:hide|exclude|omit)-from-toc|no-?toc|not-in-toc|toc-(?:ignore|exclude|skip|hidden))"
+    r"(?![\w-])",
+    re.IGNORECASE,
+)
+"""Class names that keep a heading *out of* the table of contents: the heading is the
+article's (``<h3 class="hide-from-toc">``), not a table of contents."""
 _BOILER_ROLES = frozenset(
     {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alert", "menu"}
 )
@@ -380,7 +387,7 @@ def _is_boilerplate(el: Any, body_words: int) -> bool:
         # A small box with an input or a button is a sign-up, search or consent box.
         return _text_len(el) < 60
     role = (el.get("role") or "").lower()
-    marks = " ".join((el.get("class") or "", el.get("id") or ""))
+    marks = _NOT_IN_TOC.sub(" ", " ".join((el.get("class") or "", el.get("id") or "")))
     if role in _BOILER_ROLES or (marks.strip() and _BOILER_RE.search(marks)):
         if el.find(".//article") is not None or el.find(".//main") is not None:
             return False
