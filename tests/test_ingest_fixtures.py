@@ -31,7 +31,7 @@ CASES = [
     Expect(
         FIXTURES / "heading-wrappers.html",
         "What is Lanternkit?",
-        [None, "Why Lanternkit?", "Small by design", "Open formats"],
+        [None, "Why Lanternkit?", "Small by design", "Open formats", "Getting help."],
         present=("offline field guides", "whatever happens to the toolkit itself"),
         absent=("On this page", "Section titled", "Next: Getting started", "Install", "MIT"),
     ),

@@ -511,6 +511,8 @@ class _Walker:
         self.buf: list[str] = []
         self.bold_chars = 0
         self.bold_depth = 0
+        self.heading_depth = 0
+        """Inside a heading every element is inline (some sites put ``<div>``s in ``<h4>``)."""
 
     # -- buffer -------------------------------------------------------------------------
     def add_text(self, text: str | None, *, container: bool) -> None:
@@ -570,7 +572,7 @@ class _Walker:
     # -- walk ---------------------------------------------------------------------------
     def walk(self, el: Any, depth: int, container: bool) -> None:
         tag = _tag(el)
-        if tag == "pre":
+        if tag == "pre" and not self.heading_depth:
             # A code listing: the article's own text, kept as a block of its own (shown on
             # pages and in ``ingest``, never read aloud).
             self.flush(container=container)
@@ -608,18 +610,32 @@ class _Walker:
             href = el.get("href")
             if href:
                 self.out.hrefs.append((href, self._link_text(el)))
-        if tag in HEADINGS:
+        if tag in HEADINGS and not self.heading_depth:
             self.flush(container=container)
-            self.add_text(el.text, container=False)
-            for child in el:
-                self.walk(child, depth + 1, False)
-                self.add_text(child.tail, container=False)
+            self.heading_depth += 1
+            try:
+                self.add_text(el.text, container=False)
+                for child in el:
+                    self.walk(child, depth + 1, False)
+                    self.add_text(child.tail, container=False)
+            finally:
+                self.heading_depth -= 1
             self.flush("heading", HEADINGS[tag])
             return
-        if tag == "figure":
+        if self.heading_depth:
+            if tag in TEXT_BLOCKS or tag in CONTAINERS:
+                # A block inside a heading reads as inline text, set apart by spaces.
+                self.buf.append(" ")
+                self.add_text(el.text, container=False)
+                for child in el:
+                    self.walk(child, depth + 1, False)
+                    self.add_text(child.tail, container=False)
+                self.buf.append(" ")
+                return
+        elif tag == "figure":
             self._figure(el, depth)
             return
-        if tag in TEXT_BLOCKS or tag in CONTAINERS:
+        elif tag in TEXT_BLOCKS or tag in CONTAINERS:
             inner_container = tag in CONTAINERS
             self.flush(container=container)
             self.add_text(el.text, container=inner_container)
