@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from articast.lang import KANA_HAN
+
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201b": "'"})
@@ -22,7 +24,7 @@ def clean_inline(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+CJK = re.compile(f"[{KANA_HAN}]")
 """Kana and Han characters: Chinese and Japanese write words without spaces between them."""
 
 

@@ -18,9 +18,10 @@ from __future__ import annotations
 import importlib
 from functools import cache
 
-from articast.lang.base import ChapterNames, Labels, Language, Phrases
+from articast.lang.base import KANA_HAN, ChapterNames, Labels, Language, Phrases
 
 __all__ = [
+    "KANA_HAN",
     "NATIVE",
     "ChapterNames",
     "Labels",

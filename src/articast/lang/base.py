@@ -15,6 +15,11 @@ if TYPE_CHECKING:  # narrate imports this package: only the type names are neede
     from articast.narrate.lexicon import Lexicon
     from articast.narrate.rules import Rule
 
+KANA_HAN = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+"""Kana (with half-width katakana) and Han ranges, for a regex character class: Chinese and
+Japanese write words without spaces and close sentences with their own full stop. Ingest
+counts words by them, narrate closes sentences by them, voices count syllables by them."""
+
 
 @dataclass(frozen=True)
 class Phrases:

@@ -17,7 +17,7 @@ import pysbd
 
 from articast.config import NarrateSettings
 from articast.ingest import capitalise_first
-from articast.lang import Language, get_language
+from articast.lang import KANA_HAN, Language, get_language
 from articast.models import Article, Script, Section, Segment, SegmentKind, Sentence, Talk
 from articast.narrate.lexicon import Lexicon, load_lexicon
 from articast.narrate.rules import (
@@ -38,7 +38,7 @@ _TERMINAL = re.compile(
 """A sentence's end: . ! ? and the full stops of other scripts (。！？ ؟ ।), then closing
 quotes or brackets."""
 _HAS_WORD = re.compile(r"\w")
-_KANA_HAN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KANA_HAN = re.compile(f"[{KANA_HAN}]")
 _FUNCTION_WORDS = frozenset(
     {
         "a", "an", "the", "of", "in", "on", "at", "to", "for", "with", "by", "from", "into",

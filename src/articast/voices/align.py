@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from articast.lang import KANA_HAN
 from articast.models import TimingMethod, WordTiming
 
 ALIGN_VERSION = "align-1"
@@ -108,7 +109,7 @@ def ipa_to_arpabet(ipa: str) -> list[str]:
     return out
 
 
-_SYLLABIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+_SYLLABIC = re.compile(f"[{KANA_HAN}\uac00-\ud7af]")
 """Kana, Han and Hangul: about one syllable (or mora) per character."""
 _VOWELS = re.compile(r"[aeiouy\u0430\u0435\u0451\u0438\u043e\u0443\u044b\u044d\u044e\u044f\u0456\u0457\u0454\u045e\u03b1\u03b5\u03b7\u03b9\u03bf\u03c5\u03c9]+")
 """Vowel letters of Latin (accents removed first), Cyrillic and Greek: one group a syllable."""
