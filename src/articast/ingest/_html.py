@@ -576,7 +576,7 @@ class _Walker:
             # A code listing: the article's own text, kept as a block of its own (shown on
             # pages and in ``ingest``, never read aloud).
             self.flush(container=container)
-            code = clean_inline(" ".join("".join(el.itertext()).split()))
+            code = clean_inline("".join(el.itertext()))
             if code:
                 self.out.blocks.append(Block("code", code))
             return
@@ -890,9 +890,7 @@ def _vetoed(el: Any, ops: Opinions) -> bool:
     (``<p class="paywall">``, a newsletter issue in ``rich-text-newsletter``): when both
     libraries keep that text, it stays. Bios, comments and share boxes go regardless.
     """
-    if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
-        return False
-    if (el.get("aria-hidden") or "").lower() == "true" or not ops.readability.strip():
+    if _hidden(el) or not ops.readability.strip():
         return False
     marks = " ".join((el.get("class") or "", el.get("id") or ""))
     if _STRONG_BOILER.search(marks) or (el.get("role") or "").lower() in _BOILER_ROLES:
@@ -901,6 +899,20 @@ def _vetoed(el: Any, ops: Opinions) -> bool:
     words = word_count(text)
     if words < (20 if _tag(el) == "p" else 40) or _link_density(el) > 0.3:
         return False
+    return _libraries_keep(text, words, ops)
+
+
+def _hidden(el: Any) -> bool:
+    """``el`` is not shown (``hidden``, ``display: none``, ``aria-hidden="true"``)."""
+    return (
+        el.get("hidden") is not None
+        or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+        or (el.get("aria-hidden") or "").lower() == "true"
+    )
+
+
+def _libraries_keep(text: str, words: int, ops: Opinions) -> bool:
+    """The libraries call ``text`` (``words`` long) article text."""
     by_traf, by_read = ops.keeps(text)
     # trafilatura (the more precise library) alone is enough for a long run of prose.
     return by_traf and (by_read or words >= 150)
@@ -922,20 +934,13 @@ def _vetoed_groups(marked: list[Any], ops: Opinions) -> set[Any]:
     for (_, marks), els in groups.items():
         if len(els) < 3 or _STRONG_BOILER.search(marks):
             continue
-        shown = [
-            el
-            for el in els
-            if el.get("hidden") is None
-            and not _HIDDEN_STYLE.search(el.get("style") or "")
-            and (el.get("aria-hidden") or "").lower() != "true"
-        ]
+        shown = [el for el in els if not _hidden(el)]
         text = "\n".join(_plain(el) for el in shown)
         words = word_count(text)
         linked = sum(_text_len(a) for el in shown for a in el.iter("a"))
         if words < 40 or linked > 0.3 * words:
             continue
-        by_traf, by_read = ops.keeps(text)
-        if by_traf and (by_read or words >= 150):
+        if _libraries_keep(text, words, ops):
             spared.update(shown)
     return spared
 
