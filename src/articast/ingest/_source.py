@@ -22,6 +22,7 @@ from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 from articast.config import IngestSettings
 from articast.errors import InputError
 from articast.models import InputKind
+from articast.net import lookup
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 USER_AGENT = "articast/0.1 (+https://pypi.org/project/articast/)"
@@ -163,28 +164,6 @@ def fetch_bytes(url: str, *, max_bytes: int, timeout: float, what: str) -> tuple
         deadline.stop()
 
 
-def _resolved_within(host: str, port: int, seconds: float) -> bool:
-    """False when looking up ``host`` has not answered within ``seconds``.
-
-    ``connect()`` resolves the name before any socket timeout applies, and a resolver that
-    never answers would hold it for as long as the system's resolver retries (tens of
-    seconds); this lookup runs on a thread the deadline can walk away from. A lookup that
-    fails fast returns True: ``connect()`` then reports the failure in its own words.
-    """
-    done = threading.Event()
-
-    def look() -> None:
-        try:
-            socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError):
-            pass
-        finally:
-            done.set()
-
-    threading.Thread(target=look, name="articast-dns", daemon=True).start()
-    return done.wait(max(0.0, seconds))
-
-
 def _get_once(
     parts: SplitResult, deadline: _Deadline, *, max_bytes: int, what: str, original: str
 ) -> tuple[int, str, str, bytes, str]:
@@ -203,7 +182,9 @@ def _get_once(
         conn, target = _connection(parts, remaining)
     except ValueError as exc:
         raise InputError(f"{what} {original}: bad address ({exc}); check it") from exc
-    if not _resolved_within(conn.host, conn.port, deadline.remaining()):
+    # A resolver that never answers must not hold the fetch past its deadline (a lookup that
+    # fails fast goes on: connect() reports the failure in its own words).
+    if lookup(conn.host, conn.port, deadline.remaining()) is None:
         conn.close()
         raise timed_out()
     try:

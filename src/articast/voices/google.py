@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import re
-import socket
 import threading
 import time
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 from articast.config import VoiceSettings
 from articast.errors import BackendUnavailable, InputError, SynthesisError
 from articast.media import ffmpeg_exe, run_filter
+from articast.net import lookup
 from articast.voices.base import SynthParams, SynthResult, VoiceInfo
 
 SAMPLE_RATE = 24000
@@ -136,19 +136,7 @@ def _resolves(host: str, timeout: float = 1.0) -> bool:
     with _DNS_LOCK:
         if host in _DNS:
             return _DNS[host]
-    result: list[bool] = []
-
-    def look() -> None:
-        try:
-            socket.getaddrinfo(host, 443)
-            result.append(True)
-        except OSError:
-            result.append(False)
-
-    t = threading.Thread(target=look, daemon=True)
-    t.start()
-    t.join(timeout)
-    ok = bool(result and result[0])
+    ok = bool(lookup(host, 443, timeout))
     with _DNS_LOCK:
         _DNS[host] = ok
     return ok
