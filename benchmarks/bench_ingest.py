@@ -45,6 +45,7 @@ FIXTURE_PAGES = [
     "longform.html",
     "split-body.html",
     "many-sections.html",
+    "widgets.html",
 ]
 TOOLS = ("articast", "trafilatura", "readability")
 

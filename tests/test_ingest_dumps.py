@@ -125,6 +125,10 @@ def test_heading_line_rules() -> None:
     assert not heading_line(None, "Results of the", prose)
     assert not heading_line(None, "Early Results", "Short text.")
     assert not heading_line(None, "Not every bed survived.", prose)
+    # a widget's settings written as text ("target" / "_blank") are not headings
+    assert not heading_line(None, "_blank", prose)
+    assert not heading_line(None, "btn-primary", prose)
+    assert heading_line(None, "Slow-cooked Beans", prose)
     assert split_heading_lines(["Early Results", prose]) == ["Early Results", prose]
     wrapped = ["The study found that most patients", "improved within a week of care."]
     assert split_heading_lines(wrapped) == [" ".join(wrapped)]

@@ -29,6 +29,21 @@ class Expect:
 
 CASES = [
     Expect(
+        FIXTURES / "widgets.html",
+        "Five Night Markets Worth the Trip This Summer",
+        [
+            None,
+            "1. Harbour Lights Market (June 6-7)",
+            "2. Orchard Lane Market (June 20)",
+            "3. Station Yard Market (July 11-12)",
+            "Getting There Without a Car",
+            "What to Bring",
+        ],
+        # headings above an embed and a button's settings; headings whose class says "header"
+        present=("lemon doughnuts", "exact change only", "the walk home"),
+        absent=("_blank", "btn-primary", "Get Tickets", "Image Size", "landscape-medium", "Copyright"),
+    ),
+    Expect(
         FIXTURES / "heading-wrappers.html",
         "What is Lanternkit?",
         [None, "Why Lanternkit?", "Small by design", "Open formats", "Getting help."],

@@ -190,6 +190,7 @@ _NOT_IN_TOC = re.compile(
 )
 """Class names that keep a heading *out of* the table of contents: the heading is the
 article's (``<h3 class="hide-from-toc">``), not a table of contents."""
+_HEADER_MARK = re.compile(r"(?<![\w])[\w-]*header[\w-]*", re.IGNORECASE)
 _BOILER_ROLES = frozenset(
     {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alert", "menu"}
 )
@@ -388,6 +389,10 @@ def _is_boilerplate(el: Any, body_words: int) -> bool:
         return _text_len(el) < 60
     role = (el.get("role") or "").lower()
     marks = _NOT_IN_TOC.sub(" ", " ".join((el.get("class") or "", el.get("id") or "")))
+    if tag in HEADINGS:
+        # A heading's "header" classes name the heading itself ("section-header",
+        # "header-anchor-post"), not the page's header.
+        marks = _HEADER_MARK.sub(" ", marks)
     if role in _BOILER_ROLES or (marks.strip() and _BOILER_RE.search(marks)):
         if el.find(".//article") is not None or el.find(".//main") is not None:
             return False
@@ -833,8 +838,11 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
         at = out.blocks.index(h1)
         before = [b for b in out.blocks[:at] if b.kind == "para"]
         if sum(word_count(b.text) for b in before) < 30:
-            # Kickers, breadcrumbs and dates above the headline are not the article.
-            out.blocks = [b for b in out.blocks[:at] if b.kind != "para"] + out.blocks[at + 1 :]
+            # Kickers, breadcrumbs, dates and a picture's settings ("Image Size") above the
+            # headline are not the article.
+            out.blocks = [
+                b for b in out.blocks[:at] if b.kind != "para" and not (b.kind == "heading" and b.bare)
+            ] + out.blocks[at + 1 :]
         else:
             out.blocks.remove(h1)
     elif og_title or page_title:

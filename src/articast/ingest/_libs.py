@@ -181,13 +181,29 @@ def vote(blocks: list[Block], ops: Opinions) -> list[Block]:
         if len(sh & our_sh) < 0.5 * len(sh):
             return blocks
         opinions.append((sh, {_norm(line) for line in text.splitlines()}))
+
+    def kept_by_a_library(text: str) -> bool:
+        words = re.findall(r"\w+", text.lower())
+        return any(_has(words, text, op, lines) for op, lines in opinions)
+
+    def kept_by_both(text: str) -> bool:
+        words = re.findall(r"\w+", text.lower())
+        return all(_has(words, text, op, lines) for op, lines in opinions)
+
     kept: list[Block] = []
     heading_at: int | None = None  # index in ``kept`` of the current heading
     had = survived = 0  # paragraphs under it before and after the vote
     for b in blocks:
         if b.kind == "heading":
-            if heading_at is not None and had and not survived:
-                # Everything under this heading was voted out: it was a box's title.
+            if b.bare and not kept_by_a_library(b.text):
+                # A bare line taken for a heading that neither library keeps: a widget's
+                # label ("Get Tickets", "_blank"), not the article's heading.
+                continue
+            # Everything under this heading was voted out: it was a box's title, unless both
+            # libraries keep the heading itself (an embed or a button under it).
+            if heading_at is not None and had and not survived and not kept_by_both(
+                kept[heading_at].text
+            ):
                 del kept[heading_at]
             heading_at, had, survived = len(kept), 0, 0
             kept.append(b)
@@ -196,10 +212,9 @@ def vote(blocks: list[Block], ops: Opinions) -> list[Block]:
             kept.append(b)
             continue
         had += 1
-        words = re.findall(r"\w+", b.text.lower())
-        if any(_has(words, b.text, op, lines) for op, lines in opinions):
+        if kept_by_a_library(b.text):
             kept.append(b)
             survived += 1
-    if heading_at is not None and had and not survived:
+    if heading_at is not None and had and not survived and not kept_by_both(kept[heading_at].text):
         del kept[heading_at]
     return kept

@@ -72,7 +72,7 @@ def merge_drafts(drafts: list[Draft]) -> list[Draft]:
     for d in drafts:
         if pending is not None:
             if d.title is not None:
-                d.title = f"{pending.title}: {d.title}"
+                d.title = f"{(pending.title or '').rstrip(': ')}: {d.title}"
             d.images = pending.images + d.images
             pending = None
         if d.title is not None and not d.paragraphs:

@@ -59,8 +59,14 @@ def looks_like_heading(line: str) -> bool:
         return False
     if not any(ch.isalpha() for ch in line):
         return False
-    # A heading is written as a phrase, not as a URL or code.
+    # A heading is written as a phrase, not as a URL, code or a widget's setting
+    # ("_blank", "btn-primary": one token with an underscore or lower-case hyphenated parts).
+    if _IDENTIFIER.fullmatch(line):
+        return False
     return not re.search(r"https?://|[{}<>=]|\s{2,}", line)
+
+
+_IDENTIFIER = re.compile(r"\S*_\S*|[a-z0-9]+(?:-[a-z0-9]+)+")
 
 
 _SENTENCE_END = (".", "!", "?", "…", ":", ";", '"', "”", "»", ")", "'", "’")
