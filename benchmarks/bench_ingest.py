@@ -46,6 +46,7 @@ FIXTURE_PAGES = [
     "split-body.html",
     "many-sections.html",
     "widgets.html",
+    "docs-controls.html",
 ]
 TOOLS = ("articast", "trafilatura", "readability")
 

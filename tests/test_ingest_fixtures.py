@@ -29,6 +29,19 @@ class Expect:
 
 CASES = [
     Expect(
+        FIXTURES / "docs-controls.html",
+        "Settings file",
+        [None, "Site name", "Theme colours", "Search index", "Links at the bottom"],
+        # each setting's box has a fold-out toggle, its code listing an icon-only copy button
+        present=(
+            "quiet grey theme",
+            "slow phone connection",
+            "four or five links",
+            '{ "search": true }',
+        ),
+        absent=("Subscribe", "Get a short note", "Ada Lamp", "Powered by", "Search...", "Themes"),
+    ),
+    Expect(
         FIXTURES / "widgets.html",
         "Five Night Markets Worth the Trip This Summer",
         [

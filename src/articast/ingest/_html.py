@@ -107,6 +107,7 @@ CONTAINERS = frozenset(
     }
 )
 _BOLD = frozenset({"strong", "b"})
+_CODE = frozenset({"code", "kbd", "samp", "tt", "var"})
 
 _BOILER_WORDS = (
     "cookie",
@@ -382,10 +383,8 @@ def _is_boilerplate(el: Any, body_words: int) -> bool:
         return _text_len(el) == 0 or not any(ch.isalnum() for ch in "".join(el.itertext()))
     if _HIDDEN_STYLE.search(el.get("style") or ""):
         return True
-    if tag in {"div", "section", "p", "span", "table"} and (
-        el.find(".//input") is not None or el.find(".//button") is not None
-    ):
-        # A small box with an input or a button is a sign-up, search or consent box.
+    if tag in {"div", "section", "p", "span", "table"} and _has_controls(el):
+        # A small box with a field or a labelled button is a sign-up, search or consent box.
         return _text_len(el) < 60
     role = (el.get("role") or "").lower()
     marks = _NOT_IN_TOC.sub(" ", " ".join((el.get("class") or "", el.get("id") or "")))
@@ -399,6 +398,33 @@ def _is_boilerplate(el: Any, body_words: int) -> bool:
         words = _text_len(el)
         # Class names lie ("post has-sidebar"): keep a box that holds most of the page's prose.
         return not (words > 150 and words > body_words // 2)
+    return False
+
+
+_COPY_BUTTON = re.compile(r"^\W*(?:copy|copied|copy code|copy to clipboard)\W*$", re.IGNORECASE)
+
+
+def _has_controls(el: Any) -> bool:
+    """``el`` holds a form field or a button that asks for something (subscribe, accept,
+    search). A toggle that folds a part open (``aria-expanded``) and "Copy" do not count, nor
+    does an icon-only button (a permalink, a copy button) beside a heading or a code listing:
+    docs pages put them beside their own text."""
+    for field in el.iter("input", "select", "textarea"):
+        if (field.get("type") or "").lower() != "hidden":
+            return True
+    docs_like: bool | None = None
+    for button in el.iter("button"):
+        if button.get("aria-expanded") is not None or button.get("aria-controls") is not None:
+            continue
+        label = clean_inline(" ".join(button.itertext()))
+        if label:
+            if not _COPY_BUTTON.match(label):
+                return True
+            continue
+        if docs_like is None:
+            docs_like = next(el.iter("pre", "code", *HEADINGS), None) is not None
+        if not docs_like:
+            return True
     return False
 
 
@@ -516,6 +542,8 @@ class _Walker:
         self.buf: list[str] = []
         self.bold_chars = 0
         self.bold_depth = 0
+        self.code_chars = 0
+        self.code_depth = 0
         self.heading_depth = 0
         """Inside a heading every element is inline (some sites put ``<div>``s in ``<h4>``)."""
 
@@ -535,12 +563,16 @@ class _Walker:
             self.buf.append(re.sub(r"\r?\n", _SOFT, text))
         if self.bold_depth:
             self.bold_chars += len(text.strip())
+        if self.code_depth:
+            self.code_chars += len(text.strip())
 
     def flush(self, kind: str = "para", level: int = 2, *, container: bool = False) -> None:
         raw = "".join(self.buf)
         bold = self.bold_chars
+        code = self.code_chars
         self.buf = []
         self.bold_chars = 0
+        self.code_chars = 0
         pieces = raw.split(_BREAK)
         lifted: set[str] = set()
         if kind != "heading" and _SOFT in raw:
@@ -572,6 +604,9 @@ class _Walker:
                 bare = container or len(pieces) > 1 or all_bold
                 # A heading line lifted out of a block's text counts like a bold one.
                 bold_like = all_bold or text in lifted or (container and not self.loose)
+                if len(pieces) == 1 and code >= len(text.replace(" ", "")) * 0.9:
+                    # A line of code names ("theme object") is a reference's label, not a heading.
+                    bare = bold_like = False
                 self.out.blocks.append(Block("para", text, bare=bare, bold=bold_like))
 
     # -- walk ---------------------------------------------------------------------------
@@ -660,15 +695,16 @@ class _Walker:
             self.flush(container=inner_container)
             return
         # inline element
-        bold = tag in _BOLD
-        if bold:
-            self.bold_depth += 1
+        in_bold = int(tag in _BOLD)
+        in_code = int(tag in _CODE)
+        self.bold_depth += in_bold
+        self.code_depth += in_code
         self.add_text(el.text, container=False)
         for child in el:
             self.walk(child, depth + 1, False)
             self.add_text(child.tail, container=False)
-        if bold:
-            self.bold_depth -= 1
+        self.bold_depth -= in_bold
+        self.code_depth -= in_code
 
     def walk_root(self, html: str) -> None:
         """Walk a whole (already clean) HTML document."""
