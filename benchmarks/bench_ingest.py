@@ -47,6 +47,7 @@ FIXTURE_PAGES = [
     "many-sections.html",
     "widgets.html",
     "docs-controls.html",
+    "credits.html",
 ]
 TOOLS = ("articast", "trafilatura", "readability")
 

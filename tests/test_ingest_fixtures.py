@@ -29,6 +29,27 @@ class Expect:
 
 CASES = [
     Expect(
+        FIXTURES / "credits.html",
+        "Why Your Knees Like a Slow Walk",
+        [None, "What the walkers were asked to do"],
+        # a story opening "By Tuesday morning", a caption ending in its credit, a spec line
+        present=(
+            "By Tuesday morning the clinic",
+            "Walkers on the river path on a cold morning.",
+            "Video: 4K at thirty frames",
+            "same bridge every morning",
+        ),
+        absent=(
+            "By Ada Lamp",
+            "Reviewed by",
+            "Image: ©",
+            "Photo: Shutterstock",
+            "About the",
+            "advisory board",
+        ),
+        byline="Ada Lamp",
+    ),
+    Expect(
         FIXTURES / "docs-controls.html",
         "Settings file",
         [None, "Site name", "Theme colours", "Search index", "Links at the bottom"],

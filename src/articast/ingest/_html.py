@@ -205,6 +205,42 @@ _AD_LINE = re.compile(
     re.IGNORECASE,
 )
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)(?:\s+#+)?$")
+_CREDIT_LINE = re.compile(
+    r"^(?i:(?:(?:written|reviewed|medically reviewed|fact[- ]checked|edited|reported|words|text)"
+    r"\s+)?(?:by|von|por|par|door|di|av)\s+(?:dr\.?\s+)?)[A-ZÀ-ÖØ-Þ][\w.'’-]+(?:\s|,|$)",
+)
+"""A credit line above the story ("By Ada Lamp, Staff Writer", "Reviewed by Dr. ..."): the
+capital after "by" keeps "By contrast," and "By 2030," out."""
+_PICTURE_LABEL = re.compile(
+    r"^(?:(?:top |main |lead |header )?(?:image|photo|photograph|picture|illustration|foto|bild|"
+    r"imagen)s?(?:\s+credits?)?)\s*:\s*\S",
+    re.IGNORECASE,
+)
+_CREDIT_HINT = re.compile(
+    r"©|\bcredits?\b|\bcourtesy\b|\bvia\b|/|\b(?:getty images|shutterstock|istock(?:photo)?|alamy|"
+    r"reuters|ap photo|afp)\b",
+    re.IGNORECASE,
+)
+_PICTURE_CREDIT = re.compile(
+    r"^(?:credits?\s*:|©)|\b(?:getty images|shutterstock|istock(?:photo)?|alamy|ap photo)\b.{0,40}$",
+    re.IGNORECASE,
+)
+
+
+def _picture_credit(text: str, words: int) -> bool:
+    """A picture's credit line ("Image: (c) Ada Lamp/Getty Images", "Photo: Ada Lamp")."""
+    if _PICTURE_LABEL.match(text):
+        return words <= 6 or bool(_CREDIT_HINT.search(text))
+    # A caption that ends with its credit is the caption: the article's words.
+    return bool(_PICTURE_CREDIT.search(text)) and not re.search(r"\w[.!?]\s*\S", text)
+
+
+_ABOUT_AUTHOR = re.compile(
+    r"^(?:about|more about|more from|meet) (?:the |our |this )?"
+    r"(?:authors?|reviewers?|writers?|contributors?|editors?)\b"
+    r"|^(?:über (?:den|die) autor(?:in)?|à propos de l'auteur|sobre (?:el|la) autora?|sull'autore)\b",
+    re.IGNORECASE,
+)
 _PERMALINK = re.compile(r"[\s¶§#🔗]+$")
 _TITLE_SUFFIX = re.compile(r"\s+[|\u2013\u2014·•:-]\s+[^|\u2013\u2014·•]{1,60}$")
 
@@ -865,6 +901,7 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
         _trafilatura_rescue(text, out)
         if not loose and ops is not None:
             out.blocks = vote(out.blocks, ops)
+        out.blocks = _without_credits(out.blocks)
     if not any(parse_youtube(href) for href, _ in out.hrefs):
         out.hrefs.extend(embeds)
 
@@ -894,6 +931,36 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
             out.title = capitalise_first(first.text) if first.kind == "para" else first.text
             out.blocks.remove(first)
     return out
+
+
+def _without_credits(blocks: list[Block]) -> list[Block]:
+    """The blocks without the credits around a story: "By ..." and "Reviewed by ..." lines
+    above its first paragraph of prose, picture credits ("Image: (c) ... Getty Images") and
+    "About the author" boxes (the heading and what is under it, up to the next heading)."""
+    kept: list[Block] = []
+    lead = True  # no paragraph of prose yet
+    in_box: int | None = None  # level of an "About the author" heading we are inside
+    for b in blocks:
+        if b.kind == "heading":
+            if in_box is not None and b.level <= in_box:
+                in_box = None
+            if in_box is None and _ABOUT_AUTHOR.match(b.text):
+                in_box = b.level
+                continue
+        if in_box is not None:
+            if b.kind != "image":
+                continue
+        elif b.kind == "para":
+            words = word_count(b.text)
+            if words <= 30 and (
+                (lead and _CREDIT_LINE.match(b.text) and not b.text.endswith((".", "!", "?")))
+                or (words <= 20 and _picture_credit(b.text, words))
+            ):
+                continue
+            if words >= 25:
+                lead = False
+        kept.append(b)
+    return kept
 
 
 def _title_line(texts: list[Block]) -> bool:
