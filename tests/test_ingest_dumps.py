@@ -190,6 +190,54 @@ def test_broken_utf8_is_kept_and_named(tmp_path: Path) -> None:
     assert any("2 bytes that are not valid UTF-8 were dropped" in w for w in a.warnings)
 
 
+def _mojibake(text: str) -> str:
+    """``text`` as it reads after UTF-8 was decoded as Windows-1252 (bytes it leaves undefined
+    taken as Latin-1, as browsers do) and saved again."""
+    return "".join(
+        bytes([b]).decode("cp1252", errors="replace").replace("\ufffd", chr(b))
+        for b in text.encode("utf-8")
+    )
+
+
+@pytest.mark.parametrize("suffix", [".html", ".md", ".txt"])
+def test_mis_encoded_text_is_repaired_and_named(suffix: str, tmp_path: Path) -> None:
+    clean = (
+        "It’s the café on the corner — the one with the “long” queue — that sells the best "
+        "crème brûlée in town, at £4 a dish. Nobody there minds waiting, and the owner says "
+        "the secret is patience more than sugar. "
+    )
+    lead, section = clean * 3, "The terrace opens at noon, and the tables fill within minutes. " * 8
+    if suffix == ".html":
+        page = f"<html><body><h1>Queue</h1><p>{lead}</p><h2>Lunch</h2><p>{section}</p></body></html>"
+    elif suffix == ".md":
+        page = f"# Queue\n\n{lead}\n\n## Lunch\n\n{section}\n"
+    else:
+        page = f"Queue\n\n{lead}\n\nLunch\n\n{section}\n"
+    path = tmp_path / f"cafe{suffix}"
+    path.write_text(_mojibake(page), encoding="utf-8")
+    assert "cafÃ©" in path.read_text(encoding="utf-8")
+    a = load_article(path, OFFLINE)
+    text = _text(a)
+    assert "It's the café on the corner — the one with the “long” queue" in text
+    assert "crème brûlée" in text and "£4" in text
+    assert "Ã" not in text and "â€" not in text
+    assert any("mis-encoded text" in w and "->" in w for w in a.warnings), a.warnings
+
+
+def test_correct_accents_are_left_alone(tmp_path: Path) -> None:
+    page = (
+        "<html><body><h1>SÃO PAULO</h1><p>"
+        + "Ação e reação são iguais; a Größe der Äpfel é naïve e o café está pronto. " * 6
+        + "</p></body></html>"
+    )
+    path = tmp_path / "ok.html"
+    path.write_text(page, encoding="utf-8")
+    a = load_article(path, OFFLINE)
+    assert a.title == "SÃO PAULO"
+    assert "Ação e reação são iguais; a Größe der Äpfel é naïve" in _text(a)
+    assert not any("mis-encoded" in w for w in a.warnings)
+
+
 def test_far_shorter_than_the_visible_text_warns(tmp_path: Path) -> None:
     comments = "".join(
         f"<div class='comment'><p>Comment {i}: I really enjoyed reading this piece and "

@@ -318,7 +318,55 @@ MOSTLY_UTF8 = 0.005
 
 
 def decode_report(raw: RawInput) -> tuple[str, list[str]]:
-    """``decode`` plus warnings naming what could not be decoded (nothing is lost silently)."""
+    """``decode`` plus warnings naming what could not be decoded (nothing is lost silently).
+
+    Text that was mis-encoded before it reached us ("Investorâ€™s", "ðŸš€": UTF-8 read as
+    Windows-1252 and saved again, common in scraped pages) is repaired with ftfy, and a warning
+    says so: a voice would read the debris aloud.
+    """
+    text, warnings = _decode(raw)
+    return repair_mojibake(text, warnings)
+
+
+def repair_mojibake(text: str, warnings: list[str]) -> tuple[str, list[str]]:
+    """``text`` with mojibake undone (ftfy, encoding fixes only), and the warnings."""
+    import ftfy
+    from ftfy.badness import is_bad
+
+    if text.isascii() or not is_bad(text):
+        return text, warnings
+    # Only the encoding repairs: markup, quotes, widths and line breaks stay as written.
+    config = ftfy.TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        fix_surrogates=False,
+        remove_control_chars=False,
+        normalization=None,
+        explain=False,
+    )
+    fixed = ftfy.fix_text(text, config)
+    if fixed == text:
+        return text, warnings
+    at = next((i for i, (a, b) in enumerate(zip(text, fixed, strict=False)) if a != b), 0)
+    start = max(text.rfind(" ", 0, at), text.rfind(">", 0, at)) + 1
+
+    def word(s: str) -> str:
+        w = (s.split(None, 1) or [""])[0].split("<", 1)[0][:40]
+        return "".join(ch for ch in w if ch.isprintable())
+
+    before, after = word(text[start:]), word(fixed[start:])
+    return fixed, [
+        *warnings,
+        f'mis-encoded text (UTF-8 read as another encoding) was repaired, e.g. "{before}" '
+        f'-> "{after}"; check accents and punctuation',
+    ]
+
+
+def _decode(raw: RawInput) -> tuple[str, list[str]]:
     data = raw.data
     for bom, enc in _BOMS:
         if data.startswith(bom):
