@@ -48,6 +48,7 @@ FIXTURE_PAGES = [
     "widgets.html",
     "docs-controls.html",
     "credits.html",
+    "mdbook.html",
 ]
 TOOLS = ("articast", "trafilatura", "readability")
 

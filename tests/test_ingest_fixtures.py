@@ -29,6 +29,14 @@ class Expect:
 
 CASES = [
     Expect(
+        FIXTURES / "mdbook.html",
+        "Sharing a Lantern",
+        [None, "Lending", "The Rules", "Thinking in rooms"],
+        # every heading sits in <a class="header" id="its-slug">; one slug says "sharing"
+        present=("lend a lantern to a friend", "let lamp = Lantern::new();", "right order"),
+        absent=("The Lanternkit Book", "Toggle", "Owning a lantern", "Previous", "Print"),
+    ),
+    Expect(
         FIXTURES / "credits.html",
         "Why Your Knees Like a Slow Walk",
         [None, "What the walkers were asked to do"],

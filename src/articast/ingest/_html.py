@@ -424,10 +424,11 @@ def _is_boilerplate(el: Any, body_words: int) -> bool:
         return _text_len(el) < 60
     role = (el.get("role") or "").lower()
     marks = _NOT_IN_TOC.sub(" ", " ".join((el.get("class") or "", el.get("id") or "")))
-    if tag in HEADINGS:
-        # A heading's "header" classes name the heading itself ("section-header",
-        # "header-anchor-post"), not the page's header.
-        marks = _HEADER_MARK.sub(" ", marks)
+    if _BOILER_RE.search(marks) and (tag in HEADINGS or _wraps_a_heading(el)):
+        # A heading's id is its slug ("sharing-a-lantern", "related-work") and its "header"
+        # classes name the heading itself ("section-header", "header-anchor-post", mdBook's
+        # ``<a class="header"><h2>``): neither says page furniture.
+        marks = _HEADER_MARK.sub(" ", _NOT_IN_TOC.sub(" ", el.get("class") or ""))
     if role in _BOILER_ROLES or (marks.strip() and _BOILER_RE.search(marks)):
         if el.find(".//article") is not None or el.find(".//main") is not None:
             return False
@@ -462,6 +463,14 @@ def _has_controls(el: Any) -> bool:
         if not docs_like:
             return True
     return False
+
+
+def _wraps_a_heading(el: Any) -> bool:
+    """``el`` holds a heading and next to nothing else (a permalink or a wrapper around it)."""
+    heading = next(el.iter(*HEADINGS), None)
+    if heading is None:
+        return False
+    return len(_plain(el)) <= len(_plain(heading)) + 3
 
 
 def _link_density(el: Any) -> float:
