@@ -49,6 +49,7 @@ FIXTURE_PAGES = [
     "docs-controls.html",
     "credits.html",
     "mdbook.html",
+    "reference-header.html",
 ]
 TOOLS = ("articast", "trafilatura", "readability")
 

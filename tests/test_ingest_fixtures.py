@@ -29,6 +29,15 @@ class Expect:
 
 CASES = [
     Expect(
+        FIXTURES / "reference-header.html",
+        "Lantern.trim()",
+        [None, "Syntax", "Return value", "Examples"],
+        # the h1 and lead sit in <div class="layout__header"> inside <main>; the libraries
+        # each keep a different half of the page
+        present=("shortens its wick", "lantern.trim(millimetres)", "three o'clock"),
+        absent=("Help improve", "Was this page helpful", "Guides", "part of the Lanternkit project"),
+    ),
+    Expect(
         FIXTURES / "mdbook.html",
         "Sharing a Lantern",
         [None, "Lending", "The Rules", "Thinking in rooms"],

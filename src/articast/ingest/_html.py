@@ -16,7 +16,7 @@ import lxml.etree
 import lxml.html
 
 from articast.ingest._blocks import Block, Extracted, promote_bare_headings
-from articast.ingest._libs import Opinions, opinions, trafilatura_html, vote
+from articast.ingest._libs import Opinions, bag, opinions, trafilatura_html, vote
 from articast.ingest._text import (
     CJK,
     capitalise_first,
@@ -429,6 +429,13 @@ def _is_boilerplate(el: Any, body_words: int) -> bool:
         # classes name the heading itself ("section-header", "header-anchor-post", mdBook's
         # ``<a class="header"><h2>``): neither says page furniture.
         marks = _HEADER_MARK.sub(" ", _NOT_IN_TOC.sub(" ", el.get("class") or ""))
+    if (
+        _HEADER_MARK.search(marks)
+        and el.find(".//h1") is not None
+        and any(_tag(a) in {"article", "main"} or a.get("role") == "main" for a in el.iterancestors())
+    ):
+        # The article's own header inside <main> (MDN's "layout__header"): its h1 and lead.
+        marks = _HEADER_MARK.sub(" ", marks)
     if role in _BOILER_ROLES or (marks.strip() and _BOILER_RE.search(marks)):
         if el.find(".//article") is not None or el.find(".//main") is not None:
             return False
@@ -1095,9 +1102,20 @@ def _best_container(main: Any, body: Any, ops: Opinions) -> Any:
         for d in main.iter("div", "section", "article", "main", "td")
         if d is not main and _text_len(d) >= 0.3 * main_words
     ]
-    candidates.extend(sorted(inner, key=_text_len, reverse=True)[:30])
+    inner = sorted(inner, key=_text_len, reverse=True)[:30]
+    candidates.extend(inner)
+    # A part of our container may not drop much of what either library calls the article:
+    # when the libraries disagree, each may hold a different half of it.
+    either = bag(ops.trafilatura) | bag(ops.readability)
+
+    def shared(el: Any) -> int:
+        return sum((bag(_plain(el)) & either).values())
+
+    ours = shared(main)
     best, best_score = main, current
     for cand in candidates:
+        if cand in inner and shared(cand) < 0.8 * ours:
+            continue
         score = ops.agreement(_plain(cand))
         if score > best_score:
             best, best_score = cand, score

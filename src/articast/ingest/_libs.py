@@ -122,12 +122,12 @@ class Opinions:
     def reference(self) -> Counter[str]:
         """The words the libraries call the article: both texts' union when they agree
         (one often keeps a part the other misses), else trafilatura's (the more precise)."""
-        traf = _bag(self.trafilatura)
-        return traf | _bag(self.readability) if self.agree else traf
+        traf = bag(self.trafilatura)
+        return traf | bag(self.readability) if self.agree else traf
 
     def agreement(self, text: str) -> float:
         """How well ``text`` matches the libraries' article (bag-of-words F1)."""
-        return _bag_f1(_bag(text), self.reference)
+        return _bag_f1(bag(text), self.reference)
 
 
 def opinions(text: str) -> Opinions:
@@ -135,13 +135,13 @@ def opinions(text: str) -> Opinions:
     return Opinions(trafilatura_text(text), readability_text(text))
 
 
-def _bag(text: str) -> Counter[str]:
+def bag(text: str) -> Counter[str]:
     return Counter(re.findall(r"\w+", text.lower()))
 
 
 def bag_f1(a: str, b: str) -> float:
     """Bag-of-words F1 between two texts (0.0 when either is empty)."""
-    return _bag_f1(_bag(a), _bag(b))
+    return _bag_f1(bag(a), bag(b))
 
 
 def _bag_f1(ca: Counter[str], cb: Counter[str]) -> float:
