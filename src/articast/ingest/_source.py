@@ -351,19 +351,46 @@ def repair_mojibake(text: str, warnings: list[str]) -> tuple[str, list[str]]:
     fixed = ftfy.fix_text(text, config)
     if fixed == text:
         return text, warnings
-    at = next((i for i, (a, b) in enumerate(zip(text, fixed, strict=False)) if a != b), 0)
-    start = max(text.rfind(" ", 0, at), text.rfind(">", 0, at)) + 1
+    # Name an example a reader can see (scripts and styles are never read).
+    shown, shown_fixed = _shown(text), _shown(fixed)
+    if shown == shown_fixed:
+        return fixed, warnings
+    at = next((i for i, (a, b) in enumerate(zip(shown, shown_fixed, strict=False)) if a != b), 0)
+    start = max(shown.rfind(" ", 0, at), shown.rfind(">", 0, at)) + 1
 
     def word(s: str) -> str:
         w = (s.split(None, 1) or [""])[0].split("<", 1)[0][:40]
         return "".join(ch for ch in w if ch.isprintable())
 
-    before, after = word(text[start:]), word(fixed[start:])
+    before, after = word(shown[start:]), word(shown_fixed[start:])
     return fixed, [
         *warnings,
         f'mis-encoded text (UTF-8 read as another encoding) was repaired, e.g. "{before}" '
         f'-> "{after}"; check accents and punctuation',
     ]
+
+
+def _shown(text: str) -> str:
+    """``text`` without its ``<script>`` and ``<style>`` elements (one linear pass)."""
+    low = text.lower()
+    nxt = {tag: low.find(f"<{tag}") for tag in ("script", "style")}
+    out: list[str] = []
+    i = 0
+    while True:
+        for tag, at in nxt.items():
+            if 0 <= at < i:
+                nxt[tag] = low.find(f"<{tag}", i)
+        starts = [(at, tag) for tag, at in nxt.items() if at >= 0]
+        if not starts:
+            out.append(text[i:])
+            return " ".join(out)
+        at, tag = min(starts)
+        out.append(text[i:at])
+        end = low.find(f"</{tag}", at)
+        close = low.find(">", end) if end >= 0 else -1
+        if close < 0:
+            return " ".join(out)
+        i = close + 1
 
 
 def _decode(raw: RawInput) -> tuple[str, list[str]]:
