@@ -442,3 +442,37 @@ def test_code_listings_are_kept_marked_and_not_read() -> None:
     said = " ".join(s for seg in build_script(a, None, NarrateSettings()).segments for s in seg.sentences)
     assert "The article shows a code example here." in said
     assert "read_table" not in said and "def load" not in said
+
+
+def test_a_parts_own_header_is_not_the_page_header(tmp_path: Path) -> None:
+    """ "card-header", "entry-header": the header of a part holds its heading; the site's
+    "site-header" still goes."""
+    card = (
+        '<div class="card"><div class="card-header"><h2>{0}</h2><p>Told by a keeper of '
+        "the north light</p></div>"
+        '<div class="card-body"><p>{1}</p></div></div>'
+    )
+    prose = (
+        "The keepers met at dusk to compare their lamps, and each of them had a story about "
+        "a night when the wind nearly won. "
+    )
+    page = (
+        '<html><head><title>Keepers | Lantern Weekly</title></head><body>'
+        '<div class="site-header"><a href="/">Lantern Weekly</a> <a href="/news">News</a> '
+        '<a href="/about">About us</a></div>'
+        '<div class="page"><div class="entry-header"><h1>Three Keepers</h1>'
+        '<p class="standfirst">How three lighthouse keepers learned to share one wick.</p></div>'
+        + card.format("Winter Nights", "The first keeper tells of the long winter. " + prose * 2)
+        + card.format("Spring Storms", "The second keeper tells of the storms. " + prose * 2)
+        + card.format("Summer Crowds", "The third keeper tells of the visitors. " + prose * 2)
+        + "</div></body></html>"
+    )
+    path = tmp_path / "keepers.html"
+    path.write_text(page, encoding="utf-8")
+    a = load_article(path, OFFLINE)
+    assert a.title == "Three Keepers"
+    assert [s.title for s in a.sections] == [None, "Winter Nights", "Spring Storms", "Summer Crowds"]
+    text = _text(a)
+    assert "share one wick" in text
+    assert "Told by a keeper of the north light" in text
+    assert "About us" not in text

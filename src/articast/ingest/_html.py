@@ -192,6 +192,13 @@ _NOT_IN_TOC = re.compile(
 """Class names that keep a heading *out of* the table of contents: the heading is the
 article's (``<h3 class="hide-from-toc">``), not a table of contents."""
 _HEADER_MARK = re.compile(r"(?<![\w])[\w-]*header[\w-]*", re.IGNORECASE)
+_PART_HEADER = re.compile(
+    r"(?<!\S)(?!(?:site|page|global|main|top|mobile|desktop|sticky|fixed|nav)[-_]+header)"
+    r"[\w-]*[a-z0-9]{2}[-_]+header(?!\S)",
+    re.IGNORECASE,
+)
+"""A class naming the header of a part of the page (a card, an entry, a section), not the
+page's own header (``header``, ``site-header``, ``page-header``, ``header__nav`` stay)."""
 _BOILER_ROLES = frozenset(
     {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alert", "menu"}
 )
@@ -424,6 +431,8 @@ def _is_boilerplate(el: Any, body_words: int) -> bool:
         return _text_len(el) < 60
     role = (el.get("role") or "").lower()
     marks = _NOT_IN_TOC.sub(" ", " ".join((el.get("class") or "", el.get("id") or "")))
+    # "card-header", "entry-header", "section-header": a part's own header, not the page's.
+    marks = _PART_HEADER.sub(" ", marks)
     if _BOILER_RE.search(marks) and (tag in HEADINGS or _wraps_a_heading(el)):
         # A heading's id is its slug ("sharing-a-lantern", "related-work") and its "header"
         # classes name the heading itself ("section-header", "header-anchor-post", mdBook's
