@@ -476,3 +476,49 @@ def test_a_parts_own_header_is_not_the_page_header(tmp_path: Path) -> None:
     assert "share one wick" in text
     assert "Told by a keeper of the north light" in text
     assert "About us" not in text
+
+
+def test_page_builder_widgets_and_slug_ids_are_content(tmp_path: Path) -> None:
+    """Elementor wraps every part of a page in "elementor-widget-*" boxes, and docs give a
+    section the slug of its heading as id ("s-related-work"): neither is page furniture."""
+
+    def widget(kind: str, inner: str) -> str:
+        return (
+            f'<div class="elementor-element elementor-widget elementor-widget-{kind}">'
+            f'<div class="elementor-widget-container">{inner}</div></div>'
+        )
+
+    prose = (
+        "The keepers compared their lamps at dusk, and each had a story about a night when "
+        "the wind nearly won and the flame held on by a thread. "
+    )
+    parts = "".join(
+        widget("heading", f"<h2>{title}</h2>") + widget("text-editor", f"<p>{opening} {prose * 2}</p>")
+        for title, opening in [
+            ("Winter Nights", "The first keeper tells of the long winter."),
+            ("Spring Storms", "The second keeper tells of the storms."),
+        ]
+    )
+    docs = (
+        '<section id="s-related-work"><h2>Related work</h2>'
+        f"<p>Older studies of lamp oil reached the same answer. {prose * 2}</p></section>"
+    )
+    page = (
+        "<html><head><title>Three Keepers</title></head><body>"
+        '<nav class="menu"><a href="/">Home</a> <a href="/news">News</a></nav>'
+        '<div class="elementor elementor-42"><div class="elementor-widget-wrap">'
+        + widget("heading", "<h1>Three Keepers</h1>")
+        + parts
+        + "</div></div>"
+        + docs
+        + '<aside class="sidebar"><h3>Related posts</h3><ul><li><a href="/a">Oil</a></li></ul></aside>'
+        + "</body></html>"
+    )
+    path = tmp_path / "builder.html"
+    path.write_text(page, encoding="utf-8")
+    a = load_article(path, OFFLINE)
+    assert [s.title for s in a.sections] == ["Winter Nights", "Spring Storms", "Related work"]
+    text = _text(a)
+    assert "The second keeper tells of the storms." in text
+    assert "Older studies of lamp oil" in text
+    assert "Related posts" not in text

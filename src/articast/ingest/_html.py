@@ -431,8 +431,12 @@ def _is_boilerplate(el: Any, body_words: int) -> bool:
         return _text_len(el) < 60
     role = (el.get("role") or "").lower()
     marks = _NOT_IN_TOC.sub(" ", " ".join((el.get("class") or "", el.get("id") or "")))
-    # "card-header", "entry-header", "section-header": a part's own header, not the page's.
-    marks = _PART_HEADER.sub(" ", marks)
+    # "card-header", "entry-header", "section-header": a part's own header, not the page's;
+    # page builders' own names ("elementor-widget-text-editor") say nothing about the content.
+    marks = _BUILDER.sub(" ", _PART_HEADER.sub(" ", marks))
+    if el.get("id") and _BOILER_RE.search(marks) and _id_is_heading_slug(el):
+        # <section id="s-meta-options"><h2>Meta options</h2>: the id names the heading.
+        marks = _BUILDER.sub(" ", _PART_HEADER.sub(" ", _NOT_IN_TOC.sub(" ", el.get("class") or "")))
     if _BOILER_RE.search(marks) and (tag in HEADINGS or _wraps_a_heading(el)):
         # A heading's id is its slug ("sharing-a-lantern", "related-work") and its "header"
         # classes name the heading itself ("section-header", "header-anchor-post", mdBook's
@@ -479,6 +483,23 @@ def _has_controls(el: Any) -> bool:
         if not docs_like:
             return True
     return False
+
+
+_BUILDER = re.compile(r"(?<!\S)elementor-[\w-]*", re.IGNORECASE)
+
+
+def _slug(text: str) -> str:
+    return "-".join(re.findall(r"[^\W_]+", text.lower()))
+
+
+def _id_is_heading_slug(el: Any) -> bool:
+    """``el``'s id is the slug of its own first heading ("s-meta-options" for "Meta options")."""
+    heading = next(el.iter(*HEADINGS), None)
+    if heading is None:
+        return False
+    slug = _slug(_plain(heading))
+    ident = _slug(el.get("id") or "")
+    return bool(slug) and (ident == slug or ident.endswith("-" + slug) or ident.startswith(slug))
 
 
 def _wraps_a_heading(el: Any) -> bool:
