@@ -505,9 +505,7 @@ def _id_is_heading_slug(el: Any) -> bool:
 def _wraps_a_heading(el: Any) -> bool:
     """``el`` holds a heading and next to nothing else (a permalink or a wrapper around it)."""
     heading = next(el.iter(*HEADINGS), None)
-    if heading is None:
-        return False
-    return len(_plain(el)) <= len(_plain(heading)) + 3
+    return heading is not None and _text_len(el) <= _text_len(heading) + 1
 
 
 def _link_density(el: Any) -> float:
@@ -1137,16 +1135,13 @@ def _best_container(main: Any, body: Any, ops: Opinions) -> Any:
     # A part of our container may not drop much of what either library calls the article:
     # when the libraries disagree, each may hold a different half of it.
     either = bag(ops.trafilatura) | bag(ops.readability)
-
-    def shared(el: Any) -> int:
-        return sum((bag(_plain(el)) & either).values())
-
-    ours = shared(main)
+    ours = sum((bag(_plain(main)) & either).values())
     best, best_score = main, current
     for cand in candidates:
-        if cand in inner and shared(cand) < 0.8 * ours:
+        words = bag(_plain(cand))
+        if cand in inner and sum((words & either).values()) < 0.8 * ours:
             continue
-        score = ops.agreement(_plain(cand))
+        score = ops.agreement_of(words)
         if score > best_score:
             best, best_score = cand, score
     return best if best_score >= current + SWITCH_GAIN else main

@@ -127,7 +127,11 @@ class Opinions:
 
     def agreement(self, text: str) -> float:
         """How well ``text`` matches the libraries' article (bag-of-words F1)."""
-        return _bag_f1(bag(text), self.reference)
+        return self.agreement_of(bag(text))
+
+    def agreement_of(self, words: Counter[str]) -> float:
+        """``agreement`` of a text already counted into a bag of words."""
+        return _bag_f1(words, self.reference)
 
 
 def opinions(text: str) -> Opinions:

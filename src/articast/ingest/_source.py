@@ -330,11 +330,10 @@ def decode_report(raw: RawInput) -> tuple[str, list[str]]:
 
 def repair_mojibake(text: str, warnings: list[str]) -> tuple[str, list[str]]:
     """``text`` with mojibake undone (ftfy, encoding fixes only), and the warnings."""
-    import ftfy
-    from ftfy.badness import is_bad
-
-    if text.isascii() or not is_bad(text):
+    if text.isascii() or not _MOJIBAKE_PAIR.search(text):
         return text, warnings
+    import ftfy
+
     # Only the encoding repairs: markup, quotes, widths and line breaks stay as written.
     config = ftfy.TextFixerConfig(
         unescape_html=False,
@@ -348,7 +347,11 @@ def repair_mojibake(text: str, warnings: list[str]) -> tuple[str, list[str]]:
         normalization=None,
         explain=False,
     )
-    fixed = ftfy.fix_text(text, config)
+    # ftfy judges line by line; only lines that hold a suspect pair need its judgement.
+    lines = text.splitlines(keepends=True)
+    fixed = "".join(
+        ftfy.fix_text(line, config) if _MOJIBAKE_PAIR.search(line) else line for line in lines
+    )
     if fixed == text:
         return text, warnings
     # Name an example a reader can see (scripts and styles are never read).
@@ -368,6 +371,15 @@ def repair_mojibake(text: str, warnings: list[str]) -> tuple[str, list[str]]:
         f'mis-encoded text (UTF-8 read as another encoding) was repaired, e.g. "{before}" '
         f'-> "{after}"; check accents and punctuation',
     ]
+
+
+_MOJIBAKE_PAIR = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030"
+    "\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161"
+    "\u203a\u0153\u017e\u0178]"
+)
+"""A UTF-8 lead byte read as Windows-1252 ("Ã", "â") followed by a continuation byte read
+the same way ("©", "€", "™"): every UTF-8-as-1252 mojibake holds one; correct text rarely."""
 
 
 def _shown(text: str) -> str:
