@@ -50,6 +50,7 @@ FIXTURE_PAGES = [
     "credits.html",
     "mdbook.html",
     "reference-header.html",
+    "streamed.html",
 ]
 TOOLS = ("articast", "trafilatura", "readability")
 

@@ -29,6 +29,14 @@ class Expect:
 
 CASES = [
     Expect(
+        FIXTURES / "streamed.html",
+        "Lanterns at Sea",
+        [None, "The colours of a passing boat", "When the lantern went out"],
+        # React streams the article in <div hidden id="S:0"> and moves it into place
+        present=("spoke with light", "both of you turn to the right", "a short match"),
+        absent=("Join thousands of sailors", "Loading", "Harbour Notes, a newsletter", "Also this week"),
+    ),
+    Expect(
         FIXTURES / "reference-header.html",
         "Lantern.trim()",
         [None, "Syntax", "Return value", "Examples"],

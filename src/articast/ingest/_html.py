@@ -416,7 +416,9 @@ def _is_boilerplate(el: Any, body_words: int) -> bool:
     if tag in {"header", "footer", "aside"}:
         # Never drop one that holds most of the page (some sites wrap everything in one).
         return _text_len(el) < max(80, body_words // 2)
-    if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
+    if (
+        el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true"
+    ) and not _STREAMED.match(el.get("id") or ""):
         return True
     if tag in {"a", "span", "em", "strong", "b", "i", "code"} and any(
         _tag(a) in HEADINGS for a in el.iterancestors()
@@ -485,6 +487,9 @@ def _has_controls(el: Any) -> bool:
     return False
 
 
+_STREAMED = re.compile(r"S:\d+$")
+"""React's streamed server rendering sends a part of the page in ``<div hidden id="S:2">``
+and moves it into place with a script: hidden only until the page has loaded."""
 _BUILDER = re.compile(r"(?<!\S)elementor-[\w-]*", re.IGNORECASE)
 
 
