@@ -530,3 +530,31 @@ def test_page_builder_widgets_and_slug_ids_are_content(tmp_path: Path) -> None:
     assert "The second keeper tells of the storms." in text
     assert "Older studies of lamp oil" in text
     assert "Related posts" not in text
+
+
+def test_a_run_of_bold_lines_is_a_block_of_facts_not_headings(tmp_path: Path) -> None:
+    """ "Deadline: March" / "Award: $2,000" in bold under each entry of a listicle are facts;
+    a lone bold line above prose is still a heading (a CMS heading typed as <p><strong>)."""
+    prose = (
+        "The grant pays for travel and a small stipend, and the committee reads every "
+        "application twice before it decides. "
+    )
+    entry = (
+        "<h3>{0}</h3><p><strong>Deadline: {1}</strong></p><p><strong>Award: {2}</strong></p>"
+        "<p><strong>Degree Level: Bachelors</strong></p><p>{3} {4}</p>"
+    )
+    page = (
+        "<html><head><title>Grants for Lamp Makers</title></head><body><article>"
+        "<h1>Grants for Lamp Makers</h1>"
+        f"<p>Three funds help apprentices learn the trade abroad. {prose * 2}</p>"
+        + entry.format("1. The Wick Fund", "March", "$2,000", "The oldest of the three.", prose * 2)
+        + entry.format("2. The Glass Trust", "October", "$3,500", "Open to glassblowers.", prose * 2)
+        + "<p><strong>How to apply</strong></p>"
+        + f"<p>Write one page about the lamp you want to make. {prose * 2}</p>"
+        + "</article></body></html>"
+    )
+    path = tmp_path / "grants.html"
+    path.write_text(page, encoding="utf-8")
+    a = load_article(path, OFFLINE)
+    assert [s.title for s in a.sections] == [None, "1. The Wick Fund", "2. The Glass Trust", "How to apply"]
+    assert "Deadline: March" in a.sections[1].paragraphs[0]

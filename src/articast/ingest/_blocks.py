@@ -62,6 +62,11 @@ def promote_bare_headings(blocks: list[Block], *, bold_only: bool = False) -> No
         if bold_only and not b.bold:
             continue
         nxt = text_blocks[i + 1] if i + 1 < len(text_blocks) else None
+        prev = text_blocks[i - 1] if i else None
+        if bold_only and any(o is not None and o.bare and o.bold for o in (prev, nxt)):
+            # A run of bold lines ("Deadline: March", "Award: $2,000") is a block of facts,
+            # not a heading above each line.
+            continue
         if nxt is None or nxt.kind != "para":
             continue
         if nxt.bare and looks_like_heading(nxt.text) and word_count(nxt.text) <= word_count(b.text):
