@@ -207,7 +207,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 _BYLINE_RE = re.compile(r"(?:^|[\s_-])(?:byline|author|posted-by|article-author)(?:$|[\s_-])", re.I)
 _AD_LINE = re.compile(
     r"^(?:advertisement|advertising|advert|anzeige|publicit[ée]|sponsored(?: content)?)"
-    r"(?:\s*[-–—:|]\s*(?:scroll|continue|story|article)[\w\s]*)?$"
+    r"(?:\s*[-–—:|]\s*(?:scroll|continue|story|article|page|content|text)[\w\s]*)?$"
     r"|^(?:the )?(?:story|article|content) continues below(?: (?:this )?(?:advertisement|ad))?\.?$",
     re.IGNORECASE,
 )
