@@ -254,3 +254,40 @@ def test_control_characters_beside_dropped_boilerplate(tmp_path: Path) -> None:
     article = load_article(page, IngestSettings(allow_network=False))
     assert article.title == "Title"
     assert all("\x01" not in p and "\x0b" not in p for s in article.sections for p in s.paragraphs)
+
+
+def test_a_page_of_thousands_of_boxes_skips_the_quadratic_fallback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """trafilatura's jusText fallback is quadratic in the number of paragraphs (a page of
+    5,000 small boxes took it 25 s): past a few thousand block elements it is not run, and
+    the page is still read."""
+    import trafilatura.external
+
+    from articast.ingest._libs import FAST_ABOVE
+
+    calls: list[int] = []
+    real = trafilatura.external.classify_paragraphs
+
+    def counting(paragraphs: object, *args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(paragraphs, *args, **kwargs)
+
+    monkeypatch.setattr(trafilatura.external, "classify_paragraphs", counting)
+    box = "<div class='related'><h2>Related work</h2><p>A few words in a box.</p></div>"
+    small = tmp_path / "small.html"
+    small.write_text("<html><body><h1>Boxes</h1>" + box * 20 + "</body></html>", encoding="utf-8")
+    load_article(small, IngestSettings(allow_network=False))
+    assert calls, "the fallback runs on an ordinary page"
+    calls.clear()
+    big = tmp_path / "big.html"
+    big.write_text(
+        "<html><body><h1>Boxes</h1>"
+        + "<p>The story before the boxes has enough words to be read aloud as a lead.</p>"
+        + box * (FAST_ABOVE // 2 + 10)
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    a = load_article(big, IngestSettings(allow_network=False))
+    assert not calls
+    assert "The story before the boxes" in "\n".join(s.text for s in a.sections)
