@@ -53,12 +53,7 @@ it 25 s). Real article pages have a few hundred (a tenth of those we measured mo
 
 
 def _fast(text: str) -> bool:
-    count = 0
-    for _ in _BLOCK_TAG.finditer(text):
-        count += 1
-        if count > FAST_ABOVE:
-            return True
-    return False
+    return any(count >= FAST_ABOVE for count, _ in enumerate(_BLOCK_TAG.finditer(text)))
 
 
 def trafilatura_html(text: str) -> str | None:
