@@ -565,3 +565,35 @@ def test_a_run_of_bold_lines_is_a_block_of_facts_not_headings(tmp_path: Path) ->
     a = load_article(path, OFFLINE)
     assert [s.title for s in a.sections] == [None, "1. The Wick Fund", "2. The Glass Trust", "How to apply"]
     assert "Deadline: March" in a.sections[1].paragraphs[0]
+
+
+def test_a_bold_line_right_under_a_heading_belongs_to_it(tmp_path: Path) -> None:
+    """A product's name as <h2>, a picture credit, then "Price: $40 Burn time: 9 hours" in
+    bold: the bold line is that product's detail, not a heading that takes the name's place."""
+    prose = (
+        "It burns steadily in a crosswind and the glass stays clean for a whole week of "
+        "evenings, which is more than most lamps at this price can say. "
+    )
+    entry = (
+        "<h2>{0}</h2><p>{1}</p><p><strong>Price: {2} Burn time: 9 hours</strong></p>"
+        "<p>{3} {4}</p>"
+    )
+    page = (
+        "<html><head><title>The Best Storm Lamps</title></head><body><article>"
+        "<h1>The Best Storm Lamps</h1>"
+        f"<p>We lit twelve lamps on a windy pier to find the three worth buying. {prose * 2}</p>"
+        + entry.format("The Harbour Lamp", "Ada Lamp", "$40", "Our favourite overall.", prose * 2)
+        + entry.format("The Pier Lantern", "Pier Co.", "$25", "The best value.", prose * 2)
+        + entry.format("The Dune Light", "Tom Reed", "$60", "The brightest.", prose * 2)
+        + "</article></body></html>"
+    )
+    path = tmp_path / "lamps.html"
+    path.write_text(page, encoding="utf-8")
+    a = load_article(path, OFFLINE)
+    assert [s.title for s in a.sections] == [
+        None,
+        "The Harbour Lamp",
+        "The Pier Lantern",
+        "The Dune Light",
+    ]
+    assert "Price: $25 Burn time: 9 hours" in a.sections[2].paragraphs[1]

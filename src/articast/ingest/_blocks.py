@@ -49,6 +49,11 @@ class Extracted:
     warnings: list[str] = field(default_factory=list)
 
 
+_UNDER_A_HEADING = 8
+"""Words under a real heading within which a bold line is part of it, not a new heading (the
+same size as a section too short to stand alone)."""
+
+
 def promote_bare_headings(blocks: list[Block], *, bold_only: bool = False) -> None:
     """Turn bare paragraph lines that read like headings into level-2 headings, in place.
 
@@ -56,10 +61,22 @@ def promote_bare_headings(blocks: list[Block], *, bold_only: bool = False) -> No
     paragraph of running prose (so a short last line of an article is not taken for a heading).
     """
     text_blocks = [b for b in blocks if b.kind in ("para", "heading")]
+    since_heading: int | None = None  # words since the last heading of the page's own markup
     for i, b in enumerate(text_blocks):
+        if b.kind == "heading" and not b.bare:
+            since_heading = 0
+            continue
+        words = word_count(b.text)
+        just_under = since_heading is not None and since_heading < _UNDER_A_HEADING
+        if since_heading is not None:
+            since_heading += words
         if b.kind != "para" or not b.bare or not looks_like_heading(b.text):
             continue
         if bold_only and not b.bold:
+            continue
+        if bold_only and just_under:
+            # A bold line right under a real heading ("Base price: $38,630" under a car's
+            # name, with only a picture credit between) belongs to that heading's part.
             continue
         nxt = text_blocks[i + 1] if i + 1 < len(text_blocks) else None
         prev = text_blocks[i - 1] if i else None
