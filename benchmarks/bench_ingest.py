@@ -51,6 +51,7 @@ FIXTURE_PAGES = [
     "mdbook.html",
     "reference-header.html",
     "streamed.html",
+    "wiki.html",
 ]
 TOOLS = ("articast", "trafilatura", "readability")
 

@@ -29,6 +29,14 @@ class Expect:
 
 CASES = [
     Expect(
+        FIXTURES / "wiki.html",
+        "Storm lamp",
+        [None, "History", "Early designs", "Design"],
+        # MediaWiki's "[edit]" beside every heading, in its old and its 2024 markup
+        present=("horn window", "handed down with the boat", "set of baffles"),
+        absent=("edit", "Contents", "From Wikipedia", "Privacy policy"),
+    ),
+    Expect(
         FIXTURES / "streamed.html",
         "Lanterns at Sea",
         [None, "The colours of a passing boat", "When the lantern went out"],

@@ -407,6 +407,9 @@ def _is_boilerplate(el: Any, body_words: int) -> bool:
     tag = _tag(el)
     if tag in _KEEP:
         return False
+    if tag in {"span", "a", "div", "small"} and _EDIT_LINK.search(el.get("class") or ""):
+        # A wiki's "[edit]" beside every heading (MediaWiki's mw-editsection).
+        return True
     if tag == "header" and any(
         _tag(a) in {"article", "main"} or (a.get("role") or "") == "main"
         for a in el.iterancestors()
@@ -487,6 +490,7 @@ def _has_controls(el: Any) -> bool:
     return False
 
 
+_EDIT_LINK = re.compile(r"(?<![\w-])(?:mw-)?edit-?section(?![\w-])|(?<![\w-])edit-?link(?![\w-])", re.I)
 _STREAMED = re.compile(r"S:\d+$")
 """React's streamed server rendering sends a part of the page in ``<div hidden id="S:2">``
 and moves it into place with a script: hidden only until the page has loaded."""
