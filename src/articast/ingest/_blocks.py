@@ -49,9 +49,9 @@ class Extracted:
     warnings: list[str] = field(default_factory=list)
 
 
-_UNDER_A_HEADING = 8
-"""Words under a real heading within which a bold line is part of it, not a new heading (the
-same size as a section too short to stand alone)."""
+NEAR_EMPTY = 8
+"""Words below which a section is too short to stand alone (it joins a neighbour), and within
+which a bold line right under a real heading is part of it, not a new heading."""
 
 
 def promote_bare_headings(blocks: list[Block], *, bold_only: bool = False) -> None:
@@ -67,7 +67,7 @@ def promote_bare_headings(blocks: list[Block], *, bold_only: bool = False) -> No
             since_heading = 0
             continue
         words = word_count(b.text)
-        just_under = since_heading is not None and since_heading < _UNDER_A_HEADING
+        just_under = since_heading is not None and since_heading < NEAR_EMPTY
         if since_heading is not None:
             since_heading += words
         if b.kind != "para" or not b.bare or not looks_like_heading(b.text):

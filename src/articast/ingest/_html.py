@@ -435,13 +435,10 @@ def _is_boilerplate(el: Any, body_words: int) -> bool:
         # A small box with a field or a labelled button is a sign-up, search or consent box.
         return _text_len(el) < 60
     role = (el.get("role") or "").lower()
-    marks = _NOT_IN_TOC.sub(" ", " ".join((el.get("class") or "", el.get("id") or "")))
-    # "card-header", "entry-header", "section-header": a part's own header, not the page's;
-    # page builders' own names ("elementor-widget-text-editor") say nothing about the content.
-    marks = _BUILDER.sub(" ", _PART_HEADER.sub(" ", marks))
+    marks = _furniture_marks(" ".join((el.get("class") or "", el.get("id") or "")))
     if el.get("id") and _BOILER_RE.search(marks) and _id_is_heading_slug(el):
         # <section id="s-meta-options"><h2>Meta options</h2>: the id names the heading.
-        marks = _BUILDER.sub(" ", _PART_HEADER.sub(" ", _NOT_IN_TOC.sub(" ", el.get("class") or "")))
+        marks = _furniture_marks(el.get("class") or "")
     if _BOILER_RE.search(marks) and (tag in HEADINGS or _wraps_a_heading(el)):
         # A heading's id is its slug ("sharing-a-lantern", "related-work") and its "header"
         # classes name the heading itself ("section-header", "header-anchor-post", mdBook's
@@ -461,6 +458,14 @@ def _is_boilerplate(el: Any, body_words: int) -> bool:
         # Class names lie ("post has-sidebar"): keep a box that holds most of the page's prose.
         return not (words > 150 and words > body_words // 2)
     return False
+
+
+def _furniture_marks(names: str) -> str:
+    """Class and id names that may say page furniture: without those that keep a heading out
+    of a table of contents, a part's own header ("card-header", "entry-header",
+    "section-header": not the page's) and page builders' names ("elementor-widget-text-editor":
+    nothing about the content)."""
+    return _BUILDER.sub(" ", _PART_HEADER.sub(" ", _NOT_IN_TOC.sub(" ", names)))
 
 
 _COPY_BUTTON = re.compile(r"^\W*(?:copy|copied|copy code|copy to clipboard)\W*$", re.IGNORECASE)

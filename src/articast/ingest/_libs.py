@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -201,27 +202,24 @@ def vote(blocks: list[Block], ops: Opinions) -> list[Block]:
             return blocks
         opinions.append((sh, {_norm(line) for line in text.splitlines()}))
 
-    def kept_by_a_library(text: str) -> bool:
+    def keepers(text: str) -> Iterator[bool]:
+        """For each library in turn, whether it keeps ``text`` (lazily, for any/all)."""
         words = re.findall(r"\w+", text.lower())
-        return any(_has(words, text, op, lines) for op, lines in opinions)
-
-    def kept_by_both(text: str) -> bool:
-        words = re.findall(r"\w+", text.lower())
-        return all(_has(words, text, op, lines) for op, lines in opinions)
+        return (_has(words, text, op, lines) for op, lines in opinions)
 
     kept: list[Block] = []
     heading_at: int | None = None  # index in ``kept`` of the current heading
     had = survived = 0  # paragraphs under it before and after the vote
     for b in blocks:
         if b.kind == "heading":
-            if b.bare and not kept_by_a_library(b.text):
+            if b.bare and not any(keepers(b.text)):
                 # A bare line taken for a heading that neither library keeps: a widget's
                 # label ("Get Tickets", "_blank"), not the article's heading.
                 continue
             # Everything under this heading was voted out: it was a box's title, unless both
             # libraries keep the heading itself (an embed or a button under it).
-            if heading_at is not None and had and not survived and not kept_by_both(
-                kept[heading_at].text
+            if heading_at is not None and had and not survived and not all(
+                keepers(kept[heading_at].text)
             ):
                 del kept[heading_at]
             heading_at, had, survived = len(kept), 0, 0
@@ -231,9 +229,9 @@ def vote(blocks: list[Block], ops: Opinions) -> list[Block]:
             kept.append(b)
             continue
         had += 1
-        if kept_by_a_library(b.text):
+        if any(keepers(b.text)):
             kept.append(b)
             survived += 1
-    if heading_at is not None and had and not survived and not kept_by_both(kept[heading_at].text):
+    if heading_at is not None and had and not survived and not all(keepers(kept[heading_at].text)):
         del kept[heading_at]
     return kept

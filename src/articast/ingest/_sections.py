@@ -16,10 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from articast.ingest._blocks import Block
+from articast.ingest._blocks import NEAR_EMPTY, Block
 from articast.ingest._text import word_count
 
-NEAR_EMPTY = 8
 MIN_WORDS = 150
 MAX_WORDS = 400
 SPLIT_ABOVE = 450
