@@ -52,6 +52,8 @@ FIXTURE_PAGES = [
     "reference-header.html",
     "streamed.html",
     "wiki.html",
+    "code-tabs.html",
+    "roundup.html",
 ]
 TOOLS = ("articast", "trafilatura", "readability")
 

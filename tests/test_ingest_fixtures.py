@@ -29,6 +29,37 @@ class Expect:
 
 CASES = [
     Expect(
+        FIXTURES / "roundup.html",
+        "The Best Lanterns of 2026",
+        [None, "Harbour Classic 300", "Ridgeline Folding Lamp", "Keeper Storm Lantern", "Little Beacon Mini"],
+        # each product's review sits in <div class="c-product-widget">: one box is too short for
+        # a library's word on it, the four together are the article (and so is each name)
+        present=("brass body", "Folds flat", "bucket test", "Night-light mode"),
+        absent=("Read our full review", "$49", "More from Lamp Reviews", "Copyright", "Torches"),
+    ),
+    Expect(
+        FIXTURES / "code-tabs.html",
+        "Lantern alerts quickstart",
+        [None, "Gather what you need", "Send your first alert", "Where to go next"],
+        # CSS-in-JS: a <style> in every widget (tab row, code listing); each heading's box
+        # holds an icon permalink and thumbs-up/down buttons whose only words are <svg><title>s
+        present=(
+            "package index",
+            "pip install lantern-client",
+            "from lantern import Client client = Client()",
+            "blinks twice",
+        ),
+        absent=(
+            "box-sizing",
+            "Node.js",
+            "npm install",
+            "Feedback",
+            "Link to heading",
+            "Copy code block",
+            "Copyright",
+        ),
+    ),
+    Expect(
         FIXTURES / "wiki.html",
         "Storm lamp",
         [None, "History", "Early designs", "Design"],

@@ -279,6 +279,19 @@ def _tag(el: Any) -> str:
     return tag.lower() if isinstance(tag, str) else ""
 
 
+def _code_text(pre: Any) -> str:
+    """The text of a code listing, a line break (``<br>``, one ``<div>`` a line) kept as one."""
+    parts: list[str] = []
+    for event, node in lxml.etree.iterwalk(pre, events=("start", "end")):
+        if event == "start":
+            if node is not pre and _tag(node) in {"br", "div", "p", "li", "tr"}:
+                parts.append("\n")
+            parts.append(node.text or "")
+        elif node is not pre:
+            parts.append(node.tail or "")
+    return "".join(parts)
+
+
 def _text_len(el: Any) -> int:
     try:
         text = " ".join(el.itertext())
@@ -435,6 +448,12 @@ def _is_boilerplate(el: Any, body_words: int) -> bool:
         # A small box with a field or a labelled button is a sign-up, search or consent box.
         return _text_len(el) < 60
     role = (el.get("role") or "").lower()
+    if role == "tablist" and _text_len(el) < 60:
+        # A row of tab labels ("Python Node.js PHP"): controls, not text; an accordion that
+        # holds its panels (jQuery UI's tablist around headings and tabpanels) is content.
+        return not any(
+            _tag(d) in HEADINGS or (d.get("role") or "").lower() == "tabpanel" for d in el.iter()
+        )
     marks = _furniture_marks(" ".join((el.get("class") or "", el.get("id") or "")))
     if el.get("id") and _BOILER_RE.search(marks) and _id_is_heading_slug(el):
         # <section id="s-meta-options"><h2>Meta options</h2>: the id names the heading.
@@ -468,7 +487,11 @@ def _furniture_marks(names: str) -> str:
     return _BUILDER.sub(" ", _PART_HEADER.sub(" ", _NOT_IN_TOC.sub(" ", names)))
 
 
-_COPY_BUTTON = re.compile(r"^\W*(?:copy|copied|copy code|copy to clipboard)\W*$", re.IGNORECASE)
+_COPY_BUTTON = re.compile(
+    r"^\W*(?:copy|copied)(?:\s+(?:the\s+)?(?:code|snippet|block|command|text|link|to\s+clipboard))*\W*$",
+    re.IGNORECASE,
+)
+"""A code listing's own button: "Copy", "Copied", "Copy code block", "Copy to clipboard"."""
 
 
 def _has_controls(el: Any) -> bool:
@@ -710,7 +733,7 @@ class _Walker:
             # A code listing: the article's own text, kept as a block of its own (shown on
             # pages and in ``ingest``, never read aloud).
             self.flush(container=container)
-            code = clean_inline("".join(el.itertext()))
+            code = clean_inline(_code_text(el))
             if code:
                 self.out.blocks.append(Block("code", code))
             return
@@ -914,6 +937,11 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
         if parse_youtube(el.get("src") or "") is not None
         and not any(_tag(a) in {"nav", "footer"} for a in el.iterancestors())
     ]
+    # Style rules, scripts and an icon's <svg><title> (a name for screen readers) are never
+    # shown: without them, a box's size is its words (a CSS-in-JS site puts a <style> in every
+    # widget; a permalink or a thumbs-up button is an icon) and a code listing is its code.
+    for el in list(body.iter("script", "style", "svg")):
+        _drop_keep_tail(el)
     ops: Opinions | None = None
     if clean:
         body_words = _text_len(body)
@@ -922,9 +950,9 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
             ops = opinions(text)
         marked = [el for el in _iter_all(body) if _is_boilerplate(el, body_words)]
         spared = _vetoed_groups(marked, ops) if ops else set()
-        doomed = [
-            el for el in marked if el not in spared and not (ops and _vetoed(el, ops))
-        ]
+        if ops is not None:
+            spared.update(el for el in marked if el not in spared and _vetoed(el, ops))
+        doomed = [el for el in marked if el not in spared and not _part_of_spared(el, spared)]
         for el in doomed:
             parent = el.getparent()
             if parent is not None:
@@ -1087,17 +1115,23 @@ def _libraries_keep(text: str, words: int, ops: Opinions) -> bool:
     return by_traf and (by_read or words >= 150)
 
 
+_GROUPED = frozenset({"p", "h2", "h3", "h4", "blockquote", "li", "div", "section"})
+
+
 def _vetoed_groups(marked: list[Any], ops: Opinions) -> set[Any]:
-    """Paragraphs that share a boilerplate class and, taken together, are article text.
+    """Paragraphs or boxes that share a boilerplate class and, taken together, are article
+    text.
 
     A site that marks its article's paragraphs (``<p class="paywall">`` on every paragraph
     after the first few) marks short ones too: a one-line paragraph or a bold subheading is
     too short for the libraries' word on it alone, so the paragraphs of one tag and class are
-    judged as one text, the way ``_vetoed`` judges a box.
+    judged as one text, the way ``_vetoed`` judges a box. So are the boxes of a roundup
+    ("c-product-widget" around each product's review): one box is too short for one library's
+    word on it, all of them together are not.
     """
     groups: dict[tuple[str, str], list[Any]] = {}
     for el in marked:
-        if _tag(el) in {"p", "h2", "h3", "h4", "blockquote", "li"} and el.get("class"):
+        if _tag(el) in _GROUPED and el.get("class"):
             groups.setdefault((_tag(el), " ".join(el.get("class").split())), []).append(el)
     spared: set[Any] = set()
     for (_, marks), els in groups.items():
@@ -1112,6 +1146,27 @@ def _vetoed_groups(marked: list[Any], ops: Opinions) -> set[Any]:
         if _libraries_keep(text, words, ops):
             spared.update(shown)
     return spared
+
+
+def _furniture_words(el: Any) -> set[str]:
+    """The furniture words in the class and id of ``el`` ("widget" in "c-product-widget")."""
+    marks = _furniture_marks(" ".join((el.get("class") or "", el.get("id") or "")))
+    return {m.group(0).strip(" _-").lower() for m in _BOILER_RE.finditer(marks)}
+
+
+def _part_of_spared(el: Any, spared: set[Any]) -> bool:
+    """``el`` lies in a spared box and is marked by the same word: a product's name
+    ("c-product-widget__title") inside its review box ("c-product-widget"), not a share box."""
+    if not spared:
+        return False
+    words: set[str] | None = None
+    for up in el.iterancestors():
+        if up in spared:
+            if words is None:
+                words = _furniture_words(el)
+            if words & _furniture_words(up):
+                return True
+    return False
 
 
 SWITCH_GAIN = 0.05
