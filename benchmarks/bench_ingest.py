@@ -54,6 +54,7 @@ FIXTURE_PAGES = [
     "wiki.html",
     "code-tabs.html",
     "roundup.html",
+    "shop-boxes.html",
 ]
 TOOLS = ("articast", "trafilatura", "readability")
 

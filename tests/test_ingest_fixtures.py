@@ -29,6 +29,20 @@ class Expect:
 
 CASES = [
     Expect(
+        FIXTURES / "shop-boxes.html",
+        "The 3 Best Lanterns for Long Nights, Tested and Reviewed",
+        [
+            None,
+            "Best Overall: Harbour Classic 300 Oil Lantern",
+            "Best Budget: Ridgeline Folding Lamp",
+            "Best for Boats: Keeper Storm Lantern",
+            "How We Tested",
+        ],
+        # each pick's award and name sit in a box of shop links; its review follows the box
+        present=("brass body", "Folds flat", "bucket test", "stiff breeze"),
+        absent=("Our Top Picks", "Jump to Review", "$45", "Harbour Market", "Copyright"),
+    ),
+    Expect(
         FIXTURES / "roundup.html",
         "The Best Lanterns of 2026",
         [None, "Harbour Classic 300", "Ridgeline Folding Lamp", "Keeper Storm Lantern", "Little Beacon Mini"],

@@ -574,6 +574,49 @@ def _link_density_beside_headings(el: Any) -> float:
     return min(1.0, linked / total)
 
 
+def _following(el: Any) -> Iterator[Any]:
+    """The elements after ``el`` in document order (its own subtree skipped)."""
+    while el is not None:
+        for sib in el.itersiblings():
+            yield from sib.iter()
+        el = el.getparent()
+
+
+def _text_follows(box: Any, going: set[Any]) -> bool:
+    """Some text follows ``box`` (not in a box in ``going``, not a control), and it is not a
+    heading: the headings in ``box`` have a part of the article under them."""
+    for i, node in enumerate(_following(box)):
+        if i > 400:
+            return False
+        tag = _tag(node)
+        if not tag or not (node.text or "").strip():
+            continue
+        ups = [node, *node.iterancestors()]
+        if any(_tag(up) in HEADINGS for up in ups):
+            # Even one in a box that goes: a list of picks above the first pick's own heading.
+            return False
+        if any(up in going or _tag(up) in DROP_TAGS for up in ups):
+            continue
+        return True
+    return False
+
+
+def _keep_headings_of(box: Any, ops: Opinions, going: set[Any]) -> None:
+    """Put back, before a box of links about to go, the headings in it that trafilatura keeps
+    as lines of the article: a roundup's "Best Overall" and the product's name sit in a box
+    with the shop buttons, and the review under them follows the box. Not a box of cards
+    (three headings or more) nor one followed by a heading (a call to action's title)."""
+    heads = list(box.iter(*HEADINGS))
+    if not heads or len(heads) > 2 or not _text_follows(box, going):
+        return
+    for h in heads:
+        text = clean_inline(" ".join(h.itertext()))
+        if text and ops.keeps_line(text):
+            copy = lxml.html.Element(_tag(h))
+            copy.text = text
+            box.addprevious(copy)
+
+
 def _prose_len(el: Any) -> int:
     """Words of ``el`` that are not link text."""
     return _text_len(el) - sum(_text_len(a) for a in el.iter("a"))
@@ -970,8 +1013,11 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
             # A paragraph that is just the talk link ("Watch the lecture") is the talk.
             and not (_tag(el) == "p" and any(parse_youtube(a.get("href") or "") for a in el.iter("a")))
         ]
+        going = set(linky)
         for el in linky:
             if el.getparent() is not None:
+                if ops is not None:
+                    _keep_headings_of(el, ops, going)
                 _drop_keep_tail(el)
     else:
         main = body

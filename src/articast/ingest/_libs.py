@@ -126,6 +126,15 @@ class Opinions:
         """True when both libraries found roughly the same text."""
         return bag_f1(self.trafilatura, self.readability) >= 0.8
 
+    @cached_property
+    def trafilatura_lines(self) -> frozenset[str]:
+        """trafilatura's lines, normalised (lower-case words)."""
+        return frozenset(_norm(line) for line in self.trafilatura.splitlines())
+
+    def keeps_line(self, text: str) -> bool:
+        """trafilatura keeps ``text`` (a heading, a label) as a line of its own."""
+        return bool(_norm(text)) and _norm(text) in self.trafilatura_lines
+
     def keeps(self, text: str) -> tuple[bool, bool]:
         """(trafilatura keeps it, readability keeps it): most of its shingles are theirs."""
         sh = _shingles(text)
