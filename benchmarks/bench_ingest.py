@@ -55,6 +55,7 @@ FIXTURE_PAGES = [
     "code-tabs.html",
     "roundup.html",
     "shop-boxes.html",
+    "heading-runs.html",
 ]
 TOOLS = ("articast", "trafilatura", "readability")
 
@@ -167,9 +168,11 @@ def fixture_gold(path: Path) -> tuple[str, list[str]]:
         main.append(extra)
     for el in main.xpath(".//*[@data-noise] | .//h1 | .//script | .//style"):
         el.getparent().remove(el)
+    # A heading that is all of its list item (<li><h3>hemp</h3></li>) is an item of a list.
     heads = [
         " ".join(h.itertext()).replace("¶", "").strip()
         for h in main.xpath(".//h2 | .//h3 | .//h4 | .//h5 | .//h6")
+        if not (h.getparent() is not None and h.getparent().tag == "li" and len(h.getparent()) == 1)
     ]
     return " ".join(main.itertext()).replace("¶", ""), heads
 

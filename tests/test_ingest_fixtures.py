@@ -29,6 +29,21 @@ class Expect:
 
 CASES = [
     Expect(
+        FIXTURES / "heading-runs.html",
+        "Lanterns Worth Buying, and the Makers Behind Them",
+        [
+            None,
+            "Harbour Works",
+            "Ridgeline Lamps",
+            "Best lanterns under fifty pounds: The best cheap lantern: Keeper Mini",
+            "How we chose",
+        ],
+        # a list styled as headings (<li><h3>), a label heading ("Top pick") between a heading
+        # and its sub-heading, a related box's titles left with nothing under them
+        present=("hand-spun brass", "repairs for life", "swappable cells", "bucket test"),
+        absent=("Top pick", "Most Popular", "wick from smoking", "turns green"),
+    ),
+    Expect(
         FIXTURES / "shop-boxes.html",
         "The 3 Best Lanterns for Long Nights, Tested and Reviewed",
         [

@@ -279,6 +279,17 @@ def _tag(el: Any) -> str:
     return tag.lower() if isinstance(tag, str) else ""
 
 
+def _list_item_only(heading: Any) -> bool:
+    """``heading`` is all there is of its list item (``<li><h3>hemp</h3></li>``, a list styled
+    large): an item of the list, not a heading. A step with its own text stays a heading."""
+    item = heading.getparent()
+    while item is not None and _tag(item) not in {"li", "dd"}:
+        if _tag(item) in {"ul", "ol", "dl", "table", "body", "article", "main", "section"}:
+            return False
+        item = item.getparent()
+    return item is not None and _text_len(item) == _text_len(heading)
+
+
 def _code_text(pre: Any) -> str:
     """The text of a code listing, a line break (``<br>``, one ``<div>`` a line) kept as one."""
     parts: list[str] = []
@@ -810,7 +821,7 @@ class _Walker:
             href = el.get("href")
             if href:
                 self.out.hrefs.append((href, self._link_text(el)))
-        if tag in HEADINGS and not self.heading_depth:
+        if tag in HEADINGS and not self.heading_depth and not _list_item_only(el):
             self.flush(container=container)
             self.heading_depth += 1
             try:

@@ -68,14 +68,25 @@ def merge_drafts(drafts: list[Draft]) -> list[Draft]:
     """Fold empty headings into the next one and near-empty sections into a neighbour."""
     out: list[Draft] = []
     pending: Draft | None = None  # a heading with nothing under it yet
+    chain: list[tuple[str, int]] = []  # the headings its title joins, with their levels
     for d in drafts:
+        heads = [(d.title, d.level)] if d.title is not None else []
         if pending is not None:
             if d.title is not None:
-                d.title = f"{(pending.title or '').rstrip(': ')}: {d.title}"
+                if len(chain) > 1:
+                    # A third empty heading: keep only those above the new one ("Laptops:
+                    # Top pick" then "The best laptop" is "Laptops: The best laptop"); a row
+                    # of one rank ("Most Popular: Story one: Story two", the titles of a box
+                    # whose links went; "HTML", "CSS", "Result") is not a title.
+                    chain = [(t, lv) for t, lv in chain if lv < d.level]
+                heads = [*chain, (d.title, d.level)]
+                d.title = ": ".join(t.rstrip(": ") for t, _ in heads[:-1]) + (
+                    f": {d.title}" if len(heads) > 1 else d.title
+                )
             d.images = pending.images + d.images
             pending = None
         if d.title is not None and not d.paragraphs:
-            pending = d
+            pending, chain = d, heads
             continue
         out.append(d)
     if pending is not None:
