@@ -91,7 +91,7 @@ CASES = [
     Expect(
         FIXTURES / "wiki.html",
         "Storm lamp",
-        [None, "History", "Early designs", "Design"],
+        [None, "History", "Early designs", "Design", "References"],
         # MediaWiki's "[edit]" beside every heading, in its old and its 2024 markup
         present=("horn window", "handed down with the boat", "set of baffles"),
         absent=("edit", "Contents", "From Wikipedia", "Privacy policy"),

@@ -26,10 +26,26 @@ def test_empty_heading_joins_the_next() -> None:
     assert [d.title for d in drafts] == [None, "Part A: Intro"]
 
 
-def test_near_empty_section_joins_the_previous() -> None:
-    drafts = arrange([_p(LONG), _h("One"), _p(LONG), _h("Tiny"), _p("just a few words")])
+def test_near_empty_section_under_a_bare_line_joins_the_previous() -> None:
+    tiny = Block("heading", "Tiny", bare=True)
+    drafts = arrange([_p(LONG), _h("One"), _p(LONG), tiny, _p("just a few words")])
     assert [d.title for d in drafts] == [None, "One"]
     assert drafts[1].paragraphs[-2:] == ["Tiny", "just a few words"]
+
+
+def test_short_section_under_a_real_heading_stays_a_section() -> None:
+    # A reference page's "Constructor" over one line is the page's own part.
+    drafts = arrange([_p(LONG), _h("Constructor"), _p("WebSocket() opens one."), _h("Events"), _p(LONG)])
+    assert [d.title for d in drafts] == [None, "Constructor", "Events"]
+    assert drafts[1].paragraphs == ["WebSocket() opens one."]
+
+
+def test_a_row_of_empty_headings_keeps_only_those_above_the_next() -> None:
+    drafts = arrange(
+        [_p(LONG), _h("Laptops"), _h("Top pick", 4), _h("The best", 3), _p(LONG), _h("Popular"),
+         _h("Story one", 3), _h("Story two", 3), _h("How we chose"), _p(LONG)]
+    )
+    assert [d.title for d in drafts] == [None, "Laptops: The best", "How we chose"]
 
 
 def test_trailing_empty_heading_is_dropped_but_images_kept() -> None:

@@ -4,8 +4,10 @@ Sits inside ``ingest`` after the parsers. Rules:
 
 * text before the first heading is the lead (``title=None``);
 * each heading starts a section; a heading with no text under it joins the next heading
-  (``"Part one: The start"``); a section of fewer than ``NEAR_EMPTY`` words joins the previous
-  one, its heading kept as a line of text;
+  (``"Part one: The start"``), but of a run of three or more only those above the next one do;
+  a section of fewer than ``NEAR_EMPTY`` words under a bare line taken for a heading joins the
+  previous one, that line kept as a line of text (a heading of the page's own markup keeps even
+  a one-line part: a reference page's "Constructor");
 * a page without any heading whose text runs past ``SPLIT_ABOVE`` words is cut at natural breaks
   (``<hr>``, paragraph ends, sentence ends as a last resort) into parts of ``MIN_WORDS`` to
   ``MAX_WORDS`` words, titled ``Part 2``, ``Part 3``...
@@ -36,6 +38,8 @@ class Draft:
 
     title: str | None
     level: int = 2
+    bare: bool = False
+    """The heading was a bare line of text (taken for a heading by its looks)."""
     paragraphs: list[str] = field(default_factory=list)
     images: list[Block] = field(default_factory=list)
     breaks: list[int] = field(default_factory=list)
@@ -52,7 +56,7 @@ def build_drafts(blocks: list[Block]) -> list[Draft]:
     for b in blocks:
         cur = drafts[-1]
         if b.kind == "heading":
-            drafts.append(Draft(title=b.text, level=b.level))
+            drafts.append(Draft(title=b.text, level=b.level, bare=b.bare))
         elif b.kind == "para":
             cur.paragraphs.append(b.text)
         elif b.kind == "code":
@@ -101,7 +105,7 @@ def merge_drafts(drafts: list[Draft]) -> list[Draft]:
         out.pop(0)
     merged: list[Draft] = []
     for d in out:
-        if merged and d.title is not None and d.words < NEAR_EMPTY:
+        if merged and d.title is not None and d.bare and d.words < NEAR_EMPTY:
             prev = merged[-1]
             base = len(prev.paragraphs)
             # Its heading stays as a line of text: the words are the article's, not ours to drop.
