@@ -24,6 +24,13 @@ def pages(n: int) -> dict[str, str]:
         "boxes_with_buttons": head + "<div><button></button><p>words words words</p></div>" * n,
         "nested_divs": head + "<div class='related'>" * 3000 + "<p>x y z</p>" + "</div>" * 3000,
         "bold_runs": head + "<p><strong>Deadline: March</strong></p>" * n,
+        # a heading in each box of shop links (each one looks for the text after it) and
+        # boxes sharing a furniture class (judged as a group, their parts with them)
+        "shop_boxes": head
+        + "<div><h3>Best pick</h3><a href='/a'>buy it now at the shop</a></div><p>a b</p>" * n,
+        "widget_rows": head
+        + "<div class='product-widget'><h3>Name</h3><p class='product-widget__text'>"
+        "one two three four five six</p></div>" * n,
     }
 
 
