@@ -56,6 +56,7 @@ FIXTURE_PAGES = [
     "roundup.html",
     "shop-boxes.html",
     "heading-runs.html",
+    "hero-title.html",
 ]
 TOOLS = ("articast", "trafilatura", "readability")
 

@@ -29,6 +29,14 @@ class Expect:
 
 CASES = [
     Expect(
+        FIXTURES / "hero-title.html",
+        "Why Harbour Lights Burn Amber",
+        [None],
+        # the headline's h1 sits in a "hero" box outside <main>; an ad inside <main> has an h1
+        present=("harbour wall after dark", "switching back"),
+        absent=("Copyright", "Travel"),
+    ),
+    Expect(
         FIXTURES / "heading-runs.html",
         "Lanterns Worth Buying, and the Makers Behind Them",
         [

@@ -996,6 +996,7 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
     # widget; a permalink or a thumbs-up button is an icon) and a code listing is its code.
     for el in list(body.iter("script", "style", "svg")):
         _drop_keep_tail(el)
+    headlines = [clean_inline(" ".join(h.itertext())) for h in body.iter("h1")]
     ops: Opinions | None = None
     if clean:
         body_words = _text_len(body)
@@ -1053,6 +1054,16 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
         out.title = h1.text
         at = out.blocks.index(h1)
         before = [b for b in out.blocks[:at] if b.kind == "para"]
+        declared = og_title or _strip_site(page_title)
+        # Our h1 may be a box's ("FX Excursions" over an ad) when the headline went with its
+        # "hero" header: the page's own h1 that its declared title names is the title then.
+        named = (
+            next((t for t in headlines if t and _names(t, declared)), None)
+            if declared and not _names(h1.text, declared)
+            else None
+        )
+        if named is not None:
+            out.title = named
         if sum(word_count(b.text) for b in before) < 30:
             # Kickers, breadcrumbs, dates and a picture's settings ("Image Size") above the
             # headline are not the article.
@@ -1313,6 +1324,12 @@ def _drop_keep_tail(el: Any) -> None:
 def _strip_site(title: str) -> str:
     stripped = _TITLE_SUFFIX.sub("", title)
     return stripped if word_count(stripped) >= 2 else title
+
+
+def _names(headline: str, declared: str) -> bool:
+    """The page's declared title (og:title, its <title> without the site's name) names
+    ``headline``."""
+    return _same(headline, declared) or _same(declared, headline)
 
 
 def _same(a: str, b: str) -> bool:
