@@ -84,9 +84,7 @@ def merge_drafts(drafts: list[Draft]) -> list[Draft]:
                     # whose links went; "HTML", "CSS", "Result") is not a title.
                     chain = [(t, lv) for t, lv in chain if lv < d.level]
                 heads = [*chain, (d.title, d.level)]
-                d.title = ": ".join(t.rstrip(": ") for t, _ in heads[:-1]) + (
-                    f": {d.title}" if len(heads) > 1 else d.title
-                )
+                d.title = ": ".join([*(t.rstrip(": ") for t, _ in chain), d.title])
             d.images = pending.images + d.images
             pending = None
         if d.title is not None and not d.paragraphs:
