@@ -127,13 +127,16 @@ class Opinions:
         return bag_f1(self.trafilatura, self.readability) >= 0.8
 
     @cached_property
-    def trafilatura_lines(self) -> frozenset[str]:
-        """trafilatura's lines, normalised (lower-case words)."""
-        return frozenset(_norm(line) for line in self.trafilatura.splitlines())
+    def lines(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Each library's lines, normalised (lower-case words)."""
+        def norm(text: str) -> frozenset[str]:
+            return frozenset(_norm(line) for line in text.splitlines())
+
+        return norm(self.trafilatura), norm(self.readability)
 
     def keeps_line(self, text: str) -> bool:
         """trafilatura keeps ``text`` (a heading, a label) as a line of its own."""
-        return bool(_norm(text)) and _norm(text) in self.trafilatura_lines
+        return bool(_norm(text)) and _norm(text) in self.lines[0]
 
     def keeps(self, text: str) -> tuple[bool, bool]:
         """(trafilatura keeps it, readability keeps it): most of its shingles are theirs."""
@@ -185,7 +188,9 @@ def _norm(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
-def _has(words: list[str], text: str, shingles: set[tuple[str, ...]], lines: set[str]) -> bool:
+def _has(
+    words: list[str], text: str, shingles: set[tuple[str, ...]], lines: frozenset[str]
+) -> bool:
     """True when a library's text contains this paragraph (most of its 3-word shingles)."""
     if len(words) < 3:
         # Too short for shingles: the library must keep it as a line of its own.
@@ -201,15 +206,14 @@ def vote(blocks: list[Block], ops: Opinions) -> list[Block]:
     if our_words < 40:
         return blocks
     our_sh = _shingles(ours)
-    opinions: list[tuple[set[tuple[str, ...]], set[str]]] = []
-    for text in (ops.trafilatura, ops.readability):
-        sh = _shingles(text)
+    opinions: list[tuple[set[tuple[str, ...]], frozenset[str]]] = []
+    for text, sh, lines in zip((ops.trafilatura, ops.readability), ops.shingles, ops.lines, strict=True):
         # Only a library that found (most of) the same article gets a vote.
         if word_count(text) < our_words * 0.3 or not sh:
             return blocks
         if len(sh & our_sh) < 0.5 * len(sh):
             return blocks
-        opinions.append((sh, {_norm(line) for line in text.splitlines()}))
+        opinions.append((sh, lines))
 
     def keepers(text: str) -> Iterator[bool]:
         """For each library in turn, whether it keeps ``text`` (lazily, for any/all)."""
