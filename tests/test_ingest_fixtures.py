@@ -29,6 +29,35 @@ class Expect:
 
 CASES = [
     Expect(
+        FIXTURES / "unclosed-header.html",
+        "Keeping Bees on a City Roof",
+        [None, "Choosing the spot", "What the neighbours said", "The first harvest"],
+        # one unclosed <div> in the site's <nav>: libxml2 cannot close it at </nav></header>
+        # and nests the whole article in the header; a browser closes it there
+        present=("two hives", "climbing beans", "jar of honey", "lime blossom"),
+        absent=("Search", "Weather", "Copyright", "By Ada Marsh"),
+        byline="Ada Marsh",
+    ),
+    Expect(
+        FIXTURES / "unclosed-aside.html",
+        "The Night Ferry to the Islands",
+        [None, "Arriving before dawn", "Why the timetable matters"],
+        # the related box's list is never closed: the rest of the story must not become part
+        # of the box (and go with it)
+        present=("quarter to midnight", "harbour cafe", "church hall"),
+        absent=("Related stories", "Ten quiet beaches", "Copyright"),
+    ),
+    Expect(
+        FIXTURES / "early-html-end.html",
+        "How a Village Saved Its Orchard",
+        [None, "Learning to prune", "The first pressing"],
+        # the site's header template ends with </body></html>; the article comes after it,
+        # where a browser still shows it (libxml2 stops reading there)
+        present=("parish council", "Saturday mornings", "cider press"),
+        absent=("Copyright", "Food"),
+    ),
+    Expect(
+
         FIXTURES / "hero-title.html",
         "Why Harbour Lights Burn Amber",
         [None],

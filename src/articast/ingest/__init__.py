@@ -8,6 +8,7 @@
                                + warnings naming bytes that could not be decoded
       -> _source.unwrap_fence  a ``` fence around the whole file goes; split tags are joined
       -> _source.sniff         html | markdown | text, from content (never the file name)
+      -> _html.browser_html    the page as a browser builds it (Lexbor via selectolax)
       -> _html / _markdown     blocks (headings, paragraphs, images, links, title, language);
                                on well-formed pages _libs' opinions (trafilatura, readability)
                                veto class-name boilerplate and pick the container; bare heading

@@ -14,6 +14,7 @@ from typing import Any
 
 import lxml.etree
 import lxml.html
+from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from articast.ingest._blocks import Block, Extracted, promote_bare_headings
 from articast.ingest._libs import Opinions, bag, opinions, trafilatura_html, vote
@@ -394,14 +395,35 @@ def visible_words(text: str) -> int:
     return word_count(html.unescape(_ANY_TAG.sub(" ", _INVISIBLE.sub(" ", text))))
 
 
-def parse_tree(text: str) -> Any | None:
-    """lxml's recovering HTML parse of ``text``; None when nothing parseable is left."""
+def browser_html(text: str) -> str:
+    """``text`` as a browser builds it, written back as HTML with every element closed.
+
+    libxml2 (lxml) is not an HTML5 parser: an end tag cannot close an open ``<div>``, so one
+    unclosed ``<div>`` in a ``<header>`` or ``<nav>`` leaves the ``</header>`` unmatched and
+    the whole article nested inside the page header. Lexbor (selectolax) builds the tree the
+    way a browser does; lxml then parses its well-formed output, and the libraries that vote
+    read the same structure. Returns "" when nothing is left.
+    """
     # lxml refuses str input that carries an encoding declaration (XHTML): the text is
     # already decoded, so the declaration goes.
     # Control characters are not XML text: lxml parses them but refuses to set them back
     # (moving a tail), so they go before parsing.
     text = _CONTROL.sub("", text)
     text = _XML_DECL.sub("", flatten_deep(text), count=1)
+    if not text.strip():
+        return ""
+    try:
+        return LexborHTMLParser(text).html or text
+    except (SelectolaxError, ValueError, RuntimeError, MemoryError):
+        return text  # lxml's recovering parse of the page as it came
+
+
+def parse_tree(text: str) -> Any | None:
+    """An lxml tree of ``text`` as a browser builds it; None when nothing parseable is left."""
+    return _parse_browser_html(browser_html(text))
+
+
+def _parse_browser_html(text: str) -> Any | None:
     if not text.strip():
         return None
     # huge_tree lifts libxml2's 256-level cap so text after a deep subtree is not lost; the
@@ -965,7 +987,9 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
     Markdown path turns it off because a draft has no page furniture.
     """
     out = Extracted()
-    root = parse_tree(text)
+    # Every reader of the page (our walker, both libraries, the rescue) sees the browser's tree.
+    text = browser_html(text)
+    root = _parse_browser_html(text)
     if root is None:
         return out
     html_el = root if _tag(root) == "html" else root.find(".//html")
