@@ -60,6 +60,7 @@ FIXTURE_PAGES = [
     "unclosed-header.html",
     "unclosed-aside.html",
     "early-html-end.html",
+    "paper.html",
 ]
 TOOLS = ("articast", "trafilatura", "readability")
 

@@ -29,6 +29,16 @@ class Expect:
 
 CASES = [
     Expect(
+        FIXTURES / "paper.html",
+        "Evening Walks and Sleep Quality in Shift Workers: Pilot Study",
+        ["Abstract", "Introduction", "Methods: Participants", "Measures", "Results", "Discussion"],
+        # a journal's section headings are <h3 class="navigation-heading" id="Methods">: the
+        # targets of its own "On this page" links, not a menu's titles
+        present=("thirty-minute walk", "wrist sensor", "twenty-one minutes", "dark winter"),
+        absent=("On this page", "Journals", "Author guide", "Copyright"),
+    ),
+    Expect(
+
         FIXTURES / "unclosed-header.html",
         "Keeping Bees on a City Roof",
         [None, "Choosing the spot", "What the neighbours said", "The first harvest"],

@@ -193,7 +193,9 @@ _NOT_IN_TOC = re.compile(
 """Class names that keep a heading *out of* the table of contents: the heading is the
 article's (``<h3 class="hide-from-toc">``), not a table of contents."""
 _HEADER_MARK = re.compile(r"(?<![\w])[\w-]*header[\w-]*", re.IGNORECASE)
+_NAV_MARK = re.compile(r"(?<![^\s_-])(?:nav|navigation|toc)(?![^\s_-])", re.IGNORECASE)
 _PART_HEADER = re.compile(
+
     r"(?<!\S)(?!(?:site|page|global|main|top|mobile|desktop|sticky|fixed|nav)[-_]+header)"
     r"[\w-]*[a-z0-9]{2}[-_]+header(?!\S)",
     re.IGNORECASE,
@@ -496,6 +498,10 @@ def _is_boilerplate(el: Any, body_words: int) -> bool:
         # classes name the heading itself ("section-header", "header-anchor-post", mdBook's
         # ``<a class="header"><h2>``): neither says page furniture.
         marks = _HEADER_MARK.sub(" ", _NOT_IN_TOC.sub(" ", el.get("class") or ""))
+        if tag in HEADINGS and _id_is_heading_slug(el):
+            # <h3 class="navigation-heading" id="Methods">Methods</h3>: a heading the page's
+            # own navigation jumps to is a part of the article, not a menu's title.
+            marks = _NAV_MARK.sub(" ", marks)
     if (
         _HEADER_MARK.search(marks)
         and el.find(".//h1") is not None
