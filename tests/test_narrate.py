@@ -12,7 +12,7 @@ import pytest
 from articast.config import IngestSettings, NarrateSettings
 from articast.models import Article, Script, Section, Talk, TalkRef
 from articast.narrate import build_script, split_sentences
-from articast.narrate.build import collapse_tables
+from articast.narrate.build import collapse_references, collapse_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "assets" / "sample" / "sleep-and-memory.txt"
@@ -326,6 +326,65 @@ def test_flattened_tables_are_mentioned_not_read() -> None:
         "One; row only",
         "Next paragraph.",
     )
+
+
+# Our own invented reference list, in the shapes real ones take: a journal's (volume and
+# pages, "[Medline]", "[accessed ...]"), a numbered PubMed one, APA, a Wikipedia footnote,
+# bare links, and one citation with no mark but its author list and year.
+REFERENCES = (
+    "Harbour AB, Keel CD. Lamp oil and night vision in fishing crews. J Coast Health 2007;3(2):112-119. [Medline]",
+    "1.Quay E, Mast F, et al. Amber light and sleep: a randomized trial. Sleep Sea. 2019;12:85-91. doi: 10.1234/ss.2019.12",
+    "Tiller, G., & Rudder, H. (2017). Keepers' diaries, 1850-1900. Lighthouse Studies, 4(1), 33-48.",
+    "Wick J, Flame K. Storm lamps of the north sea. Lamp Review 1998",
+    "^ Lamp, A. (1901). Harbour Lights. p. 4. Retrieved 12 March 2024.",
+    "[6] https://example.org/lamps/amber-light-study",
+    "Coast Guard Office. Night lights at sea URL: https://example.org/rules [accessed 2025-06-18]",
+)
+
+
+def test_reference_lists_are_mentioned_not_read() -> None:
+    lead = "We compared three kinds of lamp over two winters in 2019 and 2020."
+    after = "Thanks to the keepers of the north harbour, who lent us their lamps."
+    assert collapse_references((lead, *REFERENCES, after)) == (
+        lead,
+        "The article lists its references here.",
+        after,
+    )
+    # Two citations in prose, or a list of dated events, are the article's own words.
+    events = (
+        "In 1850 the first lamp was lit on the north pier.",
+        "By 1901 every harbour on the coast had one, and keepers logged each night.",
+        "In 2019 the last oil lamp was retired to the museum.",
+    )
+    assert collapse_references(events) == events
+    assert collapse_references((lead, *REFERENCES[:2], after)) == (lead, *REFERENCES[:2], after)
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [("en", "The article lists its references here."), ("fr", "L'article donne ici ses références.")],
+)
+def test_reference_section_is_one_sentence_in_the_article_language(language: str, note: str) -> None:
+    body = (
+        "Les lampes ambrées guident les bateaux depuis plus d'un siècle."
+        if language == "fr"
+        else "Amber lamps have guided boats home for more than a century."
+    )
+    article = Article(
+        title="Amber Lamps",
+        language=language,
+        sections=(
+            Section(title=None, paragraphs=(body,)),
+            Section(title="References", paragraphs=REFERENCES),
+        ),
+    )
+    script = build_script(article, None, SETTINGS)
+    text = _text(script)
+    assert note in text
+    assert "doi" not in text.lower() and "Medline" not in text and "example.org" not in text
+    refs = next(s for s in script.segments if s.section_index == 1)
+    assert refs.title == "References"
+    assert len(refs.sentences) == 2  # the heading and the note
 
 
 def test_markdown_sample_table_mentioned_via_ingest() -> None:

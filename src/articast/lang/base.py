@@ -61,6 +61,8 @@ class Phrases:
     """Read in place of a code example."""
     table_note: str
     """Read in place of a table."""
+    references_note: str
+    """Read in place of a reference list (``The article lists its references here.``)."""
 
 
 @dataclass(frozen=True)

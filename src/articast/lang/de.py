@@ -194,6 +194,7 @@ LANGUAGE = Language(
         untitled="Ohne Titel",
         code_note="Der Artikel zeigt hier ein Codebeispiel.",
         table_note="Der Artikel zeigt hier eine Tabelle.",
+        references_note="Der Artikel nennt hier seine Quellen.",
     ),
     chapters=ChapterNames(
         intro="Einleitung",

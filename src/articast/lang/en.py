@@ -53,6 +53,7 @@ LANGUAGE = Language(
         untitled="Untitled",
         code_note="The article shows a code example here.",
         table_note="The article shows a table here.",
+        references_note="The article lists its references here.",
     ),
     chapters=ChapterNames(
         intro="Introduction",

@@ -185,6 +185,7 @@ LANGUAGE = Language(
         untitled="Sin título",
         code_note="El artículo muestra aquí un ejemplo de código.",
         table_note="El artículo muestra aquí una tabla.",
+        references_note="El artículo enumera aquí sus referencias.",
     ),
     chapters=ChapterNames(
         intro="Introducción",

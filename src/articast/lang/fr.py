@@ -183,6 +183,7 @@ LANGUAGE = Language(
         untitled="Sans titre",
         code_note="L'article présente ici un exemple de code.",
         table_note="L'article présente ici un tableau.",
+        references_note="L'article donne ici ses références.",
     ),
     chapters=ChapterNames(
         intro="Introduction",

@@ -185,6 +185,7 @@ LANGUAGE = Language(
         untitled="Senza titolo",
         code_note="Qui l'articolo mostra un esempio di codice.",
         table_note="Qui l'articolo mostra una tabella.",
+        references_note="Qui l'articolo elenca i suoi riferimenti.",
     ),
     chapters=ChapterNames(
         intro="Introduzione",

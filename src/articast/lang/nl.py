@@ -151,6 +151,7 @@ LANGUAGE = Language(
         untitled="Zonder titel",
         code_note="Het artikel toont hier een codevoorbeeld.",
         table_note="Het artikel toont hier een tabel.",
+        references_note="Het artikel somt hier zijn bronnen op.",
     ),
     chapters=ChapterNames(
         intro="Inleiding",

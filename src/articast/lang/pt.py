@@ -179,6 +179,7 @@ LANGUAGE = Language(
         untitled="Sem título",
         code_note="O artigo mostra aqui um exemplo de código.",
         table_note="O artigo mostra aqui uma tabela.",
+        references_note="O artigo lista aqui as suas referências.",
     ),
     chapters=ChapterNames(
         intro="Introdução",

@@ -110,6 +110,68 @@ def collapse_tables(paragraphs: tuple[str, ...], note: str = _TABLE_NOTE) -> tup
     return tuple(out)
 
 
+_REFERENCES_NOTE = "The article lists its references here."
+"""English's note for a reference list (``lang.en``); ``build_script`` passes the article's."""
+# Marks only a citation carries, in any language: identifiers, database links, "retrieved"
+# and "accessed" dates, journal volume and pages (2019;26(3):217, 26(3): 217-231), an APA
+# year "(2017).", "et al.", page and volume numbers.
+_CITATION = re.compile(
+    r"\bdoi\b|\b10\.\d{4,9}/\S|\bISBN\b|\bPMID\b|\bPMC\d|\barXiv:|"
+    r"\[(?:PubMed|CrossRef|Medline|Google Scholar|DOI|PMC free article|Web of Science|WebCite)\]|"
+    r"\bRetrieved\b.{0,40}\b(?:1[6-9]|20)\d\d\b|\bArchived from the original\b|"
+    r"\baccessed\b.{0,30}\b(?:19|20)\d\d\b|"
+    r"\b(?:1[6-9]|20)\d\d[a-z]?\s*;\s*\d+\s*(?:\(\s*[\w-]+\s*\))?\s*:\s*[A-Za-z]?\d+|"
+    r"\b\d+\s*\(\s*\d+\s*\)\s*[:,]\s*\d+\s*[-\u2013]\s*\d+|"
+    r"\((?:1[6-9]|20)\d\d[a-z]?\)\.|\bet al\.|\bpp?\.\s*\d+|\bvol\.\s*\d+",
+    re.IGNORECASE,
+)
+# "[1] https://...", "Official announcement https://...": a link with a few words at most.
+_LINK_ONLY = re.compile(r"^\W*(?:\[?\d+\]?\.?)?\s*(?:\S{1,60}\s){0,6}https?://\S+\s*$")
+# Weaker: a year, or an author list opening "Surname AB," / "Surname, A." (one in a list that
+# carries no mark of its own).
+_CITATION_SHAPE = re.compile(r"\b(?:1[6-9]|20)\d\d\b|^\W*\d*\.?\s*[A-Z][\w'\u2019-]+,? [A-Z]{1,3}[,.]")
+_CITATION_MAX_WORDS = 120
+_REFERENCE_RUN = 3
+
+
+def _citation_kind(paragraph: str) -> int:
+    """2 for a paragraph that is a citation, 1 for one that may be (in a list of them), else 0."""
+    if len(paragraph.split()) > _CITATION_MAX_WORDS:
+        return 0
+    if _CITATION.search(paragraph) or _LINK_ONLY.match(paragraph):
+        return 2
+    return 1 if _CITATION_SHAPE.search(paragraph) else 0
+
+
+def collapse_references(
+    paragraphs: tuple[str, ...], note: str = _REFERENCES_NOTE
+) -> tuple[str, ...]:
+    """Replace a reference list (three or more citations, as ``ingest`` keeps a "References",
+    "Sources" or footnotes list) with one spoken ``note``: a listener cannot use a DOI.
+
+    A run is the citations in a row and any paragraph between them shaped like one (a year,
+    "Surname AB,"); it starts and ends with a citation, so the prose around it stays.
+    """
+    kinds = [_citation_kind(p) for p in paragraphs]
+    out: list[str] = []
+    i = 0
+    while i < len(paragraphs):
+        if kinds[i] == 2:
+            j = i
+            last = i
+            while j < len(paragraphs) and kinds[j]:
+                if kinds[j] == 2:
+                    last = j
+                j += 1
+            if sum(1 for k in kinds[i : last + 1] if k == 2) >= _REFERENCE_RUN:
+                out.append(note)
+                i = last + 1
+                continue
+        out.append(paragraphs[i])
+        i += 1
+    return tuple(out)
+
+
 def _close(sentence: str) -> str:
     if _TERMINAL.search(sentence):
         return sentence
@@ -185,6 +247,7 @@ def _note_rule(language: Language) -> Rule:
     """A rule that says the code and table notes of ``REPAIR_RULES`` in ``language``."""
     english = get_language("en").phrases
     notes = {english.code_note: language.phrases.code_note, english.table_note: language.phrases.table_note}
+
 
     def localize_notes(text: str) -> str:
         """The code and table notes in the article's language."""
@@ -341,8 +404,11 @@ def build_script(article: Article, talk: Talk | None, settings: NarrateSettings)
         sentences: list[Sentence] = [speaker.line(heading)] if heading else []
         # A heading and every paragraph end with a longer pause than a sentence.
         ends: list[int] = [0] if heading else []
-        paragraphs = collapse_tables(
-            _listings_noted(section, language.phrases.code_note), language.phrases.table_note
+        paragraphs = collapse_references(
+            collapse_tables(
+                _listings_noted(section, language.phrases.code_note), language.phrases.table_note
+            ),
+            language.phrases.references_note,
         )
         worded = [i for i, p in enumerate(paragraphs) if _HAS_WORD.search(p)]
         final = worded[-1] if index == last and worded else None
