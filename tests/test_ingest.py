@@ -161,3 +161,30 @@ def test_limits(tmp_path: Path) -> None:
 def test_url_offline_fails_at_once() -> None:
     with pytest.raises(InputError, match="network use is off"):
         load_article("https://example.org/article", OFFLINE)
+
+
+@pytest.mark.parametrize(
+    "figure",
+    [
+        # a linked picture: the caption sits inside the link
+        '<figure><a href="/big.jpg"><img src="a.jpg" alt="{c}"><figcaption>{c}</figcaption></a></figure>',
+        # the same written inside a paragraph: a browser closes the <p> and moves the link in
+        '<p><a href="/big.jpg"> <figure><img src="a.jpg" alt="{c}"><figcaption>{c}</figcaption></figure></a></p>',
+    ],
+)
+def test_figure_caption_said_once(tmp_path: Path, figure: str) -> None:
+    caption = "Keepers trimmed the wick of the north light every four hours through the night."
+    prose = " ".join(
+        f"Paragraph {n} of the story about harbour lamps and the people who kept them burning."
+        for n in range(4)
+    )
+    page = tmp_path / "page.html"
+    page.write_text(
+        f"<html><head><title>Harbour lamps</title></head><body><article><h1>Harbour lamps</h1>"
+        f"<p>{prose}</p>{figure.format(c=caption)}<p>{prose}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    a = load_article(page, OFFLINE)
+    paragraphs = [p for s in a.sections for p in s.paragraphs]
+    assert paragraphs.count(caption) == 1
+    assert sum(p.count("north light") for p in paragraphs) == 1

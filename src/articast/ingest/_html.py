@@ -929,8 +929,12 @@ class _Walker:
                 self.out.hrefs.append((frame.get("src"), frame.get("title") or caption))
         if depth > MAX_DEPTH:
             return
+        if caption_el is not None and caption_el.getparent() is not el:
+            # <figure><a><img><figcaption>: the caption is said once, after the figure's text.
+            _drop_keep_tail(caption_el)
         # Text in a figure other than the caption (a quote, a table) is still content.
         for child in el:
+
             if _tag(child) not in {"figcaption", "img", "picture"}:
                 self.walk(child, depth + 1, True)
         self.flush(container=True)
