@@ -61,6 +61,7 @@ FIXTURE_PAGES = [
     "unclosed-aside.html",
     "early-html-end.html",
     "paper.html",
+    "menu-cards.html",
 ]
 TOOLS = ("articast", "trafilatura", "readability")
 

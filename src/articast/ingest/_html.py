@@ -967,7 +967,11 @@ def _hard_wrapped(main: Any) -> bool:
     return lengths[len(lengths) // 2] < 100 and open_ended >= 0.5 * len(lines)
 
 
+_ITEM_TAGS = frozenset({"a", "li", "button", "label"})
+
+
 def _loose_share(main: Any) -> float:
+
     loose = total = 0
     for el in main.iter():
         tag = _tag(el)
@@ -980,6 +984,10 @@ def _loose_share(main: Any) -> float:
             total += len(tail)
             if tag in CONTAINERS:
                 pieces.append(tail)
+        if any(p.strip() for p in pieces) and any(_tag(a) in _ITEM_TAGS for a in el.iterancestors()):
+            # A card's <div>s inside a link or a list item (a mega-menu's product blurbs) are
+            # the item's words, not a scraped dump's loose lines.
+            continue
         loose += sum(len(p.strip()) for p in pieces)
     return loose / total if total else 0.0
 
