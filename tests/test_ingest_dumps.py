@@ -265,3 +265,24 @@ def test_ingest_json_shape_and_warnings(tmp_path: Path) -> None:
     }  # fmt: skip
     assert set(data["sections"][0]) == {"title", "text", "images"}
     assert data["sections"][2]["title"] == "Early Results"
+
+
+def test_fact_lines_are_not_headings() -> None:
+    """'Label: value' lines ("Date: June 4-6", "Lugar: Puerto de Cudillero") under a heading
+    are a block of facts in any language, and a bare heading after them is still a heading."""
+    a = _load("fact-lines.txt")
+    assert a.title == "Five Harbour Festivals Worth the Journey in 2027"
+    assert [s.title for s in a.sections] == [
+        None,
+        "1. The Lantern Parade",
+        "2. The Crab Fair",
+        "The Regatta of the Lights",
+        "Getting there",
+    ]
+    assert a.sections[1].paragraphs[:3] == (
+        "Date: June 4-6, 2027",
+        "Location: Kettle Bay, Northumberland",
+        "Price: free, with a small charge for the boat trips",
+    )
+    assert "Precio: entrada libre" in a.sections[2].paragraphs
+    assert a.sections[3].paragraphs[0].startswith("Dozens of small sailing boats")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from articast.ingest._text import capitalise_first, looks_like_heading, word_count
+from articast.ingest._text import FIELD_LINE, capitalise_first, looks_like_heading, word_count
 
 BlockKind = Literal["heading", "para", "image", "break", "code"]
 
@@ -80,6 +80,12 @@ def promote_bare_headings(blocks: list[Block], *, bold_only: bool = False) -> No
             continue
         nxt = text_blocks[i + 1] if i + 1 < len(text_blocks) else None
         prev = text_blocks[i - 1] if i else None
+        if FIELD_LINE.match(b.text) and any(
+            o is not None and o.kind == "para" and FIELD_LINE.match(o.text) for o in (prev, nxt)
+        ):
+            # "Date: March 2-5" over "Location: Barcelona": a block of facts, each line a
+            # label and its value, in any language.
+            continue
         if bold_only and any(o is not None and o.bare and o.bold for o in (prev, nxt)):
             # A run of bold lines ("Deadline: March", "Award: $2,000") is a block of facts,
             # not a heading above each line.

@@ -22,6 +22,7 @@ from articast.ingest._text import (
     CJK,
     capitalise_first,
     clean_inline,
+    is_fact,
     looks_like_heading,
     split_heading_lines,
     word_count,
@@ -963,7 +964,9 @@ def _hard_wrapped(main: Any) -> bool:
     if len(lines) < 4:
         return False
     lengths = sorted(len(ln) for ln in lines)
-    open_ended = sum(1 for ln in lines if not ln.endswith((".", "!", "?", ":", '"', "”", ")")))
+    open_ended = sum(
+        1 for ln in lines if not ln.endswith((".", "!", "?", ":", '"', "”", ")")) and not is_fact(ln)
+    )
     return lengths[len(lengths) // 2] < 100 and open_ended >= 0.5 * len(lines)
 
 

@@ -82,6 +82,21 @@ def _starts_sentence(line: str) -> bool:
     return bool(first) and (first.isupper() or first.isdigit() or line[:1] in "¿¡")
 
 
+#: "Label: value" ("Date: March 2-5", "Prix : 12 €"): a label of one to three words.
+FIELD_LINE = re.compile(r"^\s*[^\W\d_][\w'’()/&.-]*(?: [\w'’()/&.-]+){0,2}\s?:\s+\S")
+_FIELD_VALUE_WORDS = 6
+
+
+def is_fact(line: str) -> bool:
+    """``line`` is a short "Label: value" fact ("Precio: entrada libre"), complete in itself."""
+    return bool(FIELD_LINE.match(line)) and word_count(line.split(":", 1)[1]) <= _FIELD_VALUE_WORDS
+
+
+def _complete(line: str) -> bool:
+    """``line`` ends a sentence or is a short fact."""
+    return line.rstrip().endswith(_SENTENCE_END) or is_fact(line)
+
+
 def heading_line(prev: str | None, line: str, nxt: str | None) -> bool:
     """True when ``line``, a line of running text, is a bare heading above the text ``nxt``.
 
@@ -92,7 +107,7 @@ def heading_line(prev: str | None, line: str, nxt: str | None) -> bool:
     """
     if nxt is None or not looks_like_heading(line):
         return False
-    if prev is not None and not prev.rstrip().endswith(_SENTENCE_END):
+    if prev is not None and not _complete(prev):
         return False
     words = WORD.findall(line.lower())
     if not words or words[-1] in _DANGLING:
