@@ -62,6 +62,7 @@ FIXTURE_PAGES = [
     "early-html-end.html",
     "paper.html",
     "menu-cards.html",
+    "comment-form.html",
 ]
 TOOLS = ("articast", "trafilatura", "readability")
 

@@ -29,6 +29,17 @@ class Expect:
 
 CASES = [
     Expect(
+        FIXTURES / "comment-form.html",
+        "El puerto de Sóller recupera sus faroles de aceite",
+        [None, "Una tradición que vuelve"],
+        # a Spanish comment form ("Comentar") with its posting rules: more words than a sign-up
+        # box, but its id says comment form
+        present=("doce de ellos", "tramontana", "seis faroles"),
+        absent=("Comentar", "Normas de uso", "inapropiado", "Enviar", "derechos reservados"),
+        language="es",
+    ),
+    Expect(
+
         FIXTURES / "menu-cards.html",
         "What is a harbour cloud?",
         [None, "How a harbour cloud works", "The three kinds of service", "Choosing what to move first"],

@@ -203,7 +203,9 @@ _PART_HEADER = re.compile(
 )
 """A class naming the header of a part of the page (a card, an entry, a section), not the
 page's own header (``header``, ``site-header``, ``page-header``, ``header__nav`` stay)."""
+_COMMENT_BOX = re.compile(r"(?:^|[\s_-])(?:comments?|comment-?form|disqus)(?:$|[\s_-])", re.I)
 _BOILER_ROLES = frozenset(
+
     {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alert", "menu"}
 )
 _KEEP = frozenset({"html", "body", "main", "article"})
@@ -481,8 +483,12 @@ def _is_boilerplate(el: Any, body_words: int) -> bool:
     if _HIDDEN_STYLE.search(el.get("style") or ""):
         return True
     if tag in {"div", "section", "p", "span", "table"} and _has_controls(el):
-        # A small box with a field or a labelled button is a sign-up, search or consent box.
-        return _text_len(el) < 60
+        # A small box with a field or a labelled button is a sign-up, search or consent box;
+        # a bigger one only when it names itself a comment form (its posting rules with it).
+        # Other big boxes with buttons are content ("toc-content-sidebar" grids, docs).
+        return _text_len(el) < 60 or bool(
+            _COMMENT_BOX.search(" ".join((el.get("class") or "", el.get("id") or "")))
+        )
     role = (el.get("role") or "").lower()
     if role == "tablist" and _text_len(el) < 60:
         # A row of tab labels ("Python Node.js PHP"): controls, not text; an accordion that
