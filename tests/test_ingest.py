@@ -188,3 +188,43 @@ def test_figure_caption_said_once(tmp_path: Path, figure: str) -> None:
     paragraphs = [p for s in a.sections for p in s.paragraphs]
     assert paragraphs.count(caption) == 1
     assert sum(p.count("north light") for p in paragraphs) == 1
+
+
+def test_slideshow_caption_pager_and_counters_said_once() -> None:
+    a = load_article(ROOT / "tests" / "fixtures" / "ingest" / "slideshow.html", OFFLINE)
+    paragraphs = [p for s in a.sections for p in s.paragraphs]
+    assert paragraphs.count("Storm closes the coast road") == 1
+    assert not [p for p in paragraphs if "of 6" in p or "<" in p or p.isdigit()]
+    assert "Foot passengers: $10 a return" in paragraphs and "Bicycles: $10 a return" in paragraphs
+    assert [s.title for s in a.sections] == [None, "Ferry times"]
+
+
+def test_debris_rules_keep_numbers_and_facts() -> None:
+    from articast.ingest._blocks import Block
+    from articast.ingest._html import _without_debris
+
+    note = "Each plan can be cancelled at any time from the account page."
+    blocks = [
+        Block("para", "Prices this year"),
+        Block("para", "$14.55"),
+        Block("para", "2026"),
+        Block("para", "$10 a month"),
+        Block("para", "$10 a month"),  # two plans, one price: two facts
+        Block("para", note),
+        Block("para", note),  # the same note in two code tabs
+        Block("para", "1"),
+        Block("para", "2"),
+        Block("para", "3"),
+        Block("para", ">>"),
+        Block("para", "Slide 3/12"),
+        Block("para", "The end of the story."),
+    ]
+    assert [b.text for b in _without_debris(blocks)] == [
+        "Prices this year",
+        "$14.55",
+        "2026",
+        "$10 a month",
+        "$10 a month",
+        note,
+        "The end of the story.",
+    ]

@@ -1096,7 +1096,7 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
         _trafilatura_rescue(text, out)
         if not loose and ops is not None:
             out.blocks = vote(out.blocks, ops)
-        out.blocks = _without_credits(out.blocks)
+        out.blocks = _without_credits(_without_debris(out.blocks))
     if not any(parse_youtube(href) for href, _ in out.hrefs):
         out.hrefs.extend(embeds)
 
@@ -1138,7 +1138,72 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
     return out
 
 
+def _said(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _without_debris(blocks: list[Block]) -> list[Block]:
+    """Drop what no one can say or wants to hear again: a paragraph with no letter or digit
+    ("<<", ">", "|"), a gallery's pager (a run of "1", "2", "3"...) and slide counters ("Photo
+    2 of 6"), a paragraph that repeats the one before it word for word (a note in every code
+    tab), and a short line said three times or more in a row (a slideshow's caption on every
+    slide). A short line said twice ("$10 a month" for two plans) may be two facts and stays,
+    and so does a label said once per product ("Pros", "Type:")."""
+    kept: list[Block] = []
+    pager: list[Block] = []  # the current run of counting numbers
+    for b in blocks:
+        if b.kind == "para":
+            text = b.text.strip()
+            if not any(ch.isalnum() for ch in text) or _SLIDE_COUNTER.fullmatch(text):
+                continue
+            if text.isdigit() and (not pager or pager[-1].text.strip() == str(int(text) - 1)):
+                pager.append(b)
+            elif len(pager) < _PAGER_RUN:
+                pager = [b] if text.isdigit() else []
+        if pager and b is not pager[-1] and b.kind != "image":
+            if len(pager) >= _PAGER_RUN:
+                kept = [k for k in kept if all(k is not p for p in pager)]
+            pager = []
+        kept.append(b)
+    if len(pager) >= _PAGER_RUN:
+        kept = [k for k in kept if all(k is not p for p in pager)]
+    out: list[Block] = []
+    i = 0
+    while i < len(kept):
+        b = kept[i]
+        j = i + 1
+        if b.kind == "para":
+            said = _said(b.text)
+            while j < len(kept) and (
+                kept[j].kind == "image" or (kept[j].kind == "para" and _said(kept[j].text) == said)
+            ):
+                j += 1
+            repeats = sum(1 for k in kept[i:j] if k.kind == "para")
+            if repeats >= _REPEAT_RUN or word_count(b.text) >= _REPEAT_WORDS:
+                out.extend(k for k in kept[i:j] if k.kind == "image" or k is b)
+            else:
+                out.extend(kept[i:j])
+            i = j
+            continue
+        out.append(b)
+        i = j
+    return out
+
+
+_PAGER_RUN = 3
+_REPEAT_RUN = 3
+_REPEAT_WORDS = 8
+# "Photo 2 of 6", "Bild 4 von 9", "Foto 5 de 10", "Slide 3/12": where a slide sits in its
+# gallery (a bare "4/5" is a rating and stays).
+_SLIDE_COUNTER = re.compile(
+    r"\W*(?:(?:photo|image|picture|slide|bild|foto|imagen|diapositiva|diapo|immagine)\s*\d+\s*"
+    r"(?:/|of|de|von|sur|di|van|af)|\d+\s+(?:of|de|von|sur|di|van|af))\s*\d+\W*",
+    re.IGNORECASE,
+)
+
+
 def _without_credits(blocks: list[Block]) -> list[Block]:
+
     """The blocks without the credits around a story: "By ..." and "Reviewed by ..." lines
     above its first paragraph of prose, picture credits ("Image: (c) ... Getty Images") and
     "About the author" boxes (the heading and what is under it, up to the next heading)."""
