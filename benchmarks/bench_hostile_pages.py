@@ -1,4 +1,5 @@
-"""Ingest time on pages built to be slow: thousands of small boxes, deep nesting, mojibake.
+"""Ingest time on pages built to be slow: thousands of small boxes, deep nesting, mojibake,
+unclosed formatting tags.
 
 Run by ``make bench`` (``run()``) or alone: ``python benchmarks/bench_hostile_pages.py [N]``
 (N boxes per page, default 20000; about 1-2 MB of HTML). trafilatura's jusText fallback is
@@ -31,6 +32,9 @@ def pages(n: int) -> dict[str, str]:
         "widget_rows": head
         + "<div class='product-widget'><h3>Name</h3><p class='product-widget__text'>"
         "one two three four five six</p></div>" * n,
+        # unclosed formatting that HTML5 reopens in every paragraph (read with lxml alone)
+        "reopened_formatting": head
+        + "".join(f"<p><b><i><u><s>paragraph {k} words</p>" for k in range(n)),
     }
 
 

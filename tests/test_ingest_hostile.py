@@ -179,10 +179,25 @@ def test_deep_inline_nesting(tmp_path: Path) -> None:
     assert a.title == "Hostile page"
 
 
+def test_unclosed_formatting_cannot_multiply_the_tree(tmp_path: Path) -> None:
+    """HTML5 reopens unclosed <b><i><u><s> in every paragraph; on a hostile page that makes
+    the tree many times the page, so such a page is read with lxml alone."""
+    from articast.ingest._html import browser_html
+
+    body = "".join(f"<p><b><i><u><s>Paragraph number {n} of the hostile page.</p>" for n in range(3000))
+    page = f"<html><head><title>Hostile page</title></head><body>{body}</body></html>"
+    assert browser_html(page) == page  # the browser's tree would be over twice the page
+    ordinary = "<html><head><title>Ordinary page</title></head><body>" + "<p>Unclosed words." * 50
+    assert browser_html(ordinary).count("</p>") == 50  # an ordinary page: the browser's tree
+    a = load_article(_page(tmp_path, body), OFFLINE)
+    assert "Paragraph number 2999 of the hostile page." in a.sections[-1].paragraphs
+
+
 @pytest.mark.parametrize(
     "html",
     [
         "<html><body></body></html>",
+
         "<html><head><title>Only a title</title></head></html>",
         "<!-- just a comment -->",
         "<html><body><nav><a href='/'>Home</a></nav><footer>c</footer></body></html>",

@@ -400,7 +400,13 @@ def visible_words(text: str) -> int:
     return word_count(html.unescape(_ANY_TAG.sub(" ", _INVISIBLE.sub(" ", text))))
 
 
+_GROWTH_LIMIT = 2
+"""How much larger than the page the browser's tree may be written before we read the page
+with lxml alone (see ``browser_html``)."""
+
+
 def browser_html(text: str) -> str:
+
     """``text`` as a browser builds it, written back as HTML with every element closed.
 
     libxml2 (lxml) is not an HTML5 parser: an end tag cannot close an open ``<div>``, so one
@@ -418,9 +424,14 @@ def browser_html(text: str) -> str:
     if not text.strip():
         return ""
     try:
-        return LexborHTMLParser(text).html or text
+        html = LexborHTMLParser(text).html or text
     except (SelectolaxError, ValueError, RuntimeError, MemoryError):
         return text  # lxml's recovering parse of the page as it came
+    if len(html) > _GROWTH_LIMIT * len(text) + 100_000:
+        # Unclosed <b><i><u> reopened in every paragraph (the HTML5 rule) can multiply a
+        # hostile page's elements; libxml2 does not reopen them.
+        return text
+    return html
 
 
 def parse_tree(text: str) -> Any | None:
