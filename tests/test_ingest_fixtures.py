@@ -39,7 +39,6 @@ CASES = [
         language="es",
     ),
     Expect(
-
         FIXTURES / "menu-cards.html",
         "What is a harbour cloud?",
         [None, "How a harbour cloud works", "The three kinds of service", "Choosing what to move first"],
@@ -50,7 +49,6 @@ CASES = [
         absent=("Harbour Compute", "per-second billing", "Copyright"),
     ),
     Expect(
-
         FIXTURES / "paper.html",
         "Evening Walks and Sleep Quality in Shift Workers: Pilot Study",
         ["Abstract", "Introduction", "Methods: Participants", "Measures", "Results", "Discussion"],
@@ -60,7 +58,6 @@ CASES = [
         absent=("On this page", "Journals", "Author guide", "Copyright"),
     ),
     Expect(
-
         FIXTURES / "unclosed-header.html",
         "Keeping Bees on a City Roof",
         [None, "Choosing the spot", "What the neighbours said", "The first harvest"],
@@ -89,7 +86,6 @@ CASES = [
         absent=("Copyright", "Food"),
     ),
     Expect(
-
         FIXTURES / "hero-title.html",
         "Why Harbour Lights Burn Amber",
         [None],

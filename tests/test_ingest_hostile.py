@@ -197,7 +197,6 @@ def test_unclosed_formatting_cannot_multiply_the_tree(tmp_path: Path) -> None:
     "html",
     [
         "<html><body></body></html>",
-
         "<html><head><title>Only a title</title></head></html>",
         "<!-- just a comment -->",
         "<html><body><nav><a href='/'>Home</a></nav><footer>c</footer></body></html>",

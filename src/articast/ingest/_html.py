@@ -196,7 +196,6 @@ article's (``<h3 class="hide-from-toc">``), not a table of contents."""
 _HEADER_MARK = re.compile(r"(?<![\w])[\w-]*header[\w-]*", re.IGNORECASE)
 _NAV_MARK = re.compile(r"(?<![^\s_-])(?:nav|navigation|toc)(?![^\s_-])", re.IGNORECASE)
 _PART_HEADER = re.compile(
-
     r"(?<!\S)(?!(?:site|page|global|main|top|mobile|desktop|sticky|fixed|nav)[-_]+header)"
     r"[\w-]*[a-z0-9]{2}[-_]+header(?!\S)",
     re.IGNORECASE,
@@ -205,7 +204,6 @@ _PART_HEADER = re.compile(
 page's own header (``header``, ``site-header``, ``page-header``, ``header__nav`` stay)."""
 _COMMENT_BOX = re.compile(r"(?:^|[\s_-])(?:comments?|comment-?form|disqus)(?:$|[\s_-])", re.I)
 _BOILER_ROLES = frozenset(
-
     {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alert", "menu"}
 )
 _KEEP = frozenset({"html", "body", "main", "article"})
@@ -406,7 +404,6 @@ with lxml alone (see ``browser_html``)."""
 
 
 def browser_html(text: str) -> str:
-
     """``text`` as a browser builds it, written back as HTML with every element closed.
 
     libxml2 (lxml) is not an HTML5 parser: an end tag cannot close an open ``<div>``, so one
@@ -952,7 +949,6 @@ class _Walker:
             _drop_keep_tail(caption_el)
         # Text in a figure other than the caption (a quote, a table) is still content.
         for child in el:
-
             if _tag(child) not in {"figcaption", "img", "picture"}:
                 self.walk(child, depth + 1, True)
         self.flush(container=True)
@@ -991,7 +987,6 @@ _ITEM_TAGS = frozenset({"a", "li", "button", "label"})
 
 
 def _loose_share(main: Any) -> float:
-
     loose = total = 0
     for el in main.iter():
         tag = _tag(el)
@@ -1214,7 +1209,6 @@ _SLIDE_COUNTER = re.compile(
 
 
 def _without_credits(blocks: list[Block]) -> list[Block]:
-
     """The blocks without the credits around a story: "By ..." and "Reviewed by ..." lines
     above its first paragraph of prose, picture credits ("Image: (c) ... Getty Images") and
     "About the author" boxes (the heading and what is under it, up to the next heading)."""

@@ -248,7 +248,6 @@ def _note_rule(language: Language) -> Rule:
     english = get_language("en").phrases
     notes = {english.code_note: language.phrases.code_note, english.table_note: language.phrases.table_note}
 
-
     def localize_notes(text: str) -> str:
         """The code and table notes in the article's language."""
         for said, native in notes.items():
