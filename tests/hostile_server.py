@@ -8,6 +8,7 @@ Routes (the request path picks the behaviour):
 * ``/drip-status``: the status line itself, one byte every 0.3 s;
 * ``/badstatus``: an answer that is not HTTP; ``/img/trunc.png``, ``/trunc``: a chunked body
   cut off mid-chunk;
+* ``/odd-length``: a Content-Length of superscript digits ("²³");
 * ``/loop`` <-> ``/loop2``: a redirect loop; ``/to-ftp``: a redirect to ``ftp://`` on a port
   whose listener records every connection (``ftp_hits``).
 """
@@ -144,6 +145,13 @@ class HostileServer:
                 conn.sendall(
                     b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n"
                     b"Transfer-Encoding: chunked\r\n\r\n400\r\n" + png_bytes()[:20]
+                )
+            elif path == "/odd-length":
+                # A Content-Length of superscript digits (latin-1 on the wire): str.isdigit()
+                # says yes, int() says no.
+                conn.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: \xb2\xb3\r\n"
+                    b"Connection: close\r\n\r\n" + PAGE
                 )
             elif path in ("/loop", "/loop2"):
                 target = "/loop2" if path == "/loop" else "/loop"

@@ -215,6 +215,20 @@ def test_malformed_http_is_one_input_error(hostile: HostileServer, path: str, me
     assert hostile.ftp_hits == 0  # the ftp:// target was refused before any connection
 
 
+def test_digits_that_are_not_numbers_are_no_crash(hostile: HostileServer, tmp_path: Path) -> None:
+    """"²³" passes str.isdigit() but not int(): a Content-Length or an image size written so
+    is ignored, never an internal error."""
+    art = load_article(hostile.url + "/odd-length", _net())
+    assert art.title == "Served Page"
+    page = tmp_path / "sizes.html"
+    page.write_text(
+        "<html><body><article><h1>Sizes</h1><p>Words about rivers and the sea, enough of them "
+        "to be an article.</p><img src='a.png' width='²' height='³'></article></body></html>",
+        encoding="utf-8",
+    )
+    assert load_article(page, IngestSettings(allow_network=False)).title == "Sizes"
+
+
 def test_bad_images_are_skipped_with_readable_warnings(hostile: HostileServer) -> None:
     t0 = time.monotonic()
     art = load_article(hostile.url + "/gallery", _net(1.0))

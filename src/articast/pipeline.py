@@ -140,7 +140,7 @@ def _leftover_owner(name: str) -> tuple[str, int] | None:
             tail = name.split(marker, 1)[1]
             host = tail.rpartition("-")[0]  # drop the random suffix
             host, _, pid = host.rpartition("-")
-            if pid.isdigit():
+            if pid.isdecimal():
                 return host, int(pid)
     return None
 

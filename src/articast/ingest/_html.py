@@ -263,7 +263,7 @@ def _img_src(img: Any) -> str:
     """The real source of an ``<img>`` (lazy-loading attributes first); '' for pixels."""
     for dim in ("width", "height"):
         value = (img.get(dim) or "").strip()
-        if value.isdigit() and int(value) <= 2:
+        if value.isdecimal() and int(value) <= 2:
             return ""  # a tracking pixel, not a picture
     src = (img.get("src") or "").strip()
     if not src or src.lower().startswith("data:"):
@@ -1162,10 +1162,10 @@ def _without_debris(blocks: list[Block]) -> list[Block]:
             text = b.text.strip()
             if not any(ch.isalnum() for ch in text) or _SLIDE_COUNTER.fullmatch(text):
                 continue
-            if text.isdigit() and (not pager or pager[-1].text.strip() == str(int(text) - 1)):
+            if text.isdecimal() and (not pager or pager[-1].text.strip() == str(int(text) - 1)):
                 pager.append(b)
             elif len(pager) < _PAGER_RUN:
-                pager = [b] if text.isdigit() else []
+                pager = [b] if text.isdecimal() else []
         if pager and b is not pager[-1] and b.kind != "image":
             if len(pager) >= _PAGER_RUN:
                 kept = [k for k in kept if all(k is not p for p in pager)]

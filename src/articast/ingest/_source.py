@@ -197,7 +197,7 @@ def _get_once(
         if not 200 <= status < 300:
             return status, reason, resp.headers.get("Location", "") or "", b"", ctype
         length = resp.headers.get("Content-Length")
-        if length and length.isdigit() and int(length) > max_bytes:
+        if length and length.isdecimal() and int(length) > max_bytes:
             raise InputError(
                 f"{what} {original} is {int(length):,} bytes, over the {max_bytes:,}-byte limit"
             )
