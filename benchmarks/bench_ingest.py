@@ -63,6 +63,7 @@ FIXTURE_PAGES = [
     "paper.html",
     "menu-cards.html",
     "comment-form.html",
+    "faq-accordion.html",
 ]
 TOOLS = ("articast", "trafilatura", "readability")
 

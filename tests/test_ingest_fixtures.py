@@ -29,6 +29,22 @@ class Expect:
 
 CASES = [
     Expect(
+        FIXTURES / "faq-accordion.html",
+        "How to Choose a Storm Lantern",
+        [
+            None,
+            "Fuel",
+            "Frequently asked questions: How long does a full tank last?",
+            "Can I use a storm lantern indoors?",
+            "Why does the glass go black?",
+        ],
+        # an FAQ accordion: each question a toggle button (or link) inside its <h3>, each
+        # answer folded away (hidden, aria-hidden, display: none) until clicked; a hidden
+        # sign-up box with no toggle still goes
+        present=("twenty hours", "curtains", "Trim it straight across"),
+        absent=("ten percent", "Join", "Copyright"),
+    ),
+    Expect(
         FIXTURES / "comment-form.html",
         "El puerto de Sóller recupera sus faroles de aceite",
         [None, "Una tradición que vuelve"],

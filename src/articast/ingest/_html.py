@@ -462,6 +462,22 @@ def _meta(root: Any, *names: str) -> str | None:
     return None
 
 
+def _folded_panel(el: Any) -> bool:
+    """``el`` is the folded part of an accordion ("FAQ": a question's answer): the element
+    before it holds the toggle that opens it (``aria-expanded``, or ``aria-controls`` naming
+    it). A browser shows it at a click; a hidden sign-up box has no such toggle."""
+    prev = el.getprevious()
+    if prev is None or not isinstance(prev.tag, str):
+        return False
+    ident = el.get("id")
+    for toggle in prev.iter():
+        if not isinstance(toggle.tag, str):
+            continue
+        if toggle.get("aria-expanded") is not None or (ident and toggle.get("aria-controls") == ident):
+            return True
+    return False
+
+
 def _is_boilerplate(el: Any, body_words: int) -> bool:
     tag = _tag(el)
     if tag in _KEEP:
@@ -479,8 +495,10 @@ def _is_boilerplate(el: Any, body_words: int) -> bool:
         # Never drop one that holds most of the page (some sites wrap everything in one).
         return _text_len(el) < max(80, body_words // 2)
     if (
-        el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true"
-    ) and not _STREAMED.match(el.get("id") or ""):
+        (el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true")
+        and not _STREAMED.match(el.get("id") or "")
+        and not _folded_panel(el)
+    ):
         return True
     if tag in {"a", "span", "em", "strong", "b", "i", "code"} and any(
         _tag(a) in HEADINGS for a in el.iterancestors()
@@ -488,7 +506,7 @@ def _is_boilerplate(el: Any, body_words: int) -> bool:
         # A heading's own words ("<h2><a class='toc-backref'>Introduction</a>") stay; only
         # a permalink marker (¶, #) inside it goes.
         return _text_len(el) == 0 or not any(ch.isalnum() for ch in "".join(el.itertext()))
-    if _HIDDEN_STYLE.search(el.get("style") or ""):
+    if _HIDDEN_STYLE.search(el.get("style") or "") and not _folded_panel(el):
         return True
     if tag in {"div", "section", "p", "span", "table"} and _has_controls(el):
         # A small box with a field or a labelled button is a sign-up, search or consent box;
@@ -760,6 +778,8 @@ class _Walker:
         self.code_depth = 0
         self.heading_depth = 0
         """Inside a heading every element is inline (some sites put ``<div>``s in ``<h4>``)."""
+        self.folded_depth = 0
+        """Inside a folded accordion panel (see ``_folded_panel``)."""
 
     # -- buffer -------------------------------------------------------------------------
     def add_text(self, text: str | None, *, container: bool) -> None:
@@ -821,7 +841,9 @@ class _Walker:
                 if len(pieces) == 1 and code >= len(text.replace(" ", "")) * 0.9:
                     # A line of code names ("theme object") is a reference's label, not a heading.
                     bare = bold_like = False
-                self.out.blocks.append(Block("para", text, bare=bare, bold=bold_like))
+                self.out.blocks.append(
+                    Block("para", text, bare=bare, bold=bold_like, folded=self.folded_depth > 0)
+                )
 
     # -- walk ---------------------------------------------------------------------------
     def walk(self, el: Any, depth: int, container: bool) -> None:
@@ -834,6 +856,13 @@ class _Walker:
             if code:
                 self.out.blocks.append(Block("code", code))
             return
+        if tag == "button" and self.heading_depth:
+            # An accordion's question: <h3><button aria-expanded>Question</button></h3>.
+            self.add_text(el.text, container=False)
+            for child in el:
+                self.walk(child, depth + 1, False)
+                self.add_text(child.tail, container=False)
+            return
         if not tag or tag in DROP_TAGS:
             if tag in {"iframe", "embed", "video", "source", "object"}:
                 for attr in ("src", "data-src", "data"):
@@ -842,6 +871,22 @@ class _Walker:
             if tag == "nav" or tag == "form":
                 pass
             return
+        if (
+            el.get("hidden") is not None
+            or (el.get("aria-hidden") or "").lower() == "true"
+            or _HIDDEN_STYLE.search(el.get("style") or "")
+        ) and _folded_panel(el):
+            self.folded_depth += 1
+            try:
+                self.walk_open(el, depth, container)
+            finally:
+                self.folded_depth -= 1
+            return
+        self.walk_open(el, depth, container)
+
+    def walk_open(self, el: Any, depth: int, container: bool) -> None:
+        """``walk`` past the element kinds that never hold the article's text."""
+        tag = _tag(el)
         if depth > MAX_DEPTH:
             # Flatten absurdly deep trees instead of recursing further.
             self.add_text(" ".join(el.itertext()), container=False)

@@ -242,7 +242,7 @@ def vote(blocks: list[Block], ops: Opinions) -> list[Block]:
             kept.append(b)
             continue
         had += 1
-        if any(keepers(b.text)):
+        if b.folded or any(keepers(b.text)):
             kept.append(b)
             survived += 1
     if heading_at is not None and had and not survived and not all(keepers(kept[heading_at].text)):
