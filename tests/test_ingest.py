@@ -228,3 +228,12 @@ def test_debris_rules_keep_numbers_and_facts() -> None:
         note,
         "The end of the story.",
     ]
+
+
+def test_a_story_held_twice_is_read_once() -> None:
+    """The page's body holds its story twice (a print copy after the first): read once."""
+    a = load_article(ROOT / "tests" / "fixtures" / "ingest" / "story-twice.html", OFFLINE)
+    assert [s.title for s in a.sections] == [None, "Why it had to go"]
+    text = " ".join(p for s in a.sections for p in s.paragraphs)
+    assert text.count("swing bridge over the harbour mouth") == 1
+    assert text.count("repaint it in its original green") == 1

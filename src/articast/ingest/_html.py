@@ -1238,9 +1238,42 @@ def _without_debris(blocks: list[Block]) -> list[Block]:
             continue
         out.append(b)
         i = j
-    return out
+    return _without_second_copy(out)
 
 
+def _without_second_copy(blocks: list[Block]) -> list[Block]:
+    """Drop a second copy of a run of the article (five or more headings and paragraphs in the
+    same order as earlier, 100 words or more, three of them paragraphs of prose): a page that
+    holds its story twice (a desktop and a mobile copy, a print copy) is read once. A
+    reference page's repeated parameter lists (a name, a line about it) stay."""
+    texts = [(i, _said(b.text)) for i, b in enumerate(blocks) if b.kind in ("para", "heading")]
+    first: dict[str, int] = {}
+    for pos, (_, said) in enumerate(texts):
+        first.setdefault(said, pos)
+    drop: set[int] = set()
+    pos = 0
+    while pos < len(texts):
+        start = first[texts[pos][1]]
+        run = 0
+        while (
+            pos + run < len(texts)
+            and start + run < pos
+            and texts[start + run][1] == texts[pos + run][1]
+        ):
+            run += 1
+        counts = [word_count(blocks[texts[pos + k][0]].text) for k in range(run)]
+        prose = sum(1 for n in counts if n >= _COPY_PROSE_WORDS)
+        if start < pos and run >= _COPY_RUN and sum(counts) >= _COPY_WORDS and prose >= 3:
+            drop.update(texts[pos + k][0] for k in range(run))
+            pos += run
+        else:
+            pos += 1
+    return [b for i, b in enumerate(blocks) if i not in drop]
+
+
+_COPY_RUN = 5
+_COPY_WORDS = 100
+_COPY_PROSE_WORDS = 15
 _PAGER_RUN = 3
 _REPEAT_RUN = 3
 _REPEAT_WORDS = 8
