@@ -237,3 +237,17 @@ def test_a_story_held_twice_is_read_once() -> None:
     text = " ".join(p for s in a.sections for p in s.paragraphs)
     assert text.count("swing bridge over the harbour mouth") == 1
     assert text.count("repaint it in its original green") == 1
+
+
+def test_a_hidden_modal_after_an_article_with_a_toggle_still_goes(tmp_path: Path) -> None:
+    prose = " ".join(f"Sentence {n} about the harbour lamps and the people who lit them." for n in range(12))
+    page = tmp_path / "modal.html"
+    page.write_text(
+        "<html><head><title>Lamps</title></head><body><main><article><h1>Lamps</h1>"
+        f"<div class='body'><p>{prose}</p><button aria-expanded='false'>Share</button>"
+        f"<p>{prose.replace('Sentence', 'Line')}</p></div><div class='box' hidden><p>Join our mailing list for ten "
+        "percent off your first order of lamp oil and wicks.</p></div></article></main></body></html>",
+        encoding="utf-8",
+    )
+    text = " ".join(p for s in load_article(page, OFFLINE).sections for p in s.paragraphs)
+    assert "Line 11" in text and "mailing list" not in text

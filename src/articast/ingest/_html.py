@@ -462,12 +462,17 @@ def _meta(root: Any, *names: str) -> str | None:
     return None
 
 
+_TOGGLE_WORDS = 40
+
+
 def _folded_panel(el: Any) -> bool:
     """``el`` is the folded part of an accordion ("FAQ": a question's answer): the element
     before it holds the toggle that opens it (``aria-expanded``, or ``aria-controls`` naming
     it). A browser shows it at a click; a hidden sign-up box has no such toggle."""
     prev = el.getprevious()
-    if prev is None or not isinstance(prev.tag, str):
+    if prev is None or not isinstance(prev.tag, str) or _text_len(prev) > _TOGGLE_WORDS:
+        # Only a question or a button row: a modal after an article that holds some toggle
+        # is not that toggle's panel.
         return False
     ident = el.get("id")
     for toggle in prev.iter():
