@@ -17,7 +17,7 @@ import lxml.html
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from articast.ingest._blocks import Block, Extracted, promote_bare_headings
-from articast.ingest._libs import Opinions, bag, opinions, trafilatura_html, vote
+from articast.ingest._libs import Opinions, bag, norm_words, opinions, trafilatura_html, vote
 from articast.ingest._text import (
     CJK,
     capitalise_first,
@@ -876,11 +876,7 @@ class _Walker:
             if tag == "nav" or tag == "form":
                 pass
             return
-        if (
-            el.get("hidden") is not None
-            or (el.get("aria-hidden") or "").lower() == "true"
-            or _HIDDEN_STYLE.search(el.get("style") or "")
-        ) and _folded_panel(el):
+        if _hidden(el) and _folded_panel(el):
             self.folded_depth += 1
             try:
                 self.walk_open(el, depth, container)
@@ -1194,10 +1190,6 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
     return out
 
 
-def _said(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
-
-
 def _without_debris(blocks: list[Block]) -> list[Block]:
     """Drop what no one can say or wants to hear again: a paragraph with no letter or digit
     ("<<", ">", "|"), a gallery's pager (a run of "1", "2", "3"...) and slide counters ("Photo
@@ -1205,45 +1197,62 @@ def _without_debris(blocks: list[Block]) -> list[Block]:
     tab), and a short line said three times or more in a row (a slideshow's caption on every
     slide). A short line said twice ("$10 a month" for two plans) may be two facts and stays,
     and so does a label said once per product ("Pros", "Type:")."""
-    kept: list[Block] = []
-    pager: list[Block] = []  # the current run of counting numbers
-    for b in blocks:
-        if b.kind == "para":
-            text = b.text.strip()
-            if not any(ch.isalnum() for ch in text) or _SLIDE_COUNTER.fullmatch(text):
+    kept = [
+        b
+        for b in blocks
+        if b.kind != "para"
+        or (any(ch.isalnum() for ch in b.text) and not _SLIDE_COUNTER.fullmatch(b.text.strip()))
+    ]
+    return _without_second_copy(_without_repeats(_without_pagers(kept)))
+
+
+def _without_pagers(blocks: list[Block]) -> list[Block]:
+    """Drop runs of three or more paragraphs counting up by one ("1", "2", "3"; pictures
+    between them do not break a run)."""
+    drop: set[int] = set()
+    run: list[int] = []
+    for i, b in enumerate(blocks):
+        if b.kind == "image":
+            continue
+        text = b.text.strip()
+        if b.kind == "para" and text.isdecimal():
+            if run and blocks[run[-1]].text.strip() == str(int(text) - 1):
+                run.append(i)
                 continue
-            if text.isdecimal() and (not pager or pager[-1].text.strip() == str(int(text) - 1)):
-                pager.append(b)
-            elif len(pager) < _PAGER_RUN:
-                pager = [b] if text.isdecimal() else []
-        if pager and b is not pager[-1] and b.kind != "image":
-            if len(pager) >= _PAGER_RUN:
-                kept = [k for k in kept if all(k is not p for p in pager)]
-            pager = []
-        kept.append(b)
-    if len(pager) >= _PAGER_RUN:
-        kept = [k for k in kept if all(k is not p for p in pager)]
+            if len(run) < _PAGER_RUN:
+                run = [i]
+                continue
+        if len(run) >= _PAGER_RUN:
+            drop.update(run)
+        run = []
+    if len(run) >= _PAGER_RUN:
+        drop.update(run)
+    return [b for i, b in enumerate(blocks) if i not in drop]
+
+
+def _without_repeats(blocks: list[Block]) -> list[Block]:
+    """Keep one of a paragraph said again right after itself (pictures between copies do not
+    count): always when it is long, when short only in a run of three or more."""
+    said = [norm_words(b.text) if b.kind == "para" else "" for b in blocks]
     out: list[Block] = []
     i = 0
-    while i < len(kept):
-        b = kept[i]
+    while i < len(blocks):
+        b = blocks[i]
         j = i + 1
         if b.kind == "para":
-            said = _said(b.text)
-            while j < len(kept) and (
-                kept[j].kind == "image" or (kept[j].kind == "para" and _said(kept[j].text) == said)
+            while j < len(blocks) and (
+                blocks[j].kind == "image" or (blocks[j].kind == "para" and said[j] == said[i])
             ):
                 j += 1
-            repeats = sum(1 for k in kept[i:j] if k.kind == "para")
+            run = blocks[i:j]
+            repeats = sum(1 for k in run if k.kind == "para")
             if repeats >= _REPEAT_RUN or word_count(b.text) >= _REPEAT_WORDS:
-                out.extend(k for k in kept[i:j] if k.kind == "image" or k is b)
-            else:
-                out.extend(kept[i:j])
-            i = j
-            continue
-        out.append(b)
+                run = [k for k in run if k.kind == "image" or k is b]
+            out.extend(run)
+        else:
+            out.append(b)
         i = j
-    return _without_second_copy(out)
+    return out
 
 
 def _without_second_copy(blocks: list[Block]) -> list[Block]:
@@ -1251,7 +1260,7 @@ def _without_second_copy(blocks: list[Block]) -> list[Block]:
     same order as earlier, 100 words or more, three of them paragraphs of prose): a page that
     holds its story twice (a desktop and a mobile copy, a print copy) is read once. A
     reference page's repeated parameter lists (a name, a line about it) stay."""
-    texts = [(i, _said(b.text)) for i, b in enumerate(blocks) if b.kind in ("para", "heading")]
+    texts = [(i, norm_words(b.text)) for i, b in enumerate(blocks) if b.kind in ("para", "heading")]
     first: dict[str, int] = {}
     for pos, (_, said) in enumerate(texts):
         first.setdefault(said, pos)

@@ -130,13 +130,13 @@ class Opinions:
     def lines(self) -> tuple[frozenset[str], frozenset[str]]:
         """Each library's lines, normalised (lower-case words)."""
         def norm(text: str) -> frozenset[str]:
-            return frozenset(_norm(line) for line in text.splitlines())
+            return frozenset(norm_words(line) for line in text.splitlines())
 
         return norm(self.trafilatura), norm(self.readability)
 
     def keeps_line(self, text: str) -> bool:
         """trafilatura keeps ``text`` (a heading, a label) as a line of its own."""
-        return bool(_norm(text)) and _norm(text) in self.lines[0]
+        return bool(norm_words(text)) and norm_words(text) in self.lines[0]
 
     def keeps(self, text: str) -> tuple[bool, bool]:
         """(trafilatura keeps it, readability keeps it): most of its shingles are theirs."""
@@ -184,7 +184,8 @@ def _bag_f1(ca: Counter[str], cb: Counter[str]) -> float:
     return 2 * p * r / (p + r)
 
 
-def _norm(text: str) -> str:
+def norm_words(text: str) -> str:
+    """``text``'s words, lower-case, one space apart (how two texts are compared)."""
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
