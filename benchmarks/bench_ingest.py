@@ -62,6 +62,7 @@ FIXTURE_PAGES = [
     "early-html-end.html",
     "paper.html",
     "menu-cards.html",
+    "read-next.html",
     "comment-form.html",
     "faq-accordion.html",
 ]

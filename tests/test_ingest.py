@@ -251,3 +251,38 @@ def test_a_hidden_modal_after_an_article_with_a_toggle_still_goes(tmp_path: Path
     )
     text = " ".join(p for s in load_article(page, OFFLINE).sections for p in s.paragraphs)
     assert "Line 11" in text and "mailing list" not in text
+
+
+def test_a_feed_of_other_stories_needs_both_libraries() -> None:
+    """A trailing feed of the site's other stories (linked titles, dates, a line of summary)
+    stays only when both libraries keep it; the same linked titles before the article's last
+    heading of its own (product cards over a review) are the article's."""
+    from articast.ingest._blocks import Block
+    from articast.ingest._libs import Opinions, vote
+
+    def card(title: str, summary: str) -> list[Block]:
+        return [Block("heading", title, level=3, linked=True), Block("para", summary)]
+
+    lead = "The harbour lamps were lit by hand every evening for two hundred years until the council bought electric ones."
+    body = "Keepers walked the quay at dusk with a ladder, a can of oil and a long brass taper for the high lamps."
+    pick = "Our favourite lantern burns for twenty hours on a tank of oil and survives a fall onto the quay."
+    feed = [
+        ("Ferry adds a winter crossing", "From January the ferry sails twice a day to the outer islands."),
+        ("Harbour inn reopens", "The oldest inn on the quay has fourteen rooms and a restored bar."),
+        ("Five walks on the headland", "Short winter routes that pass a cafe and drain quickly after rain."),
+    ]
+    blocks = [
+        *card("Storm Lantern 300", pick),
+        Block("para", lead),
+        Block("heading", "The keepers"),
+        Block("para", body),
+        Block("heading", "Read this next"),
+        *[b for title, summary in feed for b in card(title, summary)],
+    ]
+    article = "\n".join([pick, lead, "The keepers", body])
+    everything = article + "\n" + "\n".join(f"{t}\n{s}" for t, s in feed)
+    # trafilatura reads on into the feed, readability stops at the article: the feed goes
+    kept = vote(blocks, Opinions(everything, article))
+    assert [b.text for b in kept] == [b.text for b in blocks[:5]]
+    # both keep it (a digest page of stories is the article): it stays
+    assert vote(blocks, Opinions(everything, everything)) == blocks

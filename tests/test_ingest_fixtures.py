@@ -29,6 +29,17 @@ class Expect:
 
 CASES = [
     Expect(
+        FIXTURES / "read-next.html",
+        "Night Trains Return to the Northern Coast",
+        [None, "Why the trains stopped", "What the new carriages offer"],
+        # after the article, in the same column: a "Read This Next" box and a feed of the
+        # site's other stories (each a linked title, a category, a date, a line of summary);
+        # one library reads on into it. The section's name (an <h5> link) above the headline
+        # is a kicker, not the first section's title.
+        present=("eleven years", "Saturday morning", "letters page"),
+        absent=("Lighthouse Hostel", "Ferry Timetable", "second daily crossing", "smokehouse", "Read Them All", "Copyright"),
+    ),
+    Expect(
         FIXTURES / "faq-accordion.html",
         "How to Choose a Storm Lantern",
         [

@@ -31,6 +31,9 @@ class Block:
     """A paragraph that came from a bare text line (candidate heading)."""
     bold: bool = False
     """A paragraph written entirely in bold (candidate heading on well-formed pages)."""
+    linked: bool = False
+    """A heading that is all one link to another page (a story's card in a "read next" box,
+    a product's name in a roundup)."""
     folded: bool = False
     """Text of a folded accordion panel (an FAQ's answer): the libraries leave hidden text
     out, so their vote does not count against it."""

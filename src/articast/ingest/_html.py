@@ -9,6 +9,7 @@ itself stops at 256 levels and the walker flattens anything deeper than ``MAX_DE
 from __future__ import annotations
 
 import re
+import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
@@ -281,6 +282,36 @@ def _img_src(img: Any) -> str:
 def _tag(el: Any) -> str:
     tag = el.tag
     return tag.lower() if isinstance(tag, str) else ""
+
+
+def _site(url: str | None) -> str:
+    """A URL's host without ``www.`` (empty for a relative or odd URL)."""
+    try:
+        host = urllib.parse.urlsplit(url or "").hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
+def _links_to_site(heading: Any, site: str) -> bool:
+    """True when all of a heading's words are a link to another page of this site (a story's
+    card), not to a part of this page (a permalink, a contents entry) or to another site (a
+    product or a place in a roundup)."""
+    links = []
+    for a in heading.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or "#" in href or href.lower().startswith("javascript:"):
+            continue
+        try:
+            parts = urllib.parse.urlsplit(href)
+        except ValueError:
+            return False
+        if parts.netloc and (not site or (parts.hostname or "").removeprefix("www.") != site):
+            return False
+        links.append(a)
+    return bool(links) and norm_words(" ".join(t for a in links for t in a.itertext())) == norm_words(
+        heading.text_content()
+    )
 
 
 def _list_item_only(heading: Any) -> bool:
@@ -920,7 +951,10 @@ class _Walker:
                     self.add_text(child.tail, container=False)
             finally:
                 self.heading_depth -= 1
+            at = len(self.out.blocks)
             self.flush("heading", HEADINGS[tag])
+            if len(self.out.blocks) == at + 1 and _links_to_site(el, _site(self.out.source_url)):
+                self.out.blocks[at].linked = True
             return
         if self.heading_depth:
             if tag in TEXT_BLOCKS or tag in CONTAINERS:
@@ -1168,11 +1202,11 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
         if named is not None:
             out.title = named
         if sum(word_count(b.text) for b in before) < 30:
-            # Kickers, breadcrumbs, dates and a picture's settings ("Image Size") above the
-            # headline are not the article.
-            out.blocks = [
-                b for b in out.blocks[:at] if b.kind != "para" and not (b.kind == "heading" and b.bare)
-            ] + out.blocks[at + 1 :]
+            # Kickers (a section's name, even as an <h5>), breadcrumbs, dates and a picture's
+            # settings ("Image Size") above the headline are not the article.
+            out.blocks = [b for b in out.blocks[:at] if b.kind not in ("para", "heading")] + out.blocks[
+                at + 1 :
+            ]
         else:
             out.blocks.remove(h1)
     elif og_title or page_title:

@@ -200,6 +200,36 @@ def _has(
     return len(sh & shingles) >= 0.5 * len(sh)
 
 
+_BOX_WORDS = 20
+"""Words under a heading up to which it is a box's title ("Read This Next", an ad's call to
+action) rather than a part of the article, among the cards of a feed."""
+
+
+def _teaser_tail(blocks: list[Block]) -> int:
+    """Where a feed of other stories at the end starts (``len(blocks)`` when there is none).
+
+    The feed is the trailing run of headings that are each a link to another of the site's
+    pages (a story's title over its date and a line of summary) or a box's title with a line at
+    most under it ("Read This Next", an ad's "Explore Excursions"), holding two linked titles
+    or more. Linked titles before the
+    article's last heading of its own are product cards or a kicker, not a feed.
+    """
+    start = len(blocks)
+    linked = 0
+    words = 0  # words of the paragraphs under the heading being looked at
+    for i in range(len(blocks) - 1, -1, -1):
+        b = blocks[i]
+        if b.kind == "para":
+            words += word_count(b.text)
+        if b.kind != "heading":
+            continue
+        if not (b.linked or words <= _BOX_WORDS):
+            break
+        start, words = i, 0
+        linked += b.linked
+    return start if linked >= 2 else len(blocks)
+
+
 def vote(blocks: list[Block], ops: Opinions) -> list[Block]:
     """Drop our paragraphs that neither library keeps, when both libraries agree with us."""
     ours = " ".join(b.text for b in blocks if b.kind == "para")
@@ -224,7 +254,11 @@ def vote(blocks: list[Block], ops: Opinions) -> list[Block]:
     kept: list[Block] = []
     heading_at: int | None = None  # index in ``kept`` of the current heading
     had = survived = 0  # paragraphs under it before and after the vote
-    for b in blocks:
+    # A "read next" box or a feed of other stories after the article stays only when both
+    # libraries keep it: one of them reading on past the article is not evidence enough.
+    feed = _teaser_tail(blocks)
+    for i, b in enumerate(blocks):
+        teaser = i >= feed
         if b.kind == "heading":
             if b.bare and not any(keepers(b.text)):
                 # A bare line taken for a heading that neither library keeps: a widget's
@@ -243,9 +277,12 @@ def vote(blocks: list[Block], ops: Opinions) -> list[Block]:
             kept.append(b)
             continue
         had += 1
-        if b.folded or any(keepers(b.text)):
+        if b.folded or (all(keepers(b.text)) if teaser else any(keepers(b.text))):
             kept.append(b)
             survived += 1
     if heading_at is not None and had and not survived and not all(keepers(kept[heading_at].text)):
         del kept[heading_at]
+    # The feed's own title ("Read This Next") with every card under it gone.
+    while kept and kept[-1].kind == "heading" and any(kept[-1] is b for b in blocks[feed:]):
+        kept.pop()
     return kept
