@@ -81,6 +81,20 @@ def test_spanish_dump_gets_sections_and_a_clean_title() -> None:
              "Les leçons des jardiniers"],
             None,
         ),
+        (
+            # no spaces and no capitals: headings end without 。, sentences with it
+            "japanese.txt",
+            "ja",
+            ["なぜ土に塩がたまるのか", "最初の収穫で何がわかったか？", "農家が学んだこと"],
+            "塩は根から水を奪う。",
+        ),
+        (
+            "russian.txt",
+            "ru",
+            ["Почему в почве копится соль", "Что показали первые урожаи?",
+             "Чему научились огородники"],
+            "Соль отнимает у корней воду.",
+        ),
     ],
 )  # fmt: skip
 def test_other_languages(
@@ -142,6 +156,22 @@ def test_truncated_last_sentence_keeps_its_clause() -> None:
     assert "such as changes in" not in spoken
     assert len(script.warnings) == 1
     assert '"such as changes in"' in script.warnings[0]
+
+
+def test_other_scripts_are_repaired_and_cut_like_latin() -> None:
+    """Cyrillic: a missing space and a small letter after a full stop are repaired, and a
+    cut-off last sentence keeps its clause; Japanese: the cut-off sentence (no spaces, no
+    capitals) is named and left out, never closed as if it were whole."""
+    script = build_script(_load("russian.txt"), None, NarrateSettings())
+    spoken = [s for seg in script.segments for s in seg.sentences]
+    assert "В хозяйствах грядки каждую весну промывают дождевой водой и добавляют компост." in spoken
+    assert spoken[-1 - len(script.segments[-1].sentences)].endswith("выбирать сорта на следующий год.")
+    assert any('"особенно в сырых"' in w for w in script.warnings)
+    script = build_script(_load("japanese.txt"), None, NarrateSettings())
+    spoken = [s for seg in script.segments for s in seg.sentences]
+    assert not any("新しい品種を" in s for s in spoken)
+    assert "いくつかの町では、よく育った作物の種を交換している。" in spoken
+    assert any("農家たちは収穫をすべて記録し" in w and "left out" in w for w in script.warnings)
 
 
 def test_truncated_without_a_clause_is_dropped_as_before() -> None:

@@ -258,3 +258,40 @@ def test_bad_user_lexicon_is_one_clear_line(tmp_path: Path, content: str, needle
 def test_missing_user_lexicon(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read the lexicon"):
         load_lexicon(tmp_path / "absent.toml")
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("лампу.в штормовые ночи", "Лампу. В штормовые ночи"),
+        ("воду.Грядка рядом", "Воду. Грядка рядом"),
+        ("Ελλάδα.η χώρα", "Ελλάδα. Η χώρα"),
+        ("fin. ¿qué pasa? nada.", "Fin. ¿Qué pasa? Nada."),
+        ("résumé.élan vital", "Résumé. Élan vital"),
+        # left alone, as before: file names, initials, decimals, abbreviations
+        ("Node.js and e.g. the rest", "Node.js and e.g. the rest"),
+        ("see x.y and main.c here", "See x.y and main.c here"),
+        ("3.5 and 1,000", "3.5 and 1,000"),
+        ("U.S.Army", "U.S. Army"),
+        ("港の灯台。夜の海", "港の灯台。夜の海"),
+    ],
+)
+def test_missing_spaces_and_small_starts_in_any_script(before: str, after: str) -> None:
+    from articast.narrate.rules import capitalize_sentence_starts, repair_missing_spaces
+
+    assert capitalize_sentence_starts(repair_missing_spaces(before)) == after
+
+
+def test_chinese_and_japanese_sentences_are_counted_and_never_skipped() -> None:
+    from articast.models import Script, Segment
+    from articast.narrate.limits import MAX_TOKEN_CHARS, bound_script, spoken_words
+
+    assert spoken_words("塩は根から水を奪う。") == 5
+    assert spoken_words("Salt takes water from roots.") == 5
+    long = "、".join(["海岸から数百メートルの畑でも冬の嵐でしぶきを浴びる"] * 12) + "。"
+    assert len(long) > MAX_TOKEN_CHARS
+    script = Script(title="t", segments=(Segment("section", "s", (long,)),))
+    pieces = bound_script(script).segments[0].sentences
+    # cut into pieces at its commas, every character still said
+    assert len(pieces) > 1 and "".join(pieces) == long
+    assert all(len(p) <= 100 for p in pieces)

@@ -21,6 +21,7 @@ from articast.ingest._blocks import Block, Extracted, promote_bare_headings
 from articast.ingest._libs import Opinions, bag, norm_words, opinions, trafilatura_html, vote
 from articast.ingest._text import (
     CJK,
+    CJK_ENDS,
     capitalise_first,
     clean_inline,
     is_fact,
@@ -1058,7 +1059,7 @@ def _hard_wrapped(main: Any) -> bool:
         return False
     lengths = sorted(len(ln) for ln in lines)
     open_ended = sum(
-        1 for ln in lines if not ln.endswith((".", "!", "?", ":", '"', "”", ")")) and not is_fact(ln)
+        1 for ln in lines if not ln.endswith((".", "!", "?", ":", '"', "”", ")", *CJK_ENDS)) and not is_fact(ln)
     )
     return lengths[len(lengths) // 2] < 100 and open_ended >= 0.5 * len(lines)
 

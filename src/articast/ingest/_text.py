@@ -40,7 +40,8 @@ def word_count(text: str) -> int:
     return len(WORD.findall(CJK.sub(" ", text))) + (cjk + 1) // 2
 
 
-_END_PUNCT = (".", "!", ";", ",", ":", "…")
+_END_PUNCT = (".", "!", ";", ",", ":", "…", "。", "！", "，", "；", "：", "、", "．")
+"""A bare heading never ends with these (Chinese and Japanese full stops and commas too)."""
 _BULLET = re.compile(r"^([-*•·–—]|\d+[.)])\s")
 
 
@@ -69,7 +70,9 @@ def looks_like_heading(line: str) -> bool:
 _IDENTIFIER = re.compile(r"\S*_\S*|[a-z0-9]+(?:-[a-z0-9]+)+")
 
 
-_SENTENCE_END = (".", "!", "?", "…", ":", ";", '"', "”", "»", ")", "'", "’")
+CJK_ENDS = ("。", "！", "？", "」", "』", "）", "．")
+"""How a sentence ends in Chinese and Japanese (full-width stops, marks and closing quotes)."""
+_SENTENCE_END = (".", "!", "?", "…", ":", ";", '"', "”", "»", ")", "'", "’", *CJK_ENDS)
 _OPENERS = "¿¡\"'“‘«([—–-*• "
 #: Words a heading does not end with (a hard-wrapped line often does), a few languages.
 _DANGLING = frozenset(

@@ -186,14 +186,19 @@ def _looks_cut(fragment: str, function_words: frozenset[str] = frozenset()) -> b
     words = re.findall(r"[\w']+", fragment)
     if not words:
         return False
+    # Chinese and Japanese: no spaces between words, about two characters a word.
+    cjk = len(_KANA_HAN.findall(fragment))
     return (
-        fragment.rstrip().endswith((",", ";", ":", "-", "\u2013", "\u2014", "("))
+        fragment.rstrip().endswith((",", ";", ":", "-", "\u2013", "\u2014", "(", *_CJK_COMMAS))
+        or (cjk + 1) // 2 >= _CUT_MIN_WORDS
         or words[-1].lower() in _FUNCTION_WORDS
         or words[-1].lower() in function_words
         or len(words) >= _CUT_MIN_WORDS
     )
 
 
+_CJK_COMMAS = ("\u3001", "\uff0c", "\uff1b", "\uff1a")
+"""、，；： (a clause goes on after them)."""
 _CLAUSE_END = re.compile(r"\s*(?:[,;:]|\s[\u2013\u2014-])\s*")
 _CLAUSE_MIN_WORDS = 5
 """A salvaged clause has at least this many words (shorter ones read as fragments too)."""
@@ -205,7 +210,8 @@ def salvage_clause(
     """(longest complete clause of a cut-off sentence, closed with a full stop; the rest).
 
     The clause ends at the last comma, semicolon, colon or dash before the cut and must not
-    itself look cut (end with "and", "of"...). ``("", fragment)`` when there is none.
+    itself look cut (end with "and", "of"...). ``("", fragment)`` when there is none, and
+    always in Chinese and Japanese, where the part before a 、 or ， is rarely a sentence.
     """
     for m in reversed(list(_CLAUSE_END.finditer(fragment))):
         head = fragment[: m.start()].rstrip()
@@ -228,6 +234,9 @@ def _tail(sentence: str, words: int = 4) -> str:
 def _brief(fragment: str, words: int = 8) -> str:
     """The first words of a dropped fragment: enough to find it, without its cut-off tail."""
     parts = fragment.split()
+    if len(parts) == 1 and _KANA_HAN.search(fragment):
+        # Chinese and Japanese: no spaces; about two characters a word.
+        return fragment[: 2 * words] + "\u2026"
     if len(parts) <= words:
         return " ".join(parts[: max(1, len(parts) - 2)]) + "\u2026"
     return " ".join(parts[:words]) + "\u2026"

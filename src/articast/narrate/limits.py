@@ -20,6 +20,7 @@ import dataclasses
 import re
 
 from articast.errors import InputError
+from articast.lang import KANA_HAN
 from articast.models import Script, Segment, Sentence
 
 MAX_TOKEN_CHARS = 200
@@ -38,12 +39,41 @@ PAUSE_SECONDS = 0.35
 """Pause per sentence in the estimate."""
 
 _TOKEN = re.compile(r"\S+")
+_KANA_HAN = re.compile(f"[{KANA_HAN}]")
+CJK_PIECE_CHARS = 100
+"""Longest piece of a Chinese or Japanese sentence voiced at once (about 50 words)."""
+
+
+def spoken_words(text: str) -> int:
+    """Words in ``text`` as a voice says them: runs between spaces, and in Chinese and
+    Japanese (written without spaces) about one word for every two characters."""
+    words = 0
+    for token in _TOKEN.findall(text):
+        cjk = len(_KANA_HAN.findall(token))
+        words += max(1, (cjk + 1) // 2) if cjk else 1
+    return words
+
+
+def _cjk_pieces(text: str) -> list[str]:
+    """A long Chinese or Japanese sentence in pieces of at most ``CJK_PIECE_CHARS``, cut after
+    a 、，；： where there is one."""
+    pieces: list[str] = []
+    while len(text) > CJK_PIECE_CHARS:
+        cut = max(text.rfind(mark, 0, CJK_PIECE_CHARS) for mark in "\u3001\uff0c\uff1b\uff1a ")
+        cut = cut + 1 if cut > CJK_PIECE_CHARS // 3 else CJK_PIECE_CHARS
+        pieces.append(text[:cut].strip())
+        text = text[cut:]
+    return [p for p in [*pieces, text.strip()] if p]
 
 
 def _bound_sentence(text: str, dropped: list[str]) -> list[str] | None:
     """``text`` cut to the limits, or None when it is within them already."""
     words = _TOKEN.findall(text)
     long = [w for w in words if len(w) > MAX_TOKEN_CHARS]
+    cjk = len(_KANA_HAN.findall(text))
+    if cjk * 2 >= len(text.replace(" ", "")):
+        # Chinese or Japanese: a long run without spaces is a sentence, not a token to skip.
+        return _cjk_pieces(text) if len(text) > max(MAX_TOKEN_CHARS, CJK_PIECE_CHARS) else None
     if not long and len(words) <= MAX_SENTENCE_WORDS:
         return None
     dropped.extend(w[:20] for w in long)
@@ -56,7 +86,7 @@ def _bound_sentence(text: str, dropped: list[str]) -> list[str] | None:
 def estimate_script_seconds(script: Script, rate: int | None = None) -> float:
     """The spoken length of ``script`` estimated from its words (for the limit, before voicing)."""
     wps = (rate or DEFAULT_WPM) / 60
-    words = sum(len(_TOKEN.findall(s)) for seg in script.segments for s in seg.sentences)
+    words = sum(spoken_words(s) for seg in script.segments for s in seg.sentences)
     sentences = sum(len(seg.sentences) for seg in script.segments)
     return words / wps + PAUSE_SECONDS * sentences
 

@@ -192,11 +192,10 @@ def drop_emoji(text: str) -> str:
     return re.sub(r"[ \t]{2,}", " ", out).strip(" \t")
 
 
-_NO_SPACE_STOP = re.compile(
-    r"(?<=[a-z\u00e0-\u024f0-9)\]\"'%])[.!?]+(?=[A-Z][a-z]|[AI]\b)"
-    r"|(?<=[A-Z])[.!?]+(?=[A-Z][a-z])"
-)
-_NO_SPACE_STOP_LOWER = re.compile(r"(?<=[a-z\u00e0-\u024f)\]\"'%])\.(?=[a-z]{2,}\b)")
+# Letters of any script; the rules check their case (Cyrillic, Greek, accented Latin).
+_NO_SPACE_STOP = re.compile(r"(?<=[^\W_]|[)\]\"'%])[.!?]+(?=[^\W\d_])")
+_NO_SPACE_STOP_LOWER = re.compile(r"(?<=[^\W\d_]|[)\]\"'%])\.(?=[^\W\d_])")
+_CLOSERS = ")]\"'%"
 _FILE_SUFFIXES = frozenset(
     {
         "com", "org", "net", "edu", "gov", "io", "ai", "co", "uk", "de", "fr", "us", "info",
@@ -230,14 +229,30 @@ def repair_missing_spaces(text: str) -> str:
             return m.group(0)
         return m.group(0) + " "
 
+    def _fix_stop(m: re.Match[str]) -> str:
+        # "use.Ketamine", "лампу.Вечером", "U.S.Army": a capital and a small letter after the
+        # stop; "it.A" and "it.I": a one-letter word after a small letter, digit or bracket.
+        prev, after = m.string[m.start() - 1], m.string[m.end() : m.end() + 2]
+        if after[:1].isupper() and after[1:2].islower():
+            return _fix(m)
+        if after[:1] in ("A", "I") and not after[1:2].isalnum() and (prev.islower() or prev.isdigit() or prev in _CLOSERS):
+            return _fix(m)
+        return m.group(0)
+
     def _fix_lower(m: re.Match[str]) -> str:
         before = m.string[: m.start()]
+        if not (before[-1:].islower() or before[-1:] in _CLOSERS):
+            return m.group(0)
         left = re.search(r"[\w.]*$", before)
         left_token = left.group(0) if left else ""
-        right = re.match(r"[a-z]+", m.string[m.end() :])
+        right = re.match(r"[^\W\d_]+", m.string[m.end() :])
         right_word = right.group(0) if right else ""
         if (
-            "." in left_token
+            not right_word.islower()
+            # One letter after the stop: an initial or a file's type ("x.y", "main.c"),
+            # except a one-letter word of another script ("лампу.в штормовые").
+            or (len(right_word) < 2 and right_word.isascii())
+            or "." in left_token
             or len(re.sub(r"\W", "", left_token)) < 2
             or right_word in _FILE_SUFFIXES
             or _in_url_like(m.string, m.start())
@@ -245,7 +260,7 @@ def repair_missing_spaces(text: str) -> str:
             return m.group(0)
         return ". "
 
-    out = _NO_SPACE_STOP.sub(_fix, text)
+    out = _NO_SPACE_STOP.sub(_fix_stop, text)
     out = _NO_SPACE_STOP_LOWER.sub(_fix_lower, out)
     out = _NO_SPACE_COMMA.sub(_fix, out)
     return _NO_SPACE_COLON.sub(
@@ -262,7 +277,7 @@ ABBREVIATIONS = frozenset(
 )  # fmt: skip
 """Words (lower case, without the final full stop) that end with a full stop mid-sentence."""
 
-_SENTENCE_START = re.compile(r"(^|[.!?][\"')\]]*\s+)([a-z][\w'-]*)")
+_SENTENCE_START = re.compile(r"(^|[.!?][\"')\]»”’]*\s+)([¿¡\"“«‘(]?)([^\W\d_][\w'-]*)")
 
 
 def _ends_with_abbreviation(before: str) -> bool:
@@ -285,12 +300,13 @@ def capitalize_sentence_starts(text: str) -> str:
     """
 
     def _cap(m: re.Match[str]) -> str:
-        lead, word = m.group(1), m.group(2)
-        if any(ch.isupper() for ch in word) or word in {"pH", "x", "y"}:
+        lead, opener, word = m.group(1), m.group(2), m.group(3)
+        # Any script with capitals (Cyrillic, Greek, accented Latin); none in Chinese.
+        if not word[0].islower() or any(ch.isupper() for ch in word) or word in {"pH", "x", "y"}:
             return m.group(0)
         if lead and _ends_with_abbreviation(m.string[: m.start() + len(lead.rstrip())]):
             return m.group(0)
-        return lead + word[0].upper() + word[1:]
+        return lead + opener + word[0].upper() + word[1:]
 
     return _SENTENCE_START.sub(_cap, text)
 

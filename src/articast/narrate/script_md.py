@@ -36,6 +36,7 @@ from articast.errors import PublishError, ScriptFormatError
 from articast.lang import get_language
 from articast.models import Script, Segment, SegmentKind, Sentence
 from articast.narrate.lexicon import Lexicon
+from articast.narrate.limits import spoken_words
 from articast.narrate.rules import EDIT_RULES, apply_mapped, apply_rules
 from articast.sanitize import clean_text
 from articast.textmap import MappedText
@@ -76,7 +77,7 @@ _DOT = " \u00b7 "
 
 def estimate_seconds(segment: Segment) -> float:
     """Rough spoken length of a segment in seconds (for the producer, not for timing)."""
-    words = sum(len(s.split()) for s in segment.sentences)
+    words = sum(spoken_words(s) for s in segment.sentences)
     return words / WORDS_PER_SECOND + PAUSE_PER_SENTENCE * len(segment.sentences)
 
 
