@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from articast.cli import cli
 from articast.config import DEFAULT_VOICE, Settings, VoiceSettings
 from articast.ingest import load_article
-from articast.lang import NATIVE, base_code, get_language, iso639_2
+from articast.lang import NATIVE, PHRASED, base_code, get_language, iso639_2
 from articast.narrate import build_script
 from articast.voices.choose import choose_voice
 
@@ -98,16 +98,45 @@ def test_registry_finds_languages_by_any_tag() -> None:
 def test_other_languages_get_their_own_numbers_and_english_phrases_with_a_warning(
     settings: Settings,
 ) -> None:
-    sw = get_language("pl")
-    assert not sw.native and sw.espeak == "pl"
+    cs = get_language("cs")
+    assert not cs.native and cs.espeak == "cs"
     from articast.narrate.rules import apply_rules
 
-    assert apply_rules("Mam 3 koty.", sw.reading(None)) == "Mam trzy koty."
+    assert apply_rules("Mám 3 kočky.", cs.reading(None)) == "Mám tři kočky."
     from articast.models import Article, Section
 
-    art = Article("Koty", (Section(None, ("Mam 3 koty i psa w domu.",)),), language="pl")
+    art = Article("Kočky", (Section(None, ("Mám 3 kočky a psa doma.",)),), language="cs")
     script = build_script(art, None, settings.narrate)
-    assert any("no narration text written in 'pl'" in w for w in script.warnings)
+    assert any("no narration text written in 'cs'" in w for w in script.warnings)
+
+
+@pytest.mark.parametrize("code", PHRASED)
+def test_phrased_languages_write_their_own_intro_outro_and_labels(
+    code: str, settings: Settings
+) -> None:
+    """Russian, Polish, Swedish, Japanese and Chinese: the sentences and labels articast writes
+    are the language's own (no English stand-ins, no warning); numbers still become words."""
+    english = get_language("en")
+    lang = get_language(code)
+    assert lang.native and lang.code == code and lang.espeak == code
+    for group in ("phrases", "chapters", "labels"):
+        mine, theirs = getattr(lang, group), getattr(english, group)
+        same = [f.name for f in dataclasses.fields(mine) if getattr(mine, f.name) == getattr(theirs, f.name)]
+        # "5 maja 2026" is written like "5 May 2026"; "Video" is Swedish too
+        assert set(same) <= {"date", "video_file"}, (code, group, same)
+    from articast.models import Article, Section
+
+    text = {"ru": "Было 3 кошки.", "pl": "Były 3 koty.", "sv": "Det fanns 3 katter.",
+            "ja": "猫が3匹いました。", "zh": "有3只猫。"}[code]  # fmt: skip
+    art = Article("T", (Section(None, (text,)),), language=code)
+    script = build_script(art, None, settings.narrate)
+    assert not any("no narration text" in w for w in script.warnings)
+    assert script.segments[0].title == lang.chapters.intro
+    assert script.segments[0].sentences[0] == lang.phrases.welcome.format(show="Articast")
+    assert script.segments[-1].sentences[-1] == lang.phrases.thanks.format(show="Articast")
+    spoken = " ".join(script.segments[1].sentences)
+    # num2words has no Chinese: the digits are left to the voice there
+    assert ("3" in spoken) == (code == "zh"), spoken
 
 
 # --------------------------------------------------------------------------- voice choice

@@ -1,7 +1,7 @@
 """Languages: everything articast says or shows in a language, in one place.
 
 One small module per fully supported language (``en``, ``de``, ``fr``, ``es``, ``it``,
-``pt``, ``nl``) builds a ``Language``: the intro, outro and connective sentences written in
+``pt``, ``nl``; ``ru``, ``pl``, ``sv``, ``ja`` and ``zh`` with the shared reading rules) builds a ``Language``: the intro, outro and connective sentences written in
 that language, the chapter names articast writes, the labels of the end card and the pages,
 the reading rules (numbers, years, ordinals, dates, money, percentages, units, symbols) and
 its espeak-ng and Google voices. ``get_language(code)`` finds one by any tag (``de-AT`` ->
@@ -23,6 +23,7 @@ from articast.lang.base import KANA_HAN, ChapterNames, Labels, Language, Phrases
 __all__ = [
     "KANA_HAN",
     "NATIVE",
+    "PHRASED",
     "ChapterNames",
     "Labels",
     "Language",
@@ -34,6 +35,10 @@ __all__ = [
 
 NATIVE = ("en", "de", "fr", "es", "it", "pt", "nl")
 """Languages written natively, with reading rules of their own."""
+PHRASED = ("ru", "pl", "sv", "ja", "zh")
+"""Languages whose intro, outro, chapter names and labels are written natively, with the
+shared reading rules (whole numbers in words by ``num2words``, digits otherwise left to the
+voice)."""
 
 _ISO639_2 = {
     "en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "pt": "por", "nl": "nld",
@@ -61,7 +66,7 @@ def iso639_2(code: str | None) -> str:
 def get_language(code: str | None) -> Language:
     """The ``Language`` for a tag; other languages get English phrases (``native=False``)."""
     base = base_code(code)
-    if base in NATIVE:
+    if base in NATIVE or base in PHRASED:
         module = importlib.import_module(f"articast.lang.{base}")
         language: Language = module.LANGUAGE
         return language

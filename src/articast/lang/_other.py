@@ -13,7 +13,7 @@ from dataclasses import replace
 from num2words import CONVERTER_CLASSES
 
 from articast.lang import en
-from articast.lang.base import Language
+from articast.lang.base import KANA_HAN, Language
 from articast.narrate.lexicon import Lexicon, default_lexicon
 from articast.narrate.rules import Rule, make_initialism_rule, tidy_spacing
 
@@ -63,7 +63,10 @@ def other_language(code: str) -> Language:
                 spoken: str = num2words(int(m.group(0)), lang=n2w)
                 return spoken
 
-            return re.sub(r"(?<![\w.,])\d+(?![\w]|[.,]\d)", _num, text)
+            # Chinese and Japanese write numbers right against their words (猫が3匹).
+            return re.sub(
+                rf"(?<![.,])(?<![^\W{KANA_HAN}])\d+(?![^\W{KANA_HAN}]|[.,]\d)", _num, text
+            )
 
         return (initialisms, read_numbers, tidy_spacing)
 
