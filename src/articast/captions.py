@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Protocol
 
 from articast.cache import atomic_write_text
+from articast.lang import KANA_HAN
 from articast.models import Cue, TimedSentence, TimedWord
 from articast.textmap import display_timings
 
@@ -197,7 +198,41 @@ def layout_lines(
     def width(s: str) -> float:
         return float(font.getlength(s))
 
+    if _KANA_HAN.search(text) and len(_KANA_HAN.findall(text)) * 2 >= len("".join(words)):
+        return _wrap_unspaced(text, width, max_width, max_lines)
     return split_lines(words, lambda s: width(s) <= max_width, max_lines=max_lines, width=width)
+
+
+_KANA_HAN = re.compile(f"[{KANA_HAN}]")
+_CJK_BREAK_AFTER = "、。，．！？：；）」』】"
+"""Chinese and Japanese lines break best after these."""
+
+
+def _wrap_unspaced(
+    text: str, width: Callable[[str], float], max_width: float, max_lines: int
+) -> tuple[str, ...] | None:
+    """Chinese or Japanese text (no spaces between words) in lines of at most ``max_width``:
+    as many characters as fit, ending after a comma or stop among the last few when there is
+    one; never a closing mark at the start of a line. None when it needs over ``max_lines``."""
+    rest = " ".join(text.split())
+    lines: list[str] = []
+    while rest:
+        if len(lines) == max_lines:
+            return None
+        n = 1
+        while n < len(rest) and width(rest[: n + 1]) <= max_width:
+            n += 1
+        if n < len(rest):
+            if width(rest[:n]) > max_width:
+                return None
+            soft = max((rest.rfind(m, max(1, n - 8), n) for m in _CJK_BREAK_AFTER), default=-1)
+            if soft > 0:
+                n = soft + 1
+            while 1 < n < len(rest) and rest[n] in _CJK_BREAK_AFTER:
+                n -= 1  # a closing mark goes with the line before it, not first on a new line
+        lines.append(rest[:n].strip())
+        rest = rest[n:].lstrip()
+    return tuple(lines)
 
 
 # --------------------------------------------------------------------------- token timing

@@ -7,7 +7,11 @@ Beside the stages on the map, below them: it knows nothing of articles or episod
   never sideways), within a pixel limit checked before decoding, in RGB (transparency laid on
   a dark backdrop); None when the file is not a usable picture. ``load_rgb`` reads our own
   files and raises instead.
-- ``font``: Pillow's bundled scalable font (Aileron), so no system font is needed.
+- ``font``: Pillow's bundled scalable font (Aileron), so no system font is needed; for text in
+  scripts Aileron lacks (Cyrillic, Greek, Chinese, Japanese...) a font of the machine that has
+  them (``$ARTICAST_FONT``, else Noto Sans, which pip installs with articast, else Noto CJK,
+  DejaVu or other common system fonts). Aileron, as Pillow ships it, has only ASCII: "Café"
+  and "Über" need the fallback too.
 - ``palette`` and ``generated_art``: colours and abstract art derived from a seed text only.
 - ``fit_text``: the largest font size at which a text fits a box in a number of lines.
 - ``cover``, ``contain``, ``darken``: cropping, scaling and shading.
@@ -18,7 +22,9 @@ from __future__ import annotations
 import colorsys
 import functools
 import hashlib
+import importlib.util
 import math
+import os
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,9 +117,26 @@ def load_rgb(path: Path, *, what: str = "picture") -> Image.Image:
 Font = ImageFont.FreeTypeFont
 
 
-@functools.lru_cache(maxsize=64)
-def font(size: int) -> Font:
-    """Pillow's bundled scalable font (Aileron) at ``size`` pixels; needs no system font."""
+FALLBACK_FONTS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",
+    "C:/Windows/Fonts/arialuni.ttf",
+)
+"""Fonts tried, in order, for text Aileron cannot show (after ``$ARTICAST_FONT``)."""
+
+
+@functools.lru_cache(maxsize=128)
+def _face(path: str | None, size: int) -> Font:
+    """The font at ``path`` (Pillow's Aileron for None) at ``size`` pixels."""
+    if path is not None:
+        return ImageFont.truetype(path, size=max(4, int(size)))
     f = ImageFont.load_default(size=max(4, int(size)))
     if not isinstance(f, ImageFont.FreeTypeFont):
         raise RenderError(
@@ -121,6 +144,70 @@ def font(size: int) -> Font:
             "install a Pillow wheel from PyPI (pip install --force-reinstall pillow)"
         )
     return f
+
+
+@functools.lru_cache(maxsize=16)
+def _notdef(path: str | None) -> bytes:
+    """How the font draws a character it does not have (its "tofu" box)."""
+    return bytes(_face(path, 24).getmask("\U0010fffd"))
+
+
+@functools.lru_cache(maxsize=8192)
+def _has_glyph(path: str | None, ch: str) -> bool:
+    """The font draws ``ch`` as itself, not as its missing-character box."""
+    drawn = bytes(_face(path, 24).getmask(ch))
+    return not drawn.strip(b"\x00") or drawn != _notdef(path)
+
+
+def _noto_sans() -> str:
+    """Noto Sans (Latin with every accent, Greek, Cyrillic), installed by pip with articast
+    (``fontpkg-noto-sans``); empty when it is missing."""
+    spec = importlib.util.find_spec("fontpkg_noto_sans")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        found = sorted(Path(folder, "files").glob("NotoSans[[]*.ttf"))
+        if found:
+            return str(found[0])
+    return ""
+
+
+@functools.lru_cache(maxsize=1)
+def _fallbacks() -> tuple[str, ...]:
+    """The fallback fonts this machine has: ``$ARTICAST_FONT``, Noto Sans, system fonts."""
+    wanted = [os.environ.get("ARTICAST_FONT", ""), _noto_sans(), *FALLBACK_FONTS]
+    found: list[str] = []
+    for path in wanted:
+        if path and Path(path).is_file() and path not in found:
+            try:
+                _face(path, 24)
+            except OSError:
+                continue
+            found.append(path)
+    return tuple(found)
+
+
+def font(size: int, text: str = "") -> Font:
+    """A font at ``size`` pixels that can show ``text``: the first of ``$ARTICAST_FONT`` and
+    Noto Sans (installed with articast) the machine has, else Pillow's bundled Aileron (ASCII
+    only; needs no font file); for characters it lacks (Chinese, Japanese...), the fallback
+    font that has them all, else the one that has most of them."""
+    faces = _fallbacks()
+    primary = faces[0] if faces and faces[0] in _primary_fonts() else None
+    missing = [ch for ch in {ch for ch in text if not ch.isspace()} if not _has_glyph(primary, ch)]
+    if not missing:
+        return _face(primary, size)
+    best: tuple[int, str | None] = (0, primary)
+    for path in faces:
+        shown = sum(1 for ch in missing if _has_glyph(path, ch))
+        if shown == len(missing):
+            return _face(path, size)
+        if shown > best[0]:
+            best = (shown, path)
+    return _face(best[1], size)
+
+
+def _primary_fonts() -> tuple[str, ...]:
+    """The fonts used for all text when present (the others only for what they lack)."""
+    return (os.environ.get("ARTICAST_FONT", ""), _noto_sans())
 
 
 def _cut_to_width(word: str, f: Font, max_width: float) -> str:
@@ -147,14 +234,14 @@ def fit_text(
 
     s = max(min_size, size)
     while True:
-        f = font(s)
+        f = font(s, text)
         lines = fits(text, f)
         if lines is not None:
             return f, lines
         if s <= min_size:
             break
         s = max(min_size, int(s * 0.9))
-    f = font(min_size)
+    f = font(min_size, text)
     words = text.split()
 
     def cut(k: int) -> tuple[str, ...] | None:

@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 THUMBNAIL_SIZE = (1280, 720)
-_VERSION = "slides-v3"  # v3: photos turned upright by their EXIF orientation
+_VERSION = "slides-v4"  # v4: Noto Sans (accents, Greek, Cyrillic) instead of ASCII-only Aileron
 _MIN_IMAGE_SIDE = 200
 _WHITE = (255, 255, 255)
 _SOFT = (225, 228, 235)
@@ -177,7 +177,7 @@ def _title_card(ctx: _Ctx, show_name: str, title: str, photo: Image.Image | None
     band_top, _ = caption_band(ctx.size)
     max_w = ctx.w - 2 * margin
     f_title, lines = fit_text(title, max_w, 4 if ctx.vertical else 3, 11 * u, 5 * u)
-    f_show = font(5 * u)
+    f_show = font(5 * u, show_name)
     block_h = f_show.size * 1.8 + len(lines) * f_title.size * 1.2
     top = max(margin, (band_top - block_h) / 2)
     _panel(img, (0, top - 3 * u, ctx.w, top + block_h + 2 * u), 140)
@@ -256,22 +256,22 @@ def _end_card(
         text_w = ctx.w - 3 * margin - qr_side
         qr_xy = (ctx.w - margin - qr_side, margin)
     y: float = margin
-    f_head = font(6 * u)
+    f_head = font(6 * u, heading)
     draw.text((margin, y), heading, font=f_head, fill=(255, 214, 102))
     y += f_head.size * 1.5
     f_title, lines = fit_text(title, text_w, 3, 8 * u if ctx.vertical else 7 * u, 4 * u)
     y = _draw_lines(draw, lines, f_title, (margin, y), bold=True)
     if sub:
-        f_sub = font(4 * u)
+        f_sub = font(4 * u, sub)
         sub_lines = fit_text(sub, text_w, 1, 4 * u, 3 * u)[1]
         y = _draw_lines(draw, sub_lines, f_sub, (margin, y + u), fill=_SOFT)
     if url:
         # A URL has no spaces to break at: the largest size that fits one line, else split
         # it by width, characters at a time.
         size = 4 * u
-        while size > 3 * u and font(size).getlength(url) > text_w:
+        while size > 3 * u and font(size, url).getlength(url) > text_w:
             size -= 1
-        f_url = font(size)
+        f_url = font(size, url)
         url_lines = _break_url(url, f_url, text_w)
         y = _draw_lines(draw, url_lines, f_url, (margin, y + 2 * u), fill=(150, 200, 255))
     if url:

@@ -32,7 +32,7 @@ from articast.video._composition import Run, Scene, write_ppm
 
 ProgressFn = Callable[[ProgressEvent], None]
 
-_VERSION = "video-v5"
+_VERSION = "video-v6"  # v6: captions in Noto Sans (accents, Greek, Cyrillic)
 PART = "part.h264"
 """A chunk in the cache: raw H.264 (Annex B) with an access unit delimiter per frame."""
 SLIDE_LEAD = 0.5

@@ -66,8 +66,9 @@ def _fit_caption(
     max_w = size[0] * 0.9
     smallest = 10
     s = caption_font_size(size)
+    said = " ".join(lines)
     while True:
-        f = font(s)
+        f = font(s, said)
         if all(f.getlength(line) <= max_w for line in lines):
             return f, lines
         relaid = layout_lines(" ".join(lines), f, max_w)
@@ -77,11 +78,11 @@ def _fit_caption(
             break
         s = max(smallest, int(s * 0.92))
     for s in range(smallest, 3, -1):
-        f = font(s)
+        f = font(s, said)
         relaid = layout_lines(" ".join(lines), f, max_w, max_lines=6)
         if relaid is not None:
             return f, relaid
-    return font(4), lines
+    return font(4, said), lines
 
 
 def caption_patch(
