@@ -217,18 +217,21 @@ CASES = [
         FIXTURES / "credits.html",
         "Why Your Knees Like a Slow Walk",
         [None, "What the walkers were asked to do"],
-        # a story opening "By Tuesday morning", a caption ending in its credit, a spec line
+        # a story opening "By Tuesday morning", a caption ending in its credit, a spec line,
+        # a credit written as a phrase ("Image by ... via ...") and a caption that is not one
         present=(
             "By Tuesday morning the clinic",
             "Walkers on the river path on a cold morning.",
             "Video: 4K at thirty frames",
             "same bridge every morning",
+            "Photo by the old mill at dawn",
         ),
         absent=(
             "By Ada Lamp",
             "Reviewed by",
             "Image: ©",
             "Photo: Shutterstock",
+            "Camilla M. Lund",
             "About the",
             "advisory board",
         ),

@@ -240,8 +240,22 @@ _PICTURE_CREDIT = re.compile(
 )
 
 
+_PICTURE_BY = re.compile(
+    r"^(?:(?:top|main|lead|header|featured?|cover)\s+)?(?:image|photo|photograph|photography|"
+    r"picture|illustration|foto|bild|imagen|immagine)s?\s+(?:courtesy(?:\s+of)?\s+\S|credit\b|"
+    r"(?:by|von|de|por|di|van|par)\s+(?!(?:the|a|an|this|that|my|our|night|day)\b)\S)",
+    re.IGNORECASE,
+)
+"""A picture's credit written as a phrase: "Image by Ada Lamp via One Fab Day", "Photo by Ada
+Lamp on Unsplash", "Foto von Ada Lamp" (not "Photo by the harbour at dawn")."""
+
+
 def _picture_credit(text: str, words: int) -> bool:
-    """A picture's credit line ("Image: (c) Ada Lamp/Getty Images", "Photo: Ada Lamp")."""
+    """A picture's credit line ("Image: (c) Ada Lamp/Getty Images", "Photo: Ada Lamp",
+    "Image by Ada Lamp via One Fab Day")."""
+    if _PICTURE_BY.match(text) and words <= 15 and not re.search(r"[a-z]{2}[.!?]\s+\S", text):
+        # (an initial's full stop, "Camilla M. Photography", does not end a sentence)
+        return True
     if _PICTURE_LABEL.match(text):
         return words <= 6 or bool(_CREDIT_HINT.search(text))
     # A caption that ends with its credit is the caption: the article's words.
