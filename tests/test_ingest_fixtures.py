@@ -410,6 +410,8 @@ CASES = [
         absent=(
             "Advertisement",
             "Page continues",
+            "Loading paragraph",
+            "Continue reading",
             "Topics",
             "Science",
             "Sign up",

@@ -214,9 +214,14 @@ _BYLINE_RE = re.compile(r"(?:^|[\s_-])(?:byline|author|posted-by|article-author)
 _AD_LINE = re.compile(
     r"^(?:advertisement|advertising|advert|anzeige|publicit[ée]|sponsored(?: content)?)"
     r"(?:\s*[-–—:|]\s*(?:scroll|continue|story|article|page|content|text)[\w\s]*)?$"
-    r"|^(?:the )?(?:story|article|content) continues below(?: (?:this )?(?:advertisement|ad))?\.?$",
+    r"|^(?:the )?(?:story|article|content|text) continues (?:below|after)(?: (?:this |the )?"
+    r"(?:advertisement|ad))?\.?$"
+    r"|^(?:continue|keep) reading below\.?$"
+    r"|^loading(?: \w+)?\s*(?:\.\.\.|…)$",
     re.IGNORECASE,
 )
+"""An ad's label or a placeholder line between paragraphs ("Advertisement - Continue Reading
+Below", "Article continues after advertisement", "Loading paragraph...")."""
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)(?:\s+#+)?$")
 _CREDIT_LINE = re.compile(
     r"^(?i:(?:(?:written|reviewed|medically reviewed|fact[- ]checked|edited|reported|words|text)"
