@@ -32,6 +32,10 @@ def pages(n: int) -> dict[str, str]:
         "widget_rows": head
         + "<div class='product-widget'><h3>Name</h3><p class='product-widget__text'>"
         "one two three four five six</p></div>" * n,
+        # a feed of linked story titles after the article (each a card of the "read next" tail)
+        "story_feed": head
+        + "<p>" + "The harbour lamps were lit by hand every evening. " * 40 + "</p>"
+        + "".join(f"<h3><a href='/story-{k}'>Story {k}</a></h3>" for k in range(n)),
         # unclosed formatting that HTML5 reopens in every paragraph (read with lxml alone)
         "reopened_formatting": head
         + "".join(f"<p><b><i><u><s>paragraph {k} words</p>" for k in range(n)),

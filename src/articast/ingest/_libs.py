@@ -283,6 +283,7 @@ def vote(blocks: list[Block], ops: Opinions) -> list[Block]:
     if heading_at is not None and had and not survived and not all(keepers(kept[heading_at].text)):
         del kept[heading_at]
     # The feed's own title ("Read This Next") with every card under it gone.
-    while kept and kept[-1].kind == "heading" and any(kept[-1] is b for b in blocks[feed:]):
+    in_feed = {id(b) for b in blocks[feed:]}
+    while kept and kept[-1].kind == "heading" and id(kept[-1]) in in_feed:
         kept.pop()
     return kept
