@@ -316,3 +316,24 @@ def test_fact_lines_are_not_headings() -> None:
     )
     assert "Precio: entrada libre" in a.sections[2].paragraphs
     assert a.sections[3].paragraphs[0].startswith("Dozens of small sailing boats")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("每天傍晚，看守人爬上楼梯，给灯添油。暴风雨的夜里，他整夜不睡，守着灯光。", "zh"),
+        ("夕方になると、灯台守は階段を上ってランプに油を注いだ。嵐の夜には眠らなかった。", "ja"),
+        ("등대지기는 매일 저녁 계단을 올라 등에 기름을 부었다. 폭풍우 치는 밤에는 잠을 자지 않았다.", "ko"),
+        ("Ο φαροφύλακας ανέβαινε κάθε βράδυ τη σκάλα και γέμιζε τη λάμπα με λάδι.", "el"),
+        ("Смотритель каждый вечер поднимался по лестнице и заливал масло в лампу, а в "
+         "штормовые ночи не спал до рассвета.", "ru"),
+    ],
+)  # fmt: skip
+def test_short_texts_in_other_scripts_get_their_language(
+    text: str, language: str, tmp_path: Path
+) -> None:
+    """A page that declares no language: Chinese (a sentence is one "word" without spaces)
+    was taken for English below 60 characters, or when the classifier hesitated."""
+    page = tmp_path / "page.html"
+    page.write_text(f"<html><body><h1>{text[:6]}</h1><p>{text}</p></body></html>", encoding="utf-8")
+    assert load_article(page, OFFLINE).language == language

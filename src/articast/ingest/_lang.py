@@ -3,8 +3,9 @@
 Sits inside ``ingest``. The guess first counts common function words of the languages
 articast writes narration for (quick, and sure on ordinary prose in them); when that is not
 clear-cut (another language, another script, a short text), py3langid's classifier (97
-languages, Naive Bayes over byte n-grams) decides. Below about 20 words, or when neither is
-confident, it returns the default ``en``.
+languages, Naive Bayes over byte n-grams) decides. A script only one language writes decides
+at once (kana: Japanese; Han alone: Chinese; Hangul, Greek, Hebrew, Thai). Below about 20
+words, or when neither is confident, it returns the default ``en``.
 """
 
 from __future__ import annotations
@@ -60,11 +61,37 @@ def _by_function_words(words: list[str]) -> tuple[str | None, bool]:
     return lang, best >= len(words) // 8 and best >= 2 * second
 
 
+_KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SCRIPTS = (
+    ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
+    ("el", re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")),
+    ("he", re.compile(r"[\u0590-\u05ff]")),
+    ("th", re.compile(r"[\u0e00-\u0e7f]")),
+)
+"""Scripts written by one language (of those articast meets): the script is the answer."""
+
+
+def _by_script(letters: list[str]) -> str | None:
+    """The language a script gives away: kana is Japanese, Han alone Chinese, Hangul Korean..."""
+    text = "".join(letters)
+    kana, han = len(_KANA.findall(text)), len(_HAN.findall(text))
+    if kana + han >= 0.5 * len(letters):
+        return "ja" if kana >= 0.05 * len(letters) else "zh"
+    for code, script in _SCRIPTS:
+        if len(script.findall(text)) >= 0.5 * len(letters):
+            return code
+    return None
+
+
 def guess(text: str, default: str = "en") -> str:
     """The language of ``text`` (``default`` when it is too short or nothing is confident)."""
     sample = text[:50_000]
     words = re.findall(r"[^\W\d_]+", sample.lower())
     letters = _LETTER.findall(sample[:20_000])
+    if len(letters) >= 20 and (by_script := _by_script(letters)):
+        # Chinese and Japanese have no spaces: a sentence is one "word" to the counts below.
+        return by_script
     if len(words) < 20 and len(letters) < 60:
         return default
     latin = sum(1 for ch in letters if _LATIN.match(ch)) >= 0.8 * len(letters)
