@@ -265,3 +265,16 @@ def test_spelled_initialisms_are_shown_as_words(spoken: str, shown: str) -> None
     assert " ".join(" ".join(c.lines) for c in cues) == shown
     # the joined word spans its letters: the cue still starts with the first spoken word
     assert cues[0].start == pytest.approx(1.0, abs=0.01)
+
+
+def test_a_japanese_sentence_is_cut_at_its_commas_not_mid_word() -> None:
+    """Chinese and Japanese have no spaces: a sentence longer than a caption line is cut after
+    a 、 or 。 (not at the 42nd character, which split a verb from its ending), and every
+    character is shown."""
+    text = "海岸から数百メートルの畑でも、一度の冬の嵐でレタスの成長が一か月止まるほどのしぶきを浴びる。"
+    cues = make_cues((TimedSentence(text, 3.0, 9.0, 0, (TimedWord(text, 3.0, 9.0),)),))
+    lines = [line for c in cues for line in c.lines]
+    assert "".join(lines).replace(" ", "") == text
+    assert lines[0] == "海岸から数百メートルの畑でも、"
+    for cue in cues:
+        assert cue_problems(cue) == []

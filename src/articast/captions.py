@@ -314,7 +314,8 @@ def _tokens(sentence: TimedSentence) -> list[_Tok]:
 
 
 def _split_long(tokens: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
-    """Tokens longer than a caption line (a long web address) cut after ``/`` or ``.`` (or
+    """Tokens longer than a caption line (a long web address, a Chinese or Japanese sentence,
+    written without spaces) cut after ``/``, ``.`` or a comma or stop of those scripts (or
     anywhere), their time shared by length."""
     out: list[tuple[str, float, float]] = []
     for text, start, end in tokens:
@@ -324,10 +325,8 @@ def _split_long(tokens: list[tuple[str, float, float]]) -> list[tuple[str, float
         parts: list[str] = []
         rest = text
         while len(rest) > MAX_CHARS_PER_LINE:
-            cut = max(
-                rest.rfind("/", 0, MAX_CHARS_PER_LINE), rest.rfind(".", 0, MAX_CHARS_PER_LINE)
-            )
-            cut = cut + 1 if cut > MAX_CHARS_PER_LINE // 3 else MAX_CHARS_PER_LINE
+            cut = max(rest.rfind(mark, 0, MAX_CHARS_PER_LINE) for mark in "/.、，。；：！？")
+            cut = cut + 1 if cut >= MAX_CHARS_PER_LINE // 3 else MAX_CHARS_PER_LINE
             parts.append(rest[:cut])
             rest = rest[cut:]
         parts.append(rest)
