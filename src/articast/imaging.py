@@ -7,11 +7,10 @@ Beside the stages on the map, below them: it knows nothing of articles or episod
   never sideways), within a pixel limit checked before decoding, in RGB (transparency laid on
   a dark backdrop); None when the file is not a usable picture. ``load_rgb`` reads our own
   files and raises instead.
-- ``font``: Pillow's bundled scalable font (Aileron), so no system font is needed; for text in
-  scripts Aileron lacks (Cyrillic, Greek, Chinese, Japanese...) a font of the machine that has
-  them (``$ARTICAST_FONT``, else Noto Sans, which pip installs with articast, else Noto CJK,
-  DejaVu or other common system fonts). Aileron, as Pillow ships it, has only ASCII: "Café"
-  and "Über" need the fallback too.
+- ``font``: ``$ARTICAST_FONT`` or Noto Sans (pip installs it with articast: every accented
+  Latin letter, Greek, Cyrillic), else Pillow's bundled Aileron (ASCII only: "Café" would show
+  a box); for characters the font lacks (Chinese, Japanese...), a font of the machine that has
+  them (Noto CJK, Droid Sans Fallback, WenQuanYi, DejaVu...).
 - ``palette`` and ``generated_art``: colours and abstract art derived from a seed text only.
 - ``fit_text``: the largest font size at which a text fits a box in a number of lines.
 - ``cover``, ``contain``, ``darken``: cropping, scaling and shading.
@@ -129,7 +128,7 @@ FALLBACK_FONTS = (
     "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",
     "C:/Windows/Fonts/arialuni.ttf",
 )
-"""Fonts tried, in order, for text Aileron cannot show (after ``$ARTICAST_FONT``)."""
+"""Machine fonts tried, in order, for characters the main font cannot show."""
 
 
 @functools.lru_cache(maxsize=128)
@@ -159,6 +158,7 @@ def _has_glyph(path: str | None, ch: str) -> bool:
     return not drawn.strip(b"\x00") or drawn != _notdef(path)
 
 
+@functools.lru_cache(maxsize=1)
 def _noto_sans() -> str:
     """Noto Sans (Latin with every accent, Greek, Cyrillic), installed by pip with articast
     (``fontpkg-noto-sans``); empty when it is missing."""
@@ -179,7 +179,7 @@ def _fallbacks() -> tuple[str, ...]:
         if path and Path(path).is_file() and path not in found:
             try:
                 _face(path, 24)
-            except OSError:
+            except (OSError, ValueError):  # not a font Pillow can read
                 continue
             found.append(path)
     return tuple(found)

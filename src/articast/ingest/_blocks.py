@@ -32,8 +32,8 @@ class Block:
     bold: bool = False
     """A paragraph written entirely in bold (candidate heading on well-formed pages)."""
     linked: bool = False
-    """A heading that is all one link to another page (a story's card in a "read next" box,
-    a product's name in a roundup)."""
+    """A heading that is all a link to another page of the same site (a story's card in a
+    "read next" box or a feed; not a permalink, not a shop's page)."""
     folded: bool = False
     """Text of a folded accordion panel (an FAQ's answer): the libraries leave hidden text
     out, so their vote does not count against it."""

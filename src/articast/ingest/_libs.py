@@ -211,8 +211,8 @@ def _teaser_tail(blocks: list[Block]) -> int:
     The feed is the trailing run of headings that are each a link to another of the site's
     pages (a story's title over its date and a line of summary) or a box's title with a line at
     most under it ("Read This Next", an ad's "Explore Excursions"), holding two linked titles
-    or more. Linked titles before the
-    article's last heading of its own are product cards or a kicker, not a feed.
+    or more. Linked titles before the article's last heading of its own are product cards or
+    a kicker, not a feed.
     """
     start = len(blocks)
     linked = 0

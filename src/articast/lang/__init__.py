@@ -1,10 +1,11 @@
 """Languages: everything articast says or shows in a language, in one place.
 
 One small module per fully supported language (``en``, ``de``, ``fr``, ``es``, ``it``,
-``pt``, ``nl``; ``ru``, ``pl``, ``sv``, ``ja`` and ``zh`` with the shared reading rules) builds a ``Language``: the intro, outro and connective sentences written in
-that language, the chapter names articast writes, the labels of the end card and the pages,
-the reading rules (numbers, years, ordinals, dates, money, percentages, units, symbols) and
-its espeak-ng and Google voices. ``get_language(code)`` finds one by any tag (``de-AT`` ->
+``pt``, ``nl``; ``ru``, ``pl``, ``sv``, ``ja`` and ``zh`` with the shared reading rules)
+builds a ``Language``: the intro, outro and connective sentences written in that language,
+the chapter names articast writes, the labels of the end card and the pages, the reading
+rules (numbers, years, ordinals, dates, money, percentages, units, symbols) and its
+espeak-ng and Google voices. ``get_language(code)`` finds one by any tag (``de-AT`` ->
 ``de``); any other language gets its own voice and number words (``num2words`` where it
 knows the language) with English phrases, and ``Language.native`` is False so the manifest
 can say so.
