@@ -286,3 +286,23 @@ def test_a_feed_of_other_stories_needs_both_libraries() -> None:
     assert [b.text for b in kept] == [b.text for b in blocks[:5]]
     # both keep it (a digest page of stories is the article): it stays
     assert vote(blocks, Opinions(everything, everything)) == blocks
+
+
+@pytest.mark.parametrize(
+    ("heading", "linked"),
+    [
+        ("<h3><a href='/ferry-adds-a-crossing/'>Ferry adds a crossing</a></h3>", True),
+        ("<h3><a href='https://www.harbour.example/inn/'>Harbour inn reopens</a></h3>", True),
+        # a shop's page (a product in a roundup), a permalink, a heading partly linked
+        ("<h3><a href='https://shop.example/lamp'>Storm Lantern 300</a></h3>", False),
+        ("<h3><a href='#keepers'>The keepers</a></h3>", False),
+        ("<h3>Read <a href='/more/'>more</a></h3>", False),
+        ("<h3><a href='javascript:void(0)'>Open</a></h3>", False),
+    ],
+)
+def test_a_linked_heading_is_one_to_another_page_of_the_site(heading: str, linked: bool) -> None:
+    import lxml.html
+
+    from articast.ingest._html import _links_to_site
+
+    assert _links_to_site(lxml.html.fragment_fromstring(heading), "harbour.example") is linked
