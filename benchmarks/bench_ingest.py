@@ -63,6 +63,7 @@ FIXTURE_PAGES = [
     "paper.html",
     "menu-cards.html",
     "read-next.html",
+    "body-then-faq.html",
     "comment-form.html",
     "faq-accordion.html",
 ]

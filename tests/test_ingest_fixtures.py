@@ -29,6 +29,22 @@ class Expect:
 
 CASES = [
     Expect(
+        FIXTURES / "body-then-faq.html",
+        "How to Read a Tide Table",
+        [
+            None,
+            "The four columns",
+            "Spring and neap tides",
+            "FAQ: Why do the times change every day?",
+            "Can I use the table for a nearby beach?",
+            "What does a negative height mean?",
+        ],
+        # a Webflow body in two boxes of one class: the article's rich text, then its FAQ
+        # (a <section class="c-rich-text-blog">): both libraries stop after the first box
+        present=("chart datum", "fifty minutes later", "harbour office", "rocks that are normally"),
+        absent=("Related posts", "Five knots", "Get a demo", "Copyright"),
+    ),
+    Expect(
         FIXTURES / "read-next.html",
         "Night Trains Return to the Northern Coast",
         [None, "Why the trains stopped", "What the new carriages offer"],

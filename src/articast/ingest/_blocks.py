@@ -34,6 +34,9 @@ class Block:
     linked: bool = False
     """A heading that is all a link to another page of the same site (a story's card in a
     "read next" box or a feed; not a permalink, not a shop's page)."""
+    continued: bool = False
+    """Text of a box after the article's own that continues it (see ``_with_continuations``):
+    the libraries stop at the first box, so their vote does not count against it."""
     folded: bool = False
     """Text of a folded accordion panel (an FAQ's answer): the libraries leave hidden text
     out, so their vote does not count against it."""

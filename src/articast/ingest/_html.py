@@ -836,6 +836,8 @@ class _Walker:
         """Inside a heading every element is inline (some sites put ``<div>``s in ``<h4>``)."""
         self.folded_depth = 0
         """Inside a folded accordion panel (see ``_folded_panel``)."""
+        self.continued_depth = 0
+        """Inside a box that continues the article (see ``_with_continuations``)."""
 
     # -- buffer -------------------------------------------------------------------------
     def add_text(self, text: str | None, *, container: bool) -> None:
@@ -881,7 +883,9 @@ class _Walker:
                 # Permalink markers that docs generators append to headings.
                 text = _PERMALINK.sub("", text)
                 if text:
-                    self.out.blocks.append(Block("heading", text, level=level))
+                    self.out.blocks.append(
+                        Block("heading", text, level=level, continued=self.continued_depth > 0)
+                    )
             else:
                 if _AD_LINE.match(text):
                     continue
@@ -898,7 +902,14 @@ class _Walker:
                     # A line of code names ("theme object") is a reference's label, not a heading.
                     bare = bold_like = False
                 self.out.blocks.append(
-                    Block("para", text, bare=bare, bold=bold_like, folded=self.folded_depth > 0)
+                    Block(
+                        "para",
+                        text,
+                        bare=bare,
+                        bold=bold_like,
+                        folded=self.folded_depth > 0,
+                        continued=self.continued_depth > 0,
+                    )
                 )
 
     # -- walk ---------------------------------------------------------------------------
@@ -933,6 +944,13 @@ class _Walker:
                 self.walk_open(el, depth, container)
             finally:
                 self.folded_depth -= 1
+            return
+        if el.get(_CONTINUED) is not None:
+            self.continued_depth += 1
+            try:
+                self.walk_open(el, depth, container)
+            finally:
+                self.continued_depth -= 1
             return
         self.walk_open(el, depth, container)
 
@@ -1172,6 +1190,7 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
         main = _find_main(root)
         if ops is not None:
             main = _best_container(main, body, ops)
+        main = _with_continuations(main)
         # Lists and boxes made mostly of links (related stories, tag clouds, unlabeled menus).
         linky = [
             el
@@ -1549,6 +1568,57 @@ def _best_container(main: Any, body: Any, ops: Opinions) -> Any:
         if score > best_score:
             best, best_score = cand, score
     return best if best_score >= current + SWITCH_GAIN else main
+
+
+def _with_continuations(main: Any) -> Any:
+    """``main`` and the boxes after it that continue the article: siblings that share a class
+    name saying what they hold (a CMS that writes the body, then its FAQ, each in a
+    ``c-rich-text-blog``) with prose of their own, gathered into one container. Boxes between them that are not the article's
+    (an ad, a sign-up) stay out."""
+    parent = main.getparent()
+    names = _content_classes(main)
+    if parent is None or not names or _tag(main) not in _BOXES:
+        return main
+    more = [
+        sib
+        for sib in main.itersiblings()
+        if isinstance(sib.tag, str)
+        and _tag(sib) in _BOXES
+        and names & _content_classes(sib)
+        and _text_len(sib) >= _CONTINUATION_WORDS
+        and _link_density(sib) < 0.3
+    ]
+    if not more:
+        return main
+    box = lxml.html.Element("div")
+    main.addprevious(box)
+    box.append(main)
+    for sib in more:
+        tail = sib.tail
+        sib.tail = None
+        sib.set(_CONTINUED, "")
+        box.append(sib)
+        if tail and tail.strip():
+            box.tail = (box.tail or "") + tail
+    return box
+
+
+_CONTINUED = "data-articast-continued"
+"""Marks a box ``_with_continuations`` added (the walker tells its blocks)."""
+_CONTINUATION_WORDS = 40
+"""Words a box after the article needs to be read as more of it."""
+_BOXES = frozenset({"div", "section", "article"})
+_CONTENT_CLASS = re.compile(
+    r"(?:^|[-_])(?:rich-?text|richtext|body|content|article|entry|prose|story|markdown)(?:$|[-_])",
+    re.IGNORECASE,
+)
+"""Class names that say a box holds the text (page builders' and themes' names, such as
+"shopify-section" or "elementor-widget", say nothing of the kind)."""
+
+
+def _content_classes(el: Any) -> set[str]:
+    """``el``'s class names that can say what it holds ("c-rich-text-blog", "post-body")."""
+    return {n.lower() for n in (el.get("class") or "").split() if _CONTENT_CLASS.search(n)}
 
 
 RESCUE_BELOW = 150

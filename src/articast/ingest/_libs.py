@@ -260,7 +260,7 @@ def vote(blocks: list[Block], ops: Opinions) -> list[Block]:
     for i, b in enumerate(blocks):
         teaser = i >= feed
         if b.kind == "heading":
-            if b.bare and not any(keepers(b.text)):
+            if b.bare and not b.continued and not any(keepers(b.text)):
                 # A bare line taken for a heading that neither library keeps: a widget's
                 # label ("Get Tickets", "_blank"), not the article's heading.
                 continue
@@ -277,7 +277,7 @@ def vote(blocks: list[Block], ops: Opinions) -> list[Block]:
             kept.append(b)
             continue
         had += 1
-        if b.folded or (all(keepers(b.text)) if teaser else any(keepers(b.text))):
+        if b.folded or b.continued or (all(keepers(b.text)) if teaser else any(keepers(b.text))):
             kept.append(b)
             survived += 1
     if heading_at is not None and had and not survived and not all(keepers(kept[heading_at].text)):
