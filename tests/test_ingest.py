@@ -306,3 +306,21 @@ def test_a_linked_heading_is_one_to_another_page_of_the_site(heading: str, linke
     from articast.ingest._html import _links_to_site
 
     assert _links_to_site(lxml.html.fragment_fromstring(heading), "harbour.example") is linked
+
+
+def test_class_names_that_say_a_box_holds_text() -> None:
+    """Boxes after the article join it when they share such a name (body-then-faq.html);
+    page builders' and layout names say nothing about the text."""
+    import lxml.html
+
+    from articast.ingest._html import _content_classes
+
+    def names(cls: str) -> set[str]:
+        return _content_classes(lxml.html.fragment_fromstring(f"<div class='{cls}'>x</div>"))
+
+    assert names("c-rich-text-blog w-richtext") == {"c-rich-text-blog", "w-richtext"}
+    assert names("elementor-element elementor-widget-theme-text-block") == {
+        "elementor-widget-theme-text-block"
+    }
+    assert names("post-body entry-content") == {"post-body", "entry-content"}
+    assert names("shopify-section widget_posts_slot text-center col-md-8 elementor-widget") == set()

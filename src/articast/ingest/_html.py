@@ -1609,7 +1609,8 @@ _CONTINUATION_WORDS = 40
 """Words a box after the article needs to be read as more of it."""
 _BOXES = frozenset({"div", "section", "article"})
 _CONTENT_CLASS = re.compile(
-    r"(?:^|[-_])(?:rich-?text|richtext|body|content|article|entry|prose|story|markdown)(?:$|[-_])",
+    r"(?:^|[-_])(?:rich-?text|richtext|text-?block|body|content|article|entry|prose|story|markdown)"
+    r"(?:$|[-_])",
     re.IGNORECASE,
 )
 """Class names that say a box holds the text (page builders' and themes' names, such as
