@@ -1571,35 +1571,37 @@ def _best_container(main: Any, body: Any, ops: Opinions) -> Any:
 
 
 def _with_continuations(main: Any) -> Any:
-    """``main`` and the boxes after it that continue the article: siblings that share a class
-    name saying what they hold (a CMS that writes the body, then its FAQ, each in a
-    ``c-rich-text-blog``) with prose of their own, gathered into one container. Boxes between them that are not the article's
-    (an ad, a sign-up) stay out."""
+    """``main`` and the boxes around it that continue the article: siblings that share a
+    class name saying what they hold (a CMS that writes the body, then its FAQ, each in a
+    ``c-rich-text-blog``) with prose of their own, gathered into one container in page order.
+    Boxes between them that are not the article's (an ad, a sign-up) stay out."""
     parent = main.getparent()
     names = _content_classes(main)
     if parent is None or not names or _tag(main) not in _BOXES:
         return main
-    more = [
-        sib
-        for sib in main.itersiblings()
-        if isinstance(sib.tag, str)
-        and _tag(sib) in _BOXES
-        and names & _content_classes(sib)
-        and _text_len(sib) >= _CONTINUATION_WORDS
-        and _link_density(sib) < 0.3
-    ]
-    if not more:
+
+    def continues(sib: Any) -> bool:
+        return (
+            isinstance(sib.tag, str)
+            and _tag(sib) in _BOXES
+            and bool(names & _content_classes(sib))
+            and _text_len(sib) >= _CONTINUATION_WORDS
+            and _link_density(sib) < 0.3
+        )
+
+    before = [sib for sib in main.itersiblings(preceding=True) if continues(sib)][::-1]
+    after = [sib for sib in main.itersiblings() if continues(sib)]
+    if not before and not after:
         return main
     box = lxml.html.Element("div")
     main.addprevious(box)
-    box.append(main)
-    for sib in more:
-        tail = sib.tail
-        sib.tail = None
-        sib.set(_CONTINUED, "")
-        box.append(sib)
-        if tail and tail.strip():
-            box.tail = (box.tail or "") + tail
+    for el in [*before, main, *after]:
+        if el is not main:
+            el.set(_CONTINUED, "")
+            if el.tail and el.tail.strip():
+                box.tail = (box.tail or "") + el.tail
+            el.tail = None
+        box.append(el)
     return box
 
 
