@@ -935,24 +935,18 @@ class _Walker:
                 for attr in ("src", "data-src", "data"):
                     if el.get(attr):
                         self.out.hrefs.append((el.get(attr), el.get("title") or ""))
-            if tag == "nav" or tag == "form":
-                pass
             return
-        if _hidden(el) and _folded_panel(el):
-            self.folded_depth += 1
-            try:
-                self.walk_open(el, depth, container)
-            finally:
-                self.folded_depth -= 1
-            return
-        if el.get(_CONTINUED) is not None:
-            self.continued_depth += 1
-            try:
-                self.walk_open(el, depth, container)
-            finally:
-                self.continued_depth -= 1
-            return
-        self.walk_open(el, depth, container)
+        # The libraries' vote does not count against a folded FAQ answer or a box that
+        # continues the article: their blocks say so.
+        folded = int(_hidden(el) and _folded_panel(el))
+        continued = int(el.get(_CONTINUED) is not None)
+        self.folded_depth += folded
+        self.continued_depth += continued
+        try:
+            self.walk_open(el, depth, container)
+        finally:
+            self.folded_depth -= folded
+            self.continued_depth -= continued
 
     def walk_open(self, el: Any, depth: int, container: bool) -> None:
         """``walk`` past the element kinds that never hold the article's text."""
