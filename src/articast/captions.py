@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Protocol
 
 from articast.cache import atomic_write_text
-from articast.lang import KANA_HAN
+from articast.lang import cut_after_marks, mostly_unspaced
+from articast.lang.base import UNSPACED
 from articast.models import Cue, TimedSentence, TimedWord
 from articast.textmap import display_timings
 
@@ -198,12 +199,11 @@ def layout_lines(
     def width(s: str) -> float:
         return float(font.getlength(s))
 
-    if _KANA_HAN.search(text) and len(_KANA_HAN.findall(text)) * 2 >= len("".join(words)):
+    if UNSPACED.search(text) and mostly_unspaced(text):
         return _wrap_unspaced(text, width, max_width, max_lines)
     return split_lines(words, lambda s: width(s) <= max_width, max_lines=max_lines, width=width)
 
 
-_KANA_HAN = re.compile(f"[{KANA_HAN}]")
 _CJK_BREAK_AFTER = "、。，．！？：；）」』】"
 """Chinese and Japanese lines break best after these."""
 
@@ -322,14 +322,7 @@ def _split_long(tokens: list[tuple[str, float, float]]) -> list[tuple[str, float
         if len(text) <= MAX_CHARS_PER_LINE:
             out.append((text, start, end))
             continue
-        parts: list[str] = []
-        rest = text
-        while len(rest) > MAX_CHARS_PER_LINE:
-            cut = max(rest.rfind(mark, 0, MAX_CHARS_PER_LINE) for mark in "/.、，。；：！？")
-            cut = cut + 1 if cut >= MAX_CHARS_PER_LINE // 3 else MAX_CHARS_PER_LINE
-            parts.append(rest[:cut])
-            rest = rest[cut:]
-        parts.append(rest)
+        parts = cut_after_marks(text, MAX_CHARS_PER_LINE, "/.、，。；：！？", MAX_CHARS_PER_LINE // 3)
         t0 = start
         for part in parts:
             t1 = t0 + (end - start) * len(part) / len(text)

@@ -15,6 +15,8 @@ import re
 from collections import Counter
 from typing import Any
 
+from articast.lang.base import HAN, KANA
+
 # Frequent function words, chosen to overlap little between the languages.
 _WORDS = {
     "en": "the and of to is that it for with was on are be this by not which have from you",
@@ -61,8 +63,8 @@ def _by_function_words(words: list[str]) -> tuple[str | None, bool]:
     return lang, best >= len(words) // 8 and best >= 2 * second
 
 
-_KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KANA = re.compile(f"[{KANA}]")
+_HAN = re.compile(f"[{HAN}]")
 _SCRIPTS = (
     ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
     ("el", re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")),

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from articast.lang import KANA_HAN
+from articast.lang import unspaced_words
+from articast.lang.base import UNSPACED
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -24,7 +25,7 @@ def clean_inline(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-CJK = re.compile(f"[{KANA_HAN}]")
+CJK = UNSPACED
 """Kana and Han characters: Chinese and Japanese write words without spaces between them."""
 
 
@@ -34,10 +35,9 @@ def word_count(text: str) -> int:
     the length of a word there), so a paragraph is not taken for a single word."""
     if text.isascii():
         return len(WORD.findall(text))
-    cjk = len(CJK.findall(text))
-    if not cjk:
+    if not CJK.search(text):
         return len(WORD.findall(text))
-    return len(WORD.findall(CJK.sub(" ", text))) + (cjk + 1) // 2
+    return len(WORD.findall(CJK.sub(" ", text))) + unspaced_words(text)
 
 
 _END_PUNCT = (".", "!", ";", ",", ":", "…", "。", "！", "，", "；", "：", "、", "．")

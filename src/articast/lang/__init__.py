@@ -19,7 +19,16 @@ from __future__ import annotations
 import importlib
 from functools import cache
 
-from articast.lang.base import KANA_HAN, ChapterNames, Labels, Language, Phrases
+from articast.lang.base import (
+    KANA_HAN,
+    ChapterNames,
+    Labels,
+    Language,
+    Phrases,
+    cut_after_marks,
+    mostly_unspaced,
+    unspaced_words,
+)
 
 __all__ = [
     "KANA_HAN",
@@ -30,8 +39,11 @@ __all__ = [
     "Language",
     "Phrases",
     "base_code",
+    "cut_after_marks",
     "get_language",
     "iso639_2",
+    "mostly_unspaced",
+    "unspaced_words",
 ]
 
 NATIVE = ("en", "de", "fr", "es", "it", "pt", "nl")

@@ -7,6 +7,7 @@ language lives in one small module of ``articast.lang`` that builds one ``Langua
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -15,10 +16,42 @@ if TYPE_CHECKING:  # narrate imports this package: only the type names are neede
     from articast.narrate.lexicon import Lexicon
     from articast.narrate.rules import Rule
 
-KANA_HAN = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
-"""Kana (with half-width katakana) and Han ranges, for a regex character class: Chinese and
-Japanese write words without spaces and close sentences with their own full stop. Ingest
-counts words by them, narrate closes sentences by them, voices count syllables by them."""
+KANA = "\u3040-\u30ff\uff66-\uff9f"
+"""Kana (with half-width katakana) ranges, for a regex character class: only Japanese."""
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+"""Han ranges, for a regex character class: Chinese, and Japanese beside kana."""
+KANA_HAN = KANA + HAN
+"""Kana and Han ranges, for a regex character class: Chinese and Japanese write words without
+spaces and close sentences with their own full stop. Ingest counts words by them, narrate
+closes sentences by them, voices count syllables by them."""
+UNSPACED = re.compile(f"[{KANA_HAN}]")
+"""One kana or Han character."""
+
+
+def unspaced_words(text: str) -> int:
+    """The words in the Chinese and Japanese of ``text``: with no spaces between them, about
+    one for every two characters (ingest's word counts, narrate's length estimate and its test
+    for a cut-off sentence all count them so)."""
+    return (len(UNSPACED.findall(text)) + 1) // 2
+
+
+def mostly_unspaced(text: str) -> bool:
+    """At least half of ``text``'s characters (spaces aside) are Chinese or Japanese."""
+    return 2 * len(UNSPACED.findall(text)) >= len("".join(text.split()))
+
+
+def cut_after_marks(text: str, limit: int, marks: str, shortest: int) -> list[str]:
+    """``text`` in pieces of at most ``limit`` characters, each cut after the last of ``marks``
+    in it (a comma, a stop, a ``/``) when that leaves more than ``shortest`` characters, else
+    at ``limit``: a long Chinese or Japanese sentence or a web address, which have no spaces to
+    break at."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = max(text.rfind(mark, 0, limit) for mark in marks) + 1
+        cut = cut if cut > shortest else limit
+        pieces.append(text[:cut])
+        text = text[cut:]
+    return [*pieces, text]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ import pysbd
 
 from articast.config import NarrateSettings
 from articast.ingest import capitalise_first
-from articast.lang import KANA_HAN, Language, get_language
+from articast.lang import Language, get_language, unspaced_words
+from articast.lang.base import UNSPACED
 from articast.models import Article, Script, Section, Segment, SegmentKind, Sentence, Talk
 from articast.narrate.lexicon import Lexicon, load_lexicon
 from articast.narrate.rules import (
@@ -38,7 +39,6 @@ _TERMINAL = re.compile(
 """A sentence's end: . ! ? and the full stops of other scripts (。！？ ؟ ।), then closing
 quotes or brackets."""
 _HAS_WORD = re.compile(r"\w")
-_KANA_HAN = re.compile(f"[{KANA_HAN}]")
 _FUNCTION_WORDS = frozenset(
     {
         "a", "an", "the", "of", "in", "on", "at", "to", "for", "with", "by", "from", "into",
@@ -177,7 +177,7 @@ def _close(sentence: str) -> str:
         return sentence
     body = sentence.rstrip(",;: \u3001")
     # Chinese and Japanese close with their own full stop.
-    return body + ("\u3002" if body and _KANA_HAN.match(body[-1]) else ".")
+    return body + ("\u3002" if body and UNSPACED.match(body[-1]) else ".")
 
 
 def _looks_cut(fragment: str, function_words: frozenset[str] = frozenset()) -> bool:
@@ -186,11 +186,9 @@ def _looks_cut(fragment: str, function_words: frozenset[str] = frozenset()) -> b
     words = re.findall(r"[\w']+", fragment)
     if not words:
         return False
-    # Chinese and Japanese: no spaces between words, about two characters a word.
-    cjk = len(_KANA_HAN.findall(fragment))
     return (
         fragment.rstrip().endswith((",", ";", ":", "-", "\u2013", "\u2014", "(", *_CJK_COMMAS))
-        or (cjk + 1) // 2 >= _CUT_MIN_WORDS
+        or unspaced_words(fragment) >= _CUT_MIN_WORDS
         or words[-1].lower() in _FUNCTION_WORDS
         or words[-1].lower() in function_words
         or len(words) >= _CUT_MIN_WORDS
@@ -234,7 +232,7 @@ def _tail(sentence: str, words: int = 4) -> str:
 def _brief(fragment: str, words: int = 8) -> str:
     """The first words of a dropped fragment: enough to find it, without its cut-off tail."""
     parts = fragment.split()
-    if len(parts) == 1 and _KANA_HAN.search(fragment):
+    if len(parts) == 1 and UNSPACED.search(fragment):
         # Chinese and Japanese: no spaces; about two characters a word.
         return fragment[: 2 * words] + "\u2026"
     if len(parts) <= words:

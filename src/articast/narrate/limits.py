@@ -20,7 +20,7 @@ import dataclasses
 import re
 
 from articast.errors import InputError
-from articast.lang import KANA_HAN
+from articast.lang import cut_after_marks, mostly_unspaced, unspaced_words
 from articast.models import Script, Segment, Sentence
 
 MAX_TOKEN_CHARS = 200
@@ -39,7 +39,6 @@ PAUSE_SECONDS = 0.35
 """Pause per sentence in the estimate."""
 
 _TOKEN = re.compile(r"\S+")
-_KANA_HAN = re.compile(f"[{KANA_HAN}]")
 CJK_PIECE_CHARS = 100
 """Longest piece of a Chinese or Japanese sentence voiced at once (about 50 words)."""
 
@@ -47,31 +46,21 @@ CJK_PIECE_CHARS = 100
 def spoken_words(text: str) -> int:
     """Words in ``text`` as a voice says them: runs between spaces, and in Chinese and
     Japanese (written without spaces) about one word for every two characters."""
-    words = 0
-    for token in _TOKEN.findall(text):
-        cjk = len(_KANA_HAN.findall(token))
-        words += max(1, (cjk + 1) // 2) if cjk else 1
-    return words
+    return sum(max(1, unspaced_words(token)) for token in _TOKEN.findall(text))
 
 
 def _cjk_pieces(text: str) -> list[str]:
     """A long Chinese or Japanese sentence in pieces of at most ``CJK_PIECE_CHARS``, cut after
-    a 、，；： where there is one."""
-    pieces: list[str] = []
-    while len(text) > CJK_PIECE_CHARS:
-        cut = max(text.rfind(mark, 0, CJK_PIECE_CHARS) for mark in "\u3001\uff0c\uff1b\uff1a ")
-        cut = cut + 1 if cut > CJK_PIECE_CHARS // 3 else CJK_PIECE_CHARS
-        pieces.append(text[:cut].strip())
-        text = text[cut:]
-    return [p for p in [*pieces, text.strip()] if p]
+    a 、，；： where one leaves a piece of more than about a third of that."""
+    pieces = cut_after_marks(text, CJK_PIECE_CHARS, "\u3001\uff0c\uff1b\uff1a ", CJK_PIECE_CHARS // 3 + 1)
+    return [p.strip() for p in pieces if p.strip()]
 
 
 def _bound_sentence(text: str, dropped: list[str]) -> list[str] | None:
     """``text`` cut to the limits, or None when it is within them already."""
     words = _TOKEN.findall(text)
     long = [w for w in words if len(w) > MAX_TOKEN_CHARS]
-    cjk = len(_KANA_HAN.findall(text))
-    if cjk * 2 >= len(text.replace(" ", "")):
+    if mostly_unspaced(text):
         # Chinese or Japanese: a long run without spaces is a sentence, not a token to skip.
         return _cjk_pieces(text) if len(text) > max(MAX_TOKEN_CHARS, CJK_PIECE_CHARS) else None
     if not long and len(words) <= MAX_SENTENCE_WORDS:
