@@ -12,7 +12,7 @@ BENCH  ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
-.PHONY: install episode test lint bench bench-ingest batch clean browser
+.PHONY: install episode test lint bench bench-ingest batch clean browser readme-images
 
 install: $(STAMP)
 
@@ -40,7 +40,7 @@ test: $(STAMP) browser
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/mypy
 
 bench: $(STAMP)
@@ -49,6 +49,10 @@ bench: $(STAMP)
 # Ingest quality only: articast vs trafilatura vs readability-lxml (corpus: ../_corpus/pages).
 bench-ingest: $(STAMP)
 	$(BIN)/python benchmarks/bench_ingest.py
+
+# The README's pictures (assets/readme/): a frame of the sample's video, its episode page.
+readme-images: $(STAMP) browser
+	$(BIN)/python tools/readme_images.py
 
 clean:
 	rm -rf $(VENV) output/* .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

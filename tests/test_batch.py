@@ -215,6 +215,37 @@ def test_process_pool_and_dask_build_what_jobs_1_builds(
         _assert_complete(tmp_path / name)
 
 
+def test_a_dask_worker_voices_what_the_local_batch_voices(
+    tmp_path: Path, batch_settings: Settings
+) -> None:
+    """Issue 28: the default neural voice on a Dask worker (another process, a cold cache)
+    gives the same decoded audio, chapters and captions as the same batch run here."""
+    distributed = pytest.importorskip("distributed")
+    from test_reproducible import pcm_hash
+
+    inbox = _inbox(tmp_path, GOOD[:2])
+    neural = dataclasses.replace(
+        batch_settings, voice=dataclasses.replace(batch_settings.voice, voice="")
+    )
+    local = run_batch(inbox, dataclasses.replace(neural, out_dir=tmp_path / "local"))
+    with distributed.LocalCluster(
+        n_workers=1, processes=True, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        dask = run_batch(
+            inbox,
+            dataclasses.replace(neural, out_dir=tmp_path / "dask"),
+            scheduler=cluster.scheduler_address,
+        )
+    assert local.counts() == dask.counts() == {"total": 2, "built": 2, "skipped": 0, "failed": 0}
+    for source in GOOD[:2]:
+        a, b = tmp_path / "local" / SLUGS[source], tmp_path / "dask" / SLUGS[source]
+        manifest = json.loads((a / "episode.json").read_text())
+        assert manifest["voice"] == "piper:en_US-joe-medium"
+        assert pcm_hash(a / "episode.mp3") == pcm_hash(b / "episode.mp3"), source
+        for name in ("chapters.json", "captions.vtt"):
+            assert (a / name).read_bytes() == (b / name).read_bytes(), (source, name)
+
+
 def _kill_mid_episode(cmd: list[str], out: Path, cwd: Path) -> subprocess.Popen[bytes]:
     """Start ``cmd``; SIGKILL it while an episode is being built (after one is published)."""
     proc = subprocess.Popen(cmd, cwd=cwd, env=_cli_env(),

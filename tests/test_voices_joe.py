@@ -68,3 +68,20 @@ def test_bundled_voice_speaks_with_engine_timings_and_cache(tmp_path: Path) -> N
     fresh = speak(script, settings, tmp_path / "other-cache")
     assert fresh.synthesized == 1 and _engine.cache_info().currsize == 1
     assert fresh.segments[0].utterances[0].pcm == utt.pcm
+
+
+def test_a_sentence_sounds_the_same_whatever_was_said_before() -> None:
+    """Issue 28: the model's noise is seeded by the sentence, not by the session's history."""
+    from articast.voices.base import SynthParams
+    from articast.voices.piper import PiperVoice, release_engines
+
+    voice = PiperVoice("en_US-joe-medium")
+    first = voice.synthesize(SENTENCE, SynthParams())
+    voice.synthesize("Something else entirely, said in between.", SynthParams())
+    again = voice.synthesize(SENTENCE, SynthParams())
+    release_engines()  # a new session, as in another process
+    fresh = PiperVoice("en_US-joe-medium").synthesize(SENTENCE, SynthParams())
+    assert first.pcm == again.pcm == fresh.pcm
+    assert first.words == fresh.words
+    other = voice.synthesize(SENTENCE.replace("forty", "fifty"), SynthParams())
+    assert other.pcm != first.pcm

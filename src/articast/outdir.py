@@ -21,15 +21,21 @@ MARKERS = (".cache", ".batch", "feed.xml")
 
 
 def is_articast_folder(folder: Path) -> bool:
-    """True when ``folder`` is empty or holds articast's own files."""
+    """True when ``folder`` is empty or holds articast's own files.
+
+    Hidden entries (``.gitkeep``, ``.DS_Store``, ``.git``) do not make a folder someone
+    else's: a fresh clone's ``output/`` holds only ``.gitkeep``, and articast never writes
+    over a dot-file.
+    """
     try:
         entries = list(folder.iterdir())
     except OSError:
         return False
-    if not entries:
-        return True
     names = {e.name for e in entries}
     if any(m in names for m in MARKERS):
+        return True
+    entries = [e for e in entries if not e.name.startswith(".")]
+    if not entries:
         return True
     # Episode folders, or the folder ``articast script`` wrote a script into.
     return any(

@@ -154,6 +154,9 @@ def render_video(
                  "-map", "0:v:0", "-map", "1:a:0", "-c", "copy",
                  # Raw H.264 carries decoding times only; no B-frames, so show them then.
                  "-bsf:v", "setts=pts=DTS", "-movflags", "+faststart", "-use_editlist", "0",
+                 # Interleave strictly by time, never by what the pipe happened to deliver
+                 # first: the same streams then make the same file (reproducible builds).
+                 "-max_interleave_delta", "0",
                  "-video_track_timescale", str(fps * 1000), "-f", "mp4", str(tmp)]
             )  # fmt: skip
             pipe_frames(cmd, trimmed_parts(parts), "joining the video chunks")

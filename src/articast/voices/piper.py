@@ -42,6 +42,7 @@ from articast.cache import atomic_write_bytes
 from articast.config import VoiceSettings
 from articast.errors import BackendUnavailable, InputError, SynthesisError
 from articast.models import WordTiming
+from articast.voices._noise import NOISE_VERSION, SeededSession, seed_noise
 from articast.voices.base import SynthParams, SynthResult, VoiceInfo
 from articast.voices.espeak import engine_text
 
@@ -65,8 +66,8 @@ ENTRY_POINT_GROUP = "piper_voices"
 """Entry-point group through which a package can declare voices: ``NAME = module:function``,
 the function returning the model's path (its ``.onnx.json`` beside it)."""
 INSTALL_HINT = "pip install --force-reinstall piper-tts onnxruntime onnx"
-TIMING_VERSION = "piper-words-2 trim-1"
-"""Changes whenever word timing or trimming changes (part of the voice version)."""
+TIMING_VERSION = f"piper-words-2 trim-1 {NOISE_VERSION}"
+"""Changes whenever word timing, trimming or the noise changes (part of the voice version)."""
 
 LEAD_MARGIN = 0.03
 """Seconds kept before the first audible sample of a sentence."""
@@ -190,6 +191,7 @@ def find_voice(name: str, models_dir: Path) -> VoiceFiles:
 def _runtime_error() -> str | None:
     """Why the neural runtime cannot be used here, or None when it can."""
     try:
+        import onnx  # noqa: F401
         import onnxruntime  # noqa: F401
         import piper  # noqa: F401
     except ImportError as exc:
@@ -253,20 +255,23 @@ class _Engine:
         self._ort = onnxruntime
         self._piper_cls = _Piper
         self.config = PiperConfig.from_dict(json.loads(files.config.read_text(encoding="utf-8")))
-        self.model: str | bytes = str(files.model)
         self.alignments = False
         try:
             import onnx
             from piper.patch_voice_with_alignment import add_alignment_output
 
             proto = onnx.load(str(files.model))
+        except ImportError as exc:
+            raise BackendUnavailable(
+                f"piper:{files.name}: the onnx package does not load ({exc}); {INSTALL_HINT}"
+            ) from exc
+        try:
             add_alignment_output(proto)
-            self.model = proto.SerializeToString()
             self.alignments = True
-        except ImportError:
-            pass  # no onnx package: timings come from the forced aligner instead
         except ValueError:
-            pass  # this model has no duration tensor (or is already patched): same
+            pass  # no duration tensor (or already patched): the forced aligner gives timings
+        self.noise = seed_noise(proto)
+        self.model = proto.SerializeToString()
         self._free: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._made = 0
         self._limit = workers()
@@ -279,7 +284,7 @@ class _Engine:
         session = self._ort.InferenceSession(
             self.model, sess_options=opts, providers=["CPUExecutionProvider"]
         )
-        return self._piper_cls(session=session, config=self.config)
+        return self._piper_cls(session=SeededSession(session, self.noise), config=self.config)
 
     def _acquire(self) -> Any:
         try:

@@ -1,0 +1,86 @@
+"""`make readme-images`: the pictures the README shows, made from the bundled sample.
+
+Builds ``assets/sample/brain-rhythms.html`` the way ``make episode`` does (default voice, into a
+temporary folder), then writes under ``assets/readme/``:
+
+* ``video-frame.jpg``: a frame of the video, halfway through the second section;
+* ``episode-page.png``: the episode page in headless Chromium (Debian's ``chromium``, as the
+  browser tests use; ``make browser`` installs it as root).
+
+Not a test and not a benchmark: run it when the look of the video or the page changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "assets" / "sample" / "brain-rhythms.html"
+DEST = ROOT / "assets" / "readme"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROME_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+def build(out: Path) -> Path:
+    """The sample episode's folder, built with the default settings, offline."""
+    from articast.config import load_settings
+    from articast.pipeline import build_episode
+
+    settings = dataclasses.replace(load_settings(use_files=False).with_offline(True), out_dir=out)
+    return Path(build_episode(SAMPLE, settings).folder)
+
+
+def frame(folder: Path, dest: Path) -> None:
+    """A frame halfway through the second chapter, 960 pixels wide."""
+    from articast.media import ffmpeg_exe
+
+    chapters = json.loads((folder / "chapters.json").read_text())["chapters"]
+    at = (chapters[1]["startTime"] + chapters[2]["startTime"]) / 2
+    subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-y", "-ss", f"{at:.2f}", "-i", str(folder / "episode.mp4"),
+         "-frames:v", "1", "-vf", "scale=960:-2", "-q:v", "3", str(dest)],
+        check=True,
+    )  # fmt: skip
+
+
+def page(folder: Path, dest: Path, profile: Path) -> None:
+    """The episode page at 1280x900, as a visitor first sees it."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.is_file():
+        sys.exit("make readme-images: Chromium is missing; run 'make browser' as root")
+    with sync_playwright() as pw:
+        ctx = pw.chromium.launch_persistent_context(
+            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROME_ARGS,
+            viewport={"width": 1280, "height": 900},
+        )  # fmt: skip
+        try:
+            p = ctx.new_page()
+            p.goto((folder / "index.html").as_uri())
+            p.wait_for_load_state("load")
+            p.screenshot(path=str(dest))
+        finally:
+            ctx.close()
+
+
+def main() -> None:
+    """Write the README's pictures under ``assets/readme/``."""
+    DEST.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = build(Path(tmp) / "output")
+        frame(folder, DEST / "video-frame.jpg")
+        page(folder, DEST / "episode-page.png", Path(tmp) / "profile")
+    for name in ("video-frame.jpg", "episode-page.png"):
+        print(DEST / name)
+
+
+if __name__ == "__main__":
+    main()
