@@ -347,8 +347,8 @@ def _floor(listing: Path, master: Any, settings: Any, out: Path) -> None:
 def _render_ours(ep: tuple[Any, ...], settings: Any, folder: Path) -> dict[str, Any]:
     from articast.captions import make_cues
     from articast.config import ShowConfig
+    from articast.pictures.slides import make_slides
     from articast.video import render_video
-    from articast.visuals import make_slides
 
     article, script, talk, master, _ = ep
     cache = folder / "cache"

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from articast.artwork import cover_art, lead_image
 from articast.config import ShowConfig
 from articast.errors import InputError
 from articast.models import Article, ImageRef, Section, Talk
+from articast.pictures.cover import cover_art, lead_image
 
 SHOW = ShowConfig(name="Articast Science")
 TALK = Talk(url="https://www.youtube.com/watch?v=Xq3vN8sLk2E", video_id="Xq3vN8sLk2E")

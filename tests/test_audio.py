@@ -14,7 +14,6 @@ import pytest
 from mutagen.id3 import ID3, CTOCFlags
 
 from articast import audio, media
-from articast.artwork import cover_art
 from articast.config import AudioSettings, ShowConfig
 from articast.errors import InputError
 from articast.models import (
@@ -28,6 +27,7 @@ from articast.models import (
     Utterance,
     WordTiming,
 )
+from articast.pictures.cover import cover_art
 from articast.voices import SynthParams, Voice, get_voice
 
 TALK = Talk(

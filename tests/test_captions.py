@@ -21,8 +21,8 @@ from articast.captions import (
     write_srt,
     write_vtt,
 )
-from articast.imaging import font
 from articast.models import Cue, TimedSentence, TimedWord
+from articast.pictures.imaging import font
 from articast.voices.base import SynthParams
 from articast.voices.fake import FakeVoice
 from video_fixtures import fake_episode

@@ -172,7 +172,7 @@ def test_chinese_and_japanese_lines_wrap_between_characters() -> None:
     """No spaces to break at: the text wraps between characters (after a comma or stop when
     one is near), keeps every character, and never starts a line with a closing mark."""
     from articast.captions import layout_lines
-    from articast.imaging import font
+    from articast.pictures.imaging import font
 
     f = font(40, "x")
     text = "港町の灯台守は百年にわたり夜の海を見守ってきた、そして町の人々はその光を覚えている。"

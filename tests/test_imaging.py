@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from articast.artwork import cover_art
 from articast.config import ShowConfig, VideoSettings
 from articast.errors import RenderError
-from articast.imaging import fit_text, font, load_rgb, open_image, palette
 from articast.models import Article, ImageRef, Section
-from articast.visuals import make_slides
+from articast.pictures.cover import cover_art
+from articast.pictures.imaging import fit_text, font, load_rgb, open_image, palette
+from articast.pictures.slides import make_slides
 from video_fixtures import fake_episode
 
 RED = (200, 30, 30)
@@ -133,7 +133,7 @@ def test_phone_photo_is_upright_on_cover_slides_and_thumbnail(tmp_path: Path) ->
 def test_accents_greek_and_cyrillic_are_drawn_not_boxed(text: str) -> None:
     """Pillow's bundled Aileron has only ASCII: "Café" came out as "Caf▯" on covers, cards and
     captions. The font chosen for a text draws each of its letters as itself."""
-    from articast.imaging import font
+    from articast.pictures.imaging import font
 
     f = font(40, text)
     tofu = bytes(f.getmask("\U0010fffd"))

@@ -238,7 +238,7 @@ def test_the_end_card_heading_is_in_the_language() -> None:
     from PIL import ImageChops
 
     from articast.models import Talk
-    from articast.visuals import _Ctx, _end_card
+    from articast.pictures.slides import _Ctx, _end_card
 
     talk = Talk(url="https://www.youtube.com/watch?v=Bn4Wq8Zt2Lk", video_id="Bn4Wq8Zt2Lk")
 

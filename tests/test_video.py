@@ -19,6 +19,7 @@ from articast.captions import make_cues
 from articast.config import ShowConfig, VideoSettings
 from articast.media import ffmpeg_exe, probe_duration, probe_info
 from articast.models import Cue, Master, SegmentKind, Slides, VideoResult
+from articast.pictures.slides import make_slides
 from articast.video import (
     caption_patch,
     caption_states,
@@ -27,7 +28,6 @@ from articast.video import (
     plan_chunks,
     render_video,
 )
-from articast.visuals import make_slides
 from video_fixtures import SEGMENTS, TALK_URL, fake_episode
 
 
@@ -303,7 +303,7 @@ def test_highlight_states_follow_each_word() -> None:
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (360, 640)])
 def test_captions_never_overflow_the_frame(size: tuple[int, int]) -> None:
-    from articast.video._stills import _fit_caption
+    from articast.pictures.overlay import _fit_caption
 
     wide = (
         "WWWWWWWWWW MMMMMMMMMM WWWWWWWWWW MMMMMMMMM",

@@ -12,9 +12,9 @@ from PIL import Image
 
 from articast.config import ShowConfig, VideoSettings
 from articast.errors import InputError
-from articast.imaging import generated_art
 from articast.models import Talk
-from articast.visuals import caption_band, make_slides, talk_link
+from articast.pictures.imaging import generated_art
+from articast.pictures.slides import caption_band, make_slides, talk_link
 from video_fixtures import TALK_URL, fake_episode
 
 

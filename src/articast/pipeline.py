@@ -522,12 +522,12 @@ def _build_locked(
 ) -> Episode:
     """The stages after ingest, run while the episode's lock is held; returns the manifest."""
     from articast import audio
-    from articast.artwork import cover_art
     from articast.captions import make_cues, write_srt, write_vtt
     from articast.narrate import write_script_md
+    from articast.pictures.cover import cover_art
+    from articast.pictures.slides import make_slides
     from articast.publish import write_description, write_episode_page
     from articast.video import render_pictures, render_video
-    from articast.visuals import make_slides
     from articast.voices import release as release_voices
     from articast.voices import speak
     from articast.voices.choose import choose_voice

@@ -250,7 +250,7 @@ def _show_artwork(out_dir: Path, show: ShowConfig, episodes: list[EpisodeEntry])
     """Path (relative to ``out_dir``) of the show's cover: the configured artwork, copied in,
     else the newest episode's cover."""
     if show.artwork is not None:
-        from articast.artwork import show_artwork
+        from articast.pictures.cover import show_artwork
 
         if not show.artwork.is_file():
             raise InputError(

@@ -10,7 +10,7 @@ Last rendering stage on the map (after ``visuals`` and ``captions``; ``publish``
                                           something moves; chunks of raw H.264 cached by
                                           content; joined by stream copy
     Master.wav   --> _aac                 AAC-LC 48 kHz stereo, encoded in pieces, spliced
-    slides       --> _stills              caption patches (Pillow) and the thumbnail
+    slides       --> pictures.overlay     caption patches (Pillow) and the thumbnail
 
 Timing: a section's part starts ``SLIDE_LEAD`` (0.5 s) before its first word and fades in
 over the previous part for ``VideoSettings.crossfade`` seconds; each chunk starts at a
@@ -31,6 +31,14 @@ from articast.config import VideoSettings
 from articast.errors import InputError, RenderError
 from articast.media import ffmpeg_cmd, pipe_frames, probe_duration
 from articast.models import Cue, Master, Slides, VideoResult
+from articast.pictures.overlay import (
+    CaptionState,
+    caption_font_size,
+    caption_patch,
+    caption_states,
+    compose_still,
+    write_thumbnail,
+)
 from articast.video._aac import start_audio
 from articast.video._composition import END_EASE, Mark, Run, Scene
 from articast.video._h264 import (
@@ -44,14 +52,6 @@ from articast.video._h264 import (
     plan_chunks,
     render_chunks,
     trimmed_parts,
-)
-from articast.video._stills import (
-    CaptionState,
-    caption_font_size,
-    caption_patch,
-    caption_states,
-    compose_still,
-    write_thumbnail,
 )
 
 __all__ = [

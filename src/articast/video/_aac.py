@@ -15,7 +15,7 @@ import numpy.typing as npt
 from articast.cache import Cache, content_key
 from articast.errors import RenderError
 from articast.media import Job, ffmpeg_cmd, start_ffmpeg
-from articast.video._stills import file_key
+from articast.pictures.overlay import file_key
 
 _VERSION = "video-v4"
 _AAC_PRIMING = 1024

@@ -40,9 +40,9 @@ import numpy.typing as npt
 from PIL import Image, ImageFilter
 
 from articast.config import VideoSettings
-from articast.imaging import load_rgb
 from articast.models import Cue, Slide, Slides
-from articast.video._stills import caption_patch
+from articast.pictures.imaging import load_rgb
+from articast.pictures.overlay import caption_patch
 
 Frame = npt.NDArray[np.uint8]
 """One RGB picture, shape (height, width, 3)."""

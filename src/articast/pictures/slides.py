@@ -25,9 +25,17 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from articast.cache import Cache, content_key
 from articast.config import ShowConfig, VideoSettings
 from articast.errors import InputError, RenderError
-from articast.imaging import contain, cover, darken, fit_text, font, generated_art, open_image
 from articast.lang import Labels, get_language
 from articast.models import Article, ImageRef, Master, Script, Slide, SlideKind, Slides, Talk
+from articast.pictures.imaging import (
+    contain,
+    cover,
+    darken,
+    fit_text,
+    font,
+    generated_art,
+    open_image,
+)
 
 __all__ = [
     "THUMBNAIL_SIZE",

@@ -1,4 +1,4 @@
-"""Pictures of the video stage (private): caption boxes drawn with Pillow, and the thumbnail.
+"""Caption boxes drawn with Pillow (the karaoke highlight too), and the YouTube thumbnail.
 
 A caption is drawn as a *patch*: the box region of the slide under it, darkened, with the
 text on top. It is opaque, so moviepy places it with a paste (a transparent overlay would
@@ -18,9 +18,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from articast.cache import Cache, atomic_path, content_key
 from articast.captions import layout_lines
-from articast.imaging import font, load_rgb
 from articast.models import Cue, Slides
-from articast.visuals import THUMBNAIL_SIZE, caption_band
+from articast.pictures.imaging import font, load_rgb
+from articast.pictures.slides import THUMBNAIL_SIZE, caption_band
 
 _VERSION = "video-v4"
 _HIGHLIGHT = (255, 214, 102)

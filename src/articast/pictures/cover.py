@@ -16,11 +16,11 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from articast import imaging
 from articast.cache import atomic_path
 from articast.config import ShowConfig
 from articast.errors import InputError, RenderError
 from articast.models import Article, Talk
+from articast.pictures import imaging
 
 __all__ = ["COVER_SIZE", "MAX_SIZE", "MIN_SIZE", "cover_art", "lead_image"]
 
