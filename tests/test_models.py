@@ -99,6 +99,7 @@ def test_to_json_keeps_the_manifest_keys_and_round_trips() -> None:
         "start": 0.0,
         "end": 10.0,
         "kind": "intro",
+        "visuals": [],
     }
     assert data["sentences"][0] == {
         "text": "Hello there.",

@@ -110,7 +110,9 @@ def top_level_boxes(path: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def hd(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
-    return build(tmp_path_factory.mktemp("hd"), VideoSettings())
+    # Without karaoke: these tests are about held pictures, which the per-word highlight
+    # changes several times a second (it has tests of its own).
+    return build(tmp_path_factory.mktemp("hd"), VideoSettings(karaoke=False))
 
 
 def test_encoding_meets_youtube_recommendations(hd: Rendered) -> None:
@@ -235,7 +237,11 @@ def test_editing_one_section_rerenders_only_that_section(tmp_path: Path) -> None
     _, before = plan_chunks(first.slides, first.cues, vs)
     _, after = plan_chunks(changed.slides, changed.cues, vs)
     known = {c.key for c in before}
-    assert [c.slide for c in after if c.key not in known and c.slide != 1] == [2]
+    titles = [sl.title for sl in changed.slides.slides]
+    edited_title, next_title = SEGMENTS[1][1], SEGMENTS[2][1]
+    new = [c.slide for c in after if c.key not in known and titles[c.slide] != edited_title]
+    # Of the next section, only its first state (the cross-fade from the edited picture).
+    assert new == [titles.index(next_title)]
     # An edit that only shifts what follows (the title card does not show the intro's
     # words): only the intro's captions are rendered again, the shifted parts come from the
     # cache, cross-fades included.
@@ -266,7 +272,7 @@ def test_no_burn_captions_shows_the_bare_slides(tmp_path: Path) -> None:
 
 
 def test_vertical_format_with_zoom_and_highlight(tmp_path: Path) -> None:
-    vs = VideoSettings(width=360, height=640, zoom=True, highlight_words=True)
+    vs = VideoSettings(width=360, height=640, zoom=True, karaoke=True)
     r = build(tmp_path, vs)
     assert re.search(r"h264 \(High\).*360x640", probe_info(r.result.mp4))
     slide = r.slides.slides[1]
@@ -361,14 +367,19 @@ def _fit_blend(got: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[float, fl
 def test_mid_transition_frames_blend_both_pictures(hd: Rendered) -> None:
     bounds = part_bounds(hd.slides, hd.cues, hd.settings.fps)
     top = slice(0, 700)  # above the caption band
-    for i in (1, 2):
+    slides = hd.slides.slides
+    # The cuts from one chapter to the next (a section's own states differ by a point).
+    cuts = [i for i in range(1, len(slides)) if slides[i].title != slides[i - 1].title]
+    for i in cuts[:2]:
         before = np.asarray(Image.open(hd.slides.slides[i - 1].image).convert("RGB"), dtype=float)
         after = np.asarray(Image.open(hd.slides.slides[i].image).convert("RGB"), dtype=float)
-        assert np.abs(before[top] - after[top]).mean() > 20  # two clearly different pictures
+        # Where the two cards differ (their ground is the same style's): clearly, and enough.
+        differ = np.abs(before[top] - after[top]).sum(axis=-1) > 90
+        assert differ.mean() > 0.03
         got = grab(hd.result.mp4, bounds[i] + hd.settings.crossfade / 2, (1920, 1080))
-        w, err = _fit_blend(got[top].astype(float), before[top], after[top])
+        w, err = _fit_blend(got[top][differ].astype(float), before[top][differ], after[top][differ])
         assert 0.25 < w < 0.75, w  # a blend of both, not one or the other
-        assert err < 6.0, err
+        assert err < 10.0, err  # (over the pixels that differ: text edges, noisier to encode)
         # After the cross-fade, the new picture alone.
         later = grab(hd.result.mp4, bounds[i] + hd.settings.crossfade + 0.15, (1920, 1080))
         assert np.abs(later[top].astype(float) - after[top]).mean() < 4.0
@@ -407,15 +418,20 @@ def test_scene_samples_stills_once_and_motion_every_frame(hd: Rendered) -> None:
 
 
 def test_motion_pans_the_picture_and_keeps_captions_still(tmp_path: Path) -> None:
-    vs = VideoSettings(width=640, height=360, motion=True)
+    vs = VideoSettings(width=640, height=360, motion=True, karaoke=False)
     r = build(tmp_path, vs)
-    slide = r.slides.slides[1]
+    slide = max(
+        (sl for sl in r.slides.slides if sl.kind == "section"), key=lambda sl: sl.end - sl.start
+    )
+    bounds = part_bounds(r.slides, r.cues, vs.fps)
+    part_end = bounds[r.slides.slides.index(slide) + 1]  # where the next state fades in
     cue = max(
         (c for c in r.cues if c.start >= slide.start and c.end <= slide.end),
         key=lambda c: c.end - c.start,
     )
-    a = grab(r.result.mp4, cue.start + 0.2, (640, 360)).astype(float)
-    b = grab(r.result.mp4, cue.end - 0.2, (640, 360)).astype(float)
+    # After this state's cross-fade and before the next one's.
+    a = grab(r.result.mp4, cue.start + vs.crossfade + 0.2, (640, 360)).astype(float)
+    b = grab(r.result.mp4, min(cue.end, part_end) - 0.2, (640, 360)).astype(float)
     top = slice(0, 200)
     assert np.abs(a[top] - b[top]).mean() > 1.0  # the picture moved
     # The caption box did not: same patch, same place (within the encoder's noise; white

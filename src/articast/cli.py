@@ -167,6 +167,10 @@ def cli(config: str | None, debug: bool) -> None:
 @click.option(
     "--motion/--no-motion", default=None, help="Slow zoom and pan on the section pictures."
 )
+@click.option(
+    "--karaoke/--no-karaoke", default=None, help="Colour the word being spoken in the captions."
+)
+@click.option("--style", "style", metavar="NAME", help="Look of the pictures: dark, paper or whiteboard.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
 @click.option("--force", is_flag=True, help="Use an output folder that holds other files.")
 @click.pass_context
@@ -186,6 +190,8 @@ def episode(
     no_burn_captions: bool,
     music: bool | None,
     motion: bool | None,
+    karaoke: bool | None,
+    style: str | None,
     quiet: bool,
     force: bool,
 ) -> None:
@@ -208,6 +214,12 @@ def episode(
             vid = dataclasses.replace(vid, burn_captions=False)
         if motion is not None:
             vid = dataclasses.replace(vid, motion=motion)
+        if karaoke is not None:
+            vid = dataclasses.replace(vid, karaoke=karaoke)
+        if style is not None:
+            from articast.pictures.style import get_style
+
+            vid = dataclasses.replace(vid, style=get_style(style).name)
         if video_format == "vertical":
             vid = dataclasses.replace(vid, width=1080, height=1920)
         elif video_format == "landscape":

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from articast.errors import ConfigError, InputError
+from articast.pictures.style import DEFAULT_STYLE, STYLES
 from articast.sanitize import clean_line, clean_text
 
 DEFAULT_VOICE = "piper:en_US-joe-medium"
@@ -380,7 +381,10 @@ class VideoSettings(_Checked):
     height: int = setting(1080, Number(160, 7680, even=True, unit="pixels"))
     fps: int = setting(10, Number(1, 60, whole=True, unit="frames per second"))
     burn_captions: bool = True
-    highlight_words: bool = False
+    karaoke: bool = True
+    """Burned-in captions colour the word being spoken (``--no-karaoke`` turns it off)."""
+    style: str = setting(DEFAULT_STYLE, Choice(tuple(STYLES)))
+    """The look of every picture: ``dark``, ``paper`` or ``whiteboard`` (``--style``)."""
     zoom: bool = False
     motion: bool = False
     """Slow zoom and pan on section pictures (their frames are all rendered: slower)."""

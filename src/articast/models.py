@@ -218,6 +218,8 @@ class Segment:
     """Indices of the sentences that close a paragraph (or a heading) inside the segment: the
     audio stage pauses longer after them. The segment's last sentence is never listed (the
     section pause follows it)."""
+    visuals: VisualOverrides | None = None
+    """The producer's choices for this segment's pictures (from ``script.md``)."""
 
     def __post_init__(self) -> None:
         if self.forms and tuple(f.spoken for f in self.forms) != self.sentences:
@@ -233,6 +235,26 @@ class Segment:
     def form(self, index: int) -> Sentence:
         """Display and spoken form of sentence ``index``."""
         return self.forms[index] if self.forms else Sentence.plain(self.sentences[index])
+
+
+@dataclass(frozen=True)
+class VisualOverrides:
+    """A producer's choices for a section's pictures, written in ``script.md`` (each field
+    unset keeps the automatic choice)."""
+
+    points: tuple[str, ...] | None = None
+    """Key points to show instead of the chosen ones (each in the section's own words);
+    an empty tuple shows none."""
+    chart: bool | None = None
+    """False drops the chart."""
+    number: bool | None = None
+    """False drops the big numbers."""
+    quote: bool | None = None
+    """False drops the quote."""
+    picture: Path | None = None
+    """A picture file to show for the section (instead of the article's)."""
+    icon: str | None = None
+    """A Lucide icon name to show instead of the chosen one."""
 
 
 @dataclass(frozen=True)
@@ -486,6 +508,59 @@ class EpisodeShow:
     author: str = ""
 
 
+BeatKind = Literal["points", "number", "quote", "chart", "image", "icon"]
+
+
+@dataclass(frozen=True)
+class ChartItem:
+    """One quantity of a chart: the number as the article writes it and what it counts."""
+
+    label: str
+    """What it counts, in the article's words."""
+    shown: str
+    """The number as written ("40%", "$3.5 million", "1998")."""
+    value: float
+    """Its value, for scaling."""
+
+
+@dataclass(frozen=True)
+class Beat:
+    """One thing a section's picture shows, from ``start`` to ``end`` (episode seconds).
+
+    ``points``: one key point (``text``, the author's words), shown from the sentence that
+    says it to the section's end. ``number``: a number (``value`` as written) with what it
+    counts (``text``, the phrase around it), shown while it is spoken. ``quote``: the quoted
+    words (``text``) and who said them (``attribution``). ``chart``: ``chart`` is ``bars`` or
+    ``timeline`` over ``items``. ``image``: the picture file ``name``. ``icon``: the Lucide
+    icon ``name``. Empty fields are left out of ``episode.json``.
+    """
+
+    OMIT_EMPTY: ClassVar[bool] = True
+
+    kind: BeatKind
+    start: float
+    end: float
+    text: str = ""
+    value: str = ""
+    attribution: str = ""
+    chart: str = ""
+    items: tuple[ChartItem, ...] = ()
+    name: str = ""
+    sentence: int = 0
+    """Index (within the segment) of the sentence that brings it on screen."""
+
+
+@dataclass(frozen=True)
+class SectionPlan:
+    """What a section's picture shows and when: its beats in order of appearance."""
+
+    beats: tuple[Beat, ...]
+
+    def of(self, kind: BeatKind) -> tuple[Beat, ...]:
+        """The beats of one kind."""
+        return tuple(b for b in self.beats if b.kind == kind)
+
+
 @dataclass(frozen=True)
 class EpisodeSection:
     """A chapter's span with the kind of script segment it voices."""
@@ -494,6 +569,8 @@ class EpisodeSection:
     start: float
     end: float
     kind: SegmentKind = "section"
+    visuals: tuple[Beat, ...] = ()
+    """What the section's picture shows and when (``Beat``); empty for intro and outro."""
 
 
 @dataclass(frozen=True)
@@ -635,9 +712,12 @@ def _to_json(value: object) -> object:
     lists, paths strings."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         omit_none = getattr(value, "OMIT_NONE", False)
+        omit_empty = getattr(value, "OMIT_EMPTY", False)
         out: dict[str, object] = {}
         for f in dataclasses.fields(value):
             v = getattr(value, f.name)
+            if omit_empty and (v == "" or v == ()):
+                continue
             if v is not None or not omit_none:
                 out[f.name] = _to_json(v)
         return out

@@ -23,7 +23,7 @@ import shutil
 import socket
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +38,7 @@ from articast.errors import ArticastError, InputError
 from articast.models import (
     MANIFEST_SCHEMA,
     Article,
+    Beat,
     Chapter,
     Episode,
     EpisodeFiles,
@@ -48,6 +49,7 @@ from articast.models import (
     Master,
     ProgressEvent,
     Script,
+    SectionPlan,
     Speech,
     SpeechStats,
     Talk,
@@ -238,6 +240,7 @@ def _manifest(
     warnings: list[str],
     times: dict[str, float],
     files: EpisodeFiles,
+    plans: Sequence[SectionPlan | None] = (),
 ) -> Episode:
     now = datetime.now(UTC)
     chapters = tuple(
@@ -273,8 +276,10 @@ def _manifest(
         show=EpisodeShow(name=settings.show.name, author=settings.show.author),
         chapters=chapters,
         sections=tuple(
-            EpisodeSection(c.title, c.start, c.end, k)
-            for c, k in zip(chapters, kinds, strict=False)
+            EpisodeSection(
+                c.title, c.start, c.end, k, _rounded_beats(plans[i] if i < len(plans) else None)
+            )
+            for i, (c, k) in enumerate(zip(chapters, kinds, strict=False))
         ),
         sentences=tuple(
             EpisodeSentence(
@@ -299,6 +304,15 @@ def _manifest(
         ),
         video=VideoStats(rendered_sections=video.rendered_sections if video else ()),
         files=files,
+    )
+
+
+def _rounded_beats(plan: SectionPlan | None) -> tuple[Beat, ...]:
+    """A plan's beats for the manifest (times to the millisecond)."""
+    if plan is None:
+        return ()
+    return tuple(
+        dataclasses.replace(b, start=round(b.start, 3), end=round(b.end, 3)) for b in plan.beats
     )
 
 
@@ -525,7 +539,7 @@ def _build_locked(
     from articast.captions import make_cues, write_srt, write_vtt
     from articast.narrate import write_script_md
     from articast.pictures.cover import cover_art
-    from articast.pictures.slides import make_slides
+    from articast.pictures.slides import make_slides, plan_visuals
     from articast.publish import write_description, write_episode_page
     from articast.video import render_pictures, render_video
     from articast.voices import release as release_voices
@@ -576,6 +590,8 @@ def _build_locked(
                 cues = make_cues(timeline.sentences)
                 write_srt(cues, tmp / "captions.srt")
                 write_vtt(cues, tmp / "captions.vtt", language=article.language)
+            with timer("visuals"):
+                plans = plan_visuals(article, script, timeline)
             pictures = None
             if settings.video.enabled:
                 with timer("visuals"):
@@ -588,6 +604,7 @@ def _build_locked(
                         settings.video,
                         workdir=workdir,
                         cache_root=cache_root,
+                        plans=plans,
                     )
                 pictures = pool.submit(
                     render_pictures,
@@ -634,6 +651,7 @@ def _build_locked(
                 warnings=warnings,
                 times=timer.times,
                 files=files,
+                plans=plans,
             )
             episode = dataclasses.replace(episode, source_id=identity)
             write_description(tmp, episode)

@@ -19,12 +19,13 @@ from PIL import Image, ImageDraw, ImageFont
 from articast.cache import Cache, atomic_path, content_key
 from articast.captions import layout_lines
 from articast.models import Cue, Slides
+from articast.pictures.cards import caption_band
 from articast.pictures.imaging import font, load_rgb
-from articast.pictures.slides import THUMBNAIL_SIZE, caption_band
+from articast.pictures.slides import THUMBNAIL_SIZE
+from articast.pictures.style import STYLES, Style
 
 _VERSION = "video-v4"
-_HIGHLIGHT = (255, 214, 102)
-_TEXT = (255, 255, 255)
+_DEFAULT = STYLES["dark"]
 _MAX_THUMB_BYTES = 2_000_000
 
 
@@ -90,6 +91,7 @@ def caption_patch(
     lines: tuple[str, ...],
     *,
     highlight: int | None = None,
+    style: Style = _DEFAULT,
 ) -> tuple[Image.Image, tuple[int, int]]:
     """The caption ``lines`` drawn over ``base`` (a slide, RGB): the box region only, and
     where it goes.
@@ -110,7 +112,9 @@ def caption_patch(
     y1 = band_bottom
     y0 = max(band_top, y1 - box_h) if size[1] >= size[0] else y1 - box_h
     region = base.crop((x0, y0, x0 + box_w, y0 + box_h))
-    patch = Image.blend(region, Image.new("RGB", region.size, (0, 0, 0)), 0.72)
+    patch = Image.blend(
+        region, Image.new("RGB", region.size, style.caption_box), style.caption_box_opacity
+    )
     draw = ImageDraw.Draw(patch)
     word_no = 0
     ascent = f.getmetrics()[0]
@@ -118,11 +122,11 @@ def caption_patch(
         lx = (size[0] - widths[i]) / 2 - x0
         ly = pad_y + i * line_h + (line_h - f.size) / 2 + (f.size - ascent) * 0.5
         if highlight is None:
-            draw.text((lx, ly), line, font=f, fill=_TEXT)
+            draw.text((lx, ly), line, font=f, fill=style.caption_text)
             continue
         x = lx
         for word in line.split(" "):
-            colour = _HIGHLIGHT if word_no == highlight else _TEXT
+            colour = style.caption_highlight if word_no == highlight else style.caption_text
             draw.text((x, ly), word, font=f, fill=colour)
             x += f.getlength(word + " ")
             word_no += 1
@@ -134,12 +138,13 @@ def compose_still(
     lines: tuple[str, ...],
     *,
     highlight: int | None = None,
+    style: Style = _DEFAULT,
 ) -> Image.Image:
     """``base`` with the caption ``lines`` drawn on (see ``caption_patch``): what the video
     shows while that caption is up."""
     img = base.copy()
     if lines:
-        patch, at = caption_patch(base, lines, highlight=highlight)
+        patch, at = caption_patch(base, lines, highlight=highlight, style=style)
         img.paste(patch, at)
     return img
 

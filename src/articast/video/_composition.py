@@ -43,6 +43,7 @@ from articast.config import VideoSettings
 from articast.models import Cue, Slide, Slides
 from articast.pictures.imaging import load_rgb
 from articast.pictures.overlay import caption_patch
+from articast.pictures.style import get_style
 
 Frame = npt.NDArray[np.uint8]
 """One RGB picture, shape (height, width, 3)."""
@@ -128,6 +129,9 @@ class _Part:
     """``""``, ``"zoom"`` (slow zoom) or ``"kenburns"`` (zoom and pan)."""
     ease_in: float
     """Seconds of the end card's elements easing in (0: none)."""
+    motion_span: tuple[float, float] = (0.0, 0.0)
+    """The whole section the motion runs over (its card's states are parts of their own):
+    the zoom goes on from one state to the next instead of starting again."""
 
 
 def _captions(
@@ -161,12 +165,13 @@ def _captions(
     return tuple(fixed)
 
 
-def _ken_burns(base: Image.Image, duration: float, pan: float) -> Any:
-    """A moviepy ``transform`` function: a slow zoom into ``base`` (and a pan with ``pan``)."""
+def _ken_burns(base: Image.Image, duration: float, pan: float, offset: float = 0.0) -> Any:
+    """A moviepy ``transform`` function: a slow zoom into ``base`` (and a pan with ``pan``)
+    over ``duration`` seconds, of which the clip shows those from ``offset`` on."""
     w, h = base.size
 
     def frame(get_frame: Any, t: float) -> Frame:
-        p = min(1.0, max(0.0, t / duration)) if duration > 0 else 0.0
+        p = min(1.0, max(0.0, (offset + t) / duration)) if duration > 0 else 0.0
         z = 1.0 + (ZOOM_TO - 1.0) * p
         cw, ch = w / z, h / z
         spare = w - cw
@@ -196,12 +201,34 @@ class Scene:
     ) -> None:
         self.size = slides.size
         self.fps = settings.fps
+        self.style = get_style(settings.style)
         self.duration = bounds[-1]
         xf = max(0.0, settings.crossfade)
         motion = "kenburns" if settings.motion else "zoom" if settings.zoom else ""
         shown = cues if settings.burn_captions else ()
         parts: list[_Part] = []
         n = len(slides.slides)
+        # A section's states (consecutive section slides of one title) share one motion.
+        spans: list[tuple[float, float]] = []
+        for i, slide in enumerate(slides.slides):
+            same = (
+                i > 0
+                and slide.kind == "section"
+                and slides.slides[i - 1].kind == "section"
+                and slides.slides[i - 1].title == slide.title
+            )
+            if same:
+                spans.append(spans[-1])
+                continue
+            j = i
+            while (
+                j + 1 < n
+                and slide.kind == "section"
+                and slides.slides[j + 1].kind == "section"
+                and slides.slides[j + 1].title == slide.title
+            ):
+                j += 1
+            spans.append((bounds[i], bounds[j + 1]))
         for i, slide in enumerate(slides.slides):
             b0, b1 = bounds[i], bounds[i + 1]
             # The next part fades in over this one: this one stays under it meanwhile.
@@ -214,8 +241,9 @@ class Scene:
                     own_end=b1,
                     end=min(self.duration, b1 + nxt),
                     fade_in=fade if fade * self.fps >= 2 else 0.0,
-                    captions=_captions(shown, b0, b1, settings.highlight_words),
+                    captions=_captions(shown, b0, b1, settings.karaoke),
                     motion=motion if slide.kind == "section" else "",
+                    motion_span=spans[i],
                     ease_in=min(END_EASE, (b1 - b0) / 2) if slide.kind == "end" and xf > 0 else 0.0,
                 )
             )
@@ -238,12 +266,17 @@ class Scene:
         # Only what changes the part's pictures: its length matters to a zoom alone (in whole
         # frames, so that an edit elsewhere that shifts the part by a fraction of a frame,
         # or floating-point noise, leaves its key alone).
-        length = round(span * self.fps) if p.motion else 0
+        length = f"{round(span * self.fps)}" if p.motion else "0"
+        if p.motion:  # where in its section's motion the part starts, and how long that is
+            a, b = p.motion_span
+            length += f"/{round((p.start - a) * self.fps)}/{round((b - a) * self.fps)}"
         part_key = f"{key}|fade={p.fade_in:.3f}|{p.motion}:{length}|ease={p.ease_in:.3f}"
         out = [Mark(part_key, p.start, p.end, moving, p.slide.title or p.slide.kind)]
         for c in p.captions:
             text = "\n".join(c.lines)
-            out.append(Mark(f"{key}|cap|{text}|{c.highlight}", c.start, c.end, None, text))
+            out.append(
+                Mark(f"{key}|cap|{self.style.key}|{text}|{c.highlight}", c.start, c.end, None, text)
+            )
         return out
 
     def runs(self, start: float, n: int) -> list[Run]:
@@ -285,7 +318,8 @@ class Scene:
         slide = mp.ImageClip(np.asarray(base)).with_duration(length)
         if p.motion:
             pan = PAN if p.motion == "kenburns" else 0.0
-            slide = slide.transform(_ken_burns(base, length, pan))
+            a, b = p.motion_span
+            slide = slide.transform(_ken_burns(base, b - a, pan, p.start - a))
         layers = [slide]
         if p.ease_in:
             h = self.size[1]
@@ -300,7 +334,7 @@ class Scene:
             )
             layers.append(card)
         for c in p.captions:
-            patch, at = caption_patch(base, c.lines, highlight=c.highlight)
+            patch, at = caption_patch(base, c.lines, highlight=c.highlight, style=self.style)
             layers.append(
                 mp.ImageClip(np.asarray(patch))
                 .with_start(c.start - p.start)
