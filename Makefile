@@ -28,13 +28,16 @@ episode: $(STAMP)
 batch: $(STAMP)
 	$(BIN)/articast batch "$(INBOX)" --out "$(OUT)"
 
-# Browser tests need Debian's chromium; install it when we can (root + apt).
+# Browser tests need Debian's chromium, the picture tests its tesseract OCR (English and
+# German); install them when we can (root + apt).
+TEST_DEBS := chromium tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v tesseract && [ -d /usr/share/tesseract-ocr ] \
+	   && tesseract --list-langs 2>/dev/null | grep -qx deu; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || { echo "make test: could not install chromium; run 'sudo apt-get install chromium'" >&2; exit 1; }; \
-	  else echo "make test: chromium is missing; run 'sudo apt-get install chromium' and retry" >&2; exit 1; fi; }
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_DEBS) >/dev/null) \
+	      || { echo "make test: could not install $(TEST_DEBS); run 'sudo apt-get install $(TEST_DEBS)'" >&2; exit 1; }; \
+	  else echo "make test: $(TEST_DEBS) are needed; run 'sudo apt-get install $(TEST_DEBS)' and retry" >&2; exit 1; fi; }
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

@@ -24,17 +24,26 @@ The script writes only the word pronunciations the reading rules chose; on readi
 reading rules run again around the written pronunciations (which they never change), so an
 unedited script voices exactly what was built, and a line without braces (also in scripts
 written before this syntax) is read like article text.
+
+Comment lines under a ``## Section:`` heading can choose what its video shows (``Segment.visuals``,
+a ``VisualOverrides``): ``<!-- points: a | b -->`` (or ``none``), ``<!-- chart: off -->``,
+``<!-- number: off -->``, ``<!-- quote: off -->`` (``on`` too), ``<!-- picture: images/f.png -->``
+(relative to the script's folder) and ``<!-- icon: moon -->`` (a Lucide icon). They are checked
+while the script is read (points in the section's words, the picture opens, the icon exists),
+so a bad one fails before anything is voiced; ``render_script_md`` writes them back under the
+segment's marker line (pictures as absolute paths).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from articast.cache import atomic_write_text
-from articast.errors import PublishError, ScriptFormatError
+from articast.errors import InputError, PublishError, ScriptFormatError
 from articast.lang import get_language
-from articast.models import Script, Segment, SegmentKind, Sentence
+from articast.models import Script, Segment, SegmentKind, Sentence, VisualOverrides
 from articast.narrate.lexicon import Lexicon
 from articast.narrate.limits import spoken_words
 from articast.narrate.rules import EDIT_RULES, apply_mapped, apply_rules
@@ -65,13 +74,30 @@ How to edit:
 - The "# Title" line is the episode title. Lines in HTML comments are ignored, except the
   one under a heading (section number, "talk" when the chapter links to the talk; the
   duration in it is an estimate) and "warning:" lines, which go to the manifest.
--->"""
+- What a section's video shows: comment lines like the six below, each alone on its line
+  anywhere under a "## Section:" heading (not Intro or Outro), replace the automatic choice.
+  points: 1 to 4 key points separated by "|", each the section's own words as its lines
+  show them (case and spacing aside); "none" shows none. chart, number, quote: off or on.
+  picture: a picture file, relative to this file's folder. icon: a Lucide icon name
+  (https://lucide.dev/icons). Up here, above the title, they do nothing.
+-->
+<!-- points: first key point | second key point | third -->
+<!-- chart: off -->
+<!-- number: off -->
+<!-- quote: off -->
+<!-- picture: images/figure.png -->
+<!-- icon: moon -->"""
 
 _HEADING = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
 _MARKER_SECTION = re.compile(r"\bsection\s+(\d+)\b", re.I)
 _MARKER_TALK = re.compile(r"(?:^|[\s\u00b7|,;])talk(?:$|[\s\u00b7|,;])", re.I)
 _WARNING = re.compile(r"^<!--\s*warning:\s*(.*?)\s*-->$", re.I | re.S)
 _BULLET = re.compile(r"^(?:[-*+]\s+)")
+_DIRECTIVE = re.compile(
+    r"^<!--\s*(points|chart|number|quote|picture|icon)\s*:\s*(.*?)\s*-->$", re.I | re.S
+)
+MAX_POINTS = 4
+"""The most key points a ``points:`` line may list."""
 _DOT = " \u00b7 "
 
 
@@ -115,6 +141,8 @@ def render_script_md(script: Script) -> str:
         notes.append(f"about {_clock(seconds)}")
         lines.append(f"## {_KIND_LABEL[segment.kind]}: {_one_line(segment.title)}")
         lines.append("<!-- " + _DOT.join(notes) + " -->")
+        if segment.kind == "section" and segment.visuals is not None:
+            lines.extend(render_visuals(segment.visuals))
         ends = set(segment.paragraph_ends)
         for i in range(len(segment.sentences)):
             lines.append(render_line(segment.form(i)))
@@ -123,6 +151,31 @@ def render_script_md(script: Script) -> str:
         lines.append("")
     lines.append(f"<!-- estimated total: about {_clock(total)} -->")
     return "\n".join(lines) + "\n"
+
+
+def _on_off(value: bool) -> str:
+    return "on" if value else "off"
+
+
+def render_visuals(visuals: VisualOverrides) -> list[str]:
+    """The directive lines of ``visuals`` (only the fields that are set), as ``script.md``
+    writes them under a section's marker line."""
+    lines: list[str] = []
+    if visuals.points is not None:
+        shown = " | ".join(_comment_safe(p) for p in visuals.points) or "none"
+        lines.append(f"<!-- points: {shown} -->")
+    for key, value in (
+        ("chart", visuals.chart),
+        ("number", visuals.number),
+        ("quote", visuals.quote),
+    ):
+        if value is not None:
+            lines.append(f"<!-- {key}: {_on_off(value)} -->")
+    if visuals.picture is not None:
+        lines.append(f"<!-- picture: {_comment_safe(str(visuals.picture))} -->")
+    if visuals.icon is not None:
+        lines.append(f"<!-- icon: {_comment_safe(visuals.icon)} -->")
+    return lines
 
 
 # --------------------------------------------------------------------------- pronunciations
@@ -278,6 +331,9 @@ class _Draft:
         self.seen_content = False
         self.paragraph_ends: list[int] = []
         self.blank = False
+        self.visuals = VisualOverrides()
+        self.directives: dict[str, int] = {}
+        """Directive key -> the line it is on (its ``visuals`` field is set)."""
 
 
 def _parse_heading(raw: str, path: Path, line_no: int) -> _Draft:
@@ -320,7 +376,7 @@ def parse_script_md(
         if comment is not None:
             comment.append(raw)
             if "-->" in stripped:
-                _comment_done("\n".join(comment), drafts, warnings)
+                _comment_done("\n".join(comment), drafts, warnings, path, comment_start)
                 comment = None
             continue
         if stripped.startswith("<!--"):
@@ -331,7 +387,7 @@ def parse_script_md(
                         line_no,
                         "text after a comment on the same line; put it on its own line",
                     )
-                _comment_done(stripped, drafts, warnings)
+                _comment_done(stripped, drafts, warnings, path, line_no)
             else:
                 comment, comment_start = [raw], line_no
             continue
@@ -391,6 +447,7 @@ def parse_script_md(
         else:
             index = None
         talk = draft.mentions_talk if draft.mentions_talk is not None else draft.kind != "section"
+        _check_points(draft, path)
         segments.append(
             Segment(
                 draft.kind,
@@ -402,15 +459,22 @@ def parse_script_md(
                 paragraph_ends=tuple(
                     i for i in draft.paragraph_ends if i < len(draft.sentences) - 1
                 ),
+                visuals=draft.visuals if draft.directives else None,
             )
         )
     return Script(title=title, segments=tuple(segments), warnings=tuple(warnings), edited=True)
 
 
-def _comment_done(comment: str, drafts: list[_Draft], warnings: list[str]) -> None:
+def _comment_done(
+    comment: str, drafts: list[_Draft], warnings: list[str], path: Path, line_no: int
+) -> None:
     w = _WARNING.match(comment.strip())
     if w:
         warnings.append(_one_line(w.group(1)))
+        return
+    d = _DIRECTIVE.match(comment.strip())
+    if d and drafts:  # above the first heading (the header's examples) they do nothing
+        _directive(drafts[-1], d.group(1).lower(), _one_line(d.group(2)), path, line_no)
         return
     if not drafts or drafts[-1].seen_content:
         return
@@ -421,6 +485,133 @@ def _comment_done(comment: str, drafts: list[_Draft], warnings: list[str]) -> No
         draft.section_index = int(m.group(1))
     if draft.mentions_talk is None:
         draft.mentions_talk = bool(_MARKER_TALK.search(body.strip()))
+
+
+_FLAGS = {"on": True, "off": False}
+
+
+def _directive(draft: _Draft, key: str, value: str, path: Path, line_no: int) -> None:
+    """Check one picture directive and set it on ``draft.visuals`` (points are checked
+    against the sentences once the segment is read)."""
+    if draft.kind != "section":
+        raise _fail(
+            path,
+            line_no,
+            f"'{key}:' is under the {_KIND_LABEL[draft.kind]} heading '{draft.title}'; picture "
+            "lines only go under a '## Section:' heading, so move or delete it",
+        )
+    if key in draft.directives:
+        raise _fail(
+            path,
+            line_no,
+            f"a second '{key}:' line in section '{draft.title}' (the first is on line "
+            f"{draft.directives[key]}); keep one",
+        )
+    ov = draft.visuals
+    if key == "points":
+        ov = replace(ov, points=_points(value, path, line_no))
+    elif key in ("chart", "number", "quote"):
+        flag = _FLAGS.get(value.lower())
+        if flag is None:
+            raise _fail(
+                path,
+                line_no,
+                f"'{key}: {value[:40]}' is not on or off; write '{key}: off' or '{key}: on'",
+            )
+        if key == "chart":
+            ov = replace(ov, chart=flag)
+        elif key == "number":
+            ov = replace(ov, number=flag)
+        else:
+            ov = replace(ov, quote=flag)
+    elif key == "picture":
+        ov = replace(ov, picture=_picture(value, path, line_no))
+    else:
+        ov = replace(ov, icon=_icon(value, path, line_no))
+    draft.visuals = ov
+    draft.directives[key] = line_no
+
+
+def _points(value: str, path: Path, line_no: int) -> tuple[str, ...]:
+    if value.lower() == "none":
+        return ()
+    # a point copied with its pronunciations is the words it shows
+    points = tuple(
+        _one_line(parse_line(p).display if "{" in p or "\\" in p else p) for p in value.split("|")
+    )
+    if any(not p.rstrip("\u2026").strip() for p in points):
+        raise _fail(
+            path,
+            line_no,
+            "an empty key point; write 'points: first | second' with words between the '|', "
+            "or 'points: none'",
+        )
+    if len(points) > MAX_POINTS:
+        raise _fail(
+            path,
+            line_no,
+            f"{len(points)} key points; a section shows at most {MAX_POINTS}, so keep "
+            f"{MAX_POINTS} or fewer",
+        )
+    return points
+
+
+def _matching(text: str) -> str:
+    return " ".join(text.rstrip("\u2026").split()).lower()
+
+
+def _check_points(draft: _Draft, path: Path) -> None:
+    """Every key point of ``draft`` is words of one of its sentences (as shown)."""
+    points = draft.visuals.points
+    if not points:
+        return
+    shown = [_matching(f.display) for f in draft.sentences]
+    for point in points:
+        needle = _matching(point)
+        if not any(needle in s for s in shown):
+            raise _fail(
+                path,
+                draft.directives["points"],
+                f"key point {point[:60]!r} is not in the sentences of section '{draft.title}'; "
+                "points must be the section's own words, copied from its lines",
+            )
+
+
+def _picture(value: str, path: Path, line_no: int) -> Path:
+    from articast.pictures.imaging import open_image
+
+    if not value:
+        raise _fail(path, line_no, "'picture:' names no file; write 'picture: images/figure.png'")
+    given = Path(value).expanduser()
+    picture = (given if given.is_absolute() else path.parent / given).resolve()
+    if not picture.exists():
+        raise _fail(
+            path,
+            line_no,
+            f"picture not found: {picture}; give a path relative to the script's folder "
+            f"({path.parent.resolve()}) or an absolute one",
+        )
+    if not picture.is_file():
+        raise _fail(path, line_no, f"picture {picture} is not a file; name a picture file")
+    if open_image(picture) is None:
+        raise _fail(
+            path,
+            line_no,
+            f"picture {picture} is not a picture that can be opened (or is far too big); use a "
+            "PNG, JPEG or WebP file",
+        )
+    return picture
+
+
+def _icon(value: str, path: Path, line_no: int) -> str:
+    from articast.pictures.icons import resolve_icon
+
+    if not value:
+        raise _fail(path, line_no, "'icon:' names no icon; write e.g. 'icon: moon'")
+    try:
+        return resolve_icon(value)
+    except InputError as exc:
+        raise _fail(path, line_no, str(exc)) from exc
 
 
 def read_script_md(path: Path, lexicon: Lexicon | None = None, language: str = "en") -> Script:

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
+from articast.captions import layout_lines
 from articast.lang import Labels, get_language
 from articast.models import Beat, Talk
 from articast.pictures.imaging import (
@@ -372,7 +373,13 @@ def _points_block(
         f = font(size, said)
         laid: list[tuple[str, ...]] = []
         for p in points:
-            lines = fit_text(_display(p), max_w, 3, size, size)[1]
+            # As few lines as the point needs: one when it fits (the caption line breaker
+            # balances lines, which a list of points does not want).
+            text = _display(p)
+            lines = next(
+                (ls for n in (1, 2, 3) if (ls := layout_lines(text, f, max_w, max_lines=n))),
+                None,
+            ) or fit_text(text, max_w, 3, size, size)[1]
             laid.append(lines)
         gap = f.size * 0.9
         height = sum(len(ls) for ls in laid) * f.size * 1.22 + gap * max(0, len(points) - 1)
@@ -411,7 +418,7 @@ def _focal_quote(ctx: Ctx, img: Image.Image, beat: Beat, box: tuple[int, int, in
     room = y1 - y0 - 6 * u - (6 * u if who else 0)
     size = round(5 * u)
     while True:
-        f, lines = fit_text(beat.text, inner_w, 8, size, size)
+        f, lines = fit_text(f"\u201c{beat.text}\u201d", inner_w, 8, size, size)
         if len(lines) * f.size * 1.25 <= room or size <= round(2.6 * u):
             break
         size = int(size * 0.92)

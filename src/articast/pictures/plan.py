@@ -71,8 +71,8 @@ _PERCENT = (
 )
 _NUMBER = re.compile(
     rf"(?P<cur>[{_CURRENCY}]\s?)?"
-    r"(?P<num>(?<![\w.,\-])\d{1,3}(?:(?:,|\.|\u202f|\u00a0| )\d{3})+(?:[.,]\d+)?(?![\d])"
-    r"|(?<![\w.,\-])\d+(?:[.,]\d+)?(?![\d]))"
+    r"(?P<num>(?<![\w.,\-])\d{1,3}(?:(?:,|\.|\u202f|\u00a0| )\d{3})+(?:[.,]\d+)?(?![\d]|[.,]\d)"
+    r"|(?<![\w.,\-])\d+(?:[.,]\d+)?(?![\d]|[.,]\d))"
     rf"(?P<scale>\s?(?:{_SCALE})\b)?"
     rf"(?P<pct>\s?(?:{_PERCENT})(?!\w))?"
     rf"(?P<cur2>\s?[{_CURRENCY}])?",
@@ -98,10 +98,12 @@ _ATTRIBUTION = (
 _PREPOSITIONS = frozenset(
     ["of", "in", "since", "by", "from", "to", "for", "at", "on", "about", "around", "over", "under", "than", "among", "von", "seit", "im", "in", "bis", "für", "über", "unter", "der", "die", "das", "des", "de", "du", "des", "depuis", "en", "dans", "sur", "sous", "à", "au", "aux", "del", "desde", "en", "sobre", "para", "por", "entre", "di", "da", "dal", "nel", "per", "su", "tra", "van", "sinds", "tot", "voor", "op", "в", "с", "к", "по", "за", "до", "от", "из", "о", "на", "w", "z", "od", "do", "na", "o", "za", "av", "i", "från", "till", "på", "om"]
 )
+_OF = frozenset("of de der des du di del della van von dei degli".split())  # noqa: SIM905
+"""Prepositions that say what a number counts ("40% of adults", "40 % der Erwachsenen")."""
 _JOINERS = frozenset(
     " ".join((
         "and but so or yet while whereas which who whom whose that",
-        "und aber oder sondern denn während die der welche",
+        "und aber oder sondern denn während welche",
         "et mais ou donc qui que tandis",
         "y pero o quien mientras e ma che mentre en maar dat",
         "и а но или что который oraz ale lub że och men eller som",
@@ -185,15 +187,40 @@ def _words(text: str) -> int:
     return len(text) // 2 if mostly_unspaced(text) else len(_WORDS.findall(text))
 
 
-def _clauses(sentence: str) -> list[str]:
-    """The sentence cut at clause marks, each piece as written (no trailing stop)."""
-    parts = [p.strip() for p in _CLAUSE.split(sentence)]
-    out = []
-    for p in parts:
+_STRONG = re.compile(r"\s*(?:[;:()\u2014\u2013]|\s-\s|[、；：（）])\s*")
+_COMMA = re.compile(r"\s*(?:,(?!\d)|，)\s*")
+
+
+def _clauses(sentence: str, stop: frozenset[str] = frozenset()) -> list[str]:
+    """The sentence cut into clauses, each as written (no trailing stop, no quote marks).
+
+    Dashes, colons, semicolons and brackets always cut. A comma cuts where a new clause
+    begins: before a joining word, a preposition, an article, a stop word of the language or
+    a number ("In a 2019 survey, 40% of sailors ..."); a list ("anxiety, pain and addiction")
+    or a run of adjectives ("severe, treatment-resistant depression") stays whole.
+    """
+    def opens(piece: str) -> bool:
+        first = piece.split(" ", 1)[0].lower()
+        return (
+            first in _JOINERS or first in _PREPOSITIONS or first in _ARTICLES or first in stop
+            or first[:1].isdigit() or first[:1] in _CURRENCY
+        )  # fmt: skip
+
+    out: list[str] = []
+    for part in _STRONG.split(sentence):
+        merged: list[str] = []
+        for piece in _COMMA.split(part):
+            if merged and not (opens(piece) and _words(merged[-1]) >= 3):
+                merged[-1] = f"{merged[-1]}, {piece}"
+            else:
+                merged.append(piece)
+        out.extend(merged)
+    cleaned = []
+    for p in out:
         p = p.strip(" .!?。！？…\"'\u201c\u201d\u201e\u00ab\u00bb\u300c\u300d")
         if p:
-            out.append(p)
-    return out
+            cleaned.append(p)
+    return cleaned
 
 
 def _unjoined(clause: str) -> str:
@@ -219,17 +246,29 @@ def _score(text: str, phrases: Sequence[tuple[str, float]]) -> float:
     return sum(w for p, w in phrases if p.lower() in low)
 
 
+def _in_title(clause: str, title: str) -> bool:
+    """True when ``clause`` only repeats the section's heading (which the card shows)."""
+    a = " ".join(clause.lower().split())
+    return bool(a) and a in " ".join(title.lower().split())
+
+
 def key_points(
-    sentences: Sequence[str], language: str, *, most: int = 4
+    sentences: Sequence[str], language: str, *, most: int = 4, title: str = ""
 ) -> list[tuple[int, str]]:
     """2 to ``most`` key points: ``(sentence index, phrase)`` in order of the text, each
-    phrase a piece of its sentence as written (an ellipsis marks a cut)."""
+    phrase a piece of its sentence as written (an ellipsis marks a cut); none only repeats
+    ``title``."""
     if not sentences:
         return []
     phrases = keyphrases(" ".join(sentences), language)
+    stop = _stopwords(language)
     candidates: list[tuple[float, int, str]] = []
     for i, sentence in enumerate(sentences):
-        clauses = [_unjoined(c) for c in _clauses(sentence) if _words(c) >= MIN_POINT_WORDS]
+        clauses = [
+            _unjoined(c)
+            for c in _clauses(sentence, stop)
+            if _words(c) >= MIN_POINT_WORDS and not _in_title(c, title)
+        ]
         if not clauses:
             continue
         best = max(clauses, key=lambda c: (_score(c, phrases), -abs(_words(c) - 8)))
@@ -241,7 +280,10 @@ def key_points(
     want = max(2, min(most, (len(sentences) + 1) // 2))
     chosen = sorted(candidates, key=lambda c: (-c[0], c[1]))[:want]
     if len(chosen) < 2 and len(sentences) == 1:
-        clauses = [c for c in _clauses(sentences[0]) if _words(c) >= MIN_POINT_WORDS]
+        clauses = [
+            c for c in _clauses(sentences[0], stop)
+            if _words(c) >= MIN_POINT_WORDS and not _in_title(c, title)
+        ]  # fmt: skip
         if len(clauses) >= 2:
             return [(0, _shorten(c)) for c in clauses[:2]]
     return [(i, text) for _s, i, text in sorted(chosen, key=lambda c: c[1])]
@@ -285,6 +327,8 @@ def _after(sentence: str, end: int, stop: frozenset[str]) -> str:
     if not words:
         return ""
     first = words[0].lower()
+    if first in _PREPOSITIONS and first not in _OF:
+        return ""  # "$3.5 million in total": what follows is not what it counts
     if first in _PREPOSITIONS and len(words) >= 2:
         # "40% of adults", "40% of the adults"
         take = 3 if words[1].lower() in _ARTICLES and len(words) >= 3 else 2
@@ -370,7 +414,7 @@ def _trim_stop(words: list[str], stop: frozenset[str]) -> list[str]:
 def _year_label(sentence: str, start: int, end: int, stop: frozenset[str]) -> str:
     """What happened in a year, in the sentence's words: the rest of the year's clause, else
     the clause after it, else the words before it; at most 7 words."""
-    clauses = _clauses(sentence)
+    clauses = _clauses(sentence, stop)
     spans = []
     at = 0
     for clause in clauses:
@@ -490,7 +534,7 @@ def plan_section(
     if ov.points is not None:
         points = [(i, p) for p in ov.points if (i := _sentence_index(texts, p)) is not None]
     else:
-        points = key_points(texts, language)
+        points = key_points(texts, language, title=title)
     for i, text in points:
         beats.append(Beat("points", spoken[i].start, end, text=text, sentence=i))
 
