@@ -13,6 +13,7 @@ from articast.config import ShowConfig
 from articast.errors import InputError
 from articast.models import Article, ImageRef, Section, Talk
 from articast.pictures.cover import cover_art, lead_image
+from articast.pictures.style import STYLES
 
 SHOW = ShowConfig(name="Articast Science")
 TALK = Talk(url="https://www.youtube.com/watch?v=Xq3vN8sLk2E", video_id="Xq3vN8sLk2E")
@@ -68,10 +69,11 @@ def test_title_and_show_name_are_drawn(tmp_path: Path) -> None:
     c = check_rules(
         cover_art(article("First Title"), None, ShowConfig(name="Other Show"), tmp_path / "c.png")
     )
-    # Text is near-white on dark art: bright pixels appear in the title and show-name areas.
+    # The dark style: a near-white title, the show name in the accent colour.
     arr = np.asarray(a, dtype=np.int32)
     assert (arr[700:, :, :].min(axis=2) > 230).sum() > 2000  # title, lower half
-    assert (arr[:300, :, :].min(axis=2) > 230).sum() > 500  # show name, top
+    accent = np.array(STYLES["dark"].accent)
+    assert (np.abs(arr[:300, :, :] - accent).max(axis=2) < 30).sum() > 500  # show name, top
     # Same seed (title) draws the same art; a different title or show changes the picture.
     bottom = (0, 1000, 1400, 1400)
     top = (0, 0, 1400, 300)

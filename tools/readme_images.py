@@ -5,7 +5,9 @@ temporary folder), then writes under ``assets/readme/``:
 
 * ``video-frame.jpg``: a frame of the video, halfway through the second section;
 * ``episode-page.png``: the episode page in headless Chromium (Debian's ``chromium``, as the
-  browser tests use; ``make browser`` installs it as root).
+  browser tests use; ``make browser`` installs it as root);
+* ``style-dark.jpg``, ``style-paper.jpg``, ``style-whiteboard.jpg``: the scraped sample
+  (``sleep-and-memory.txt``, whose only picture is missing) late in a section, in each style.
 
 Not a test and not a benchmark: run it when the look of the video or the page changes.
 """
@@ -21,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "assets" / "sample" / "brain-rhythms.html"
+SCRAPED = ROOT / "assets" / "sample" / "sleep-and-memory.txt"
 DEST = ROOT / "assets" / "readme"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROME_ARGS = [
@@ -29,13 +32,30 @@ CHROME_ARGS = [
 ]  # fmt: skip
 
 
-def build(out: Path) -> Path:
-    """The sample episode's folder, built with the default settings, offline."""
+def build(out: Path, article: Path = SAMPLE, style: str = "dark") -> Path:
+    """The episode folder of ``article``, built with the default settings, offline."""
     from articast.config import load_settings
     from articast.pipeline import build_episode
 
-    settings = dataclasses.replace(load_settings(use_files=False).with_offline(True), out_dir=out)
-    return Path(build_episode(SAMPLE, settings).folder)
+    settings = load_settings(use_files=False).with_offline(True)
+    settings = dataclasses.replace(
+        settings, out_dir=out, video=dataclasses.replace(settings.video, style=style)
+    )
+    return Path(build_episode(article, settings).folder)
+
+
+def section_frame(folder: Path, dest: Path, section: int = 2, at: float = 0.8) -> None:
+    """A frame ``at`` (fraction) of the way through section ``section``, 960 pixels wide."""
+    from articast.media import ffmpeg_exe
+
+    chapters = json.loads((folder / "chapters.json").read_text())["chapters"]
+    start, end = chapters[section]["startTime"], chapters[section + 1]["startTime"]
+    t = start + (end - start) * at
+    subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-y", "-ss", f"{t:.2f}", "-i", str(folder / "episode.mp4"),
+         "-frames:v", "1", "-vf", "scale=960:-2", "-q:v", "3", str(dest)],
+        check=True,
+    )  # fmt: skip
 
 
 def frame(folder: Path, dest: Path) -> None:
@@ -74,11 +94,17 @@ def page(folder: Path, dest: Path, profile: Path) -> None:
 def main() -> None:
     """Write the README's pictures under ``assets/readme/``."""
     DEST.mkdir(parents=True, exist_ok=True)
+    names = ["video-frame.jpg", "episode-page.png"]
     with tempfile.TemporaryDirectory() as tmp:
         folder = build(Path(tmp) / "output")
         frame(folder, DEST / "video-frame.jpg")
         page(folder, DEST / "episode-page.png", Path(tmp) / "profile")
-    for name in ("video-frame.jpg", "episode-page.png"):
+        for style in ("dark", "paper", "whiteboard"):
+            # The same output folder: the voice comes from the cache, only pictures change.
+            scraped = build(Path(tmp) / "styles", SCRAPED, style)
+            section_frame(scraped, DEST / f"style-{style}.jpg")
+            names.append(f"style-{style}.jpg")
+    for name in names:
         print(DEST / name)
 
 

@@ -540,7 +540,9 @@ def _build_locked(
     from articast.narrate import write_script_md
     from articast.pictures.cover import cover_art
     from articast.pictures.slides import make_slides, plan_visuals
+    from articast.pictures.style import get_style
     from articast.publish import write_description, write_episode_page
+    from articast.publish.chapter_art import add_chapter_art
     from articast.video import render_pictures, render_video
     from articast.voices import release as release_voices
     from articast.voices import speak
@@ -568,7 +570,10 @@ def _build_locked(
             release_voices()  # the audio and video stages need no ONNX sessions beside them
         with timer("artwork"):
             # The show's own artwork is checked and normalised (square, 1400-3000 px, RGB) too.
-            cover = cover_art(article, talk, settings.show, tmp / "cover.jpg")
+            cover = cover_art(
+                article, talk, settings.show, tmp / "cover.jpg",
+                style=get_style(settings.video.style),
+            )  # fmt: skip
         with timer("audio"):
             # The timeline first (or a finished master from the cache): captions and pictures
             # start from it while the audio is levelled and written.
@@ -654,6 +659,8 @@ def _build_locked(
                 plans=plans,
             )
             episode = dataclasses.replace(episode, source_id=identity)
+            if video is not None:
+                add_chapter_art(tmp, slides, settings.show.base_url, slug)
             write_description(tmp, episode)
             write_episode_page(tmp, episode, settings.show)
             shutil.rmtree(workdir, ignore_errors=True)

@@ -37,6 +37,7 @@ __all__ = [
     "SectionView",
     "caption_band",
     "end_card",
+    "ground",
     "section_card",
     "talk_link",
     "title_card",
@@ -99,7 +100,7 @@ class Ctx:
 
 
 @functools.lru_cache(maxsize=16)
-def _ground(size: tuple[int, int], style: Style) -> Image.Image:
+def ground(size: tuple[int, int], style: Style) -> Image.Image:
     """The style's ground: a vertical gradient, with a squared grid for the whiteboard."""
     w, h = size
     top = np.array(style.background, dtype=np.float32)
@@ -221,7 +222,7 @@ def title_card(
         _panel(img, (0, top - 3 * u, ctx.w, top + block_h + 2 * u), 140)
         text, accent = _WHITE, st.caption_highlight
     else:
-        img = _ground(ctx.size, st).copy()
+        img = ground(ctx.size, st).copy()
         text, accent = st.text, st.accent
         if icon:
             side = round(min(ctx.w, ctx.h) * 0.22)
@@ -280,7 +281,7 @@ def end_card(
     """The closing card: where to watch the talk (title, channel, link, QR code, thumbnail),
     or the article's link and a thank-you when there is no talk."""
     u, st = ctx.unit, ctx.style
-    img = _ground(ctx.size, st).copy()
+    img = ground(ctx.size, st).copy()
     draw = ImageDraw.Draw(img)
     band_top, _ = caption_band(ctx.size)
     margin = 6 * u
@@ -457,7 +458,7 @@ def _focal_photo(ctx: Ctx, img: Image.Image, photo: Image.Image, box: tuple[int,
 def section_card(ctx: Ctx, view: SectionView, photo: Image.Image | None) -> Image.Image:
     """A section card in one state (``view``); ``photo`` is ``view.photo`` opened."""
     u, st = ctx.unit, ctx.style
-    img = _ground(ctx.size, st).copy()
+    img = ground(ctx.size, st).copy()
     band_top, _ = caption_band(ctx.size)
     top = _agenda(ctx, img, view.agenda, view.current)
     margin = 5 * u

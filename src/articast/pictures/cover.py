@@ -6,8 +6,8 @@ episode page reference the same file.
 
 The picture is built on, in order of preference: the show's own artwork (``ShowConfig.artwork``,
 used as it is, only cropped and scaled to the rules), the article's lead image (the first image
-with a usable local copy), or generated art (a gradient and sound-wave rings in colours derived
-from the title). Apple's artwork rule: square, 1400-3000 px, RGB, JPEG or PNG.
+with a usable local copy), or the episode's style: its ground, colours and an icon chosen by
+the article's meaning, like the video's cards. Apple's artwork rule: square, 1400-3000 px, RGB, JPEG or PNG.
 """
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ from articast.config import ShowConfig
 from articast.errors import InputError, RenderError
 from articast.models import Article, Talk
 from articast.pictures import imaging
+from articast.pictures.cards import ground
+from articast.pictures.icons import choose_icon, render_icon
+from articast.pictures.style import DEFAULT_STYLE, RGB, STYLES, Style
+
+_WHITE: RGB = (255, 255, 255)
 
 __all__ = ["COVER_SIZE", "MAX_SIZE", "MIN_SIZE", "cover_art", "lead_image"]
 
@@ -60,7 +65,9 @@ def _shade(img: Image.Image, strength: int) -> Image.Image:
     return Image.composite(Image.new("RGB", img.size, (8, 8, 12)), img, mask)
 
 
-def _draw_text(img: Image.Image, show_name: str, title: str) -> None:
+def _draw_text(
+    img: Image.Image, show_name: str, title: str, text: RGB = _WHITE, accent: RGB = _WHITE
+) -> None:
     size = img.width
     draw = ImageDraw.Draw(img)
     margin = round(size * 0.08)
@@ -69,12 +76,12 @@ def _draw_text(img: Image.Image, show_name: str, title: str) -> None:
     label = " ".join(show_name.upper().split())
     sfont, slines = imaging.fit_text(label, width, 1, round(size * 0.05), round(size * 0.025))
     y = margin
-    draw.text((margin, y), slines[0], font=sfont, fill=(255, 255, 255))
+    draw.text((margin, y), slines[0], font=sfont, fill=accent)
     bbox = draw.textbbox((margin, y), slines[0], font=sfont)
     rule_y = bbox[3] + round(size * 0.02)
     draw.rectangle(
         (margin, rule_y, margin + round(size * 0.12), rule_y + max(3, size // 200)),
-        fill=(255, 255, 255),
+        fill=accent,
     )
     # Episode title: as large as fits in five lines, set from the bottom margin upwards.
     tfont, tlines = imaging.fit_text(
@@ -88,9 +95,9 @@ def _draw_text(img: Image.Image, show_name: str, title: str) -> None:
             (margin, y),
             line,
             font=tfont,
-            fill=(255, 255, 255),
+            fill=text,
             stroke_width=stroke,
-            stroke_fill=(255, 255, 255),
+            stroke_fill=text,
         )
         y += line_h
 
@@ -132,12 +139,15 @@ def cover_art(
     dest: Path,
     *,
     size: int = COVER_SIZE,
+    style: Style = STYLES[DEFAULT_STYLE],
 ) -> Path:
     """Write the episode's cover to ``dest`` (.jpg or .png) and return ``dest``.
 
     The show's artwork, when set, is only cropped square and scaled; otherwise the article's
-    lead image (or generated art) gets the show name and the episode title. Raises InputError
-    for a bad ``size``/suffix or unreadable show artwork, RenderError when writing fails.
+    lead image (or, without one, the ``style``'s ground with an icon chosen by the article's
+    meaning) gets the show name and the episode title, in the style's colours. Raises
+    InputError for a bad ``size``/suffix or unreadable show artwork, RenderError when writing
+    fails.
     """
     if not MIN_SIZE <= size <= MAX_SIZE:
         raise InputError(f"cover size {size} px is outside {MIN_SIZE}-{MAX_SIZE} px")
@@ -147,9 +157,12 @@ def cover_art(
     base = imaging.open_image(lead, min_side=MIN_SOURCE)
     if base is not None:
         img = _shade(_square(base, size), 215)
-    else:
-        seed = talk.video_id if talk is not None else article.title
-        art = imaging.generated_art(f"cover:{article.title}|{seed}", (size, size), motif="rings")
-        img = _shade(art, 120)
-    _draw_text(img, show.name, article.title)
+        _draw_text(img, show.name, article.title, _WHITE, style.caption_highlight)
+        return _save(img, dest)
+    img = ground((size, size), style).copy()
+    topic = " ".join([article.title, *(s.title or "" for s in article.sections[:4])])
+    side = round(size * 0.34)
+    icon = render_icon(choose_icon(topic), side, style.accent, stroke=1.6)
+    img.paste(icon, (size - side - round(size * 0.08), round(size * 0.2)), icon)
+    _draw_text(img, show.name, article.title, style.text, style.accent)
     return _save(img, dest)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -86,20 +88,31 @@ def _fit_caption(
     return font(4, said), lines
 
 
-def caption_patch(
-    base: Image.Image,
-    lines: tuple[str, ...],
-    *,
-    highlight: int | None = None,
-    style: Style = _DEFAULT,
-) -> tuple[Image.Image, tuple[int, int]]:
-    """The caption ``lines`` drawn over ``base`` (a slide, RGB): the box region only, and
-    where it goes.
+@dataclass(frozen=True)
+class CaptionLayers:
+    """A cue's caption box drawn twice, every word plain and every word highlighted, with the
+    box of ink of each word: the karaoke patch for any word is one paste, so a cue's words are
+    drawn once, not once per word spoken."""
 
-    The box is centred horizontally and bottom-aligned in the slide's caption band, the slide
-    darkened under it for readability; ``highlight`` colours the word being spoken (counted
-    over all lines).
-    """
+    plain: Image.Image
+    lit: Image.Image
+    boxes: tuple[tuple[int, int, int, int], ...]
+    """Each word's ink, in patch pixels (left, top, right, bottom)."""
+    at: tuple[int, int]
+    """Where the patch goes on the slide."""
+
+    def patch(self, highlight: int | None) -> Image.Image:
+        """The box with word ``highlight`` (counted over all lines) highlighted, or none."""
+        img = self.plain.copy()
+        if highlight is not None and 0 <= highlight < len(self.boxes):
+            box = self.boxes[highlight]
+            if box[2] > box[0] and box[3] > box[1]:
+                img.paste(self.lit.crop(box), box[:2])
+        return img
+
+
+def _box(base: Image.Image, lines: tuple[str, ...], style: Style) -> tuple[Image.Image, Any]:
+    """The darkened box region under a cue, and how its lines are laid out in it."""
     size = base.size
     f, shown = _fit_caption(tuple(lines), size)
     band_top, band_bottom = caption_band(size)
@@ -115,22 +128,57 @@ def caption_patch(
     patch = Image.blend(
         region, Image.new("RGB", region.size, style.caption_box), style.caption_box_opacity
     )
-    draw = ImageDraw.Draw(patch)
-    word_no = 0
     ascent = f.getmetrics()[0]
-    for i, line in enumerate(shown):
-        lx = (size[0] - widths[i]) / 2 - x0
-        ly = pad_y + i * line_h + (line_h - f.size) / 2 + (f.size - ascent) * 0.5
-        if highlight is None:
-            draw.text((lx, ly), line, font=f, fill=style.caption_text)
-            continue
+    rows = [
+        (
+            shown[i],
+            (size[0] - widths[i]) / 2 - x0,
+            pad_y + i * line_h + (line_h - f.size) / 2 + (f.size - ascent) * 0.5,
+        )
+        for i in range(len(shown))
+    ]
+    return patch, (f, rows, (x0, y0))
+
+
+def caption_layers(base: Image.Image, lines: tuple[str, ...], style: Style = _DEFAULT) -> CaptionLayers:
+    """The karaoke layers of the caption ``lines`` over ``base`` (see ``caption_patch``)."""
+    patch, (f, rows, at) = _box(base, lines, style)
+    plain, lit = patch.copy(), patch
+    draw_plain, draw_lit = ImageDraw.Draw(plain), ImageDraw.Draw(lit)
+    boxes: list[tuple[int, int, int, int]] = []
+    for line, lx, ly in rows:
         x = lx
         for word in line.split(" "):
-            colour = style.caption_highlight if word_no == highlight else style.caption_text
-            draw.text((x, ly), word, font=f, fill=colour)
+            draw_plain.text((x, ly), word, font=f, fill=style.caption_text)
+            draw_lit.text((x, ly), word, font=f, fill=style.caption_highlight)
+            left, top, right, bottom = draw_lit.textbbox((x, ly), word, font=f)
+            boxes.append((int(left), int(top), math.ceil(right), math.ceil(bottom)))
             x += f.getlength(word + " ")
-            word_no += 1
-    return patch, (x0, y0)
+    return CaptionLayers(plain, lit, tuple(boxes), at)
+
+
+def caption_patch(
+    base: Image.Image,
+    lines: tuple[str, ...],
+    *,
+    highlight: int | None = None,
+    style: Style = _DEFAULT,
+) -> tuple[Image.Image, tuple[int, int]]:
+    """The caption ``lines`` drawn over ``base`` (a slide, RGB): the box region only, and
+    where it goes.
+
+    The box is centred horizontally and bottom-aligned in the slide's caption band, the slide
+    darkened under it for readability; ``highlight`` colours the word being spoken (counted
+    over all lines).
+    """
+    if highlight is not None:
+        layers = caption_layers(base, lines, style)
+        return layers.patch(highlight), layers.at
+    patch, (f, rows, at) = _box(base, lines, style)
+    draw = ImageDraw.Draw(patch)
+    for line, lx, ly in rows:
+        draw.text((lx, ly), line, font=f, fill=style.caption_text)
+    return patch, at
 
 
 def compose_still(

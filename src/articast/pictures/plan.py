@@ -238,6 +238,11 @@ def _shorten(clause: str, limit: int = POINT_WORDS) -> str:
     words = clause.split()
     if len(words) <= limit:
         return clause
+    # At the last comma within the limit when that leaves a point: a whole phrase, no
+    # ellipsis ("Riding on top of these waves are sleep spindles, short bursts ...").
+    for n in range(limit, limit // 2 - 1, -1):
+        if words[n - 1].endswith(","):
+            return " ".join(words[:n]).rstrip(",")
     return " ".join(words[: limit - 2]).rstrip(",;:") + "…"
 
 

@@ -42,7 +42,7 @@ from PIL import Image, ImageFilter
 from articast.config import VideoSettings
 from articast.models import Cue, Slide, Slides
 from articast.pictures.imaging import load_rgb
-from articast.pictures.overlay import caption_patch
+from articast.pictures.overlay import CaptionLayers, caption_layers, caption_patch
 from articast.pictures.style import get_style
 
 Frame = npt.NDArray[np.uint8]
@@ -250,6 +250,9 @@ class Scene:
         self.parts = tuple(parts)
         self.marks = tuple(m for i in range(n) for m in self._marks(i))
         self._built: dict[int, Any] = {}
+        self._bases: dict[str, Image.Image] = {}
+        self._arrays: dict[str, Frame] = {}
+        self._layers: dict[tuple[str, tuple[str, ...]], CaptionLayers] = {}
         self._joined: dict[tuple[int, ...], Any] = {}
 
     # ------------------------------------------------------------------ description
@@ -304,9 +307,51 @@ class Scene:
     # ------------------------------------------------------------------ pictures
 
     def _base(self, p: _Part) -> Image.Image:
-        base = load_rgb(p.slide.image, what="slide")
-        if base.size != self.size:
-            base = base.resize(self.size, Image.Resampling.LANCZOS)
+        key = str(p.slide.image)
+        base = self._bases.get(key)
+        if base is None:
+            base = load_rgb(p.slide.image, what="slide")
+            if base.size != self.size:
+                base = base.resize(self.size, Image.Resampling.LANCZOS)
+            if len(self._bases) >= 4:
+                self._bases.pop(next(iter(self._bases)))
+            self._bases[key] = base
+        return base
+
+    def _caption(self, p: _Part, c: _Caption) -> tuple[Image.Image, tuple[int, int]]:
+        """A caption layer's patch and place; a karaoke cue's words are drawn once
+        (``CaptionLayers``) and each highlighted word is a paste."""
+        if c.highlight is None:
+            return caption_patch(self._base(p), c.lines, style=self.style)
+        key = (str(p.slide.image), c.lines)
+        layers = self._layers.get(key)
+        if layers is None:
+            layers = caption_layers(self._base(p), c.lines, self.style)
+            if len(self._layers) >= 64:
+                self._layers.pop(next(iter(self._layers)))
+            self._layers[key] = layers
+        return layers.patch(c.highlight), layers.at
+
+    def _still(self, i: int, t: float) -> Frame:
+        """Part ``i`` at ``t`` where nothing in it moves: its slide with the caption up then
+        pasted on, exactly as its moviepy composite (``_build_part``) shows it, without
+        moviepy's per-frame compositing."""
+        p = self.parts[i]
+        key = str(p.slide.image)
+        base = self._arrays.get(key)
+        if base is None:
+            base = np.asarray(self._base(p))
+            if len(self._arrays) >= 4:
+                self._arrays.pop(next(iter(self._arrays)))
+            self._arrays[key] = base
+        tau = t - p.start
+        for c in p.captions:
+            start = c.start - p.start
+            if start <= tau < start + (c.end - c.start):  # moviepy's is_playing
+                patch, (x0, y0) = self._caption(p, c)
+                frame = base.copy()
+                frame[y0 : y0 + patch.height, x0 : x0 + patch.width] = np.asarray(patch)
+                return frame
         return base
 
     def _build_part(self, i: int) -> Any:
@@ -334,7 +379,7 @@ class Scene:
             )
             layers.append(card)
         for c in p.captions:
-            patch, at = caption_patch(base, c.lines, highlight=c.highlight, style=self.style)
+            patch, at = self._caption(p, c)
             layers.append(
                 mp.ImageClip(np.asarray(patch))
                 .with_start(c.start - p.start)
@@ -383,7 +428,13 @@ class Scene:
             playing = (len(self.parts) - 1,)
         first = self.parts[playing[0]]
         if len(playing) == 1 and not (first.fade_in and t < first.start + first.fade_in):
+            if not first.motion and not first.ease_in:
+                return self._still(playing[0], t)
             return np.asarray(self.part_clip(playing[0]).get_frame(t - first.start), np.uint8)
+        if len(playing) == 2 and all(
+            not self.parts[i].motion and not self.parts[i].ease_in for i in playing
+        ):
+            return self._cross_fade(playing[0], playing[1], t)
         comp = self._joined.get(playing)
         if comp is None:
             mp = _moviepy()
@@ -391,6 +442,20 @@ class Scene:
             comp = mp.CompositeVideoClip(clips, size=self.size, use_bgclip=len(clips) > 1)
             self._joined[playing] = comp
         return np.asarray(comp.get_frame(t), dtype=np.uint8)
+
+
+    def _cross_fade(self, under: int, over: int, t: float) -> Frame:
+        """Part ``over`` fading in over part ``under`` at ``t``, both still: what moviepy's
+        ``CrossFadeIn`` in a ``CompositeVideoClip`` gives (its mask, ``t / duration``, as
+        8-bit alpha over the part under it), without building the composite."""
+        p = self.parts[over]
+        fading = np.float64(t - p.start) / p.fade_in if p.fade_in else np.float64(1.0)
+        alpha = int((np.clip(fading, 0.0, 1.0) * 255).astype("uint8"))
+        # Both pictures are opaque: Pillow's blend at alpha/255 is the alpha composite
+        # (within one level of rounding) without the RGBA copies.
+        bottom = Image.fromarray(self._still(under, t))
+        top = Image.fromarray(self._still(over, t))
+        return np.asarray(Image.blend(bottom, top, alpha / 255))
 
 
 def write_ppm(frame: Frame, path: Path) -> None:

@@ -1,0 +1,55 @@
+"""Chapter art: each chapter of ``chapters.json`` gets its card as a picture (``img``).
+
+Part of the publish stage. Podcasting 2.0 JSON chapters may name an image per chapter, which
+players show while the chapter plays. The picture is the chapter's card from the video: the
+title card for the introduction, a section's card with all its key points for a section, the
+end card for the outro, written as ``chapter-NN.jpg`` (1280x720) beside ``chapters.json``.
+Links are absolute under ``[show] base_url`` and relative to the episode folder without it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from PIL import Image
+
+from articast.cache import atomic_write_bytes, atomic_write_text
+from articast.errors import PublishError
+from articast.models import Slides
+from articast.publish._common import href
+
+__all__ = ["ART_SIZE", "add_chapter_art"]
+
+ART_SIZE = (1280, 720)
+
+
+def add_chapter_art(folder: Path, slides: Slides, base_url: str, slug: str) -> tuple[str, ...]:
+    """Write one picture per chapter of ``folder/chapters.json`` and link it as ``img``;
+    returns the file names written. A chapter whose title no slide has gets no picture."""
+    path = folder / "chapters.json"
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise PublishError(f"cannot add chapter art: {path} is unreadable ({exc})") from exc
+    last: dict[str, Path] = {}
+    for slide in slides.slides:
+        last[slide.title] = slide.image  # a section's last state shows all its points
+    names: list[str] = []
+    for n, chapter in enumerate(doc.get("chapters", []), start=1):
+        image = last.get(str(chapter.get("title", "")))
+        if image is None:
+            continue
+        name = f"chapter-{n:02d}.jpg"
+        with Image.open(image) as im:
+            pic = im.convert("RGB")
+        if pic.size != ART_SIZE:
+            pic = pic.resize(ART_SIZE, Image.Resampling.LANCZOS)
+        buf = io.BytesIO()
+        pic.save(buf, "JPEG", quality=85, optimize=True)
+        atomic_write_bytes(folder / name, buf.getvalue())
+        chapter["img"] = href(base_url, slug, name) if base_url.strip() else name
+        names.append(name)
+    atomic_write_text(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    return tuple(names)
