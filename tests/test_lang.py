@@ -238,13 +238,15 @@ def test_the_end_card_heading_is_in_the_language() -> None:
     from PIL import ImageChops
 
     from articast.models import Talk
-    from articast.pictures.slides import _Ctx, _end_card
+    from articast.pictures.cards import Ctx, end_card
+    from articast.pictures.style import get_style
 
     talk = Talk(url="https://www.youtube.com/watch?v=Bn4Wq8Zt2Lk", video_id="Bn4Wq8Zt2Lk")
 
     def card(code: str):  # type: ignore[no-untyped-def]
-        return _end_card(
-            _Ctx((640, 360)), talk, "Articast", "Titel", None, get_language(code).labels
+        return end_card(
+            Ctx((640, 360), get_style("dark")), talk, "Articast", "Titel", None,
+            get_language(code).labels,
         )
 
     # the same card but for its heading: only the heading's band differs

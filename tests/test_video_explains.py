@@ -101,6 +101,12 @@ def test_frames_show_the_sections_own_words_with_the_sound_off(
         own = set().union(*(words(s["text"]) for s in manifest["sentences"]
                             if s["segment"] == index))  # fmt: skip
         assert section["visuals"], section["title"]
+        said = " ".join(" ".join(s["text"].split()).lower() for s in manifest["sentences"]
+                        if s["segment"] == index)  # fmt: skip
+        for beat in section["visuals"]:  # every word shown is the section's own
+            for field in ("text", "value"):
+                shown_text = " ".join(beat.get(field, "").rstrip("…").split()).lower()
+                assert shown_text in said, (beat, said[:200])
         title = words(section["title"])
         for k in range(3):
             t = section["start"] + length * (1 / 3 + (2 / 3) * (k + 0.5) / 3)

@@ -74,19 +74,16 @@ How to edit:
 - The "# Title" line is the episode title. Lines in HTML comments are ignored, except the
   one under a heading (section number, "talk" when the chapter links to the talk; the
   duration in it is an estimate) and "warning:" lines, which go to the manifest.
-- What a section's video shows: comment lines like the six below, each alone on its line
-  anywhere under a "## Section:" heading (not Intro or Outro), replace the automatic choice.
-  points: 1 to 4 key points separated by "|", each the section's own words as its lines
-  show them (case and spacing aside); "none" shows none. chart, number, quote: off or on.
-  picture: a picture file, relative to this file's folder. icon: a Lucide icon name
-  (https://lucide.dev/icons). Up here, above the title, they do nothing.
--->
-<!-- points: first key point | second key point | third -->
-<!-- chart: off -->
-<!-- number: off -->
-<!-- quote: off -->
-<!-- picture: images/figure.png -->
-<!-- icon: moon -->"""
+- What a section's video shows: a comment line under a Section heading (not Intro or
+  Outro) replaces the automatic choice; each is a comment line of its own, like the line
+  under each heading, holding one of:
+      points: first key point | second key point      1 to 4, the section's own words
+      chart: off        number: off        quote: off (or on)
+      picture: images/figure.png                      relative to this file's folder
+      icon: moon                                      a Lucide icon (lucide.dev/icons)
+  Points are matched to the section's lines as they show them (case and spacing aside);
+  "points: none" shows none.
+-->"""
 
 _HEADING = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
 _MARKER_SECTION = re.compile(r"\bsection\s+(\d+)\b", re.I)

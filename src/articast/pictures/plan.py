@@ -168,16 +168,15 @@ def _stopwords(language: str) -> frozenset[str]:
     return frozenset(str(w).lower() for w in words)
 
 
-def keyphrases(text: str, language: str) -> list[tuple[str, float]]:
-    """The section's key phrases with a weight (higher is more central), best first."""
+@functools.lru_cache(maxsize=64)
+def keyphrases(text: str, language: str) -> tuple[tuple[str, float], ...]:
+    """The section's key phrases with a weight (higher is more central), best first (the
+    points and the icon both ask: YAKE runs once per section)."""
     if not text.strip():
-        return []
+        return ()
     ext = _extractor(language, 3)
     found = ext.extract_keywords(text)  # type: ignore[attr-defined]
-    out: list[tuple[str, float]] = []
-    for rank, (phrase, _score) in enumerate(found):
-        out.append((str(phrase), 1.0 / (1.0 + rank)))
-    return out
+    return tuple((str(phrase), 1.0 / (1.0 + rank)) for rank, (phrase, _score) in enumerate(found))
 
 
 # --------------------------------------------------------------------------- key points
