@@ -293,15 +293,27 @@ def plan_chunks(
     return scene, chunks
 
 
+GROUP_FRAMES = 240
+"""Frames after which a run of uncached chunks goes to an ffmpeg of its own: one encoder for a
+whole section's states (an encoder's start costs about a third of a second of CPU at 1080p),
+while the next group's stills are drawn as the previous one encodes."""
+
+
 def _uncached_runs(chunks: Sequence[Chunk], cache: Cache) -> list[list[Chunk]]:
-    """Maximal runs of consecutive uncached chunks of the same part (one ffmpeg each)."""
+    """Runs of consecutive uncached chunks of still pictures, across parts, up to about
+    ``GROUP_FRAMES`` frames each (one ffmpeg each); a dense chunk (a zoom) is a run alone."""
     groups: list[list[Chunk]] = []
     prev: Chunk | None = None
     for chunk in chunks:
         if cache.path(chunk.key, PART) is not None:
             prev = None
             continue
-        if prev is not None and prev.slide == chunk.slide and not chunk.dense:
+        if (
+            prev is not None
+            and not prev.dense
+            and not chunk.dense
+            and sum(c.n for c in groups[-1]) < GROUP_FRAMES
+        ):
             groups[-1].append(chunk)
         else:
             groups.append([chunk])
@@ -417,9 +429,11 @@ def render_chunks(
                      "-frames:v", str(total), "-an", *_segment_args(group, folder, fps)]
                 )  # fmt: skip
                 pending = start_ffmpeg(cmd, f"video of {slide.title!r}", finish)
-            title = slide.title or slide.kind
-            if title not in rendered:
-                rendered.append(title)
+            for chunk in group:
+                part = scene.parts[chunk.slide].slide
+                title = part.title or part.kind
+                if title not in rendered:
+                    rendered.append(title)
             if progress:
                 progress(ProgressEvent("video", number, len(groups), f"rendered: {title}"))
         if pending is not None:
