@@ -110,7 +110,7 @@ def test_lead_image_modes_become_rgb(tmp_path: Path, mode: str) -> None:
 
 
 @pytest.mark.parametrize("kind", ["missing", "garbage", "tiny", "no-path"])
-def test_unusable_lead_image_falls_back_to_generated_art(tmp_path: Path, kind: str) -> None:
+def test_unusable_lead_image_falls_back_to_the_styled_cover(tmp_path: Path, kind: str) -> None:
     path: Path | None = tmp_path / "lead.png"
     assert path is not None
     if kind == "garbage":

@@ -13,7 +13,7 @@ from articast.config import ShowConfig, VideoSettings
 from articast.errors import RenderError
 from articast.models import Article, ImageRef, Section
 from articast.pictures.cover import cover_art
-from articast.pictures.imaging import fit_text, font, load_rgb, open_image, palette
+from articast.pictures.imaging import fit_text, font, load_rgb, open_image
 from articast.pictures.slides import make_slides
 from video_fixtures import fake_episode
 
@@ -102,10 +102,6 @@ def test_fit_text_never_exceeds_the_box() -> None:
     assert len(lines) <= 3 and lines[-1].endswith("…")
     assert fit_text("", 100, 2, 20, 10)[1] == ()
     assert font(30) is font(30)
-
-
-def test_palette_is_stable_per_seed() -> None:
-    assert palette("a") == palette("a") and palette("a") != palette("b")
 
 
 def test_phone_photo_is_upright_on_cover_slides_and_thumbnail(tmp_path: Path) -> None:

@@ -13,7 +13,6 @@ from PIL import Image
 from articast.config import ShowConfig, VideoSettings
 from articast.errors import InputError
 from articast.models import Talk
-from articast.pictures.imaging import generated_art
 from articast.pictures.slides import caption_band, make_slides, talk_link
 from video_fixtures import TALK_URL, fake_episode
 
@@ -139,7 +138,7 @@ def test_section_uses_its_own_image_when_usable(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("bad", ["tiny", "corrupt", "missing"])
-def test_unusable_section_image_falls_back_to_generated_art(tmp_path: Path, bad: str) -> None:
+def test_unusable_section_image_falls_back_to_the_icon_card(tmp_path: Path, bad: str) -> None:
     photo = tmp_path / "figure.png"
     if bad == "tiny":
         Image.new("RGB", (40, 30), (0, 200, 0)).save(photo)
@@ -168,16 +167,6 @@ def test_unusable_section_image_falls_back_to_generated_art(tmp_path: Path, bad:
         cache_root=tmp_path / "cache2",
     )
     assert a.slides[1].image.read_bytes() == b.slides[1].image.read_bytes()
-
-
-def test_generated_art_is_deterministic_from_text() -> None:
-    a = generated_art("Slow waves and spindles", (320, 180))
-    b = generated_art("Slow waves and spindles", (320, 180))
-    c = generated_art("From hippocampus to cortex", (320, 180))
-    assert a.tobytes() == b.tobytes()
-    diff = np.abs(np.asarray(a, dtype=int) - np.asarray(c, dtype=int)).mean()
-    assert diff > 10
-    assert np.asarray(a).std() > 5  # not a flat colour
 
 
 def test_slides_are_cached_by_content(tmp_path: Path) -> None:

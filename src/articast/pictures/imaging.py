@@ -11,26 +11,18 @@ Beside the stages on the map, below them: it knows nothing of articles or episod
   Latin letter, Greek, Cyrillic), else Pillow's bundled Aileron (ASCII only: "Café" would show
   a box); for characters the font lacks (Chinese, Japanese...), a font of the machine that has
   them (Noto CJK, Droid Sans Fallback, WenQuanYi, DejaVu...).
-- ``palette`` and ``generated_art``: colours and abstract art derived from a seed text only.
 - ``fit_text``: the largest font size at which a text fits a box in a number of lines.
 - ``cover``, ``contain``, ``darken``: cropping, scaling and shading.
 """
 
 from __future__ import annotations
 
-import colorsys
 import functools
-import hashlib
 import importlib.util
-import math
 import os
-import random
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFont, ImageOps, UnidentifiedImageError
 
 from articast.captions import layout_lines
 from articast.errors import RenderError
@@ -38,16 +30,13 @@ from articast.errors import RenderError
 __all__ = [
     "MAX_PIXELS",
     "RGB",
-    "Palette",
     "contain",
     "cover",
     "darken",
     "fit_text",
     "font",
-    "generated_art",
     "load_rgb",
     "open_image",
-    "palette",
     "to_rgb",
 ]
 
@@ -259,121 +248,6 @@ def fit_text(
     if best is not None:
         return f, best
     return f, (_cut_to_width(words[0] if words else "", f, max_width),)
-
-
-# --------------------------------------------------------------------------- colour and art
-
-
-@dataclass(frozen=True)
-class Palette:
-    """Colours derived from a seed: four shades of one hue family, darkest first, and a bright
-    complementary accent."""
-
-    deep: RGB
-    dark: RGB
-    mid: RGB
-    light: RGB
-    accent: RGB
-
-
-def palette(seed: str) -> Palette:
-    """The palette of ``seed`` (the same text always gives the same colours)."""
-    digest = hashlib.sha256(seed.encode("utf-8")).digest()
-    hue = digest[0] / 255
-    spread = (0.08 + digest[1] / 255 * 0.25) * (1 if digest[2] % 2 else -1)
-
-    def hls(i: int, light: float, sat: float) -> RGB:
-        r, g, b = colorsys.hls_to_rgb((hue + spread * i) % 1.0, light, sat)
-        return round(r * 255), round(g * 255), round(b * 255)
-
-    r, g, b = colorsys.hsv_to_rgb((hue + 0.5) % 1.0, 0.55, 0.95)
-    return Palette(
-        deep=hls(0, 0.16, 0.55),
-        dark=hls(1, 0.30, 0.60),
-        mid=hls(2, 0.55, 0.65),
-        light=hls(3, 0.75, 0.55),
-        accent=(round(r * 255), round(g * 255), round(b * 255)),
-    )
-
-
-def _gradient(a: RGB, b: RGB, size: tuple[int, int], angle: float) -> Image.Image:
-    """A linear gradient from ``a`` to ``b`` across ``size`` at ``angle`` (radians)."""
-    w, h = size
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    t = (xx / w) * math.cos(angle) + (yy / h) * math.sin(angle)
-    t = (t - t.min()) / max(float(t.max() - t.min()), 1e-6)
-    grad = np.array(a, np.float32) * (1 - t[..., None]) + np.array(b, np.float32) * t[..., None]
-    return Image.fromarray(grad.astype(np.uint8))
-
-
-def _blobs(img: Image.Image, pal: Palette, rng: random.Random) -> Image.Image:
-    """Soft coloured shapes over ``img`` (drawn small, blurred)."""
-    sw, sh = img.size
-    layer = Image.new("RGBA", (sw, sh), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(layer)
-    for _ in range(rng.randint(5, 9)):
-        r = rng.uniform(0.08, 0.35) * min(sw, sh) * 1.6
-        cx, cy = rng.uniform(0, sw), rng.uniform(0, sh)
-        colour = rng.choice((pal.mid, pal.light, pal.dark))
-        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(*colour, rng.randint(50, 120)))
-    layer = layer.filter(ImageFilter.GaussianBlur(max(2, min(sw, sh) // 40)))
-    return Image.alpha_composite(img.convert("RGBA"), layer).convert("RGB")
-
-
-def _waves(img: Image.Image, colour: RGB, rng: random.Random) -> None:
-    """Sine waves across ``img`` (in place), drawn at half size and smoothed up."""
-    w, h = img.size
-    hw, hh = max(16, w // 2), max(16, h // 2)
-    waves = Image.new("RGBA", (hw, hh), (*colour, 0))
-    draw = ImageDraw.Draw(waves)
-    for k in range(rng.randint(3, 6)):
-        amp = rng.uniform(0.03, 0.12) * hh
-        freq = rng.uniform(0.5, 2.5)
-        phase = rng.uniform(0, 2 * math.pi)
-        base = hh * rng.uniform(0.2, 0.8)
-        pts = [
-            (x, base + amp * math.sin(2 * math.pi * freq * x / hw + phase + k))
-            for x in range(0, hw + 4, 3)
-        ]
-        draw.line(pts, fill=(*colour, rng.randint(60, 140)), width=max(1, hh // 150), joint="curve")
-    waves = waves.filter(ImageFilter.GaussianBlur(0.8)).resize((w, h), Image.Resampling.BILINEAR)
-    img.paste(waves.convert("RGB"), (0, 0), waves)
-
-
-def _rings(img: Image.Image, colour: RGB) -> None:
-    """Concentric sound-wave rings in the upper right of ``img`` (in place)."""
-    w, h = img.size
-    side = min(w, h)
-    rings = Image.new("L", (w, h), 0)
-    draw = ImageDraw.Draw(rings)
-    cx, cy = round(w * 0.78), round(h * 0.26)
-    width = max(2, side // 180)
-    for i in range(1, 9):
-        r = round(side * 0.06 * i * (1 + 0.08 * i))
-        draw.ellipse(
-            (cx - r, cy - r, cx + r, cy + r), outline=round(150 / (1 + 0.45 * i)), width=width
-        )
-    rings = rings.filter(ImageFilter.GaussianBlur(side / 700))
-    img.paste(Image.new("RGB", (w, h), colour), mask=rings)
-
-
-def generated_art(
-    seed: str, size: tuple[int, int], *, motif: Literal["waves", "rings"] = "waves"
-) -> Image.Image:
-    """Abstract art that depends only on ``seed`` and ``size``: a gradient with soft shapes,
-    and sine waves (slides) or concentric sound-wave rings (the cover)."""
-    digest = hashlib.sha256(seed.encode("utf-8")).digest()
-    rng = random.Random(digest)
-    pal = palette(seed)
-    w, h = size
-    small = (max(16, w // 4), max(16, h // 4))  # draw small, blur, upscale: fast and smooth
-    img = _gradient(pal.deep, pal.dark, small, rng.uniform(0, math.pi))
-    img = _blobs(img, pal, rng).resize((w, h), Image.Resampling.BICUBIC)
-    if motif == "rings":
-        _rings(img, pal.accent)
-    else:
-        _waves(img, pal.light, rng)
-    return img
 
 
 # --------------------------------------------------------------------------- geometry
