@@ -90,7 +90,12 @@ def build(article: Path, out: Path, *extra: str) -> Path:
 def test_frames_show_the_sections_own_words_with_the_sound_off(
     tmp_path: Path, article: Path, voice: str, ocr_language: str
 ) -> None:
-    folder = build(article, tmp_path / "out", "--voice", voice, "--style", "dark")
+    config = tmp_path / "articast.toml"
+    config.write_text("[video]\nwidth = 1280\nheight = 720\n")  # a 720p render: quicker
+    r = cli("--config", str(config), "episode", str(article), "--out", str(tmp_path / "out"),
+            "-q", "--voice", voice, "--style", "dark", cwd=tmp_path)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    folder = Path(r.stdout.strip())
     manifest = json.loads((folder / "episode.json").read_text())
     cues = list(webvtt.read(str(folder / "captions.vtt")))
     checked = 0
