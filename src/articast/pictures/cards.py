@@ -21,6 +21,8 @@ from PIL import Image, ImageDraw, ImageFilter
 from articast.captions import layout_lines
 from articast.lang import Labels, get_language
 from articast.models import Beat, Talk
+from articast.pictures.charts import Quantity, draw_chart
+from articast.pictures.icons import render_icon
 from articast.pictures.imaging import (
     Font,
     contain,
@@ -164,8 +166,6 @@ def _display(text: str) -> str:
 
 
 def _paste_icon(img: Image.Image, name: str, side: int, colour: RGB, xy: tuple[int, int]) -> None:
-    from articast.pictures.icons import render_icon
-
     icon = render_icon(name, side, colour, stroke=1.75)
     img.paste(icon, xy, icon)
 
@@ -432,8 +432,6 @@ def _focal_quote(ctx: Ctx, img: Image.Image, beat: Beat, box: tuple[int, int, in
 
 
 def _focal_chart(ctx: Ctx, img: Image.Image, beat: Beat, box: tuple[int, int, int, int]) -> None:
-    from articast.pictures.charts import Quantity, draw_chart
-
     x0, y0, x1, y1 = box
     items = [Quantity(i.label, i.shown, i.value) for i in beat.items]
     chart = draw_chart(

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from articast.lang.base import mostly_unspaced
 from articast.models import Beat, ChartItem, SectionPlan, VisualOverrides
+from articast.pictures.icons import choose_icon, resolve_icon
 
 __all__ = [
     "POINT_WORDS",
@@ -525,8 +526,6 @@ def plan_section(
     choices from ``script.md`` (points must be in the section's words: ``InputError``
     otherwise, raised by ``narrate.script_md`` when the script is read).
     """
-    from articast.pictures.icons import choose_icon, resolve_icon
-
     if not spoken:
         return SectionPlan(())
     texts = [s.text for s in spoken]
