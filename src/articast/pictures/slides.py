@@ -83,16 +83,10 @@ def _first_usable(refs: Sequence[ImageRef]) -> tuple[Path | None, Image.Image | 
     return None, None
 
 
-@functools.cache
-def _file_hash_at(path: Path, size: int, mtime: float) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _file_hash(path: Path | None) -> str:
     if path is None or not path.is_file():
         return ""
-    st = path.stat()
-    return _file_hash_at(path, st.st_size, st.st_mtime)
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def section_picture(article: Article, segment: Segment) -> Path | None:
