@@ -257,6 +257,16 @@ def _in_title(clause: str, title: str) -> bool:
     return bool(a) and a in " ".join(title.lower().split())
 
 
+def _point_clauses(sentence: str, stop: frozenset[str], title: str) -> list[str]:
+    """The clauses of ``sentence`` that can be a key point: long enough, not the heading
+    again, without the joining words they start with."""
+    return [
+        _unjoined(c)
+        for c in _clauses(sentence, stop)
+        if _words(c) >= MIN_POINT_WORDS and not _in_title(c, title)
+    ]
+
+
 def key_points(
     sentences: Sequence[str], language: str, *, most: int = 4, title: str = ""
 ) -> list[tuple[int, str]]:
@@ -269,11 +279,7 @@ def key_points(
     stop = _stopwords(language)
     candidates: list[tuple[float, int, str]] = []
     for i, sentence in enumerate(sentences):
-        clauses = [
-            _unjoined(c)
-            for c in _clauses(sentence, stop)
-            if _words(c) >= MIN_POINT_WORDS and not _in_title(c, title)
-        ]
+        clauses = _point_clauses(sentence, stop, title)
         if not clauses:
             continue
         best = max(clauses, key=lambda c: (_score(c, phrases), -abs(_words(c) - 8)))
@@ -285,10 +291,7 @@ def key_points(
     want = max(2, min(most, (len(sentences) + 1) // 2))
     chosen = sorted(candidates, key=lambda c: (-c[0], c[1]))[:want]
     if len(chosen) < 2 and len(sentences) == 1:
-        clauses = [
-            c for c in _clauses(sentences[0], stop)
-            if _words(c) >= MIN_POINT_WORDS and not _in_title(c, title)
-        ]  # fmt: skip
+        clauses = _point_clauses(sentences[0], stop, title)
         if len(clauses) >= 2:
             return [(0, _shorten(c)) for c in clauses[:2]]
     return [(i, text) for _s, i, text in sorted(chosen, key=lambda c: c[1])]

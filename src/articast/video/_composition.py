@@ -30,6 +30,7 @@ Parts are built lazily, a few at a time, so memory stays flat however long the e
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -210,25 +211,12 @@ class Scene:
         n = len(slides.slides)
         # A section's states (consecutive section slides of one title) share one motion.
         spans: list[tuple[float, float]] = []
-        for i, slide in enumerate(slides.slides):
-            same = (
-                i > 0
-                and slide.kind == "section"
-                and slides.slides[i - 1].kind == "section"
-                and slides.slides[i - 1].title == slide.title
-            )
-            if same:
-                spans.append(spans[-1])
-                continue
-            j = i
-            while (
-                j + 1 < n
-                and slide.kind == "section"
-                and slides.slides[j + 1].kind == "section"
-                and slides.slides[j + 1].title == slide.title
-            ):
-                j += 1
-            spans.append((bounds[i], bounds[j + 1]))
+        for _key, run in itertools.groupby(
+            range(n),
+            key=lambda i: slides.slides[i].title if slides.slides[i].kind == "section" else -1 - i,
+        ):
+            members = list(run)
+            spans += [(bounds[members[0]], bounds[members[-1] + 1])] * len(members)
         for i, slide in enumerate(slides.slides):
             b0, b1 = bounds[i], bounds[i + 1]
             # The next part fades in over this one: this one stays under it meanwhile.
