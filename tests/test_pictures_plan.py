@@ -155,3 +155,13 @@ def test_every_section_of_a_long_article_gets_points_and_an_icon() -> None:
                 for k in range(20)]  # fmt: skip
     plans = [plan_section(s, f"Part {i}", "en") for i, s in enumerate(sections)]
     assert all(len(p.of("points")) >= 2 and len(p.of("icon")) == 1 for p in plans)
+
+
+def test_a_french_point_keeps_its_opening_preposition() -> None:
+    """'en' is a joining word in Dutch but 'in' in French and Spanish: 'En 2020, ...' stays."""
+    texts = [
+        "En 2020, 35 % des adultes dormaient mal, contre 20 % des adolescents.",
+        "Le programme a touché 8 000 patients dans douze villes du pays.",
+    ]
+    points = [p for _i, p in key_points(texts, "fr")]
+    assert points[0] == "En 2020, 35 % des adultes dormaient mal"

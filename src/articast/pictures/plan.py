@@ -106,7 +106,7 @@ _JOINERS = frozenset(
         "and but so or yet while whereas which who whom whose that",
         "und aber oder sondern denn während welche",
         "et mais ou donc qui que tandis",
-        "y pero o quien mientras e ma che mentre en maar dat",
+        "y pero o quien mientras e ma che mentre maar dat",
         "и а но или что который oraz ale lub że och men eller som",
     )).split()
 )
