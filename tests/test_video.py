@@ -117,7 +117,7 @@ def hd(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
 
 def test_encoding_meets_youtube_recommendations(hd: Rendered) -> None:
     info = probe_info(hd.result.mp4)
-    assert re.search(r"Video: h264 \(High\).*yuv420p\(progressive\), 1920x1080", info), info
+    assert re.search(r"Video: h264 \(High\).*yuv420p\(tv, bt709, progressive\), 1920x1080", info), info
     assert re.search(r"Audio: aac \(LC\).*48000 Hz, stereo", info), info
     assert "10 fps" in info or "10 tbr" in info
     boxes = top_level_boxes(hd.result.mp4)

@@ -146,7 +146,7 @@ def start_ffmpeg(cmd: list[str], what: str, done: Callable[[], None] = lambda: N
     return Job(proc, cmd, what, done)
 
 
-def pipe_frames(cmd: list[str], frames: Iterable[bytes], what: str) -> None:
+def pipe_frames(cmd: list[str], frames: Iterable[bytes | memoryview], what: str) -> None:
     """Feed raw data to an ffmpeg reading stdin; raise RenderError when it fails."""
     with tempfile.TemporaryFile() as log:
         proc = popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log)

@@ -7,8 +7,9 @@ Last rendering stage on the map (after ``visuals`` and ``captions``; ``publish``
                                           CrossFadeIn between parts, the end card easing in,
                                           an optional zoom and pan)
                  --> _h264                sampled once per still picture, every frame where
-                                          something moves; chunks of raw H.264 cached by
-                                          content; joined by stream copy
+                                          something moves, piped to x264 as YUV; repeats
+                                          are skipped pictures (_skip); chunks of raw
+                                          H.264 cached by content; joined by stream copy
     Master.wav   --> _aac                 AAC-LC 48 kHz stereo, encoded in pieces, spliced
     slides       --> pictures.overlay     caption patches (Pillow) and the thumbnail
 

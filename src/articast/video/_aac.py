@@ -140,10 +140,14 @@ class AudioJob:
         self.jobs: list[Job] = []
         for k, (a, b) in enumerate(itertools.pairwise(bounds)):
             if k == 0:
-                trim = f"atrim=end_sample={b},aresample={_AAC_RATE},atrim=start_sample={_AAC_PRIMING}"
+                trim = (
+                    f"atrim=end_sample={b},aresample={_AAC_RATE},atrim=start_sample={_AAC_PRIMING}"
+                )
             else:
                 trim = f"atrim=start_sample={a}:end_sample={b},aresample={_AAC_RATE}"
-            total = math.ceil(b * _AAC_RATE / rate / 1024) if b == n else b * _AAC_RATE // rate // 1024
+            total = (
+                math.ceil(b * _AAC_RATE / rate / 1024) if b == n else b * _AAC_RATE // rate // 1024
+            )
             self.frames.append(total - a * _AAC_RATE // rate // 1024)
             piece = out.with_name(f"{out.stem}-{k}.aac")
             cmd = ffmpeg_cmd(
@@ -195,5 +199,3 @@ def store(cache: Cache, key: str, name: str, src: Path) -> None:
 
 
 # --------------------------------------------------------------------------- render
-
-

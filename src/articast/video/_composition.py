@@ -33,7 +33,6 @@ import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -240,6 +239,7 @@ class Scene:
         self._built: dict[int, Any] = {}
         self._bases: dict[str, Image.Image] = {}
         self._arrays: dict[str, Frame] = {}
+        self._yuv: dict[str, tuple[Frame, Frame, Frame]] = {}
         self._layers: dict[tuple[str, tuple[str, ...]], CaptionLayers] = {}
         self._joined: dict[tuple[int, ...], Any] = {}
 
@@ -320,11 +320,8 @@ class Scene:
             self._layers[key] = layers
         return layers.patch(c.highlight), layers.at
 
-    def _still(self, i: int, t: float) -> Frame:
-        """Part ``i`` at ``t`` where nothing in it moves: its slide with the caption up then
-        pasted on, exactly as its moviepy composite (``_build_part``) shows it, without
-        moviepy's per-frame compositing."""
-        p = self.parts[i]
+    def _array(self, p: _Part) -> Frame:
+        """Part ``p``'s slide as an array (the four most recent are kept)."""
         key = str(p.slide.image)
         base = self._arrays.get(key)
         if base is None:
@@ -332,15 +329,30 @@ class Scene:
             if len(self._arrays) >= 4:
                 self._arrays.pop(next(iter(self._arrays)))
             self._arrays[key] = base
+        return base
+
+    def _caption_at(self, p: _Part, t: float) -> _Caption | None:
+        """The caption layer of part ``p`` on screen at ``t`` (moviepy's ``is_playing``)."""
         tau = t - p.start
         for c in p.captions:
             start = c.start - p.start
-            if start <= tau < start + (c.end - c.start):  # moviepy's is_playing
-                patch, (x0, y0) = self._caption(p, c)
-                frame = base.copy()
-                frame[y0 : y0 + patch.height, x0 : x0 + patch.width] = np.asarray(patch)
-                return frame
-        return base
+            if start <= tau < start + (c.end - c.start):
+                return c
+        return None
+
+    def _still(self, i: int, t: float) -> Frame:
+        """Part ``i`` at ``t`` where nothing in it moves: its slide with the caption up then
+        pasted on, exactly as its moviepy composite (``_build_part``) shows it, without
+        moviepy's per-frame compositing."""
+        p = self.parts[i]
+        base = self._array(p)
+        c = self._caption_at(p, t)
+        if c is None:
+            return base
+        patch, (x0, y0) = self._caption(p, c)
+        frame = base.copy()
+        frame[y0 : y0 + patch.height, x0 : x0 + patch.width] = np.asarray(patch)
+        return frame
 
     def _build_part(self, i: int) -> Any:
         """Part ``i`` as a moviepy clip placed on the episode timeline."""
@@ -404,6 +416,18 @@ class Scene:
             bg_color=(0, 0, 0),
         ).with_duration(self.duration)
 
+    def _still_part(self, t: float) -> int | None:
+        """The part shown alone and still at ``t`` (no fade, zoom or ease), if any."""
+        playing = [i for i, p in enumerate(self.parts) if p.start <= t < p.end]
+        if not playing:
+            playing = [len(self.parts) - 1]
+        if len(playing) != 1:
+            return None
+        p = self.parts[playing[0]]
+        if (p.fade_in and t < p.start + p.fade_in) or p.motion or p.ease_in:
+            return None
+        return playing[0]
+
     def frame(self, t: float) -> Frame:
         """The picture at ``t``: the composite of the parts playing then.
 
@@ -411,13 +435,14 @@ class Scene:
         frame, so it is taken directly. Where parts overlap (a cross-fade), the earliest one
         covers the whole frame for the whole overlap, so it is the composite's background.
         """
+        still = self._still_part(t)
+        if still is not None:
+            return self._still(still, t)
         playing = tuple(i for i, p in enumerate(self.parts) if p.start <= t < p.end)
         if not playing:
             playing = (len(self.parts) - 1,)
         first = self.parts[playing[0]]
         if len(playing) == 1 and not (first.fade_in and t < first.start + first.fade_in):
-            if not first.motion and not first.ease_in:
-                return self._still(playing[0], t)
             return np.asarray(self.part_clip(playing[0]).get_frame(t - first.start), np.uint8)
         if len(playing) == 2 and all(
             not self.parts[i].motion and not self.parts[i].ease_in for i in playing
@@ -431,6 +456,35 @@ class Scene:
             self._joined[playing] = comp
         return np.asarray(comp.get_frame(t), dtype=np.uint8)
 
+    def yuv_frame(self, t: float) -> list[memoryview]:
+        """The picture at ``t`` as planar YUV 4:2:0 (BT.709, limited range): the Y, U and V
+        planes' rows in order, in pieces to be written one after the other.
+
+        A still part's slide is converted once; a caption over it converts only the rows it
+        covers (a fifth of the picture), which is most frames of an episode.
+        """
+        i = self._still_part(t)
+        if i is None:
+            return [m.data for m in rgb_to_yuv420(self.frame(t))]
+        p = self.parts[i]
+        key = str(p.slide.image)
+        planes = self._yuv.get(key)
+        if planes is None:
+            planes = rgb_to_yuv420(self._array(p))
+            if len(self._yuv) >= 4:
+                self._yuv.pop(next(iter(self._yuv)))
+            self._yuv[key] = planes
+        cap = self._caption_at(p, t)
+        if cap is None:
+            return [m.data for m in planes]
+        patch, (x0, y0) = self._caption(p, cap)
+        top, bottom = y0 - y0 % 2, min(self.size[1], y0 + patch.height + (y0 + patch.height) % 2)
+        band = self._array(p)[top:bottom].copy()
+        band[y0 - top : y0 - top + patch.height, x0 : x0 + patch.width] = np.asarray(patch)
+        out: list[memoryview] = []
+        for plane, new, k in zip(planes, rgb_to_yuv420(band), (1, 2, 2), strict=True):
+            out += [plane[: top // k].data, new.data, plane[bottom // k :].data]
+        return out
 
     def _cross_fade(self, under: int, over: int, t: float) -> Frame:
         """Part ``over`` fading in over part ``under`` at ``t``, both still: what moviepy's
@@ -446,13 +500,28 @@ class Scene:
         return np.asarray(Image.blend(bottom, top, alpha / 255))
 
 
-def write_ppm(frame: Frame, path: Path) -> None:
-    """``frame`` as a binary PPM (a header and the raw RGB bytes: the cheapest still to write
-    and for ffmpeg to read)."""
-    h, w = frame.shape[:2]
-    with path.open("wb") as fh:
-        fh.write(b"P6\n%d %d\n255\n" % (w, h))
-        fh.write(np.ascontiguousarray(frame).data)
+_KR, _KB = 0.2126, 0.0722
+"""BT.709 luma weights of red and blue (HD video's colour matrix; the stream says so)."""
+_KG = 1.0 - _KR - _KB
+_YS, _CS = 219 / 255, 224 / 255
+"""Limited ("TV") range: luma 16-235, chroma 16-240."""
+_TO_Y = (_KR * _YS, _KG * _YS, _KB * _YS, 16.0)
+_TO_U = (-_KR / (2 - 2 * _KB) * _CS, -_KG / (2 - 2 * _KB) * _CS, 0.5 * _CS, 128.0)
+_TO_V = (0.5 * _CS, -_KG / (2 - 2 * _KR) * _CS, -_KB / (2 - 2 * _KR) * _CS, 128.0)
+"""Pillow conversion matrices (``convert`` rounds to the nearest level and clips)."""
 
 
-__all__ = ["END_EASE", "Frame", "Mark", "Run", "Scene", "write_ppm"]
+def rgb_to_yuv420(rgb: Frame) -> tuple[Frame, Frame, Frame]:
+    """An RGB picture (even width and height) as BT.709 limited-range Y, U and V planes, the
+    chroma averaged over 2x2 pixels: what ``-pix_fmt yuv420p`` would feed x264, made here so
+    that a caption's rows can be converted without the rest of the picture."""
+    im = Image.fromarray(np.ascontiguousarray(rgb))
+    small = im.reduce(2)
+    return (
+        np.asarray(im.convert("L", _TO_Y)),
+        np.asarray(small.convert("L", _TO_U)),
+        np.asarray(small.convert("L", _TO_V)),
+    )
+
+
+__all__ = ["END_EASE", "Frame", "Mark", "Run", "Scene", "rgb_to_yuv420"]

@@ -3,14 +3,16 @@ by content, joined by stream copy.
 
 Each slide's part is cut into chunks at caption starts (captions shorter than ``CHUNK_MIN``
 share a chunk); a chunk's cache key is what its frames show (``Scene.runs``), so an edit
-re-renders the chunks of the edited captions only. Uncached chunks of one part are encoded
-by one ffmpeg: the scene's distinct pictures written once as stills and sequenced by the
-concat demuxer, or, where most frames move (a zoom), raw frames piped in. A chunk opens with
-an IDR and has one every half second; a group of pictures that shows what the group before it
-showed is encoded once and its access units repeated (``_gop_layout``): a still held for
-seconds costs one I-frame, not one every half second. The join puts
-each chunk on the episode's frame grid: chunks carry a spare frame and are cut at an access
-unit delimiter (P-frames only, so a trim needs no re-encode).
+re-renders the chunks of the edited captions only. Uncached chunks go to one ffmpeg per
+``GROUP_FRAMES``, their frames piped in as raw YUV 4:2:0 as they are drawn
+(``Scene.yuv_frame``). A chunk opens with an IDR and has one every half second. x264 is
+given only the frames that differ from the frame before them (``_gop_layout``): a frame that
+repeats it is a skipped picture written by ``_skip`` (karaoke captions change every few
+frames, so most frames are repeats), and a group of pictures that shows what the group
+before it showed is encoded once and its access units repeated (a still held for seconds
+costs one I-frame, not one every half second). The join puts each chunk on the episode's
+frame grid: chunks carry a spare frame and are cut at an access unit delimiter (P-frames
+only, so a trim needs no re-encode).
 """
 
 from __future__ import annotations
@@ -25,26 +27,33 @@ from pathlib import Path
 from articast.cache import Cache, content_key
 from articast.config import VideoSettings
 from articast.errors import RenderError
-from articast.media import Job, ffmpeg_cmd, pipe_frames, start_ffmpeg
+from articast.media import ffmpeg_cmd, pipe_frames
 from articast.models import Cue, ProgressEvent, Slides
 from articast.video._aac import store
-from articast.video._composition import Run, Scene, write_ppm
+from articast.video._composition import Run, Scene
+from articast.video._skip import skipped_frame, stream_params, with_frame_num
 
 ProgressFn = Callable[[ProgressEvent], None]
 
-_VERSION = "video-v6"  # v6: captions in Noto Sans (accents, Greek, Cyrillic)
+_VERSION = "video-v7"  # v7: skipped pictures; BT.709 frames converted by us
 PART = "part.h264"
 """A chunk in the cache: raw H.264 (Annex B) with an access unit delimiter per frame."""
 SLIDE_LEAD = 0.5
 """Seconds a section's slide appears before its first word (matches the audio's chapters)."""
 CHUNK_MIN = 1.0
 """A sentence shorter than this (seconds) shares the next sentence's chunk."""
+SKIPPED = -1
+"""In a chunk's layout: a frame that repeats the one before it (a skipped picture)."""
 _SMALL_RENDER = 30.0
 """Seconds of pictures up to which a render encodes on one thread."""
 
 
-
 # --------------------------------------------------------------------------- encoding
+
+
+def _gop(fps: int) -> int:
+    """Frames per closed group of pictures: half a second (YouTube's recommendation)."""
+    return max(1, round(fps / 2))
 
 
 def encoder_args(settings: VideoSettings) -> list[str]:
@@ -53,7 +62,7 @@ def encoder_args(settings: VideoSettings) -> list[str]:
     H.264 High, yuv420p, closed GOP of half a second, no B-frames (a part can be trimmed
     anywhere), constant quality tuned for stills with a bitrate cap well under YouTube's.
     """
-    gop = max(1, round(settings.fps / 2))
+    gop = _gop(settings.fps)
     return [
         "-c:v",
         "libx264",
@@ -81,23 +90,33 @@ def encoder_args(settings: VideoSettings) -> list[str]:
         ":aud=1:repeat-headers=1",
         "-r",
         str(settings.fps),
+        *_COLOUR,
     ]
 
 
+_COLOUR = (
+    "-color_range", "tv", "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709"
+)  # fmt: skip
+"""How the frames are coded (``Scene.yuv_frame``: BT.709, limited range) and what the stream
+says, so players show the colours drawn."""
 
-def _segment_args(chunks: Sequence[Chunk], folder: Path, fps: int) -> list[str]:
-    """ffmpeg output options that write each chunk of a run to its own raw H.264 file, cut at
-    an IDR."""
-    if len(chunks) == 1:
-        return ["-f", "h264", str(folder / "c0000.h264")]
+
+def _segment_args(chunks: Sequence[Chunk], folder: Path, fps: int, gop: int) -> list[str]:
+    """ffmpeg output options that open every group of pictures of a run of chunks with an IDR
+    and write each chunk to its own raw H.264 file, cut at its first IDR."""
+    keys: list[int] = []
     cuts: list[int] = []
     total = 0
-    for chunk in chunks[:-1]:
+    for chunk in chunks:
+        if total:
+            cuts.append(total)
+        keys.extend(total + k for k in _key_frames(chunk, gop))
         total += chunk.encoded
-        cuts.append(total)
+    forced = ["-force_key_frames", ",".join(f"{k / fps:.6f}" for k in keys[1:])] if keys[1:] else []
+    if not cuts:
+        return [*forced, "-f", "h264", str(folder / "c0000.h264")]
     return [
-        "-force_key_frames",
-        ",".join(f"{c / fps:.6f}" for c in cuts),
+        *forced,
         "-f",
         "segment",
         "-segment_frames",
@@ -181,8 +200,8 @@ class Chunk:
     """Most frames move (a zoom): frames are piped raw instead of written as stills."""
     key: str
     layout: tuple[int, ...] = ()
-    """Which encoded frame each of the ``n`` frames repeats (see ``_gop_layout``); empty when
-    every frame is encoded."""
+    """Which encoded frame each of the ``n`` frames shows, or ``SKIPPED`` (see
+    ``_gop_layout``); empty when every frame is encoded."""
 
     @property
     def encoded(self) -> int:
@@ -191,14 +210,16 @@ class Chunk:
 
 
 def _gop_layout(runs: Sequence[Run], n: int, gop: int) -> tuple[int, ...]:
-    """Which encoded frame each of a chunk's ``n`` frames repeats.
+    """Which encoded frame each of a chunk's ``n`` frames shows (``SKIPPED``: a repeat of the
+    frame before it, written by ``_skip`` rather than encoded).
 
     A chunk starts with an IDR and has one every ``gop`` frames, so every group of pictures
-    decodes on its own. A group that shows exactly what the group before it showed (a still
-    picture held: the usual case, a caption on screen for a few seconds) is encoded once and
-    its access units repeated: identical pictures give an identical closed GOP, and the I-frame
-    every half second is where the encoder spends its time on stills. Frames that move are
-    never repeated. Returns ``()`` when every frame is encoded.
+    decodes on its own. Inside a group, a frame that shows what the frame before it showed
+    is a skipped picture (karaoke captions change every few frames: most frames repeat). A
+    group that shows exactly what the group before it showed (a still picture held: a
+    caption on screen for a few seconds) is encoded once and its access units repeated: the
+    I-frame every half second is where the encoder spends its time on stills. Frames that
+    move are always encoded. Returns ``()`` when every frame is encoded.
     """
     if gop < 2:  # every frame an IDR: consecutive IDRs must differ (idr_pic_id)
         return ()
@@ -208,16 +229,36 @@ def _gop_layout(runs: Sequence[Run], n: int, gop: int) -> tuple[int, ...]:
             keys.append(("moving", i) if run.moving else run.key)
     layout: list[int] = []
     encoded = 0
-    held: tuple[tuple[object, ...], int] | None = None  # the last encoded group, where it starts
+    held: tuple[tuple[object, ...], list[int]] | None = None  # the last encoded group
     for g0 in range(0, n, gop):
         group = tuple(keys[g0 : g0 + gop])
         if held is not None and group == held[0][: len(group)]:
-            layout.extend(range(held[1], held[1] + len(group)))
+            layout.extend(held[1][: len(group)])
             continue
-        layout.extend(range(encoded, encoded + len(group)))
-        held = (group, encoded)
-        encoded += len(group)
+        entries: list[int] = []
+        for j, key in enumerate(group):
+            if j and key == group[j - 1]:
+                entries.append(SKIPPED)
+            else:
+                entries.append(encoded)
+                encoded += 1
+        held = (group, entries)
+        layout.extend(entries)
     return () if encoded == n else tuple(layout)
+
+
+def _key_frames(chunk: Chunk, gop: int) -> list[int]:
+    """The encoded frames of ``chunk`` that open a group of pictures (IDRs)."""
+    if not chunk.layout:
+        return list(range(0, chunk.n, gop))
+    out: list[int] = []
+    fresh = 0
+    for pos, e in enumerate(chunk.layout):
+        if e == fresh:
+            fresh += 1
+            if pos % gop == 0:
+                out.append(e)
+    return out
 
 
 def _access_units(data: bytes, what: str) -> list[bytes]:
@@ -233,17 +274,28 @@ def _access_units(data: bytes, what: str) -> list[bytes]:
     return [data[a:b] for a, b in itertools.pairwise([*starts, len(data)])]
 
 
-def _expand(path: Path, chunk: Chunk) -> None:
-    """Rewrite an encoded chunk with its repeated groups of pictures in place (``layout``)."""
+def _expand(path: Path, chunk: Chunk, gop: int) -> None:
+    """Rewrite an encoded chunk with its skipped pictures and repeated groups of pictures in
+    place (``layout``): every frame is a reference frame, so a P-frame's ``frame_num`` is its
+    place in its group of pictures."""
     if not chunk.layout:
         return
-    units = _access_units(path.read_bytes(), f"video chunk {chunk.key[:12]}")
+    data = path.read_bytes()
+    units = _access_units(data, f"video chunk {chunk.key[:12]}")
     if len(units) != chunk.encoded:
         raise RenderError(
             f"video chunk {chunk.key[:12]}: the encoder wrote {len(units)} frames, "
             f"expected {chunk.encoded}"
         )
-    path.write_bytes(b"".join(units[i] for i in chunk.layout))
+    params = stream_params(data)
+    out: list[bytes] = []
+    for pos, e in enumerate(chunk.layout):
+        place = pos % gop
+        if e == SKIPPED:
+            out.append(skipped_frame(params, place))
+        else:
+            out.append(with_frame_num(units[e], params, place) if place else units[e])
+    path.write_bytes(b"".join(out))
 
 
 def _chunk_starts(cues: Sequence[Cue], start: float, end: float) -> list[float]:
@@ -273,7 +325,7 @@ def plan_chunks(
         scene = Scene(slides, cues, settings, bounds)
     chunks: list[Chunk] = []
     args = encoder_args(settings)
-    gop = max(1, round(fps / 2))  # as in encoder_args
+    gop = _gop(fps)
     for index, part in enumerate(scene.parts):
         b0, b1 = bounds[index], bounds[index + 1]
         dense = bool(part.motion)
@@ -293,27 +345,22 @@ def plan_chunks(
     return scene, chunks
 
 
-GROUP_FRAMES = 240
-"""Frames after which a run of uncached chunks goes to an ffmpeg of its own: one encoder for a
-whole section's states (an encoder's start costs about a third of a second of CPU at 1080p),
-while the next group's stills are drawn as the previous one encodes."""
+GROUP_FRAMES = 3000
+"""Frames (five minutes at 10 fps) after which a run of uncached chunks goes to an ffmpeg of
+its own: one encoder for as much as it can take (an encoder's start costs about a third of a
+second of CPU at 1080p) while its list of key frames stays short enough for one argument."""
 
 
 def _uncached_runs(chunks: Sequence[Chunk], cache: Cache) -> list[list[Chunk]]:
-    """Runs of consecutive uncached chunks of still pictures, across parts, up to about
-    ``GROUP_FRAMES`` frames each (one ffmpeg each); a dense chunk (a zoom) is a run alone."""
+    """Runs of consecutive uncached chunks, up to about ``GROUP_FRAMES`` frames each (one
+    ffmpeg each)."""
     groups: list[list[Chunk]] = []
     prev: Chunk | None = None
     for chunk in chunks:
         if cache.path(chunk.key, PART) is not None:
             prev = None
             continue
-        if (
-            prev is not None
-            and not prev.dense
-            and not chunk.dense
-            and sum(c.n for c in groups[-1]) < GROUP_FRAMES
-        ):
+        if prev is not None and sum(c.n for c in groups[-1]) < GROUP_FRAMES:
             groups[-1].append(chunk)
         else:
             groups.append([chunk])
@@ -331,7 +378,7 @@ def _encoded_runs(chunk: Chunk) -> list[tuple[Run, int]]:
     expected = 0
     for i, e in enumerate(chunk.layout):
         if e != expected:
-            continue  # a repeated frame: not given to the encoder
+            continue  # a skipped or repeated frame: not given to the encoder
         expected += 1
         run = frame_run[i]
         if out and out[-1][0] is run and not run.moving:
@@ -341,35 +388,22 @@ def _encoded_runs(chunk: Chunk) -> list[tuple[Run, int]]:
     return out
 
 
-def _write_stills(scene: Scene, group: Sequence[Chunk], fps: int, folder: Path) -> Path:
-    """Sample each distinct picture of a group of chunks once; return an ffconcat list that
-    shows them in order."""
-    entries = ["ffconcat version 1.0"]
-    seen: dict[tuple[object, ...], str] = {}
-    name = ""
+def _frames(
+    scene: Scene, group: Sequence[Chunk], done: Callable[[Chunk], None]
+) -> Iterator[memoryview]:
+    """The raw YUV 4:2:0 frames the encoder is given for a run of chunks, in order, in pieces
+    (``Scene.yuv_frame``): each distinct picture sampled once, however many frames show it
+    (``done`` after each chunk)."""
+    shown: tuple[object, ...] | None = None
+    pieces: list[memoryview] = []
     for chunk in group:
         for run, frames in _encoded_runs(chunk):
-            name = seen.get(run.key, "") if not run.moving else ""
-            if not name:
-                name = f"s{len(entries):05d}.ppm"
-                write_ppm(scene.frame(run.at), folder / name)
-                if not run.moving:
-                    seen[run.key] = name
-            entries.append(f"file '{name}'")
-            entries.append(f"duration {frames / fps:.6f}")
-    # The demuxer ignores the last entry's duration unless the file is listed again.
-    entries.append(f"file '{name}'")
-    listing = folder / "stills.ffconcat"
-    listing.write_text("\n".join(entries) + "\n", encoding="utf-8")
-    return listing
-
-
-def _raw_frames(scene: Scene, chunk: Chunk) -> Iterator[bytes]:
-    """Raw RGB frames of a chunk, each sampled picture repeated over its run."""
-    for run in chunk.runs:
-        data = scene.frame(run.at).tobytes()
-        for _ in range(run.last - run.first):
-            yield data
+            if run.moving or run.key != shown:
+                pieces = scene.yuv_frame(run.at)
+                shown = None if run.moving else run.key
+            for _ in range(frames):
+                yield from pieces
+        done(chunk)
 
 
 def render_chunks(
@@ -381,68 +415,50 @@ def render_chunks(
     cache: Cache,
     progress: ProgressFn | None = None,
 ) -> tuple[str, ...]:
-    """Encode every chunk missing from the cache; the titles of the parts rendered."""
+    """Encode every chunk missing from the cache; the titles of the parts rendered.
+
+    The frames go to x264 through a pipe as raw RGB, as they are drawn: drawing and encoding
+    run side by side, and no still is written to disk.
+    """
     fps = settings.fps
-    size = scene.size
+    gop = _gop(fps)
+    width, height = scene.size
     groups = _uncached_runs(chunks, cache)
     # A small re-render (an edited sentence) encodes on one thread and leaves the other
     # core to the audio being levelled beside it; a whole episode uses every core.
     small = sum(chunk.n for group in groups for chunk in group) <= _SMALL_RENDER * fps
     threads = ["-threads", "1"] if small else []
     rendered: list[str] = []
-    pending: Job | None = None
+    total_chunks = sum(len(group) for group in groups)
+    count = [0]
+
+    def done(chunk: Chunk) -> None:
+        part = scene.parts[chunk.slide].slide
+        title = part.title or part.kind
+        if title not in rendered:
+            rendered.append(title)
+        count[0] += 1
+        if progress:
+            progress(ProgressEvent("video", count[0], total_chunks, f"rendered: {title}"))
+
     scratch = Path(tempfile.mkdtemp(prefix="articast-pictures-", dir=workdir))
     try:
         for number, group in enumerate(groups, 1):
-            slide = scene.parts[group[0].slide].slide
             folder = scratch / f"run{number:04d}"
             folder.mkdir()
             total = sum(chunk.encoded for chunk in group)
-            outputs = [folder / f"c{k:04d}.h264" for k in range(len(group))]
-
-            def finish(group: list[Chunk] = group, outputs: list[Path] = outputs) -> None:
-                for chunk, out in zip(group, outputs, strict=True):
-                    _expand(out, chunk)
-                    store(cache, chunk.key, PART, out)
-
-            if group[0].dense:
-                if pending is not None:
-                    pending.wait()
-                    pending = None
-                cmd = ffmpeg_cmd(
-                    ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{size[0]}x{size[1]}",
-                     "-r", str(fps), "-i", "-", "-vf", "format=yuv420p",
-                     *encoder_args(settings), *threads, "-frames:v", str(total), "-an",
-                     "-f", "h264", str(outputs[0])]
-                )  # fmt: skip
-                pipe_frames(cmd, _raw_frames(scene, group[0]), f"moving part {slide.title!r}")
-                finish()
-            else:
-                # Sample this group's pictures while ffmpeg still encodes the previous group.
-                listing = _write_stills(scene, group, fps, folder)
-                if pending is not None:
-                    pending.wait()
-                    pending = None
-                cmd = ffmpeg_cmd(
-                    ["-f", "concat", "-safe", "0", "-i", str(listing),
-                     "-vf", f"format=yuv420p,fps={fps}", *encoder_args(settings), *threads,
-                     "-frames:v", str(total), "-an", *_segment_args(group, folder, fps)]
-                )  # fmt: skip
-                pending = start_ffmpeg(cmd, f"video of {slide.title!r}", finish)
-            for chunk in group:
-                part = scene.parts[chunk.slide].slide
-                title = part.title or part.kind
-                if title not in rendered:
-                    rendered.append(title)
-            if progress:
-                progress(ProgressEvent("video", number, len(groups), f"rendered: {title}"))
-        if pending is not None:
-            pending.wait()
-            pending = None
+            cmd = ffmpeg_cmd(
+                ["-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}",
+                 "-framerate", str(fps), *_COLOUR, "-i", "-", *encoder_args(settings), *threads, "-frames:v", str(total), "-an",
+                 *_segment_args(group, folder, fps, gop)]
+            )  # fmt: skip
+            slide = scene.parts[group[0].slide].slide
+            pipe_frames(cmd, _frames(scene, group, done), f"video from {slide.title!r} on")
+            for k, chunk in enumerate(group):
+                out = folder / f"c{k:04d}.h264"
+                _expand(out, chunk, gop)
+                store(cache, chunk.key, PART, out)
     finally:
-        # Only on failure: stop what still runs.
-        if pending is not None:
-            pending.kill()
         shutil.rmtree(scratch, ignore_errors=True)
     return tuple(rendered)
 

@@ -1,0 +1,170 @@
+"""Skipped pictures: P-frames written by articast that repeat the picture before them.
+
+Checked with the real x264 and ffmpeg's decoder: a stream of encoded frames with skipped
+pictures spliced in decodes without a complaint, each skipped picture to exactly the picture
+before it and every encoded one to what x264 made of it; ``frame_num`` counts every frame
+from its IDR (H.264 7.4.3), read back with ffmpeg's ``trace_headers``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from articast.media import ffmpeg_exe
+from articast.video._composition import Run, rgb_to_yuv420
+from articast.video._h264 import SKIPPED, Chunk, _access_units, _gop_layout, _key_frames
+from articast.video._skip import skipped_frame, stream_params, with_frame_num
+
+
+def _pictures(size: tuple[int, int], n: int) -> list[bytes]:
+    """``n`` different YUV 4:2:0 pictures: text-like stripes moving right."""
+    w, h = size
+    out = []
+    for k in range(n):
+        rgb = np.zeros((h, w, 3), np.uint8)
+        rgb[:, :, 2] = 40
+        rgb[h // 3 : h // 3 + 12, 8 + 16 * k : 40 + 16 * k] = (250, 210, 60)
+        rgb[h // 2 :, :: 7 + k] = (200, 200, 200)
+        out.append(b"".join(p.tobytes() for p in rgb_to_yuv420(rgb)))
+    return out
+
+
+def _encode(pictures: list[bytes], size: tuple[int, int], x264: str, keys: str = "") -> bytes:
+    """x264's raw H.264 of ``pictures`` (10 fps), with IDRs at the times ``keys`` lists."""
+    w, h = size
+    cmd = [ffmpeg_exe(), "-v", "error", "-f", "rawvideo", "-pix_fmt", "yuv420p",
+           "-s", f"{w}x{h}", "-framerate", "10", "-i", "-", "-c:v", "libx264",
+           "-preset", "veryfast", "-x264-params",
+           f"keyint=5:min-keyint=5:scenecut=0:bframes=0:ref=1:aud=1:repeat-headers=1:{x264}",
+           *(["-force_key_frames", keys] if keys else []), "-f", "h264", "-"]  # fmt: skip
+    return subprocess.run(cmd, input=b"".join(pictures), capture_output=True, check=True).stdout
+
+
+def _decode(stream: bytes) -> tuple[list[str], str]:
+    """Per-frame MD5s of the decoded pictures, and the decoder's complaints."""
+    cmd = [ffmpeg_exe(), "-v", "warning", "-err_detect", "+crccheck+bitstream+buffer+explode",
+           "-f", "h264", "-i", "-", "-f", "framemd5", "-"]  # fmt: skip
+    p = subprocess.run(cmd, input=stream, capture_output=True, check=True)
+    sums = [ln.rsplit(",", 1)[1].strip() for ln in p.stdout.decode().splitlines() if ln[:1] != "#"]
+    return sums, p.stderr.decode()
+
+
+def _frame_nums(stream: bytes) -> list[tuple[int, int]]:
+    """(nal_unit_type, frame_num) of every slice, as ffmpeg's trace_headers reads them."""
+    cmd = [ffmpeg_exe(), "-v", "trace", "-f", "h264", "-i", "-", "-c", "copy",
+           "-bsf:v", "trace_headers", "-f", "null", "-"]  # fmt: skip
+    err = subprocess.run(cmd, input=stream, capture_output=True, check=True).stderr.decode()
+    out: list[tuple[int, int]] = []
+    nal = -1
+    for line in err.splitlines():
+        if m := re.search(r"nal_unit_type\s+\S+\s*=\s*(\d+)", line):
+            nal = int(m.group(1))
+        elif (m := re.search(r"\bframe_num\s+\S+\s*=\s*(\d+)", line)) and nal in (1, 5):
+            out.append((nal, int(m.group(1))))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("size", "x264"),
+    [
+        ((1920, 1080), "cabac=1:weightp=2"),
+        ((176, 144), "cabac=1:weightp=0"),
+        ((320, 240), "cabac=0:weightp=1"),
+        ((1280, 720), "cabac=1:weightp=1:deblock=0,0"),
+    ],
+)
+def test_skipped_pictures_repeat_the_picture_before_them(size: tuple[int, int], x264: str) -> None:
+    pics = _pictures(size, 4)
+    # What the episode shows, frame by frame (two groups of five): A A B B B | C C C D C
+    shown = [0, 0, 1, 1, 1, 2, 2, 2, 3, 2]
+    layout = [0, SKIPPED, 1, SKIPPED, SKIPPED, 2, SKIPPED, SKIPPED, 3, 4]
+    data = _encode([pics[0], pics[1], pics[2], pics[3], pics[2]], size, x264, keys="0.2")
+    units = _access_units(data, "test")
+    assert len(units) == 5
+    params = stream_params(data)
+    spliced = b"".join(
+        skipped_frame(params, pos % 5)
+        if e == SKIPPED
+        else (with_frame_num(units[e], params, pos % 5) if pos % 5 else units[e])
+        for pos, e in enumerate(layout)
+    )
+    sums, complaints = _decode(spliced)
+    assert complaints == ""
+    assert len(sums) == len(shown)
+    direct, _ = _decode(data)  # x264's frames decoded on their own
+    expected = [direct[e] if e != SKIPPED else None for e in layout]
+    for i, (got, want) in enumerate(zip(sums, expected, strict=True)):
+        assert got == (want if want is not None else sums[i - 1]), i
+    # Each skipped picture is the picture before it; the pictures differ where the show does.
+    assert [sums[i] == sums[i - 1] for i in range(1, 10)] == [
+        shown[i] == shown[i - 1] for i in range(1, 10)
+    ]
+    assert _frame_nums(spliced) == [(5, 0), (1, 1), (1, 2), (1, 3), (1, 4)] * 2
+    # A skipped picture is a few bytes, whatever the size of the picture.
+    assert len(skipped_frame(params, 1)) < 128
+
+
+def test_rewritten_frame_num_keeps_the_rest_of_the_slice() -> None:
+    data = _encode(_pictures((320, 240), 2), (320, 240), "cabac=1")
+    units = _access_units(data, "test")
+    params = stream_params(data)
+    again = with_frame_num(with_frame_num(units[1], params, 3), params, 1)
+    assert again == units[1]
+    assert with_frame_num(units[1], params, 3) != units[1]
+    assert len(with_frame_num(units[1], params, 3)) == len(units[1])
+
+
+def test_layout_skips_repeats_inside_a_group_and_repeats_held_groups() -> None:
+    a, b = ("a",), ("b",)
+    runs = (
+        Run(0, 3, 0.0, False, (), a),
+        Run(3, 12, 0.3, False, (), b),
+        Run(12, 15, 1.2, False, (), a),
+    )
+    layout = _gop_layout(runs, 15, 5)
+    assert layout == (0, SKIPPED, SKIPPED, 1, SKIPPED,  # a a a b b: encoded a, b
+                      2, SKIPPED, SKIPPED, SKIPPED, SKIPPED,  # b held: a new IDR
+                      3, SKIPPED, 4, SKIPPED, SKIPPED)  # fmt: skip
+    chunk = Chunk(0, 0.0, 1.5, 15, runs, False, "k", layout)
+    assert chunk.encoded == 5
+    assert _key_frames(chunk, 5) == [0, 2, 3]
+    # A still held for groups: the group's access units repeat (one IDR encoded, then skips).
+    held = (Run(0, 15, 0.0, False, (), a),)
+    layout = _gop_layout(held, 15, 5)
+    assert layout == (0, SKIPPED, SKIPPED, SKIPPED, SKIPPED) * 3
+    assert _key_frames(Chunk(0, 0.0, 1.5, 15, held, False, "k", layout), 5) == [0]
+    # Moving frames are all encoded.
+    moving = tuple(Run(i, i + 1, i / 10, True, (), ("m", i)) for i in range(5))
+    assert _gop_layout(moving, 5, 5) == ()
+
+
+def test_yuv_conversion_is_bt709_limited_range() -> None:
+    rgb = np.zeros((4, 4, 3), np.uint8)
+    rgb[:2] = 255  # white over black
+    rgb[2:, :2] = (255, 0, 0)
+    y, u, v = rgb_to_yuv420(rgb)
+    assert y.shape == (4, 4) and u.shape == v.shape == (2, 2)
+    assert y[0, 0] == 235 and y[3, 3] == 16  # white and black at the ends of TV range
+    assert u[0, 0] == 128 and v[0, 0] == 128 and u[1, 1] == 128
+    assert y[2, 0] == 63  # BT.709 red: 16 + 219 * 0.2126
+    assert v[1, 0] == 240 and u[1, 0] == 102  # red's chroma, BT.709
+    assert hashlib.md5(b"".join(p.tobytes() for p in (y, u, v))).hexdigest()  # bytes-like
+
+
+def test_unsupported_streams_are_refused(tmp_path: Path) -> None:
+    from articast.errors import RenderError
+
+    pics = _pictures((176, 144), 3)
+    w, h = 176, 144
+    cmd = [ffmpeg_exe(), "-v", "error", "-f", "rawvideo", "-pix_fmt", "yuv420p",
+           "-s", f"{w}x{h}", "-framerate", "10", "-i", "-", "-c:v", "libx264",
+           "-x264-params", "bframes=2:ref=3", "-f", "h264", "-"]  # fmt: skip
+    data = subprocess.run(cmd, input=b"".join(pics), capture_output=True, check=True).stdout
+    with pytest.raises(RenderError, match="cannot carry skipped pictures"):
+        stream_params(data)
