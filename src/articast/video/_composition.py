@@ -461,11 +461,27 @@ class Scene:
         planes' rows in order, in pieces to be written one after the other.
 
         A still part's slide is converted once; a caption over it converts only the rows it
-        covers (a fifth of the picture), which is most frames of an episode.
+        covers (a fifth of the picture), which is most frames of an episode. A cross-fade of
+        two still parts blends their converted pictures (the conversion is linear).
         """
         i = self._still_part(t)
-        if i is None:
-            return [m.data for m in rgb_to_yuv420(self.frame(t))]
+        if i is not None:
+            return [piece.data for plane in self._still_yuv(i, t) for piece in plane]
+        pair = self._fading_pair(t)
+        if pair is not None:
+            under, over, alpha = pair
+            a, b = self._still_yuv(under, t), self._still_yuv(over, t)
+            return [
+                np.asarray(
+                    Image.blend(Image.fromarray(_whole(x)), Image.fromarray(_whole(y)), alpha)
+                ).data
+                for x, y in zip(a, b, strict=True)
+            ]
+        return [m.data for m in rgb_to_yuv420(self.frame(t))]
+
+    def _still_yuv(self, i: int, t: float) -> list[list[Frame]]:
+        """Part ``i`` at ``t`` (nothing in it moving) as the Y, U and V planes' rows: three
+        pieces each where a caption is up (above it, its rows, below it), one otherwise."""
         p = self.parts[i]
         key = str(p.slide.image)
         planes = self._yuv.get(key)
@@ -476,28 +492,43 @@ class Scene:
             self._yuv[key] = planes
         cap = self._caption_at(p, t)
         if cap is None:
-            return [m.data for m in planes]
+            return [[plane] for plane in planes]
         patch, (x0, y0) = self._caption(p, cap)
         top, bottom = y0 - y0 % 2, min(self.size[1], y0 + patch.height + (y0 + patch.height) % 2)
         band = self._array(p)[top:bottom].copy()
         band[y0 - top : y0 - top + patch.height, x0 : x0 + patch.width] = np.asarray(patch)
-        out: list[memoryview] = []
-        for plane, new, k in zip(planes, rgb_to_yuv420(band), (1, 2, 2), strict=True):
-            out += [plane[: top // k].data, new.data, plane[bottom // k :].data]
-        return out
+        return [
+            [plane[: top // k], new, plane[bottom // k :]]
+            for plane, new, k in zip(planes, rgb_to_yuv420(band), (1, 2, 2), strict=True)
+        ]
+
+    def _fading_pair(self, t: float) -> tuple[int, int, float] | None:
+        """(part under, part fading in, opacity) where two still parts cross-fade at ``t``;
+        the opacity as moviepy's ``CrossFadeIn`` mask gives it (8-bit)."""
+        playing = [i for i, p in enumerate(self.parts) if p.start <= t < p.end]
+        if len(playing) != 2 or any(self.parts[i].motion or self.parts[i].ease_in for i in playing):
+            return None
+        p = self.parts[playing[1]]
+        fading = np.float64(t - p.start) / p.fade_in if p.fade_in else np.float64(1.0)
+        alpha = int((np.clip(fading, 0.0, 1.0) * 255).astype("uint8"))
+        return playing[0], playing[1], alpha / 255
 
     def _cross_fade(self, under: int, over: int, t: float) -> Frame:
         """Part ``over`` fading in over part ``under`` at ``t``, both still: what moviepy's
         ``CrossFadeIn`` in a ``CompositeVideoClip`` gives (its mask, ``t / duration``, as
         8-bit alpha over the part under it), without building the composite."""
-        p = self.parts[over]
-        fading = np.float64(t - p.start) / p.fade_in if p.fade_in else np.float64(1.0)
-        alpha = int((np.clip(fading, 0.0, 1.0) * 255).astype("uint8"))
+        pair = self._fading_pair(t)
+        alpha = pair[2] if pair is not None else 1.0
         # Both pictures are opaque: Pillow's blend at alpha/255 is the alpha composite
         # (within one level of rounding) without the RGBA copies.
         bottom = Image.fromarray(self._still(under, t))
         top = Image.fromarray(self._still(over, t))
-        return np.asarray(Image.blend(bottom, top, alpha / 255))
+        return np.asarray(Image.blend(bottom, top, alpha))
+
+
+def _whole(pieces: Sequence[Frame]) -> Frame:
+    """Rows of a plane in pieces, as one array."""
+    return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
 
 
 _KR, _KB = 0.2126, 0.0722
