@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
+import importlib
 import json
 import os
 import re
 import secrets
 import shutil
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -50,6 +53,7 @@ from articast.models import (
     ProgressEvent,
     Script,
     SectionPlan,
+    Slides,
     Speech,
     SpeechStats,
     Talk,
@@ -248,7 +252,9 @@ def _manifest(
     )
     kinds = [seg.segment.kind for seg in speech.segments]
     timing = {
-        seg.segment.title: sorted({u.timing for u in seg.utterances})[0] if seg.utterances else "none"
+        seg.segment.title: sorted({u.timing for u in seg.utterances})[0]
+        if seg.utterances
+        else "none"
         for seg in speech.segments
     }
     return Episode(
@@ -474,6 +480,25 @@ def write_script(source: str | Path, settings: Settings) -> ScriptResult:
     return ScriptResult(path, article, narrated)
 
 
+_SLOW_IMPORTS = ("scipy.signal", "scipy.ndimage", "moviepy")
+"""Modules the stages after ``voices`` import on first use that take 0.2-0.7 s each to load
+(the loudness filters and resampler, the moving parts of the video)."""
+
+
+@functools.cache
+def _warm_imports() -> None:
+    """Load ``_SLOW_IMPORTS`` in a background thread, once per process, while the script is
+    voiced (native code that leaves the interpreter free): a rebuild that voices one
+    sentence would otherwise wait for them after it."""
+
+    def load() -> None:
+        for name in _SLOW_IMPORTS:
+            with contextlib.suppress(ImportError):
+                importlib.import_module(name)
+
+    threading.Thread(target=load, name="articast-imports", daemon=True).start()
+
+
 def build_episode(
     source: str | Path,
     settings: Settings,
@@ -563,6 +588,7 @@ def _build_locked(
         warnings.extend(narrated.warnings)
         write_script_md(script, tmp / "script.md")
         with timer("voices"):
+            _warm_imports()
             choice = choose_voice(settings.voice, article.language)
             warnings.extend(choice.warnings)
             speech = speak(script, choice.settings, cache_root, progress)
@@ -597,33 +623,41 @@ def _build_locked(
                 write_vtt(cues, tmp / "captions.vtt", language=article.language)
             with timer("visuals"):
                 plans = plan_visuals(article, script, timeline)
-            pictures = None
+            pictures = slides_job = None
             if settings.video.enabled:
-                with timer("visuals"):
-                    slides = make_slides(
-                        article,
-                        script,
-                        talk,
-                        timeline,
-                        settings.show,
+
+                def draw_slides() -> Slides:
+                    with timer("visuals"):
+                        return make_slides(
+                            article,
+                            script,
+                            talk,
+                            timeline,
+                            settings.show,
+                            settings.video,
+                            workdir=workdir,
+                            cache_root=cache_root,
+                            plans=plans,
+                        )
+
+                def encode_pictures(drawn: Future[Slides]) -> tuple[str, ...]:
+                    return render_pictures(
+                        drawn.result(),
+                        cues,
                         settings.video,
                         workdir=workdir,
                         cache_root=cache_root,
-                        plans=plans,
+                        progress=progress,
                     )
-                pictures = pool.submit(
-                    render_pictures,
-                    slides,
-                    cues,
-                    settings.video,
-                    workdir=workdir,
-                    cache_root=cache_root,
-                    progress=progress,
-                )
+
+                # The slides are drawn and their pictures encoded while the audio is levelled.
+                slides_job = pool.submit(draw_slides)
+                pictures = pool.submit(encode_pictures, slides_job)
             with timer("audio"):
                 draft = sound.levelled()
             encoding = None if sound.cached else pool.submit(encode_mp3)
-            if settings.video.enabled:
+            if slides_job is not None:
+                slides = slides_job.result()
                 with timer("video"):
                     video = render_video(
                         slides,
