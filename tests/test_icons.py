@@ -86,6 +86,38 @@ def test_text_without_a_topic_gets_the_neutral_default() -> None:
     assert "file-text" in icon_names()
 
 
+FOREIGN = [
+    # Words the English embeddings only see in pieces: no guess (it was a worm, a perfume
+    # bottle, a hiking stick).
+    ("Dormir mieux : le sommeil et la mémoire", "fr", None),
+    ("Cerveau et sommeil", "fr", None),
+    ("Musik und Gehirn", "de", None),
+    ("Die Sonne und der Mond", "de", None),
+    ("Il sole e la luna", "it", None),
+    # Words shared with English are matched by meaning.
+    ("Der Computer und das Internet", "de", {"computer", "pc", "laptop", "monitor"}),
+    ("La musique et le cerveau", "fr", {"music", "sound", "audio", "note"}),
+    ("O cérebro e a música", "pt-br", {"music", "sound", "audio", "note"}),
+]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), FOREIGN, ids=[f[0] for f in FOREIGN])
+def test_in_other_languages_an_icon_is_chosen_only_where_the_meaning_is_known(
+    text: str, language: str, expected: set[str] | None
+) -> None:
+    name = choose_icon(text, language)
+    if expected is None:
+        assert name == "file-text", f"{text!r} -> {name!r}"
+    else:
+        assert _described_by(name) & expected, (
+            f"{text!r} -> {name!r} ({sorted(_described_by(name))})"
+        )
+    # The same words read as English still get an icon (the English path is unchanged).
+    assert choose_icon("Sleep better: memory and the brain", "en-gb") == choose_icon(
+        "Sleep better: memory and the brain"
+    )
+
+
 def test_long_text_still_gives_an_icon_by_its_topic() -> None:
     text = "Rain and storms. " + "Clouds, drizzle, thunder, rainfall and wet weather. " * 60
     assert _described_by(choose_icon(text)) & {"rain", "weather", "cloud", "storm", "drizzle"}

@@ -231,7 +231,12 @@ def title_card(
             _paste_icon(img, icon, side, st.accent, (x, y))
         # A rule under the show name: the card reads as designed, not empty.
         ImageDraw.Draw(img).rectangle(
-            (margin, top + f_show.size * 1.45, margin + 14 * u, top + f_show.size * 1.45 + u // 2 + 1),
+            (
+                margin,
+                top + f_show.size * 1.45,
+                margin + 14 * u,
+                top + f_show.size * 1.45 + u // 2 + 1,
+            ),
             fill=accent,
         )
     draw = ImageDraw.Draw(img)
@@ -377,10 +382,13 @@ def _points_block(
             # As few lines as the point needs: one when it fits (the caption line breaker
             # balances lines, which a list of points does not want).
             text = _display(p)
-            lines = next(
-                (ls for n in (1, 2, 3) if (ls := layout_lines(text, f, max_w, max_lines=n))),
-                None,
-            ) or fit_text(text, max_w, 3, size, size)[1]
+            lines = (
+                next(
+                    (ls for n in (1, 2, 3) if (ls := layout_lines(text, f, max_w, max_lines=n))),
+                    None,
+                )
+                or fit_text(text, max_w, 3, size, size)[1]
+            )
             laid.append(lines)
         gap = f.size * 0.9
         height = sum(len(ls) for ls in laid) * f.size * 1.22 + gap * max(0, len(points) - 1)
@@ -440,14 +448,18 @@ def _focal_chart(ctx: Ctx, img: Image.Image, beat: Beat, box: tuple[int, int, in
     img.paste(chart, (x0, y0))
 
 
-def _focal_photo(ctx: Ctx, img: Image.Image, photo: Image.Image, box: tuple[int, int, int, int]) -> None:
+def _focal_photo(
+    ctx: Ctx, img: Image.Image, photo: Image.Image, box: tuple[int, int, int, int]
+) -> None:
     x0, y0, x1, y1 = box
     fg = contain(photo, (x1 - x0, y1 - y0))
     # A soft shadow under the picture lifts it off a light ground.
     shadow = Image.new("L", img.size, 0)
     px, py = x0 + (x1 - x0 - fg.width) // 2, y0 + (y1 - y0 - fg.height) // 2
     off = max(2, ctx.unit)
-    ImageDraw.Draw(shadow).rectangle((px + off, py + off, px + fg.width + off, py + fg.height + off), fill=90)
+    ImageDraw.Draw(shadow).rectangle(
+        (px + off, py + off, px + fg.width + off, py + fg.height + off), fill=90
+    )
     shadow = shadow.filter(ImageFilter.GaussianBlur(2 * off))
     img.paste(Image.new("RGB", img.size, (0, 0, 0)), (0, 0), shadow)
     img.paste(fg, (px, py))
@@ -478,7 +490,12 @@ def section_card(ctx: Ctx, view: SectionView, photo: Image.Image | None) -> Imag
     body_bottom = band_top - 2 * u
     # The panel and the points' column.
     if ctx.vertical:
-        panel = (margin, body_top, ctx.w - margin, body_top + round((body_bottom - body_top) * 0.55))
+        panel = (
+            margin,
+            body_top,
+            ctx.w - margin,
+            body_top + round((body_bottom - body_top) * 0.55),
+        )
         column = (margin, panel[3] + 3 * u, ctx.w - margin, body_bottom)
     else:
         split = round(ctx.w * 0.53)

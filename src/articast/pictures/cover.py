@@ -162,7 +162,7 @@ def cover_art(
     img = ground((size, size), style).copy()
     topic = " ".join([article.title, *(s.title or "" for s in article.sections[:4])])
     side = round(size * 0.34)
-    icon = render_icon(choose_icon(topic), side, style.accent, stroke=1.6)
+    icon = render_icon(choose_icon(topic, article.language), side, style.accent, stroke=1.6)
     img.paste(icon, (size - side - round(size * 0.08), round(size * 0.2)), icon)
     _draw_text(img, show.name, article.title, style.text, style.accent)
     return _save(img, dest)

@@ -428,19 +428,45 @@ def _index() -> _Index:
     )
 
 
-def choose_icon(text: str) -> str:
+_FOREIGN_MIN_SCORE = 0.5
+"""In a language other than English, the least score an icon needs (English matches of
+substance score 0.45-0.9; a word that only looks like an English one, 0.25-0.35)."""
+
+
+def _english_words(words: Sequence[str]) -> list[str]:
+    """The words the embeddings know whole (one token of four letters or more): in a text in
+    another language, the shared and borrowed words ("Computer", "música", "football"), not
+    the ones cut into English-looking pieces ("Gehirn", "sommeil")."""
+    tokenizer = _embedder().tokenizer
+    return [
+        w
+        for w in words
+        if len(w) >= 4 and len(tokenizer.encode(w, add_special_tokens=False).ids) == 1
+    ]
+
+
+def choose_icon(text: str, language: str = "en") -> str:
     """The name of the Lucide icon closest in meaning to ``text`` (a section's title and key
     phrases, any length); ``file-text`` for a text without letters or with only words like
-    "the" and "of". The same text always gives the same icon, in any process."""
+    "the" and "of". The same text always gives the same icon, in any process.
+
+    The embeddings and the icons' tags are English: in another ``language`` only the words
+    they know whole count, and only a close match is taken (a neutral page beats a worm for
+    "Dormir mieux").
+    """
     words = _content_words(text)
+    english = language.lower().split("-")[0] == "en"
+    if not english:
+        words = _english_words(words)
     if not words:
         return DEFAULT_ICON
     index = _index()
     scores = np.round(index.scores(words).astype(np.float64), _DECIMALS)
-    if not np.any(scores > 0):
+    best = int(np.argmax(scores))
+    if not scores[best] > (0 if english else _FOREIGN_MIN_SCORE - 1e-9):
         return DEFAULT_ICON
     # Highest score first; among equal scores the first name in sorted order (names are sorted).
-    return index.names[int(np.argmax(scores))]
+    return index.names[best]
 
 
 # --------------------------------------------------------------------------- drawing

@@ -215,6 +215,7 @@ def fit_text(
     Too long even at ``min_size``: words are dropped from the end and an ellipsis added; a
     single word wider than the box is cut. No line is ever wider than ``max_width``.
     """
+
     def fits(candidate: str, f: Font) -> tuple[str, ...] | None:
         # Longer than all the lines together cannot fit: skip the line-breaking search.
         if f.getlength(candidate) > max_width * max_lines:

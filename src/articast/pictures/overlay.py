@@ -140,7 +140,9 @@ def _box(base: Image.Image, lines: tuple[str, ...], style: Style) -> tuple[Image
     return patch, (f, rows, (x0, y0))
 
 
-def caption_layers(base: Image.Image, lines: tuple[str, ...], style: Style = _DEFAULT) -> CaptionLayers:
+def caption_layers(
+    base: Image.Image, lines: tuple[str, ...], style: Style = _DEFAULT
+) -> CaptionLayers:
     """The karaoke layers of the caption ``lines`` over ``base`` (see ``caption_patch``)."""
     patch, (f, rows, at) = _box(base, lines, style)
     plain, lit = patch.copy(), patch
@@ -245,7 +247,6 @@ def caption_states(
     return n, tuple(merged)
 
 
-
 def file_key(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -277,5 +278,3 @@ def write_thumbnail(slides: Slides, dest: Path, cache: Cache) -> Path:
     with atomic_path(dest) as tmp:
         tmp.write_bytes(data)
     return dest
-
-

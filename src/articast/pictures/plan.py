@@ -97,21 +97,135 @@ _ATTRIBUTION = (
     re.compile(_NAME + r"\s+(?:said|says|writes|wrote|explains|argues|notes|sagte|sagt)\b"),
 )
 _PREPOSITIONS = frozenset(
-    ["of", "in", "since", "by", "from", "to", "for", "at", "on", "about", "around", "over", "under", "than", "among", "von", "seit", "im", "in", "bis", "für", "über", "unter", "der", "die", "das", "des", "de", "du", "des", "depuis", "en", "dans", "sur", "sous", "à", "au", "aux", "del", "desde", "en", "sobre", "para", "por", "entre", "di", "da", "dal", "nel", "per", "su", "tra", "van", "sinds", "tot", "voor", "op", "в", "с", "к", "по", "за", "до", "от", "из", "о", "на", "w", "z", "od", "do", "na", "o", "za", "av", "i", "från", "till", "på", "om"]
+    [
+        "of",
+        "in",
+        "since",
+        "by",
+        "from",
+        "to",
+        "for",
+        "at",
+        "on",
+        "about",
+        "around",
+        "over",
+        "under",
+        "than",
+        "among",
+        "von",
+        "seit",
+        "im",
+        "in",
+        "bis",
+        "für",
+        "über",
+        "unter",
+        "der",
+        "die",
+        "das",
+        "des",
+        "de",
+        "du",
+        "des",
+        "depuis",
+        "en",
+        "dans",
+        "sur",
+        "sous",
+        "à",
+        "au",
+        "aux",
+        "del",
+        "desde",
+        "en",
+        "sobre",
+        "para",
+        "por",
+        "entre",
+        "di",
+        "da",
+        "dal",
+        "nel",
+        "per",
+        "su",
+        "tra",
+        "van",
+        "sinds",
+        "tot",
+        "voor",
+        "op",
+        "в",
+        "с",
+        "к",
+        "по",
+        "за",
+        "до",
+        "от",
+        "из",
+        "о",
+        "на",
+        "w",
+        "z",
+        "od",
+        "do",
+        "na",
+        "o",
+        "za",
+        "av",
+        "i",
+        "från",
+        "till",
+        "på",
+        "om",
+    ]
 )
 _OF = frozenset("of de der des du di del della van von dei degli".split())  # noqa: SIM905
 """Prepositions that say what a number counts ("40% of adults", "40 % der Erwachsenen")."""
 _JOINERS = frozenset(
-    " ".join((
-        "and but so or yet while whereas which who whom whose that",
-        "und aber oder sondern denn während welche",
-        "et mais ou donc qui que tandis",
-        "y pero o quien mientras e ma che mentre maar dat",
-        "и а но или что который oraz ale lub że och men eller som",
-    )).split()
+    " ".join(
+        (
+            "and but so or yet while whereas which who whom whose that",
+            "und aber oder sondern denn während welche",
+            "et mais ou donc qui que tandis",
+            "y pero o quien mientras e ma che mentre maar dat",
+            "и а но или что который oraz ale lub że och men eller som",
+        )
+    ).split()
 )
 """Words that join a clause to the one before it: a key point does not start with one."""
-_ARTICLES = frozenset(["the", "a", "an", "der", "die", "das", "den", "dem", "ein", "eine", "le", "la", "les", "l'", "un", "une", "el", "los", "las", "un", "una", "il", "lo", "gli", "i", "una", "het", "een"])
+_ARTICLES = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "ein",
+        "eine",
+        "le",
+        "la",
+        "les",
+        "l'",
+        "un",
+        "une",
+        "el",
+        "los",
+        "las",
+        "un",
+        "una",
+        "il",
+        "lo",
+        "gli",
+        "i",
+        "una",
+        "het",
+        "een",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -199,6 +313,7 @@ def _clauses(sentence: str, stop: frozenset[str] = frozenset()) -> list[str]:
     a number ("In a 2019 survey, 40% of sailors ..."); a list ("anxiety, pain and addiction")
     or a run of adjectives ("severe, treatment-resistant depression") stays whole.
     """
+
     def opens(piece: str) -> bool:
         first = piece.split(" ", 1)[0].lower()
         return (
@@ -328,7 +443,10 @@ def _to_float(num: str, scale: str) -> float | None:
 def _after(sentence: str, end: int, stop: frozenset[str]) -> str:
     """The words right after a number that say what it counts ('' when none do)."""
     rest = sentence[end:]
-    m = re.match(r"[ \u00a0]?([^\W\d_][\w'\u2019-]*)(?:[ \u00a0]([^\W\d_][\w'\u2019-]*))?(?:[ \u00a0]([^\W\d_][\w'\u2019-]*))?", rest)
+    m = re.match(
+        r"[ \u00a0]?([^\W\d_][\w'\u2019-]*)(?:[ \u00a0]([^\W\d_][\w'\u2019-]*))?(?:[ \u00a0]([^\W\d_][\w'\u2019-]*))?",
+        rest,
+    )
     if m is None:
         return ""
     words = [w for w in m.groups() if w]
@@ -408,6 +526,7 @@ def _context(sentence: str, start: int, stop: frozenset[str]) -> str:
 
 def _trim_stop(words: list[str], stop: frozenset[str]) -> list[str]:
     """``words`` without stop words, prepositions and articles at either end."""
+
     def weak(w: str) -> bool:
         w = w.lower().strip(",;:")
         return w in stop or w in _PREPOSITIONS or w in _ARTICLES
@@ -560,6 +679,7 @@ def plan_section(
             charted = {(q.sentence, q.value) for q in items}
     if ov.number is not False:
         singles = [q for q in quantities if (q.sentence, q.value) not in charted]
+
         # The most telling number: a percentage or an amount before a count, a count (a
         # number with what it counts) before a year, a bare number last.
         def rank(q: Quantity) -> tuple[int, int]:
@@ -586,9 +706,11 @@ def plan_section(
     icon = (
         resolve_icon(ov.icon)
         if ov.icon
-        else choose_icon(" ".join([title, *(p for p, _w in keyphrases(" ".join(texts), language)[:5])]))
+        else choose_icon(
+            " ".join([title, *(p for p, _w in keyphrases(" ".join(texts), language)[:5])]),
+            language,
+        )
     )
     beats.append(Beat("icon", start, end, name=icon))
     beats.sort(key=lambda b: (b.start, b.kind != "points"))
     return SectionPlan(tuple(beats))
-

@@ -113,7 +113,9 @@ def _chapter_spans(master: Master) -> list[tuple[float, float]]:
     return spans
 
 
-def plan_visuals(article: Article, script: Script, master: Master) -> tuple[SectionPlan | None, ...]:
+def plan_visuals(
+    article: Article, script: Script, master: Master
+) -> tuple[SectionPlan | None, ...]:
     """The visual plan of each script segment (None for the intro and the outro), from its
     sentences as shown and the times the voice says them."""
     by_segment: dict[int, list[Spoken]] = {}
@@ -285,9 +287,11 @@ def make_slides(
         plans = plan_visuals(article, script, master)
     lead_ref, lead = _first_usable(article.images)  # the first usable picture leads the title
     lead_hash = _file_hash(lead_ref)
-    title_icon = next(
-        (b.name for p in plans if p is not None for b in p.of("icon")), ""
-    ) if lead is None else ""
+    title_icon = (
+        next((b.name for p in plans if p is not None for b in p.of("icon")), "")
+        if lead is None
+        else ""
+    )
     if master.chapters:
         spans = _chapter_spans(master)
         titles = [ch.title for ch in master.chapters]
@@ -337,7 +341,13 @@ def make_slides(
             picture = section_picture(article, seg) if seg is not None else None
             slides.extend(
                 _section_slides(
-                    ctx, cache, plan or SectionPlan(()), (start, end), title, agenda, section_no,
+                    ctx,
+                    cache,
+                    plan or SectionPlan(()),
+                    (start, end),
+                    title,
+                    agenda,
+                    section_no,
                     picture,
                 )
             )
@@ -361,5 +371,7 @@ def _thumbnail(
 ) -> Path:
     """The title card at 1280x720 in the episode's style (YouTube's thumbnail)."""
     ctx = Ctx(THUMBNAIL_SIZE, style)
-    key = content_key(_VERSION, "thumb", THUMBNAIL_SIZE, style.key, show_name, title, lead_hash, icon)
+    key = content_key(
+        _VERSION, "thumb", THUMBNAIL_SIZE, style.key, show_name, title, lead_hash, icon
+    )
     return _save(cache, key, functools.partial(title_card, ctx, show_name, title, lead, icon))
