@@ -19,7 +19,7 @@ import pytest
 from articast.media import ffmpeg_exe
 from articast.video._composition import Run, rgb_to_yuv420
 from articast.video._h264 import SKIPPED, Chunk, _access_units, _gop_layout, _key_frames
-from articast.video._skip import skipped_frame, stream_params, with_frame_num
+from articast.video._skip import is_idr, skipped_frame, stream_params, with_frame_num
 
 
 def _pictures(size: tuple[int, int], n: int) -> list[bytes]:
@@ -114,6 +114,7 @@ def test_rewritten_frame_num_keeps_the_rest_of_the_slice() -> None:
     data = _encode(_pictures((320, 240), 2), (320, 240), "cabac=1")
     units = _access_units(data, "test")
     params = stream_params(data)
+    assert is_idr(units[0]) and not is_idr(units[1]) and not is_idr(skipped_frame(params, 1))
     again = with_frame_num(with_frame_num(units[1], params, 3), params, 1)
     assert again == units[1]
     assert with_frame_num(units[1], params, 3) != units[1]

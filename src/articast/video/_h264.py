@@ -31,7 +31,7 @@ from articast.media import ffmpeg_cmd, pipe_frames
 from articast.models import Cue, ProgressEvent, Slides
 from articast.video._aac import store
 from articast.video._composition import Run, Scene
-from articast.video._skip import skipped_frame, stream_params, with_frame_num
+from articast.video._skip import is_idr, skipped_frame, stream_params, with_frame_num
 
 ProgressFn = Callable[[ProgressEvent], None]
 
@@ -293,8 +293,13 @@ def _expand(path: Path, chunk: Chunk, gop: int) -> None:
         place = pos % gop
         if e == SKIPPED:
             out.append(skipped_frame(params, place))
-        else:
-            out.append(with_frame_num(units[e], params, place) if place else units[e])
+            continue
+        if is_idr(units[e]) != (place == 0):  # the frame numbers below would be wrong
+            raise RenderError(
+                f"video chunk {chunk.key[:12]}: the encoder put a key frame at frame {pos}, "
+                "not where the chunk's groups of pictures start; this is a bug in articast"
+            )
+        out.append(with_frame_num(units[e], params, place) if place else units[e])
     path.write_bytes(b"".join(out))
 
 

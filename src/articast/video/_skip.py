@@ -169,7 +169,7 @@ def stream_params(data: bytes) -> StreamParams:
     """Read the first SPS and PPS of an encoded chunk; refuse a stream whose pictures cannot be
     skipped by ``skipped_frame`` (the encoder settings are ours, so that is a bug)."""
     sps = pps = b""
-    for nal in _nal_units(data[:4096]):
+    for nal in _nal_units(data[:65536]):  # they open the chunk, before its first slice
         kind = nal[0] & 0x1F if nal else 0
         if kind == 7 and not sps:
             sps = _unescape(nal[1:])
@@ -324,6 +324,15 @@ def skipped_frame(params: StreamParams, frame_num: int) -> bytes:
 @functools.lru_cache(maxsize=8)
 def _cabac_bits(macroblocks: int) -> str:
     return _cabac_all_skipped(macroblocks).decode("ascii")
+
+
+def is_idr(unit: bytes) -> bool:
+    """The access unit holds an IDR picture (its slices are NAL type 5)."""
+    for m in re.finditer(b"\x00\x00\x01", unit):
+        kind = unit[m.end()] & 0x1F if m.end() < len(unit) else 0
+        if kind in (1, 5):
+            return kind == 5
+    return False
 
 
 def with_frame_num(unit: bytes, params: StreamParams, frame_num: int) -> bytes:
