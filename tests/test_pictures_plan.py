@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -165,3 +166,35 @@ def test_a_french_point_keeps_its_opening_preposition() -> None:
     ]
     points = [p for _i, p in key_points(texts, "fr")]
     assert points[0] == "En 2020, 35 % des adultes dormaient mal"
+
+
+def test_the_episode_icon_follows_the_title_and_its_language(
+    tmp_path: Path,
+) -> None:
+    """Cover, title card and thumbnail share one icon, chosen from the title and the first
+    section titles in the article's language."""
+    from articast.config import IngestSettings
+    from articast.ingest import load_article
+    from articast.pictures.icons import icon_names
+    from articast.pictures.plan import episode_icon
+
+    folder = tmp_path
+    en = folder / "en.md"
+    en.write_text(
+        "# Rain, storms and the weather\n\n## Clouds\n\nClouds gather over the hills and the "
+        "rain starts. Storms follow in the afternoon and the wind picks up quickly.\n",
+        encoding="utf-8",
+    )
+    fr = folder / "fr.md"
+    fr.write_text(
+        "# Dormir mieux : le sommeil et la mémoire\n\n## Le cerveau la nuit\n\nPendant le "
+        "sommeil profond, le cerveau trie les souvenirs de la journée et les range.\n",
+        encoding="utf-8",
+    )
+    settings = IngestSettings(allow_network=False)
+    a_en, a_fr = load_article(en, settings), load_article(fr, settings)
+    assert a_fr.language.startswith("fr")
+    name = episode_icon(a_en)
+    assert name in icon_names() and name == episode_icon(a_en)
+    assert re.search(r"cloud|rain|storm|umbrella|wind", name), name
+    assert episode_icon(a_fr) == "file-text"  # no English words to go by: the neutral page

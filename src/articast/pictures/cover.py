@@ -22,7 +22,8 @@ from articast.errors import InputError, RenderError
 from articast.models import Article, Talk
 from articast.pictures import imaging
 from articast.pictures.cards import ground
-from articast.pictures.icons import choose_icon, render_icon
+from articast.pictures.icons import render_icon
+from articast.pictures.plan import episode_icon
 from articast.pictures.style import DEFAULT_STYLE, RGB, STYLES, Style
 
 _WHITE: RGB = (255, 255, 255)
@@ -160,9 +161,8 @@ def cover_art(
         _draw_text(img, show.name, article.title, _WHITE, style.caption_highlight)
         return _save(img, dest)
     img = ground((size, size), style).copy()
-    topic = " ".join([article.title, *(s.title or "" for s in article.sections[:4])])
     side = round(size * 0.34)
-    icon = render_icon(choose_icon(topic, article.language), side, style.accent, stroke=1.6)
+    icon = render_icon(episode_icon(article), side, style.accent, stroke=1.6)
     img.paste(icon, (size - side - round(size * 0.08), round(size * 0.2)), icon)
     _draw_text(img, show.name, article.title, style.text, style.accent)
     return _save(img, dest)

@@ -35,13 +35,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from articast.lang.base import mostly_unspaced
-from articast.models import Beat, ChartItem, SectionPlan, VisualOverrides
+from articast.models import Article, Beat, ChartItem, SectionPlan, VisualOverrides
 from articast.pictures.icons import choose_icon, resolve_icon
 
 __all__ = [
     "POINT_WORDS",
     "Quantity",
     "Spoken",
+    "episode_icon",
     "find_quantities",
     "find_quotes",
     "key_points",
@@ -714,3 +715,10 @@ def plan_section(
     beats.append(Beat("icon", start, end, name=icon))
     beats.sort(key=lambda b: (b.start, b.kind != "points"))
     return SectionPlan(tuple(beats))
+
+
+def episode_icon(article: Article) -> str:
+    """The episode's own icon (cover, title card and thumbnail alike): closest in meaning to
+    its title and first section titles, in its language."""
+    topic = " ".join([article.title, *(s.title or "" for s in article.sections[:4])])
+    return choose_icon(topic, article.language)

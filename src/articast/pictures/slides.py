@@ -48,7 +48,7 @@ from articast.pictures.cards import (
     title_card,
 )
 from articast.pictures.imaging import open_image
-from articast.pictures.plan import Spoken, plan_section
+from articast.pictures.plan import Spoken, episode_icon, plan_section
 from articast.pictures.style import Style, get_style
 
 __all__ = [
@@ -287,11 +287,7 @@ def make_slides(
         plans = plan_visuals(article, script, master)
     lead_ref, lead = _first_usable(article.images)  # the first usable picture leads the title
     lead_hash = _file_hash(lead_ref)
-    title_icon = (
-        next((b.name for p in plans if p is not None for b in p.of("icon")), "")
-        if lead is None
-        else ""
-    )
+    title_icon = episode_icon(article) if lead is None else ""  # the cover's icon too
     if master.chapters:
         spans = _chapter_spans(master)
         titles = [ch.title for ch in master.chapters]
