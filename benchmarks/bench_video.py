@@ -2,7 +2,8 @@
 
 1. ours   -- ``articast.video.render_video``: the moviepy composition (cross-fades, the end
              card easing in) sampled once per still picture and every frame where
-             something moves, sequenced by ffmpeg's concat demuxer per section, joined by
+             something moves, piped to x264 as YUV; frames that repeat the one before
+             them are skipped pictures written by articast, not encoded; chunks joined by
              stream copy. ``build`` is the whole ``build_episode`` of the same article with
              its speech cached (audio, captions, pictures, video, publishing).
 2. naive  -- moviepy ``CompositeVideoClip`` of ``TextClip`` captions over ``ImageClip`` slides,
