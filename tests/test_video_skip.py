@@ -18,8 +18,22 @@ import pytest
 
 from articast.media import ffmpeg_exe
 from articast.video._composition import Run, rgb_to_yuv420
-from articast.video._h264 import SKIPPED, Chunk, _access_units, _gop_layout, _key_frames
-from articast.video._skip import is_idr, skipped_frame, stream_params, with_frame_num
+from articast.video._h264 import (
+    SKIPPED,
+    Chunk,
+    _access_units,
+    _gop_layout,
+    _key_frames,
+    trimmed_parts,
+)
+from articast.video._skip import (
+    idr_pic_id,
+    is_idr,
+    skipped_frame,
+    stream_params,
+    with_frame_num,
+    with_idr_pic_id,
+)
 
 
 def _pictures(size: tuple[int, int], n: int) -> list[bytes]:
@@ -169,3 +183,55 @@ def test_unsupported_streams_are_refused(tmp_path: Path) -> None:
     data = subprocess.run(cmd, input=b"".join(pics), capture_output=True, check=True).stdout
     with pytest.raises(RenderError, match="cannot carry skipped pictures"):
         stream_params(data)
+
+
+def _idr_ids(stream: bytes) -> list[int | None]:
+    """Per slice, its idr_pic_id (None for a P slice), as trace_headers reads them."""
+    cmd = [ffmpeg_exe(), "-v", "trace", "-f", "h264", "-i", "-", "-c", "copy",
+           "-bsf:v", "trace_headers", "-f", "null", "-"]  # fmt: skip
+    err = subprocess.run(cmd, input=stream, capture_output=True, check=True).stderr.decode()
+    out: list[int | None] = []
+    for line in err.splitlines():
+        if re.search(r"\bframe_num\s+\S+\s*=", line):
+            out.append(None)
+        elif m := re.search(r"\bidr_pic_id\s+\S+\s*=\s*(\d+)", line):
+            out[-1] = int(m.group(1))
+    return out
+
+
+@pytest.mark.parametrize("deblock", ["", ":no-deblock=1"])
+def test_consecutive_idrs_get_different_ids_and_decode_the_same(deblock: str) -> None:
+    """Two IDRs in a row must not share idr_pic_id (H.264 7.4.3): renumbering one, which
+    changes the field's length, leaves its picture exactly as it was."""
+    size = (320, 240)
+    pics = _pictures(size, 3)
+    data = _encode(pics, size, f"cabac=1{deblock}", keys="0.1,0.2")  # three IDRs: ids 0, 1, 0
+    units = _access_units(data, "test")
+    params = stream_params(data)
+    assert [idr_pic_id(u, params) for u in units] == [0, 1, 0]
+    clash = units[0] + units[2]  # two IDRs in a row, both 0
+    assert _idr_ids(clash) == [0, 0]
+    fixed = units[0] + with_idr_pic_id(units[2], params, 1)
+    assert _idr_ids(fixed) == [0, 1]
+    back = units[1] + with_idr_pic_id(units[1], params, 0)  # 1 -> 0: the field gets shorter
+    assert _idr_ids(back) == [1, 0]
+    direct, _ = _decode(data)
+    sums, complaints = _decode(fixed)
+    assert complaints == "" and sums == [direct[0], direct[2]]
+    sums, complaints = _decode(back)
+    assert complaints == "" and sums == [direct[1], direct[1]]
+
+
+def test_joined_chunks_never_put_two_idrs_with_one_id_in_a_row(tmp_path: Path) -> None:
+    size = (176, 144)
+    pics = _pictures(size, 4)
+    a = tmp_path / "a" / "part.h264"
+    b = tmp_path / "b" / "part.h264"
+    a.parent.mkdir()
+    b.parent.mkdir()
+    a.write_bytes(_encode(pics[:1], size, "cabac=1"))  # one frame: an IDR, id 0
+    b.write_bytes(_encode(pics[1:], size, "cabac=1"))  # IDR id 0, then P-frames
+    joined = b"".join(trimmed_parts([(a, 1), (b, 3)]))
+    assert _idr_ids(joined) == [0, 1, None, None]
+    sums, complaints = _decode(joined)
+    assert complaints == "" and len(sums) == 4

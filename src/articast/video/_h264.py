@@ -31,7 +31,14 @@ from articast.media import ffmpeg_cmd, pipe_frames
 from articast.models import Cue, ProgressEvent, Slides
 from articast.video._aac import store
 from articast.video._composition import Run, Scene
-from articast.video._skip import is_idr, skipped_frame, stream_params, with_frame_num
+from articast.video._skip import (
+    idr_pic_id,
+    is_idr,
+    skipped_frame,
+    stream_params,
+    with_frame_num,
+    with_idr_pic_id,
+)
 
 ProgressFn = Callable[[ProgressEvent], None]
 
@@ -156,9 +163,22 @@ def _first_frames(data: bytes, frames: int, what: str) -> bytes:
 
 
 def trimmed_parts(parts: Sequence[tuple[Path, int]]) -> Iterator[bytes]:
-    """Each cached chunk cut to the frames it spans on the episode's grid."""
+    """Each cached chunk cut to the frames it spans on the episode's grid.
+
+    Where a chunk ends on a group of one picture, its IDR meets the next chunk's: two IDRs in
+    a row must carry different ``idr_pic_id`` (H.264 7.4.3), and chunks encoded apart may
+    not, so the second is renumbered.
+    """
+    last: int | None = None  # idr_pic_id of the access unit written last, if an IDR
     for path, frames in parts:
-        yield _first_frames(path.read_bytes(), frames, f"video chunk {path.parent.name[:12]}")
+        what = f"video chunk {path.parent.name[:12]}"
+        data = _first_frames(path.read_bytes(), frames, what)
+        params = stream_params(data)
+        units = _access_units(data, what)
+        if last is not None and idr_pic_id(units[0], params) == last:
+            units[0] = with_idr_pic_id(units[0], params, 1 if last == 0 else 0)
+        last = idr_pic_id(units[-1], params)
+        yield b"".join(units)
 
 
 def part_bounds(slides: Slides, cues: Sequence[Cue], fps: int) -> list[float]:

@@ -369,3 +369,74 @@ def with_frame_num(unit: bytes, params: StreamParams, frame_num: int) -> bytes:
         return unit
     out.append(unit[pos:])
     return b"".join(out)
+
+
+def _idr_header(rbsp: bytes, params: StreamParams) -> tuple[_Reader, int, int, int]:
+    """Where an IDR I slice's ``idr_pic_id`` starts and ends and where its header ends (bits
+    of the RBSP; H.264 7.3.3 for our streams: progressive, pic_order_cnt_type 2, CABAC)."""
+    r = _Reader(rbsp)
+    r.ue()  # first_mb_in_slice
+    kind = r.ue() % 5
+    r.ue()  # pic_parameter_set_id
+    r.u(params.frame_num_bits)
+    start = r.pos
+    r.ue()  # idr_pic_id
+    end = r.pos
+    if kind != 2 or not params.cabac:
+        raise RenderError("video: an IDR that is not a CABAC I slice; this is a bug in articast")
+    if params.redundant_pic_cnt:
+        r.ue()
+    r.u(2)  # dec_ref_pic_marking: no_output_of_prior_pics_flag, long_term_reference_flag
+    r.se()  # slice_qp_delta
+    if params.deblocking_control and r.ue() != 1:
+        r.se()
+        r.se()
+    return r, start, end, r.pos
+
+
+def idr_pic_id(unit: bytes, params: StreamParams) -> int | None:
+    """The ``idr_pic_id`` of an IDR access unit; ``None`` for any other picture."""
+    for m in re.finditer(b"\x00\x00\x01", unit):
+        if m.end() < len(unit) and unit[m.end()] & 0x1F == 5:
+            head = _unescape(unit[m.end() + 1 : m.end() + 64])
+            r, start, end, _ = _idr_header(head, params)
+            return _ue_value(r.bits[start:end])
+    return None
+
+
+def _ue_value(bits: str) -> int:
+    zeros = len(bits) // 2
+    return (1 << zeros) - 1 + (int(bits[zeros + 1 :], 2) if zeros else 0)
+
+
+def with_idr_pic_id(unit: bytes, params: StreamParams, value: int) -> bytes:
+    """An IDR access unit with its slices' ``idr_pic_id`` set to ``value`` (consecutive IDRs
+    must differ, H.264 7.4.3). The field's length may change: the header is written again
+    and padded to the byte where the CABAC data starts (``cabac_alignment_one_bit``)."""
+    out: list[bytes] = []
+    pos = 0
+    code = _Writer()
+    code.ue(value)
+    new_id = "".join(code.bits)
+    for m in re.finditer(b"\x00\x00\x01", unit):
+        if m.end() >= len(unit) or unit[m.end()] & 0x1F != 5:
+            continue
+        begin = m.end() + 1
+        end = unit.find(b"\x00\x00\x01", begin)
+        end = len(unit) if end < 0 else end
+        while end > begin and unit[end - 1] == 0 and end < len(unit):
+            end -= 1  # a 4-byte start code's leading zero belongs to the next unit
+        rbsp = _unescape(unit[begin:end])
+        r, start, stop, header = _idr_header(rbsp[:64], params)
+        data_at = -(-header // 8)
+        if r.bits[header : data_at * 8] != "1" * (data_at * 8 - header):
+            raise RenderError("video: an IDR slice without CABAC alignment; a bug in articast")
+        bits = r.bits[:start] + new_id + r.bits[stop:header]
+        bits += "1" * (-len(bits) % 8)
+        head = int(bits, 2).to_bytes(len(bits) // 8, "big")
+        out += [unit[pos:begin], _escape(head + rbsp[data_at:])]
+        pos = end
+    if not out:
+        return unit
+    out.append(unit[pos:])
+    return b"".join(out)
