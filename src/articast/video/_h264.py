@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from articast.cache import Cache, content_key
 from articast.config import VideoSettings
 from articast.errors import RenderError
@@ -378,14 +380,19 @@ second of CPU at 1080p) while its list of key frames stays short enough for one 
 
 def _uncached_runs(chunks: Sequence[Chunk], cache: Cache) -> list[list[Chunk]]:
     """Runs of consecutive uncached chunks, up to about ``GROUP_FRAMES`` frames each (one
-    ffmpeg each)."""
+    ffmpeg each); a dense chunk (a zoom) is a run alone."""
     groups: list[list[Chunk]] = []
     prev: Chunk | None = None
     for chunk in chunks:
         if cache.path(chunk.key, PART) is not None:
             prev = None
             continue
-        if prev is not None and sum(c.n for c in groups[-1]) < GROUP_FRAMES:
+        if (
+            prev is not None
+            and not prev.dense
+            and not chunk.dense
+            and sum(c.n for c in groups[-1]) < GROUP_FRAMES
+        ):
             groups[-1].append(chunk)
         else:
             groups.append([chunk])
@@ -414,17 +421,21 @@ def _encoded_runs(chunk: Chunk) -> list[tuple[Run, int]]:
 
 
 def _frames(
-    scene: Scene, group: Sequence[Chunk], done: Callable[[Chunk], None]
+    scene: Scene, group: Sequence[Chunk], done: Callable[[Chunk], None], *, rgb: bool = False
 ) -> Iterator[memoryview]:
     """The raw YUV 4:2:0 frames the encoder is given for a run of chunks, in order, in pieces
     (``Scene.yuv_frame``): each distinct picture sampled once, however many frames show it
-    (``done`` after each chunk)."""
+    (``done`` after each chunk). With ``rgb``, whole RGB frames (for ffmpeg to convert)."""
     shown: tuple[object, ...] | None = None
     pieces: list[memoryview] = []
     for chunk in group:
         for run, frames in _encoded_runs(chunk):
             if run.moving or run.key != shown:
-                pieces = scene.yuv_frame(run.at)
+                pieces = (
+                    [np.ascontiguousarray(scene.frame(run.at)).data]
+                    if rgb
+                    else scene.yuv_frame(run.at)
+                )
                 shown = None if run.moving else run.key
             for _ in range(frames):
                 yield from pieces
@@ -472,13 +483,23 @@ def render_chunks(
             folder = scratch / f"run{number:04d}"
             folder.mkdir()
             total = sum(chunk.encoded for chunk in group)
+            # Where every frame moves (a zoom), ffmpeg converts the pictures on a thread of
+            # its own; stills are converted here, a caption's rows at a time.
+            rgb = group[0].dense
+            source = (
+                ["-pix_fmt", "rgb24", "-framerate", str(fps), "-i", "-",
+                 "-vf", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p"]
+                if rgb
+                else ["-pix_fmt", "yuv420p", "-framerate", str(fps), *_COLOUR, "-i", "-"]
+            )  # fmt: skip
             cmd = ffmpeg_cmd(
-                ["-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}",
-                 "-framerate", str(fps), *_COLOUR, "-i", "-", *encoder_args(settings), *threads, "-frames:v", str(total), "-an",
+                ["-f", "rawvideo", "-s", f"{width}x{height}", *source, *encoder_args(settings),
+                 *threads, "-frames:v", str(total), "-an",
                  *_segment_args(group, folder, fps, gop)]
             )  # fmt: skip
             slide = scene.parts[group[0].slide].slide
-            pipe_frames(cmd, _frames(scene, group, done), f"video from {slide.title!r} on")
+            frames = _frames(scene, group, done, rgb=rgb)
+            pipe_frames(cmd, frames, f"video from {slide.title!r} on")
             for k, chunk in enumerate(group):
                 out = folder / f"c{k:04d}.h264"
                 _expand(out, chunk, gop)
