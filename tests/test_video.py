@@ -445,12 +445,34 @@ def test_motion_pans_the_picture_and_keeps_captions_still(tmp_path: Path) -> Non
 
 
 def test_sampled_frames_are_the_moviepy_composition(hd: Rendered) -> None:
+    from articast.video import END_EASE
+
+    scene, _ = plan_chunks(hd.slides, hd.cues, hd.settings)
+    bounds = part_bounds(hd.slides, hd.cues, hd.settings.fps)
+    cue, last = hd.cues[3], hd.cues[-1]
+    settled = bounds[-2] + END_EASE + 0.2  # the end card in place, a caption over it
+    times = ((cue.start + cue.end) / 2, bounds[2] + 0.2, bounds[-2] + 0.3, settled,
+             max(settled, (last.start + last.end) / 2))  # fmt: skip
+    for t in times:
+        whole = np.asarray(scene.clip.get_frame(t), dtype=float)
+        assert np.abs(scene.frame(t).astype(float) - whole).max() <= 1.0, t
+
+
+def test_yuv_frames_are_the_pictures_converted(hd: Rendered) -> None:
+    """What x264 is given (a still's slide converted once, a caption's rows on their own, a
+    cross-fade blended after conversion) is the picture converted whole, within rounding."""
+    from articast.video import END_EASE
+    from articast.video._composition import rgb_to_yuv420
+
     scene, _ = plan_chunks(hd.slides, hd.cues, hd.settings)
     bounds = part_bounds(hd.slides, hd.cues, hd.settings.fps)
     cue = hd.cues[3]
-    for t in ((cue.start + cue.end) / 2, bounds[2] + 0.2, bounds[-2] + 0.3):
-        whole = np.asarray(scene.clip.get_frame(t), dtype=float)
-        assert np.abs(scene.frame(t).astype(float) - whole).max() <= 1.0, t
+    xf = hd.settings.crossfade
+    for t in ((cue.start + cue.end) / 2, bounds[2] + xf / 2, bounds[-2] + END_EASE + 0.2, 0.05):
+        got = np.frombuffer(b"".join(scene.yuv_frame(t)), np.uint8).astype(int)
+        want = np.concatenate([p.ravel() for p in rgb_to_yuv420(scene.frame(t))]).astype(int)
+        assert got.shape == want.shape
+        assert np.abs(got - want).max() <= 2, t
 
 
 def test_held_pictures_repeat_one_group_of_pictures_and_decode_cleanly(hd: Rendered) -> None:

@@ -417,14 +417,17 @@ class Scene:
         ).with_duration(self.duration)
 
     def _still_part(self, t: float) -> int | None:
-        """The part shown alone and still at ``t`` (no fade, zoom or ease), if any."""
+        """The part shown alone and still at ``t`` (not fading or easing in, no zoom), if any."""
         playing = [i for i, p in enumerate(self.parts) if p.start <= t < p.end]
         if not playing:
             playing = [len(self.parts) - 1]
         if len(playing) != 1:
             return None
         p = self.parts[playing[0]]
-        if (p.fade_in and t < p.start + p.fade_in) or p.motion or p.ease_in:
+        if (p.fade_in and t < p.start + p.fade_in) or p.motion:
+            return None
+        # Once eased in, the end card sits in place, opaque: its slide, as any still part.
+        if p.ease_in and t < p.start + p.ease_in:
             return None
         return playing[0]
 
