@@ -487,14 +487,19 @@ _SLOW_IMPORTS = ("scipy.signal", "scipy.ndimage", "moviepy")
 
 @functools.cache
 def _warm_imports() -> None:
-    """Load ``_SLOW_IMPORTS`` in a background thread, once per process, while the script is
-    voiced (native code that leaves the interpreter free): a rebuild that voices one
-    sentence would otherwise wait for them after it."""
+    """Load ``_SLOW_IMPORTS`` and the icon index in a background thread, once per process,
+    while the script is voiced: a rebuild that voices one sentence would otherwise wait for
+    them after it (a whole script's voices leave it a little room too: measured, a cold
+    build is faster with it)."""
 
     def load() -> None:
         for name in _SLOW_IMPORTS:
             with contextlib.suppress(ImportError):
                 importlib.import_module(name)
+        with contextlib.suppress(Exception):  # a broken icon set is reported where it is used
+            from articast.pictures.icons import load_index
+
+            load_index()
 
     threading.Thread(target=load, name="articast-imports", daemon=True).start()
 

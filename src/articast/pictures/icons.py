@@ -40,7 +40,14 @@ from tokenizers import Tokenizer
 
 from articast.errors import BackendUnavailable, InputError
 
-__all__ = ["LICENCE_NOTE", "choose_icon", "icon_names", "render_icon", "resolve_icon"]
+__all__ = [
+    "LICENCE_NOTE",
+    "choose_icon",
+    "icon_names",
+    "load_index",
+    "render_icon",
+    "resolve_icon",
+]
 
 LICENCE_NOTE = (
     "Section icons from Lucide (https://lucide.dev), ISC licence, "
@@ -443,6 +450,12 @@ def _english_words(words: Sequence[str]) -> list[str]:
         for w in words
         if len(w) >= 4 and len(tokenizer.encode(w, add_special_tokens=False).ids) == 1
     ]
+
+
+def load_index() -> None:
+    """Load the icon embeddings and embed the catalogue now (once per process, about 0.4 s),
+    so that the first ``choose_icon`` does not wait for it."""
+    _index()
 
 
 def choose_icon(text: str, language: str = "en") -> str:
