@@ -27,6 +27,7 @@ import importlib.util
 import io
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -380,9 +381,18 @@ def _word_index(groups: Iterable[Iterable[str]]) -> dict[str, npt.NDArray[np.int
     return {k: np.asarray(v, dtype=np.intp) for k, v in index.items()}
 
 
-@functools.cache
+_INDEX_LOCK = threading.Lock()
+
+
 def _index() -> _Index:
-    """The catalogue embedded, once per process (a few tenths of a second)."""
+    """The catalogue embedded, once per process (a few tenths of a second): a thread that
+    asks while another builds it waits for that one (``load_index`` runs beside the voices)."""
+    with _INDEX_LOCK:
+        return _build_index()
+
+
+@functools.cache
+def _build_index() -> _Index:
     cat = _catalogue()
     emb = _embedder()
     phrases: dict[str, str] = {}
