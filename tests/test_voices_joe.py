@@ -85,3 +85,52 @@ def test_a_sentence_sounds_the_same_whatever_was_said_before() -> None:
     assert first.words == fresh.words
     other = voice.synthesize(SENTENCE.replace("forty", "fifty"), SynthParams())
     assert other.pcm != first.pcm
+
+
+def test_the_prepared_model_is_kept_and_sounds_the_same(tmp_path: Path) -> None:
+    """speak keeps the model as patched for articast in the cache; the next process loads it
+    as is (no onnx import, no patching) and says a sentence exactly as a fresh patch does. A
+    damaged copy is prepared again."""
+    import subprocess
+    import sys
+
+    script = Script("T", (Segment("intro", "Intro", (SENTENCE,)),))
+    cache = tmp_path / "cache"
+    first = speak(script, VoiceSettings(), cache)
+    models = cache / "models"
+    kept = sorted(p.name for p in models.iterdir())
+    assert len(kept) == 2 and kept[0].endswith(".json") and kept[1].endswith(".onnx")
+
+    probe = (
+        "import sys, hashlib\n"
+        "from pathlib import Path\n"
+        "from articast.config import VoiceSettings\n"
+        "from articast.models import Script, Segment\n"
+        "from articast.voices import speak\n"
+        f"script = Script('T', (Segment('intro', 'Intro', ({SENTENCE!r},)),))\n"
+        f"s = speak(script, VoiceSettings(), Path({str(tmp_path / 'other')!r}))\n"
+        "print('onnx' in sys.modules, hashlib.sha256(s.segments[0].utterances[0].pcm).hexdigest())\n"
+    )
+    # Another cache for the speech (so the sentence is voiced), the same prepared models.
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "models").symlink_to(models)
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    onnx_loaded, digest = out.stdout.split()
+    assert onnx_loaded == "False"
+    import hashlib
+
+    assert digest == hashlib.sha256(first.segments[0].utterances[0].pcm).hexdigest()
+
+    # A truncated copy is not used: the model is prepared again, and speaks the same.
+    onnx_file = next(models.glob("*.onnx"))
+    onnx_file.write_bytes(onnx_file.read_bytes()[:1000])
+    (tmp_path / "third").mkdir()
+    (tmp_path / "third" / "models").symlink_to(models)
+    out = subprocess.run(
+        [sys.executable, "-c", probe.replace(str(tmp_path / "other"), str(tmp_path / "third"))],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    onnx_loaded, digest = out.stdout.split()
+    assert onnx_loaded == "True"  # prepared anew
+    assert digest == hashlib.sha256(first.segments[0].utterances[0].pcm).hexdigest()
+    assert onnx_file.stat().st_size > 1_000_000  # and kept whole again

@@ -24,6 +24,7 @@ import difflib
 import functools
 import hashlib
 import importlib.metadata
+import importlib.util
 import json
 import os
 import queue
@@ -42,7 +43,7 @@ from articast.cache import atomic_write_bytes
 from articast.config import VoiceSettings
 from articast.errors import BackendUnavailable, InputError, SynthesisError
 from articast.models import WordTiming
-from articast.voices._noise import NOISE_VERSION, SeededSession, seed_noise
+from articast.voices._noise import NOISE_VERSION, NoiseInput, SeededSession, seed_noise
 from articast.voices.base import SynthParams, SynthResult, VoiceInfo
 from articast.voices.espeak import engine_text
 
@@ -191,11 +192,13 @@ def find_voice(name: str, models_dir: Path) -> VoiceFiles:
 def _runtime_error() -> str | None:
     """Why the neural runtime cannot be used here, or None when it can."""
     try:
-        import onnx  # noqa: F401
         import onnxruntime  # noqa: F401
         import piper  # noqa: F401
     except ImportError as exc:
         return f"the piper runtime does not load ({exc}); {INSTALL_HINT}"
+    # onnx itself loads slowly (0.6 s) and only prepares a model: found is enough here.
+    if importlib.util.find_spec("onnx") is None:
+        return f"the piper runtime does not load (no onnx package); {INSTALL_HINT}"
     return None
 
 
@@ -247,7 +250,7 @@ class _Engine:
     for alignments when the model allows it) are read once.
     """
 
-    def __init__(self, files: VoiceFiles) -> None:
+    def __init__(self, files: VoiceFiles, prepared: Path | None = None) -> None:
         import onnxruntime
         from piper import PiperVoice as _Piper
         from piper.config import PiperConfig
@@ -255,23 +258,11 @@ class _Engine:
         self._ort = onnxruntime
         self._piper_cls = _Piper
         self.config = PiperConfig.from_dict(json.loads(files.config.read_text(encoding="utf-8")))
-        self.alignments = False
-        try:
-            import onnx
-            from piper.patch_voice_with_alignment import add_alignment_output
-
-            proto = onnx.load(str(files.model))
-        except ImportError as exc:
-            raise BackendUnavailable(
-                f"piper:{files.name}: the onnx package does not load ({exc}); {INSTALL_HINT}"
-            ) from exc
-        try:
-            add_alignment_output(proto)
-            self.alignments = True
-        except ValueError:
-            pass  # no duration tensor (or already patched): the forced aligner gives timings
-        self.noise = seed_noise(proto)
-        self.model = proto.SerializeToString()
+        loaded = _load_prepared(files, prepared)
+        if loaded is None:
+            loaded = _prepare(files)
+            _store_prepared(files, prepared, loaded)
+        self.model, self.alignments, self.noise = loaded
         self._free: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._made = 0
         self._limit = workers()
@@ -316,9 +307,90 @@ class _Engine:
             self._free.put(voice)
 
 
+Prepared = tuple[bytes, bool, tuple[NoiseInput, ...]]
+"""A model as the sessions load it: its bytes (patched), whether it gives alignments, and
+the noise inputs that replaced its random nodes."""
+_PREPARED_VERSION = f"prepared-1 {NOISE_VERSION}"
+
+
+def _prepare(files: VoiceFiles) -> Prepared:
+    """The model patched for alignments (when it allows them) and seeded noise (about 0.8 s
+    with the ``onnx`` import)."""
+    try:
+        import onnx
+        from piper.patch_voice_with_alignment import add_alignment_output
+
+        proto = onnx.load(str(files.model))
+    except ImportError as exc:
+        raise BackendUnavailable(
+            f"piper:{files.name}: the onnx package does not load ({exc}); {INSTALL_HINT}"
+        ) from exc
+    alignments = False
+    try:
+        add_alignment_output(proto)
+        alignments = True
+    except ValueError:
+        pass  # no duration tensor (or already patched): the forced aligner gives timings
+    noise = seed_noise(proto)
+    return proto.SerializeToString(), alignments, noise
+
+
+def _prepared_paths(files: VoiceFiles, folder: Path) -> tuple[Path, Path]:
+    """Where the prepared model of ``files`` is kept in ``folder``: by the model's content,
+    the piper version and ours."""
+    stat = files.model.stat()
+    try:
+        piper_version = importlib.metadata.version("piper-tts")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - piper loaded above
+        piper_version = "?"
+    key = hashlib.sha256(
+        f"{_PREPARED_VERSION}|{piper_version}|"
+        f"{_file_digest(files.model, stat.st_size, stat.st_mtime)}".encode()
+    ).hexdigest()[:32]
+    return folder / f"{key}.onnx", folder / f"{key}.json"
+
+
+def _load_prepared(files: VoiceFiles, folder: Path | None) -> Prepared | None:
+    """The prepared model from ``folder`` (no ``onnx`` import, no patching), if it is there
+    and whole."""
+    if folder is None:
+        return None
+    model, meta = _prepared_paths(files, folder)
+    try:
+        info = json.loads(meta.read_text(encoding="utf-8"))
+        data = model.read_bytes()
+        if len(data) != info["size"] or hashlib.sha256(data).hexdigest() != info["sha256"]:
+            return None
+        noise = tuple(NoiseInput(str(n), float(m), float(sc)) for n, m, sc in info["noise"])
+        return data, bool(info["alignments"]), noise
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _store_prepared(files: VoiceFiles, folder: Path | None, prepared: Prepared) -> None:
+    """Keep the prepared model in ``folder`` for the next process (best effort)."""
+    if folder is None:
+        return
+    model, meta = _prepared_paths(files, folder)
+    data, alignments, noise = prepared
+    info = {
+        "model": files.name,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "alignments": alignments,
+        "noise": [[n.name, n.mean, n.scale] for n in noise],
+    }
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(model, data)
+        atomic_write_bytes(meta, json.dumps(info).encode())
+    except OSError:
+        pass  # a read-only cache: the model is prepared again next time
+
+
 @functools.cache
-def _engine(model: Path, mtime: float, config: Path) -> _Engine:
-    return _Engine(VoiceFiles(model.stem, model, config, "path"))
+def _engine(model: Path, mtime: float, config: Path, prepared: Path | None = None) -> _Engine:
+    return _Engine(VoiceFiles(model.stem, model, config, "path"), prepared)
 
 
 def release_engines() -> None:
@@ -462,6 +534,9 @@ class PiperVoice:
         model_id = _file_digest(files.model, stat.st_size, stat.st_mtime)[:16]
         self._version = f"piper-tts {piper_version} model {model_id} {TIMING_VERSION}"
         self.max_concurrency = workers()
+        self.prepared_models: Path | None = None
+        """Folder where the model, once patched for articast, is kept for the next process
+        (``voices.speak`` sets it to the cache's ``models`` folder)."""
 
     @property
     def info(self) -> VoiceInfo:
@@ -475,7 +550,12 @@ class PiperVoice:
 
     def _engine(self) -> _Engine:
         try:
-            return _engine(self.files.model, self.files.model.stat().st_mtime, self.files.config)
+            return _engine(
+                self.files.model,
+                self.files.model.stat().st_mtime,
+                self.files.config,
+                self.prepared_models,
+            )
         except (OSError, RuntimeError, ValueError) as exc:
             # onnxruntime raises its own RuntimeError subclasses for unloadable models.
             raise BackendUnavailable(

@@ -238,6 +238,13 @@ def _speak_with(
     return table, len(todo), cached
 
 
+def _prepared_in(voice: Voice, cache_root: Path) -> Voice:
+    """Let a voice that prepares its model (piper) keep it in the cache for the next run."""
+    if hasattr(voice, "prepared_models"):
+        voice.prepared_models = cache_root / "models"
+    return voice
+
+
 def speak(
     script: Script,
     settings: VoiceSettings,
@@ -255,7 +262,7 @@ def speak(
     if not settings.voice:
         settings = replace(settings, voice=DEFAULT_VOICE)
     try:
-        voice = get_voice(settings.voice, settings)
+        voice = _prepared_in(get_voice(settings.voice, settings), cache_root)
         table, synthesized, cached = _speak_with(voice, script, settings, cache_root, progress)
     except BackendUnavailable as exc:
         fallback = settings.fallback_voice
@@ -266,7 +273,7 @@ def speak(
         parse_spec(fallback)  # an unknown fallback is an input error, not a silent switch
         requested = settings.voice
         warnings.append(f"voice {settings.voice} unavailable ({exc}); used {fallback} instead")
-        voice = get_voice(fallback, settings)
+        voice = _prepared_in(get_voice(fallback, settings), cache_root)
         table, synthesized, cached = _speak_with(voice, script, settings, cache_root, progress)
     segments = tuple(
         SegmentSpeech(seg, tuple(u for u in row if u is not None))
