@@ -193,6 +193,13 @@ def _save(cache: Cache, key: str, draw: functools.partial[Image.Image]) -> Path:
     return path
 
 
+def _shown_key(path: Path) -> str:
+    """A slide's identity for the video's cache: what it shows, pixel for pixel (its PNG's
+    hash), not what it was drawn from. An edit to a section's third key point leaves the
+    states that show only the first two as they were, and their video chunks cached."""
+    return "png:" + hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def _pairing(script: Script, master: Master) -> list[tuple[SlideKind, int | None]]:
     """Slide kind and segment index for each chapter of the master."""
     n = len(master.chapters)
@@ -253,7 +260,7 @@ def _section_slides(
             _beat_key(focal), photo_hash, icon, agenda, current,
         )  # fmt: skip
         path = _save(cache, key, functools.partial(section_card, ctx, view, photo))
-        slides.append(Slide("section", path, t, until, title, key))
+        slides.append(Slide("section", path, t, until, title, _shown_key(path)))
     return slides
 
 
@@ -311,7 +318,7 @@ def make_slides(
                 key,
                 functools.partial(title_card, ctx, show.name, script.title, lead, title_icon),
             )
-            slides.append(Slide(kind, path, start, end, ch_title, key))
+            slides.append(Slide(kind, path, start, end, ch_title, _shown_key(path)))
         elif kind == "end":
             t_fields = (
                 None
@@ -330,7 +337,7 @@ def make_slides(
                     end_card, ctx, talk, show.name, script.title, article.source_url, labels
                 ),
             )
-            slides.append(Slide(kind, path, start, end, ch_title, key))
+            slides.append(Slide(kind, path, start, end, ch_title, _shown_key(path)))
         else:
             plan = plans[seg_index] if seg_index is not None and seg_index < len(plans) else None
             title = ch_title or (seg.title if seg else "")
