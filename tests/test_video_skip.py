@@ -182,7 +182,7 @@ def test_unsupported_streams_are_refused(tmp_path: Path) -> None:
            "-x264-params", "bframes=2:ref=3", "-f", "h264", "-"]  # fmt: skip
     data = subprocess.run(cmd, input=b"".join(pics), capture_output=True, check=True).stdout
     with pytest.raises(RenderError, match="cannot carry skipped pictures"):
-        stream_params(data)
+        stream_params(data).check_skippable()
 
 
 def _idr_ids(stream: bytes) -> list[int | None]:
@@ -235,3 +235,48 @@ def test_joined_chunks_never_put_two_idrs_with_one_id_in_a_row(tmp_path: Path) -
     assert _idr_ids(joined) == [0, 1, None, None]
     sums, complaints = _decode(joined)
     assert complaints == "" and len(sums) == 4
+
+
+@pytest.mark.parametrize("fps", [3, 30])
+def test_other_frame_rates_keep_their_groups_of_pictures(tmp_path: Path, fps: int) -> None:
+    """At any frame rate the episode's MP4 opens a group of pictures (an IDR) at least every
+    round(fps / 2) frames, counts frame_num from each, and decodes cleanly: key frame times
+    that six decimals round up (2/3 s) must not slip to the next frame."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from articast.captions import make_cues
+    from articast.config import ShowConfig, VideoSettings
+    from articast.pictures.slides import make_slides
+    from articast.video import render_video
+    from video_fixtures import fake_episode
+
+    article, script, talk, master = fake_episode(tmp_path / "ep")
+    settings = VideoSettings(width=320, height=180, fps=fps)
+    slides = make_slides(
+        article, script, talk, master, ShowConfig(), settings,
+        workdir=tmp_path / "w", cache_root=tmp_path / "c",
+    )  # fmt: skip
+    cues = make_cues(master.sentences)
+    result = render_video(
+        slides, cues, master, settings, out_path=tmp_path / "o" / "e.mp4",
+        workdir=tmp_path / "w", cache_root=tmp_path / "c",
+    )  # fmt: skip
+    stream = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(result.mp4), "-map", "0:v", "-c", "copy",
+         "-bsf:v", "h264_mp4toannexb", "-f", "h264", "-"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    slices = _frame_nums(stream)
+    gop = max(1, round(fps / 2))
+    assert len(slices) >= 10 * fps
+    # Groups restart at each cached chunk (so one may be shorter), never longer than gop.
+    starts = [i for i, (nal, _) in enumerate(slices) if nal == 5]
+    lengths = [b - a for a, b in zip(starts, [*starts[1:], len(slices)], strict=True)]
+    assert (
+        starts[0] == 0 and max(lengths) == gop and sum(n == gop for n in lengths) > len(lengths) / 2
+    )
+    for a, n in zip(starts, lengths, strict=True):
+        assert [num for _, num in slices[a : a + n]] == list(range(n)), a
+    sums, complaints = _decode(stream)
+    assert complaints == "" and len(sums) == len(slices)

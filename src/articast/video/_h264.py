@@ -126,7 +126,13 @@ def _segment_args(chunks: Sequence[Chunk], folder: Path, fps: int, gop: int) -> 
             cuts.append(total)
         keys.extend(total + k for k in _key_frames(chunk, gop))
         total += chunk.encoded
-    forced = ["-force_key_frames", ",".join(f"{k / fps:.6f}" for k in keys[1:])] if keys[1:] else []
+    # Half a frame early: ffmpeg keys the first frame at or after each time, and k / fps
+    # written with six decimals can round up past frame k (2/3 s -> 0.666667).
+    forced = (
+        ["-force_key_frames", ",".join(f"{(k - 0.5) / fps:.6f}" for k in keys[1:])]
+        if keys[1:]
+        else []
+    )
     if not cuts:
         return [*forced, "-f", "h264", str(folder / "c0000.h264")]
     return [
@@ -315,6 +321,7 @@ def _expand(path: Path, chunk: Chunk, gop: int) -> None:
             f"expected {chunk.encoded}"
         )
     params = stream_params(data)
+    params.check_skippable()
     out: list[bytes] = []
     for pos, e in enumerate(chunk.layout):
         place = pos % gop

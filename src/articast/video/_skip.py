@@ -160,14 +160,34 @@ class StreamParams:
     init_qp: int
     deblocking_control: bool
     redundant_pic_cnt: bool
+    poc_type: int = 2
+    refs: int = 1
+    progressive: bool = True
+    slice_groups: int = 1
+
+    @property
+    def plain(self) -> bool:
+        """Progressive frames, one slice group, picture order from ``frame_num``: the slice
+        headers this module reads and writes."""
+        return self.poc_type == 2 and self.progressive and self.slice_groups == 1
+
+    def check_skippable(self) -> None:
+        """Refuse a stream whose pictures ``skipped_frame`` cannot repeat (the encoder
+        settings are ours, so that is a bug)."""
+        if not self.plain or self.refs != 1:
+            raise RenderError(
+                "video: the encoder's stream cannot carry skipped pictures "
+                f"(poc type {self.poc_type}, {self.refs} reference frames); "
+                "this is a bug in articast"
+            )
 
 
 _HIGH_PROFILES = {100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135}
 
 
 def stream_params(data: bytes) -> StreamParams:
-    """Read the first SPS and PPS of an encoded chunk; refuse a stream whose pictures cannot be
-    skipped by ``skipped_frame`` (the encoder settings are ours, so that is a bug)."""
+    """Read the first SPS and PPS of an encoded chunk (``StreamParams.check_skippable`` says
+    whether its pictures can be skipped)."""
     sps = pps = b""
     for nal in _nal_units(data[:65536]):  # they open the chunk, before its first slice
         kind = nal[0] & 0x1F if nal else 0
@@ -218,14 +238,10 @@ def stream_params(data: bytes) -> StreamParams:
     deblocking_control = bool(p.u(1))
     p.u(1)
     redundant = bool(p.u(1))
-    if poc_type != 2 or refs != 1 or not frame_mbs_only or groups != 1:
-        raise RenderError(
-            "video: the encoder's stream cannot carry skipped pictures "
-            f"(poc type {poc_type}, {refs} reference frames); this is a bug in articast"
-        )
     return StreamParams(
         frame_num_bits, width * height, pps_id, cabac, weighted, refs_l0,
         chroma_format != 0, init_qp, deblocking_control, redundant,
+        poc_type, refs, bool(frame_mbs_only), groups,
     )  # fmt: skip
 
 
@@ -395,7 +411,10 @@ def _idr_header(rbsp: bytes, params: StreamParams) -> tuple[_Reader, int, int, i
 
 
 def idr_pic_id(unit: bytes, params: StreamParams) -> int | None:
-    """The ``idr_pic_id`` of an IDR access unit; ``None`` for any other picture."""
+    """The ``idr_pic_id`` of an IDR access unit; ``None`` for any other picture (and for a
+    stream whose slice headers this module does not read)."""
+    if not params.plain or not params.cabac:
+        return None
     for m in re.finditer(b"\x00\x00\x01", unit):
         if m.end() < len(unit) and unit[m.end()] & 0x1F == 5:
             head = _unescape(unit[m.end() + 1 : m.end() + 64])
