@@ -9,7 +9,7 @@ other (about 7 ms at 1080p, mostly lookahead and motion search), and karaoke cap
 change the picture every few frames, so a group of pictures is mostly repeats: the video
 stage gives x264 only the frames that differ and writes the rest here.
 
-What has to hold for the joined stream to stay valid H.264 (checked by ``StreamParams``):
+What has to hold for the joined stream to stay valid H.264 (``StreamParams.check_skippable``):
 
 * every frame is a reference frame and ``frame_num`` counts them from the IDR: the skipped
   frames take their place in the count and the encoder's own P-frames after them get their
@@ -22,6 +22,10 @@ The slice data of a skipped picture is the same for every frame of a stream (it 
 the macroblock count and the context initialisation only), so it is built once: CABAC codes
 ``mb_skip_flag`` = 1 and ``end_of_slice_flag`` for each macroblock (H.264 9.3.4), CAVLC one
 ``mb_skip_run``.
+
+Also here, for the join of cached chunks: two IDRs in a row must carry different
+``idr_pic_id`` (H.264 7.4.3); ``with_idr_pic_id`` renumbers one, writing its slice header
+again up to where the CABAC data starts.
 """
 
 from __future__ import annotations
