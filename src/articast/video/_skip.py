@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from articast.errors import RenderError
@@ -346,6 +347,20 @@ def _cabac_bits(macroblocks: int) -> str:
     return _cabac_all_skipped(macroblocks).decode("ascii")
 
 
+def _payloads(unit: bytes, kind: int) -> Iterator[tuple[int, int]]:
+    """Where the payload (after the header byte) of each NAL unit of type ``kind`` in an
+    access unit starts and ends."""
+    for m in re.finditer(b"\x00\x00\x01", unit):
+        if m.end() >= len(unit) or unit[m.end()] & 0x1F != kind:
+            continue
+        begin = m.end() + 1
+        end = unit.find(b"\x00\x00\x01", begin)
+        end = len(unit) if end < 0 else end
+        while end > begin and unit[end - 1] == 0 and end < len(unit):
+            end -= 1  # a 4-byte start code's leading zero belongs to the next unit
+        yield begin, end
+
+
 def is_idr(unit: bytes) -> bool:
     """The access unit holds an IDR picture (its slices are NAL type 5)."""
     for m in re.finditer(b"\x00\x00\x01", unit):
@@ -359,14 +374,7 @@ def with_frame_num(unit: bytes, params: StreamParams, frame_num: int) -> bytes:
     """An encoded access unit with the ``frame_num`` of its P slices set (IDRs stay 0)."""
     out: list[bytes] = []
     pos = 0
-    for m in re.finditer(b"\x00\x00\x01", unit):
-        if m.end() >= len(unit) or unit[m.end()] & 0x1F != 1:
-            continue
-        begin = m.end() + 1
-        end = unit.find(b"\x00\x00\x01", begin)
-        end = len(unit) if end < 0 else end
-        while end > begin and unit[end - 1] == 0 and end < len(unit):
-            end -= 1  # a 4-byte start code's leading zero belongs to the next unit
+    for begin, end in _payloads(unit, 1):
         head = _unescape(unit[begin : min(end, begin + 32)])
         r = _Reader(head)
         r.ue()
@@ -419,11 +427,9 @@ def idr_pic_id(unit: bytes, params: StreamParams) -> int | None:
     stream whose slice headers this module does not read)."""
     if not params.plain or not params.cabac:
         return None
-    for m in re.finditer(b"\x00\x00\x01", unit):
-        if m.end() < len(unit) and unit[m.end()] & 0x1F == 5:
-            head = _unescape(unit[m.end() + 1 : m.end() + 64])
-            r, start, end, _ = _idr_header(head, params)
-            return _ue_value(r.bits[start:end])
+    for begin, end in _payloads(unit, 5):
+        r, start, stop, _ = _idr_header(_unescape(unit[begin : min(end, begin + 64)]), params)
+        return _ue_value(r.bits[start:stop])
     return None
 
 
@@ -441,14 +447,7 @@ def with_idr_pic_id(unit: bytes, params: StreamParams, value: int) -> bytes:
     code = _Writer()
     code.ue(value)
     new_id = "".join(code.bits)
-    for m in re.finditer(b"\x00\x00\x01", unit):
-        if m.end() >= len(unit) or unit[m.end()] & 0x1F != 5:
-            continue
-        begin = m.end() + 1
-        end = unit.find(b"\x00\x00\x01", begin)
-        end = len(unit) if end < 0 else end
-        while end > begin and unit[end - 1] == 0 and end < len(unit):
-            end -= 1  # a 4-byte start code's leading zero belongs to the next unit
+    for begin, end in _payloads(unit, 5):
         rbsp = _unescape(unit[begin:end])
         r, start, stop, header = _idr_header(rbsp[:64], params)
         data_at = -(-header // 8)
