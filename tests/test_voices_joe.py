@@ -60,7 +60,7 @@ def test_bundled_voice_speaks_with_engine_timings_and_cache(tmp_path: Path) -> N
     # The pipeline frees the loaded model after the voices stage; speaking again reloads it
     # and says the same.
     from articast.voices import release
-    from articast.voices.piper import _engine
+    from articast.voices.piper import _load_engine as _engine
 
     assert _engine.cache_info().currsize == 1
     release()
@@ -134,3 +134,27 @@ def test_the_prepared_model_is_kept_and_sounds_the_same(tmp_path: Path) -> None:
     assert onnx_loaded == "True"  # prepared anew
     assert digest == hashlib.sha256(first.segments[0].utterances[0].pcm).hexdigest()
     assert onnx_file.stat().st_size > 1_000_000  # and kept whole again
+
+
+def test_worker_threads_share_one_loaded_model() -> None:
+    """The voice's workers ask for the model at the same moment: it is loaded once."""
+    import threading
+
+    from articast.voices.piper import PiperVoice, release_engines
+
+    release_engines()
+    voice = PiperVoice("en_US-joe-medium", VoiceSettings())
+    start = threading.Barrier(3)
+    got: list[object] = []
+
+    def ask() -> None:
+        start.wait()
+        got.append(voice._engine())
+
+    threads = [threading.Thread(target=ask) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == 3 and got[0] is got[1] is got[2]
+    release_engines()

@@ -388,15 +388,25 @@ def _store_prepared(files: VoiceFiles, folder: Path | None, prepared: Prepared) 
         pass  # a read-only cache: the model is prepared again next time
 
 
-@functools.cache
+_ENGINE_LOCK = threading.Lock()
+
+
 def _engine(model: Path, mtime: float, config: Path, prepared: Path | None = None) -> _Engine:
+    """The loaded model, once per process: the voice's worker threads ask for it at the same
+    moment, and the second waits for the first instead of loading it again."""
+    with _ENGINE_LOCK:
+        return _load_engine(model, mtime, config, prepared)
+
+
+@functools.cache
+def _load_engine(model: Path, mtime: float, config: Path, prepared: Path | None) -> _Engine:
     return _Engine(VoiceFiles(model.stem, model, config, "path"), prepared)
 
 
 def release_engines() -> None:
     """Unload every loaded piper model: its ONNX sessions and their memory arenas (about
     400 MB a session after long sentences). The next sentence loads the model again."""
-    _engine.cache_clear()
+    _load_engine.cache_clear()
 
 
 @functools.cache
