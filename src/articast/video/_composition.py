@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -183,6 +183,18 @@ def _ken_burns(base: Image.Image, duration: float, pan: float, offset: float = 0
     return frame
 
 
+def _kept(store: dict[Any, Any], key: object, limit: int, make: Callable[[], Any]) -> Any:
+    """``store[key]``, made with ``make`` on first use; the oldest entry goes beyond ``limit``
+    (parts come in order, so a few recent ones are all a renderer needs)."""
+    value = store.get(key)
+    if value is None:
+        value = make()
+        if len(store) >= limit:
+            store.pop(next(iter(store)))
+        store[key] = value
+    return value
+
+
 def _ease_out(x: float) -> float:
     """Cubic ease-out on 0..1."""
     x = min(1.0, max(0.0, x))
@@ -295,15 +307,13 @@ class Scene:
     # ------------------------------------------------------------------ pictures
 
     def _base(self, p: _Part) -> Image.Image:
-        key = str(p.slide.image)
-        base = self._bases.get(key)
-        if base is None:
+        def load() -> Image.Image:
             base = load_rgb(p.slide.image, what="slide")
             if base.size != self.size:
                 base = base.resize(self.size, Image.Resampling.LANCZOS)
-            if len(self._bases) >= 4:
-                self._bases.pop(next(iter(self._bases)))
-            self._bases[key] = base
+            return base
+
+        base: Image.Image = _kept(self._bases, str(p.slide.image), 4, load)
         return base
 
     def _caption(self, p: _Part, c: _Caption) -> tuple[Image.Image, tuple[int, int]]:
@@ -311,24 +321,17 @@ class Scene:
         (``CaptionLayers``) and each highlighted word is a paste."""
         if c.highlight is None:
             return caption_patch(self._base(p), c.lines, style=self.style)
-        key = (str(p.slide.image), c.lines)
-        layers = self._layers.get(key)
-        if layers is None:
-            layers = caption_layers(self._base(p), c.lines, self.style)
-            if len(self._layers) >= 64:
-                self._layers.pop(next(iter(self._layers)))
-            self._layers[key] = layers
+        layers: CaptionLayers = _kept(
+            self._layers,
+            (str(p.slide.image), c.lines),
+            64,
+            lambda: caption_layers(self._base(p), c.lines, self.style),
+        )
         return layers.patch(c.highlight), layers.at
 
     def _array(self, p: _Part) -> Frame:
         """Part ``p``'s slide as an array (the four most recent are kept)."""
-        key = str(p.slide.image)
-        base = self._arrays.get(key)
-        if base is None:
-            base = np.asarray(self._base(p))
-            if len(self._arrays) >= 4:
-                self._arrays.pop(next(iter(self._arrays)))
-            self._arrays[key] = base
+        base: Frame = _kept(self._arrays, str(p.slide.image), 4, lambda: np.asarray(self._base(p)))
         return base
 
     def _caption_at(self, p: _Part, t: float) -> _Caption | None:
@@ -416,11 +419,14 @@ class Scene:
             bg_color=(0, 0, 0),
         ).with_duration(self.duration)
 
+    def _playing(self, t: float) -> tuple[int, ...]:
+        """The parts on screen at ``t`` (past the end, the last one)."""
+        playing = tuple(i for i, p in enumerate(self.parts) if p.start <= t < p.end)
+        return playing or (len(self.parts) - 1,)
+
     def _still_part(self, t: float) -> int | None:
         """The part shown alone and still at ``t`` (not fading or easing in, no zoom), if any."""
-        playing = [i for i, p in enumerate(self.parts) if p.start <= t < p.end]
-        if not playing:
-            playing = [len(self.parts) - 1]
+        playing = self._playing(t)
         if len(playing) != 1:
             return None
         p = self.parts[playing[0]]
@@ -441,16 +447,13 @@ class Scene:
         still = self._still_part(t)
         if still is not None:
             return self._still(still, t)
-        playing = tuple(i for i, p in enumerate(self.parts) if p.start <= t < p.end)
-        if not playing:
-            playing = (len(self.parts) - 1,)
+        playing = self._playing(t)
         first = self.parts[playing[0]]
         if len(playing) == 1 and not (first.fade_in and t < first.start + first.fade_in):
             return np.asarray(self.part_clip(playing[0]).get_frame(t - first.start), np.uint8)
-        if len(playing) == 2 and all(
-            not self.parts[i].motion and not self.parts[i].ease_in for i in playing
-        ):
-            return self._cross_fade(playing[0], playing[1], t)
+        pair = self._fading_pair(t)
+        if pair is not None:
+            return self._cross_fade(*pair, t)
         comp = self._joined.get(playing)
         if comp is None:
             mp = _moviepy()
@@ -486,13 +489,9 @@ class Scene:
         """Part ``i`` at ``t`` (nothing in it moving) as the Y, U and V planes' rows: three
         pieces each where a caption is up (above it, its rows, below it), one otherwise."""
         p = self.parts[i]
-        key = str(p.slide.image)
-        planes = self._yuv.get(key)
-        if planes is None:
-            planes = rgb_to_yuv420(self._array(p))
-            if len(self._yuv) >= 4:
-                self._yuv.pop(next(iter(self._yuv)))
-            self._yuv[key] = planes
+        planes: tuple[Frame, Frame, Frame] = _kept(
+            self._yuv, str(p.slide.image), 4, lambda: rgb_to_yuv420(self._array(p))
+        )
         cap = self._caption_at(p, t)
         if cap is None:
             return [[plane] for plane in planes]
@@ -508,7 +507,7 @@ class Scene:
     def _fading_pair(self, t: float) -> tuple[int, int, float] | None:
         """(part under, part fading in, opacity) where two still parts cross-fade at ``t``;
         the opacity as moviepy's ``CrossFadeIn`` mask gives it (8-bit)."""
-        playing = [i for i, p in enumerate(self.parts) if p.start <= t < p.end]
+        playing = self._playing(t)
         if len(playing) != 2 or any(self.parts[i].motion or self.parts[i].ease_in for i in playing):
             return None
         p = self.parts[playing[1]]
@@ -516,12 +515,10 @@ class Scene:
         alpha = int((np.clip(fading, 0.0, 1.0) * 255).astype("uint8"))
         return playing[0], playing[1], alpha / 255
 
-    def _cross_fade(self, under: int, over: int, t: float) -> Frame:
-        """Part ``over`` fading in over part ``under`` at ``t``, both still: what moviepy's
-        ``CrossFadeIn`` in a ``CompositeVideoClip`` gives (its mask, ``t / duration``, as
-        8-bit alpha over the part under it), without building the composite."""
-        pair = self._fading_pair(t)
-        alpha = pair[2] if pair is not None else 1.0
+    def _cross_fade(self, under: int, over: int, alpha: float, t: float) -> Frame:
+        """Part ``over`` fading in over part ``under`` at ``t``, both still, at opacity
+        ``alpha`` (``_fading_pair``): what moviepy's ``CrossFadeIn`` in a
+        ``CompositeVideoClip`` gives, without building the composite."""
         # Both pictures are opaque: Pillow's blend at alpha/255 is the alpha composite
         # (within one level of rounding) without the RGBA copies.
         bottom = Image.fromarray(self._still(under, t))
