@@ -253,7 +253,8 @@ def stream_params(data: bytes) -> StreamParams:
 # --------------------------------------------------------------------------- skipped frames
 
 
-def _cabac_all_skipped(macroblocks: int) -> bytes:
+@functools.lru_cache(maxsize=8)
+def _cabac_all_skipped(macroblocks: int) -> str:
     """CABAC slice data of a P slice whose every macroblock is skipped (H.264 9.3.4.2-9.3.4.6):
     per macroblock ``mb_skip_flag`` 1 (context 11: both neighbours skipped or absent, so the
     context increment is always 0) and ``end_of_slice_flag`` (0, then 1 after the last)."""
@@ -302,7 +303,7 @@ def _cabac_all_skipped(macroblocks: int) -> bytes:
             renorm()
             put((low >> 9) & 1)
             out.append(format(((low >> 7) & 3) | 1, "02b"))
-    return "".join(out).encode("ascii")
+    return "".join(out)
 
 
 @functools.lru_cache(maxsize=64)
@@ -334,17 +335,12 @@ def skipped_frame(params: StreamParams, frame_num: int) -> bytes:
         w.ue(1)  # disable_deblocking_filter_idc: nothing to filter
     if params.cabac:
         w.align("1")  # cabac_alignment_one_bit
-        w.bits.append(_cabac_bits(params.macroblocks))
+        w.bits.append(_cabac_all_skipped(params.macroblocks))
     else:
         w.ue(params.macroblocks)  # mb_skip_run
         w.u(1, 1)  # rbsp_stop_one_bit
     w.align("0")
     return _AUD_P + _START + b"\x41" + _escape(w.data())  # nal_ref_idc 2, type 1
-
-
-@functools.lru_cache(maxsize=8)
-def _cabac_bits(macroblocks: int) -> str:
-    return _cabac_all_skipped(macroblocks).decode("ascii")
 
 
 def _payloads(unit: bytes, kind: int) -> Iterator[tuple[int, int]]:
