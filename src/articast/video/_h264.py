@@ -53,8 +53,6 @@ CHUNK_MIN = 1.0
 """A sentence shorter than this (seconds) shares the next sentence's chunk."""
 SKIPPED = -1
 """In a chunk's layout: a frame that repeats the one before it (a skipped picture)."""
-_SMALL_RENDER = 30.0
-"""Seconds of pictures up to which a render encodes on one thread."""
 
 
 # --------------------------------------------------------------------------- encoding
@@ -74,9 +72,9 @@ def encoder_args(settings: VideoSettings, *, moving: bool = False) -> list[str]:
     """
     gop = _gop(settings.fps)
     # Stills: no sub-pixel search (nothing moves): 8% less x264 CPU on the sample's 637
-    # encoded frames. Not rc-lookahead=0 or mbtree=0 (16% less): with the VBV cap and frame
-    # threads either makes x264's output depend on thread timing (three encodes of the same
-    # frames, three streams), and the same episode must give the same file.
+    # encoded frames. Not rc-lookahead=0 or mbtree=0 (16% less): with the VBV cap either
+    # made x264's output depend on timing (three encodes of the same frames, three streams),
+    # and the same episode must give the same file.
     search = ":subme=1" if moving else ":subme=0"
     return [
         "-c:v",
@@ -106,6 +104,13 @@ def encoder_args(settings: VideoSettings, *, moving: bool = False) -> list[str]:
         "-r",
         str(settings.fps),
         *_COLOUR,
+        # One encoder thread: the frames arrive through a pipe as they are drawn, and with
+        # frame threads x264's rate control (the VBV cap) depended on when they arrived:
+        # the sample's MP4 differed from build to build (6 frames of one group). One thread
+        # makes it the same every time, and costs little: the pictures are drawn on the
+        # other core meanwhile (video stage 8.3 s vs 7.9 s).
+        "-threads",
+        "1",
     ]
 
 
@@ -473,10 +478,6 @@ def render_chunks(
     gop = _gop(fps)
     width, height = scene.size
     groups = _uncached_runs(chunks, cache)
-    # A small re-render (an edited sentence) encodes on one thread and leaves the other
-    # core to the audio being levelled beside it; a whole episode uses every core.
-    small = sum(chunk.n for group in groups for chunk in group) <= _SMALL_RENDER * fps
-    threads = ["-threads", "1"] if small else []
     rendered: list[str] = []
     total_chunks = sum(len(group) for group in groups)
     count = [0]
@@ -507,7 +508,7 @@ def render_chunks(
             )  # fmt: skip
             cmd = ffmpeg_cmd(
                 ["-f", "rawvideo", "-s", f"{width}x{height}", *source, *encoder_args(settings, moving=rgb),
-                 *threads, "-frames:v", str(total), "-an",
+                 "-frames:v", str(total), "-an",
                  *_segment_args(group, folder, fps, gop)]
             )  # fmt: skip
             slide = scene.parts[group[0].slide].slide
