@@ -70,17 +70,21 @@ def _decode(stream: bytes) -> tuple[list[str], str]:
 
 
 def _frame_nums(stream: bytes) -> list[tuple[int, int]]:
-    """(nal_unit_type, frame_num) of every slice, as ffmpeg's trace_headers reads them."""
+    """(nal_unit_type, frame_num) of every picture (its first slice), as ffmpeg's
+    trace_headers reads them."""
     cmd = [ffmpeg_exe(), "-v", "trace", "-f", "h264", "-i", "-", "-c", "copy",
            "-bsf:v", "trace_headers", "-f", "null", "-"]  # fmt: skip
     err = subprocess.run(cmd, input=stream, capture_output=True, check=True).stderr.decode()
     out: list[tuple[int, int]] = []
-    nal = -1
+    nal = first_mb = -1
     for line in err.splitlines():
         if m := re.search(r"nal_unit_type\s+\S+\s*=\s*(\d+)", line):
             nal = int(m.group(1))
+        elif m := re.search(r"\bfirst_mb_in_slice\s+\S+\s*=\s*(\d+)", line):
+            first_mb = int(m.group(1))
         elif (m := re.search(r"\bframe_num\s+\S+\s*=\s*(\d+)", line)) and nal in (1, 5):
-            out.append((nal, int(m.group(1))))
+            if first_mb == 0:
+                out.append((nal, int(m.group(1))))
     return out
 
 

@@ -111,9 +111,11 @@ class CaptionLayers:
         return img
 
 
-def _box(base: Image.Image, lines: tuple[str, ...], style: Style) -> tuple[Image.Image, Any]:
-    """The darkened box region under a cue, and how its lines are laid out in it."""
-    size = base.size
+def _geometry(
+    size: tuple[int, int], lines: tuple[str, ...]
+) -> tuple[ImageFont.FreeTypeFont, tuple[str, ...], list[float], int, int, int, int, int]:
+    """Where a cue's caption box goes: font, lines shown, their widths, line height, vertical
+    padding, box width and height, and the box's top-left corner."""
     f, shown = _fit_caption(tuple(lines), size)
     band_top, band_bottom = caption_band(size)
     line_h = round(f.size * 1.25)
@@ -121,9 +123,21 @@ def _box(base: Image.Image, lines: tuple[str, ...], style: Style) -> tuple[Image
     widths = [f.getlength(line) for line in shown]
     box_w = round(max(widths)) + 2 * pad_x
     box_h = line_h * len(shown) + 2 * pad_y
-    x0 = (size[0] - box_w) // 2
     y1 = band_bottom
     y0 = max(band_top, y1 - box_h) if size[1] >= size[0] else y1 - box_h
+    return f, shown, widths, line_h, pad_y, box_w, box_h, y0
+
+
+def caption_top(size: tuple[int, int], lines: tuple[str, ...]) -> int:
+    """The top row of a cue's caption box on a picture of ``size`` (nothing is drawn)."""
+    return _geometry(size, lines)[-1]
+
+
+def _box(base: Image.Image, lines: tuple[str, ...], style: Style) -> tuple[Image.Image, Any]:
+    """The darkened box region under a cue, and how its lines are laid out in it."""
+    size = base.size
+    f, shown, widths, line_h, pad_y, box_w, box_h, y0 = _geometry(size, lines)
+    x0 = (size[0] - box_w) // 2
     region = base.crop((x0, y0, x0 + box_w, y0 + box_h))
     patch = Image.blend(
         region, Image.new("RGB", region.size, style.caption_box), style.caption_box_opacity

@@ -42,7 +42,7 @@ from PIL import Image, ImageFilter
 from articast.config import VideoSettings
 from articast.models import Cue, Slide, Slides
 from articast.pictures.imaging import load_rgb
-from articast.pictures.overlay import CaptionLayers, caption_layers, caption_patch
+from articast.pictures.overlay import CaptionLayers, caption_layers, caption_patch, caption_top
 from articast.pictures.style import get_style
 
 Frame = npt.NDArray[np.uint8]
@@ -485,13 +485,19 @@ class Scene:
             ]
         return [m.data for m in rgb_to_yuv420(self.frame(t))]
 
-    def _still_yuv(self, i: int, t: float) -> list[list[Frame]]:
-        """Part ``i`` at ``t`` (nothing in it moving) as the Y, U and V planes' rows: three
-        pieces each where a caption is up (above it, its rows, below it), one otherwise."""
+    def _slide_yuv(self, i: int) -> tuple[Frame, Frame, Frame]:
+        """Part ``i``'s slide as Y, U and V planes (the four most recent are kept)."""
         p = self.parts[i]
         planes: tuple[Frame, Frame, Frame] = _kept(
             self._yuv, str(p.slide.image), 4, lambda: rgb_to_yuv420(self._array(p))
         )
+        return planes
+
+    def _still_yuv(self, i: int, t: float) -> list[list[Frame]]:
+        """Part ``i`` at ``t`` (nothing in it moving) as the Y, U and V planes' rows: three
+        pieces each where a caption is up (above it, its rows, below it), one otherwise."""
+        p = self.parts[i]
+        planes = self._slide_yuv(i)
         cap = self._caption_at(p, t)
         if cap is None:
             return [[plane] for plane in planes]
@@ -503,6 +509,35 @@ class Scene:
             [plane[: top // k], new, plane[bottom // k :]]
             for plane, new, k in zip(planes, rgb_to_yuv420(band), (1, 2, 2), strict=True)
         ]
+
+    def strip_top(self, t: float, rows: int) -> str | None:
+        """What the picture at ``t`` shows above row ``rows``, where that is a still slide's
+        own rows (its caption, if any, all below): the slide's key; else ``None``."""
+        i = self._still_part(t)
+        if i is None:
+            return None
+        p = self.parts[i]
+        cap = self._caption_at(p, t)
+        if cap is not None and caption_top(self.size, cap.lines) < rows:
+            return None
+        return str(p.slide.image)
+
+    def strip_yuv(self, t: float, rows: int, *, top: bool) -> list[memoryview]:
+        """The picture at ``t`` (``strip_top`` says it has one) as planar YUV 4:2:0, its rows
+        above ``rows`` (``top``) or from ``rows`` down only."""
+        i = self._still_part(t)
+        assert i is not None
+        planes = [[plane] for plane in self._slide_yuv(i)] if top else self._still_yuv(i, t)
+        out: list[memoryview] = []
+        for pieces, k in zip(planes, (1, 2, 2), strict=True):
+            begin, end = (0, rows // k) if top else (rows // k, self.size[1] // k)
+            at = 0
+            for piece in pieces:
+                lo, hi = max(begin - at, 0), min(end - at, len(piece))
+                if hi > lo:
+                    out.append(np.ascontiguousarray(piece[lo:hi]).data)
+                at += len(piece)
+        return out
 
     def _fading_pair(self, t: float) -> tuple[int, int, float] | None:
         """(part under, part fading in, opacity) where two still parts cross-fade at ``t``;

@@ -17,10 +17,13 @@ only, so a trim needs no re-encode).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,12 +34,17 @@ from articast.config import VideoSettings
 from articast.errors import RenderError
 from articast.media import ffmpeg_cmd, pipe_frames
 from articast.models import Cue, ProgressEvent, Slides
-from articast.video._aac import store
+from articast.pictures.cards import caption_band
 from articast.video._composition import Run, Scene
 from articast.video._skip import (
+    StreamParams,
     idr_pic_id,
+    idr_slices,
     is_idr,
+    moved_intra_slice,
+    parameter_sets,
     skipped_frame,
+    skipped_slice,
     stream_params,
     with_frame_num,
     with_idr_pic_id,
@@ -44,7 +52,7 @@ from articast.video._skip import (
 
 ProgressFn = Callable[[ProgressEvent], None]
 
-_VERSION = "video-v7"  # v7: skipped pictures; BT.709 frames converted by us
+_VERSION = "video-v8"  # v8: strips (a caption's rows coded alone)
 PART = "part.h264"
 """A chunk in the cache: raw H.264 (Annex B) with an access unit delimiter per frame."""
 SLIDE_LEAD = 0.5
@@ -63,7 +71,9 @@ def _gop(fps: int) -> int:
     return max(1, round(fps / 2))
 
 
-def encoder_args(settings: VideoSettings, *, moving: bool = False) -> list[str]:
+def encoder_args(
+    settings: VideoSettings, *, moving: bool = False, capped: bool = True
+) -> list[str]:
     """x264 settings shared by every part (identical parameter sets make stream-copy joins
     valid; ``moving`` changes only the encoder's search, not the stream's parameters).
 
@@ -89,10 +99,9 @@ def encoder_args(settings: VideoSettings, *, moving: bool = False) -> list[str]:
         "yuv420p",
         "-crf",
         "26",
-        "-maxrate",
-        "3M",
-        "-bufsize",
-        "6M",
+        # The cap holds the bitrate of what x264 is given; strips (``Strips``) are given one
+        # picture after another with nothing between, so a cap would only blur them.
+        *(["-maxrate", "3M", "-bufsize", "6M"] if capped else []),
         "-x264-params",
         f"keyint={gop}:min-keyint={gop}:scenecut=0:bframes=0:open-gop=0:8x8dct=1:cabac=1"
         # Stills barely move: the cheapest motion search and no trellis lose no quality here
@@ -121,38 +130,21 @@ _COLOUR = (
 says, so players show the colours drawn."""
 
 
-def _segment_args(chunks: Sequence[Chunk], folder: Path, fps: int, gop: int) -> list[str]:
-    """ffmpeg output options that open every group of pictures of a run of chunks with an IDR
-    and write each chunk to its own raw H.264 file, cut at its first IDR."""
+def _forced_keys(chunks: Sequence[Chunk], fps: int, gop: int) -> list[str]:
+    """ffmpeg output options that open every group of pictures x264 encodes for a run of
+    chunks with an IDR (``_key_frames``)."""
     keys: list[int] = []
-    cuts: list[int] = []
     total = 0
     for chunk in chunks:
-        if total:
-            cuts.append(total)
         keys.extend(total + k for k in _key_frames(chunk, gop))
         total += chunk.encoded
     # Half a frame early: ffmpeg keys the first frame at or after each time, and k / fps
     # written with six decimals can round up past frame k (2/3 s -> 0.666667).
-    forced = (
+    return (
         ["-force_key_frames", ",".join(f"{(k - 0.5) / fps:.6f}" for k in keys[1:])]
         if keys[1:]
         else []
     )
-    if not cuts:
-        return [*forced, "-f", "h264", str(folder / "c0000.h264")]
-    return [
-        *forced,
-        "-f",
-        "segment",
-        "-segment_frames",
-        ",".join(str(c) for c in cuts),
-        "-reset_timestamps",
-        "1",
-        "-segment_format",
-        "h264",
-        str(folder / "c%04d.h264"),
-    ]
 
 
 _AUD = b"\x00\x00\x01\x09"
@@ -238,14 +230,78 @@ class Chunk:
     dense: bool
     """Most frames move (a zoom): frames are piped raw instead of written as stills."""
     key: str
-    layout: tuple[int, ...] = ()
+    layout: tuple[int | Strips, ...] = ()
     """Which encoded frame each of the ``n`` frames shows, or ``SKIPPED`` (see
-    ``_gop_layout``); empty when every frame is encoded."""
+    ``_gop_layout``), or the strips it is written from (``_strip_layout``); empty when every
+    frame is encoded."""
 
     @property
     def encoded(self) -> int:
         """Frames the encoder is given for this chunk."""
-        return (max(self.layout) + 1) if self.layout else self.n
+        if not self.layout:
+            return self.n
+        return max((e for e in self.layout if isinstance(e, int)), default=-1) + 1
+
+
+@dataclass(frozen=True)
+class Strips:
+    """In a chunk's layout: a picture written as two slices, the rows above a caption and the
+    rows from there down (``strip_rows``), each either coded alone (intra: x264 is given the
+    strip, not the picture) or repeated from the picture before it (skipped).
+
+    Karaoke captions change the picture every few frames, and only in their own rows: x264
+    spends as long on a 1080p picture whatever changed in it (about 7 ms), so a word lit costs
+    a fifth of that as a strip, and the slide above, the same for seconds, is coded once for
+    every group of pictures that opens on it.
+    """
+
+    top: str | None
+    """The slide shown above the caption (``Scene.strip_top``), or ``None``: repeated."""
+    band: object | None
+    """What the caption's rows show (the frame's ``Run.key``), or ``None``: repeated."""
+
+
+def strip_rows(size: tuple[int, int]) -> int | None:
+    """The picture row where strips split a picture of ``size``: the macroblock row at or
+    above the caption band's top (``caption_band``); ``None`` when the band leaves no room."""
+    rows = caption_band(size)[0] // 16 * 16
+    return rows if 16 <= rows <= size[1] - 16 else None
+
+
+def _strip_layout(scene: Scene, chunk: Chunk, gop: int, rows: int | None) -> Chunk:
+    """``chunk`` with each group of pictures that shows still slides only, their captions
+    below ``rows`` (``Scene.strip_top``), written from strips (``Strips``); the frames x264
+    is still given are numbered again from 0."""
+    if chunk.dense or rows is None:
+        return chunk
+    frame_run = [run for run in chunk.runs for _ in range(run.first, run.last)][: chunk.n]
+    tops: dict[int, str | None] = {}
+
+    def top_of(run: Run) -> str | None:
+        if run.first not in tops:
+            tops[run.first] = None if run.moving else scene.strip_top(run.at, rows)
+        return tops[run.first]
+
+    full = chunk.layout or tuple(range(chunk.n))
+    layout: list[int | Strips] = []
+    renumbered: dict[int | Strips, int] = {}
+    for g0 in range(0, chunk.n, gop):
+        where = range(g0, min(chunk.n, g0 + gop))
+        keys = [top_of(frame_run[pos]) for pos in where]
+        if all(key is not None for key in keys):
+            for j, pos in enumerate(where):
+                run, before = frame_run[pos], frame_run[pos - 1]
+                if j == 0:  # an IDR: both strips
+                    layout.append(Strips(keys[0], run.key))
+                elif run.key == before.key:
+                    layout.append(SKIPPED)
+                else:
+                    layout.append(Strips(keys[j] if keys[j] != keys[j - 1] else None, run.key))
+            continue
+        for pos in where:
+            e = full[pos]
+            layout.append(SKIPPED if e == SKIPPED else renumbered.setdefault(e, len(renumbered)))
+    return dataclasses.replace(chunk, layout=tuple(layout))
 
 
 def _gop_layout(runs: Sequence[Run], n: int, gop: int) -> tuple[int, ...]:
@@ -313,24 +369,52 @@ def _access_units(data: bytes, what: str) -> list[bytes]:
     return [data[a:b] for a, b in itertools.pairwise([*starts, len(data)])]
 
 
-def _expand(path: Path, chunk: Chunk, gop: int) -> None:
-    """Rewrite an encoded chunk with its skipped pictures and repeated groups of pictures in
-    place (``layout``): every frame is a reference frame, so a P-frame's ``frame_num`` is its
+_AUD_ANY = b"\x00\x00\x00\x01\x09\x30"
+"""Access unit delimiter of a picture of I and P slices (primary_pic_type 1)."""
+
+
+@dataclass(frozen=True)
+class _Strip:
+    """One strip encoder's output: each strip's IDR slice, and the stream's parameters."""
+
+    slices: list[bytes]
+    params: StreamParams
+
+
+def _assemble(
+    chunk: Chunk,
+    units: Sequence[bytes],
+    params: StreamParams,
+    headers: bytes,
+    strips: tuple[_Strip | None, _Strip | None],
+    index: tuple[dict[object, int], dict[object, int]],
+    rows: int,
+    gop: int,
+) -> bytes:
+    """A chunk's raw H.264 from x264's frames for it (``units``), skipped pictures and strips,
+    as its layout says: every frame is a reference frame, so a P-frame's ``frame_num`` is its
     place in its group of pictures."""
-    if not chunk.layout:
-        return
-    data = path.read_bytes()
-    units = _access_units(data, f"video chunk {chunk.key[:12]}")
-    if len(units) != chunk.encoded:
-        raise RenderError(
-            f"video chunk {chunk.key[:12]}: the encoder wrote {len(units)} frames, "
-            f"expected {chunk.encoded}"
-        )
-    params = stream_params(data)
-    params.check_skippable()
     out: list[bytes] = []
-    for pos, e in enumerate(chunk.layout):
+    split = rows // 16 * params.width_mbs
+    for pos, e in enumerate(chunk.layout or range(chunk.n)):
         place = pos % gop
+        if isinstance(e, Strips):
+            out.append(_AUD_ANY + (headers if place == 0 else b""))
+            for key, strip, names, first, count, alone in (
+                (e.top, strips[0], index[0], 0, split, False),
+                (e.band, strips[1], index[1], split, params.macroblocks - split, True),
+            ):
+                if key is None:
+                    out.append(skipped_slice(params, place, first, count))
+                    continue
+                assert strip is not None
+                out.append(
+                    moved_intra_slice(
+                        strip.slices[names[key]], strip.params, params,
+                        first_mb=first, frame_num=place, idr=place == 0, own_edges=alone,
+                    )
+                )  # fmt: skip
+            continue
         if e == SKIPPED:
             out.append(skipped_frame(params, place))
             continue
@@ -340,7 +424,7 @@ def _expand(path: Path, chunk: Chunk, gop: int) -> None:
                 "not where the chunk's groups of pictures start; this is a bug in articast"
             )
         out.append(with_frame_num(units[e], params, place) if place else units[e])
-    path.write_bytes(b"".join(out))
+    return b"".join(out)
 
 
 def _chunk_starts(cues: Sequence[Cue], start: float, end: float) -> list[float]:
@@ -460,6 +544,46 @@ def _frames(
         done(chunk)
 
 
+def _locked(items: Iterator[memoryview], lock: threading.Lock) -> Iterator[memoryview]:
+    """``items``, each made while holding ``lock`` (the scene's caches are not shared across
+    threads) and written to its pipe after letting it go."""
+    while True:
+        with lock:
+            item = next(items, None)
+        if item is None:
+            return
+        yield item
+
+
+def _strip_frames(
+    scene: Scene, wanted: dict[object, float], rows: int, *, top: bool
+) -> Iterator[memoryview]:
+    for t in wanted.values():
+        yield from scene.strip_yuv(t, rows, top=top)
+
+
+def _headers(settings: VideoSettings, size: tuple[int, int], cache: Cache, folder: Path) -> bytes:
+    """The SPS and PPS x264 writes for pictures of ``size`` (one black frame encoded once,
+    then cached): for a run of chunks made of strips only."""
+    args = encoder_args(settings)
+    key = content_key(_VERSION, "headers", size, args)
+    hit = cache.path(key, PART)
+    if hit is None:
+        width, height = size
+        out = folder / "headers.h264"
+        cmd = ffmpeg_cmd(
+            ["-f", "rawvideo", "-s", f"{width}x{height}", "-pix_fmt", "yuv420p",
+             "-framerate", str(settings.fps), *_COLOUR, "-i", "-", *args,
+             "-frames:v", "1", "-an", "-f", "h264", str(out)]
+        )  # fmt: skip
+        black = bytes([16]) * (width * height) + bytes([128]) * (width * height // 2)
+        pipe_frames(cmd, [black], "video parameter sets")
+        cache.put(key, {PART: out.read_bytes()})
+        hit = cache.path(key, PART)
+        assert hit is not None
+    return hit.read_bytes()
+
+
 def render_chunks(
     scene: Scene,
     chunks: Sequence[Chunk],
@@ -471,12 +595,14 @@ def render_chunks(
 ) -> tuple[str, ...]:
     """Encode every chunk missing from the cache; the titles of the parts rendered.
 
-    The frames go to x264 through a pipe as raw RGB, as they are drawn: drawing and encoding
-    run side by side, and no still is written to disk.
+    Per run of uncached chunks, up to three x264s at once, each fed through a pipe as the
+    pictures are drawn (no still is written to disk): whole pictures, the slides above the
+    captions, and the captions' rows (``Strips``).
     """
     fps = settings.fps
     gop = _gop(fps)
     width, height = scene.size
+    rows = strip_rows(scene.size)
     groups = _uncached_runs(chunks, cache)
     rendered: list[str] = []
     total_chunks = sum(len(group) for group in groups)
@@ -492,32 +618,102 @@ def render_chunks(
             progress(ProgressEvent("video", count[0], total_chunks, f"rendered: {title}"))
 
     scratch = Path(tempfile.mkdtemp(prefix="articast-pictures-", dir=workdir))
+    lock = threading.Lock()
     try:
-        for number, group in enumerate(groups, 1):
+        for number, planned in enumerate(groups, 1):
             folder = scratch / f"run{number:04d}"
             folder.mkdir()
+            group = [_strip_layout(scene, chunk, gop, rows) for chunk in planned]
+            wanted: tuple[dict[object, float], dict[object, float]] = ({}, {})
+            for chunk in group:
+                frame_run = [run for run in chunk.runs for _ in range(run.first, run.last)]
+                for pos, e in enumerate(chunk.layout):
+                    if isinstance(e, Strips):
+                        for key, seen in ((e.top, wanted[0]), (e.band, wanted[1])):
+                            if key is not None and key not in seen:
+                                seen[key] = frame_run[pos].at
             total = sum(chunk.encoded for chunk in group)
-            # Where every frame moves (a zoom), ffmpeg converts the pictures on a thread of
-            # its own; stills are converted here, a caption's rows at a time.
-            rgb = group[0].dense
-            source = (
-                ["-pix_fmt", "rgb24", "-framerate", str(fps), "-i", "-",
-                 "-vf", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p"]
-                if rgb
-                else ["-pix_fmt", "yuv420p", "-framerate", str(fps), *_COLOUR, "-i", "-"]
-            )  # fmt: skip
-            cmd = ffmpeg_cmd(
-                ["-f", "rawvideo", "-s", f"{width}x{height}", *source, *encoder_args(settings, moving=rgb),
-                 "-frames:v", str(total), "-an",
-                 *_segment_args(group, folder, fps, gop)]
-            )  # fmt: skip
             slide = scene.parts[group[0].slide].slide
-            frames = _frames(scene, group, done, rgb=rgb)
-            pipe_frames(cmd, frames, f"video from {slide.title!r} on")
-            for k, chunk in enumerate(group):
-                out = folder / f"c{k:04d}.h264"
-                _expand(out, chunk, gop)
-                store(cache, chunk.key, PART, out)
+            jobs: list[tuple[list[str], Iterator[memoryview], str]] = []
+            if total:
+                # Where every frame moves (a zoom), ffmpeg converts the pictures on a thread
+                # of its own; stills are converted here, a caption's rows at a time.
+                rgb = group[0].dense
+                source = (
+                    ["-pix_fmt", "rgb24", "-framerate", str(fps), "-i", "-",
+                     "-vf", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p"]
+                    if rgb
+                    else ["-pix_fmt", "yuv420p", "-framerate", str(fps), *_COLOUR, "-i", "-"]
+                )  # fmt: skip
+                cmd = ffmpeg_cmd(
+                    ["-f", "rawvideo", "-s", f"{width}x{height}", *source,
+                     *encoder_args(settings, moving=rgb), "-frames:v", str(total), "-an",
+                     *_forced_keys(group, fps, gop), "-f", "h264", str(folder / "full.h264")]
+                )  # fmt: skip
+                frames = _frames(scene, group, lambda _chunk: None, rgb=rgb)
+                jobs.append((cmd, frames, f"video from {slide.title!r} on"))
+            for k, (seen, strip_h, name) in enumerate(
+                ((wanted[0], rows, "slides"), (wanted[1], height - (rows or 0), "captions"))
+            ):
+                if not seen or rows is None:
+                    continue
+                cmd = ffmpeg_cmd(
+                    ["-f", "rawvideo", "-s", f"{width}x{strip_h}", "-pix_fmt", "yuv420p",
+                     "-framerate", str(fps), *_COLOUR, "-i", "-",
+                     *encoder_args(settings, capped=False), "-force_key_frames", "expr:1",
+                     "-frames:v", str(len(seen)), "-an", "-f", "h264", str(folder / f"{name}.h264")]
+                )  # fmt: skip
+                strips = _strip_frames(scene, seen, rows, top=k == 0)
+                jobs.append((cmd, strips, f"video {name} from {slide.title!r} on"))
+            with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+                running = [
+                    pool.submit(pipe_frames, cmd, _locked(items, lock), what)
+                    for cmd, items, what in jobs
+                ]
+                for job in running:
+                    job.result()
+            what = f"video from {slide.title!r} on"
+            if total:
+                data = (folder / "full.h264").read_bytes()
+                units = _access_units(data, what)
+                if len(units) != total:
+                    raise RenderError(
+                        f"{what}: the encoder wrote {len(units)} frames, expected {total}"
+                    )
+            else:
+                data, units = _headers(settings, scene.size, cache, folder), []
+            params = stream_params(data)
+            params.check_skippable()
+            sps, pps = parameter_sets(data)
+            headers = b"\x00\x00\x00\x01" + sps + b"\x00\x00\x00\x01" + pps
+            made: list[_Strip | None] = []
+            for name in ("slides", "captions"):
+                path = folder / f"{name}.h264"
+                if not path.exists():
+                    made.append(None)
+                    continue
+                strip_data = path.read_bytes()
+                if parameter_sets(strip_data)[1] != pps:
+                    raise RenderError(f"{what}: the {name}' PPS differs; this is a bug in articast")
+                made.append(
+                    _Strip(
+                        [idr_slices(u)[0] for u in _access_units(strip_data, what)],
+                        stream_params(strip_data),
+                    )
+                )
+            index = (
+                {key: i for i, key in enumerate(wanted[0])},
+                {key: i for i, key in enumerate(wanted[1])},
+            )
+            at = 0
+            for chunk in group:
+                part = _assemble(
+                    chunk, units[at : at + chunk.encoded], params, headers,
+                    (made[0], made[1]), index, rows or 0, gop,
+                )  # fmt: skip
+                at += chunk.encoded
+                cache.put(chunk.key, {PART: part})
+                done(chunk)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return tuple(rendered)

@@ -169,6 +169,8 @@ class StreamParams:
     refs: int = 1
     progressive: bool = True
     slice_groups: int = 1
+    width_mbs: int = 0
+    """Macroblocks per row of the picture."""
 
     @property
     def plain(self) -> bool:
@@ -246,8 +248,22 @@ def stream_params(data: bytes) -> StreamParams:
     return StreamParams(
         frame_num_bits, width * height, pps_id, cabac, weighted, refs_l0,
         chroma_format != 0, init_qp, deblocking_control, redundant,
-        poc_type, refs, bool(frame_mbs_only), groups,
+        poc_type, refs, bool(frame_mbs_only), groups, width,
     )  # fmt: skip
+
+
+def parameter_sets(data: bytes) -> tuple[bytes, bytes]:
+    """The first SPS and PPS NAL units of a stream (payloads, header byte included)."""
+    sps = pps = b""
+    for nal in _nal_units(data[:65536]):
+        kind = nal[0] & 0x1F if nal else 0
+        if kind == 7 and not sps:
+            sps = nal
+        elif kind == 8 and not pps:
+            pps = nal
+    if not sps or not pps:
+        raise RenderError("video: an encoded chunk has no parameter sets; delete the video cache")
+    return sps, pps
 
 
 # --------------------------------------------------------------------------- skipped frames
@@ -310,9 +326,20 @@ def _cabac_all_skipped(macroblocks: int) -> str:
 def skipped_frame(params: StreamParams, frame_num: int) -> bytes:
     """The access unit (delimiter and one P slice) of a picture that repeats the one before it,
     the ``frame_num``-th reference frame after the IDR."""
+    return _AUD_P + skipped_slice(params, frame_num, 0, params.macroblocks, alone=True)
+
+
+@functools.lru_cache(maxsize=64)
+def skipped_slice(
+    params: StreamParams, frame_num: int, first_mb: int, count: int, *, alone: bool = False
+) -> bytes:
+    """A P slice (start code included) that repeats macroblocks ``first_mb`` to
+    ``first_mb + count - 1`` of the picture before it, in the ``frame_num``-th reference
+    frame after the IDR: the whole picture when ``alone``, else beside other slices
+    (``slice_type`` 0; no deblocking, so its edge with them is left as it is)."""
     w = _Writer()
-    w.ue(0)  # first_mb_in_slice
-    w.ue(5)  # slice_type: P, every slice of the picture
+    w.ue(first_mb)  # first_mb_in_slice
+    w.ue(5 if alone else 0)  # slice_type: P (5: every slice of the picture)
     w.ue(params.pps_id)
     w.u(params.frame_num_bits, frame_num % (1 << params.frame_num_bits))
     if params.redundant_pic_cnt:
@@ -335,12 +362,12 @@ def skipped_frame(params: StreamParams, frame_num: int) -> bytes:
         w.ue(1)  # disable_deblocking_filter_idc: nothing to filter
     if params.cabac:
         w.align("1")  # cabac_alignment_one_bit
-        w.bits.append(_cabac_all_skipped(params.macroblocks))
+        w.bits.append(_cabac_all_skipped(count))
     else:
-        w.ue(params.macroblocks)  # mb_skip_run
+        w.ue(count)  # mb_skip_run
         w.u(1, 1)  # rbsp_stop_one_bit
     w.align("0")
-    return _AUD_P + _START + b"\x41" + _escape(w.data())  # nal_ref_idc 2, type 1
+    return _START + b"\x41" + _escape(w.data())  # nal_ref_idc 2, type 1
 
 
 def _payloads(unit: bytes, kind: int) -> Iterator[tuple[int, int]]:
@@ -458,3 +485,87 @@ def with_idr_pic_id(unit: bytes, params: StreamParams, value: int) -> bytes:
         return unit
     out.append(unit[pos:])
     return b"".join(out)
+
+
+# --------------------------------------------------------------------------- intra slices
+
+
+def idr_slices(unit: bytes) -> list[bytes]:
+    """The IDR slices of an access unit (NAL payloads, header byte included)."""
+    return [unit[begin - 1 : end] for begin, end in _payloads(unit, 5)]
+
+
+def moved_intra_slice(
+    nal: bytes,
+    src: StreamParams,
+    dst: StreamParams,
+    *,
+    first_mb: int,
+    frame_num: int,
+    idr: bool,
+    own_edges: bool,
+) -> bytes:
+    """An I slice of an all-intra stream (``src``: x264's IDR slice of a strip of the
+    picture, as wide as the picture) written as a slice of ``dst``'s pictures that starts at
+    macroblock ``first_mb`` (start code included).
+
+    Nothing in an I slice refers outside it: intra prediction, CABAC contexts and the QP
+    predictor see macroblocks of other slices as absent, exactly as they see the strip's
+    picture edges. Only the deblocking filter crosses slices: ``own_edges`` filters inside
+    the slice only (``disable_deblocking_filter_idc`` 2), where the strip's picture edge
+    was, so the slice decodes to exactly what x264 made of the strip. The header is written
+    again (``dst``'s parameter sets, ``frame_num``; an IDR picture or not) up to where the
+    CABAC data starts, which is copied as it is.
+    """
+    if not (src.cabac and dst.cabac and src.plain and dst.plain):
+        raise RenderError("video: a strip that is not CABAC; this is a bug in articast")
+    if nal[0] & 0x1F != 5:
+        raise RenderError("video: a strip that is not an IDR slice; this is a bug in articast")
+    rbsp = _unescape(nal[1:])
+    r, _, _, header = _idr_header(rbsp[:64], src)
+    r = _Reader(rbsp[:64])
+    r.ue()
+    r.ue()
+    r.ue()
+    r.u(src.frame_num_bits)
+    r.ue()  # idr_pic_id
+    if src.redundant_pic_cnt:
+        r.ue()
+    r.u(2)
+    qp = src.init_qp + r.se()
+    filter_idc, alpha, beta = 0, 0, 0
+    if src.deblocking_control:
+        filter_idc = r.ue()
+        if filter_idc != 1:
+            alpha, beta = r.se(), r.se()
+    if r.pos != header:
+        raise RenderError("video: a strip's slice header misread; this is a bug in articast")
+    data_at = -(-header // 8)
+    if r.bits[header : data_at * 8] != "1" * (data_at * 8 - header):
+        raise RenderError("video: a strip without CABAC alignment; this is a bug in articast")
+    w = _Writer()
+    w.ue(first_mb)
+    w.ue(7 if idr else 2)  # I (7: every slice of the picture)
+    w.ue(dst.pps_id)
+    w.u(dst.frame_num_bits, frame_num % (1 << dst.frame_num_bits))
+    if idr:
+        w.ue(0)  # idr_pic_id (the join renumbers consecutive IDRs)
+    if dst.redundant_pic_cnt:
+        w.ue(0)
+    if idr:
+        w.u(2, 0)  # no_output_of_prior_pics_flag, long_term_reference_flag
+    else:
+        w.u(1, 0)  # adaptive_ref_pic_marking_mode_flag: sliding window
+    w.se(qp - dst.init_qp)
+    if dst.deblocking_control:
+        if filter_idc == 0 and own_edges:
+            filter_idc = 2
+        w.ue(filter_idc)
+        if filter_idc != 1:
+            w.se(alpha)
+            w.se(beta)
+    elif filter_idc != 1 and src.deblocking_control:
+        raise RenderError("video: strips need deblocking control; this is a bug in articast")
+    w.align("1")  # cabac_alignment_one_bit
+    head = bytes([0x65 if idr else 0x41])  # IDR: nal_ref_idc 3, type 5; else 2, type 1
+    return _START + head + _escape(w.data() + rbsp[data_at:])
