@@ -82,9 +82,12 @@ def _frame_nums(stream: bytes) -> list[tuple[int, int]]:
             nal = int(m.group(1))
         elif m := re.search(r"\bfirst_mb_in_slice\s+\S+\s*=\s*(\d+)", line):
             first_mb = int(m.group(1))
-        elif (m := re.search(r"\bframe_num\s+\S+\s*=\s*(\d+)", line)) and nal in (1, 5):
-            if first_mb == 0:
-                out.append((nal, int(m.group(1))))
+        elif (
+            (m := re.search(r"\bframe_num\s+\S+\s*=\s*(\d+)", line))
+            and nal in (1, 5)
+            and first_mb == 0
+        ):
+            out.append((nal, int(m.group(1))))
     return out
 
 
@@ -284,6 +287,13 @@ def test_other_frame_rates_keep_their_groups_of_pictures(tmp_path: Path, fps: in
         assert [num for _, num in slices[a : a + n]] == list(range(n)), a
     sums, complaints = _decode(stream)
     assert complaints == "" and len(sums) == len(slices)
+    # Captions over still slides are written as strips: pictures of two slices, split at
+    # the macroblock row above the caption band (row 128 of 180: 20 macroblocks a row).
+    trace = [ffmpeg_exe(), "-v", "trace", "-f", "h264", "-i", "-", "-c", "copy",
+             "-bsf:v", "trace_headers", "-f", "null", "-"]  # fmt: skip
+    err = subprocess.run(trace, input=stream, capture_output=True, check=True).stderr.decode()
+    firsts = [int(m) for m in re.findall(r"first_mb_in_slice\s+\S+\s*=\s*(\d+)", err)]
+    assert set(firsts) == {0, 8 * 20}
 
 
 def test_the_encoder_settings_give_the_same_stream_every_time(tmp_path: Path) -> None:
@@ -322,3 +332,135 @@ def test_the_encoder_settings_give_the_same_stream_every_time(tmp_path: Path) ->
         for _ in range(3)
     }
     assert len(runs) == 1, runs
+
+
+def _raw(stream: bytes, size: tuple[int, int]) -> list[tuple[np.ndarray, ...]]:
+    """The decoded pictures of a raw H.264 stream as Y, U and V planes (strict decoding)."""
+    w, h = size
+    cmd = [ffmpeg_exe(), "-v", "warning", "-err_detect", "+crccheck+bitstream+buffer+explode",
+           "-f", "h264", "-i", "-", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-"]  # fmt: skip
+    p = subprocess.run(cmd, input=stream, capture_output=True, check=True)
+    assert p.stderr == b""
+    n = w * h * 3 // 2
+    out = []
+    for i in range(0, len(p.stdout), n):
+        buf = np.frombuffer(p.stdout[i : i + n], np.uint8)
+        out.append(
+            (buf[: w * h].reshape(h, w),
+             buf[w * h : w * h * 5 // 4].reshape(h // 2, w // 2),
+             buf[w * h * 5 // 4 :].reshape(h // 2, w // 2))
+        )  # fmt: skip
+    return out
+
+
+@pytest.mark.parametrize(("size", "rows"), [((1920, 1080), 816), ((352, 200), 144)])
+def test_strips_decode_to_exactly_what_x264_made_of_them(size: tuple[int, int], rows: int) -> None:
+    """A picture written from strips (the slide above a caption, the caption's rows; each an
+    x264 I-frame of its own, or repeated by a skipped slice) decodes, strictly, to exactly
+    the strips' own pictures, whatever the deblocking filter and intra prediction would have
+    done across the seam; IDRs and P pictures alike, frame_num counted from the IDR."""
+    from articast.config import VideoSettings
+    from articast.video._h264 import encoder_args
+    from articast.video._skip import (
+        idr_slices,
+        moved_intra_slice,
+        parameter_sets,
+        skipped_slice,
+    )
+
+    w, h = size
+    pics = _pictures(size, 5)  # stripes across the seam: the strips differ there
+    args = encoder_args(VideoSettings(width=w, height=h), capped=False)
+
+    def encode(planes: list[bytes], height: int, *extra: str) -> bytes:
+        cmd = [ffmpeg_exe(), "-v", "error", "-f", "rawvideo", "-pix_fmt", "yuv420p",
+               "-s", f"{w}x{height}", "-framerate", "10", "-i", "-", *args, *extra,
+               "-f", "h264", "-"]  # fmt: skip
+        return subprocess.run(cmd, input=b"".join(planes), capture_output=True, check=True).stdout
+
+    def cut(pic: bytes, top: bool) -> bytes:
+        y = np.frombuffer(pic, np.uint8)
+        planes = (y[: w * h].reshape(h, w), y[w * h : w * h * 5 // 4].reshape(h // 2, w // 2),
+                  y[w * h * 5 // 4 :].reshape(h // 2, w // 2))  # fmt: skip
+        return b"".join((p[: rows // k] if top else p[rows // k :]).tobytes()
+                        for p, k in zip(planes, (1, 2, 2), strict=False))  # fmt: skip
+
+    whole = encode(pics[:1], h)
+    tops = encode([cut(p, True) for p in pics[:2]], rows, "-force_key_frames", "expr:1")
+    bands = encode([cut(p, False) for p in pics[1:]], h - rows, "-force_key_frames", "expr:1")
+    dst, tp, bp = stream_params(whole), stream_params(tops), stream_params(bands)
+    assert parameter_sets(tops)[1] == parameter_sets(bands)[1] == parameter_sets(whole)[1]
+    sps, pps = parameter_sets(whole)
+    top_units, band_units = _access_units(tops, "t"), _access_units(bands, "b")
+    split = rows // 16 * dst.width_mbs
+
+    def picture(place: int, top: int | None, band: int | None) -> bytes:
+        out = [b"\x00\x00\x00\x01\x09\x30"]
+        if place == 0:
+            out += [b"\x00\x00\x00\x01" + sps, b"\x00\x00\x00\x01" + pps]
+        out.append(
+            skipped_slice(dst, place, 0, split) if top is None
+            else moved_intra_slice(idr_slices(top_units[top])[0], tp, dst, first_mb=0,
+                                   frame_num=place, idr=place == 0, own_edges=False)
+        )  # fmt: skip
+        out.append(
+            skipped_slice(dst, place, split, dst.macroblocks - split) if band is None
+            else moved_intra_slice(idr_slices(band_units[band])[0], bp, dst, first_mb=split,
+                                   frame_num=place, idr=place == 0, own_edges=True)
+        )  # fmt: skip
+        return b"".join(out)
+
+    # (top strip, caption strip) per frame; None: repeated. Two groups of five pictures.
+    plan = [(0, 0), (None, 1), (1, None), (None, 2), (None, None),
+            (1, 3), (0, None), (None, 0), (1, 1), (None, None)]  # fmt: skip
+    stream = b"".join(picture(i % 5, t, b) for i, (t, b) in enumerate(plan))
+    got = _raw(stream, size)
+    want_top, want_band = _raw(tops, (w, rows)), _raw(bands, (w, h - rows))
+    assert len(got) == len(plan)
+    top = band = 0
+    for i, (t, b) in enumerate(plan):
+        top = top if t is None else t
+        band = band if b is None else b
+        for k, (plane, div) in enumerate(zip(got[i], (1, 2, 2), strict=True)):
+            assert np.array_equal(plane[: rows // div], want_top[top][k]), (i, k)
+            assert np.array_equal(plane[rows // div :], want_band[band][k]), (i, k)
+    assert _frame_nums(stream) == [(5, 0), (1, 1), (1, 2), (1, 3), (1, 4)] * 2
+    # The caption's strip is a fraction of the picture, in bits as in pixels.
+    assert max(len(u) for u in band_units) < len(_access_units(whole, "w")[0])
+
+
+def test_strip_layout_writes_still_groups_from_strips_and_keeps_the_rest() -> None:
+    """Groups of pictures showing still slides only are written from strips (the slide's
+    strip where it changes, the caption's where the picture does); a group with a moving
+    frame stays x264's, its frames numbered again from 0."""
+    from articast.video._h264 import Strips, _strip_layout
+
+    class Slides:  # what _strip_layout asks of a Scene
+        def strip_top(self, t: float, rows: int) -> str | None:
+            assert rows == 128
+            return "one" if t < 0.25 else "two"
+
+    a, b, c = ("a",), ("b",), ("c",)
+    runs = (
+        Run(0, 3, 0.0, False, (), a),
+        Run(3, 5, 0.3, False, (), b),  # the slide changes mid-group
+        Run(5, 7, 0.5, False, (), c),
+        Run(7, 8, 0.7, True, (), ("m", 7)),  # a moving frame: its group goes to x264
+        Run(8, 10, 0.8, False, (), c),
+    )
+    layout = _gop_layout(runs, 10, 5)
+    chunk = Chunk(0, 0.0, 1.0, 10, runs, False, "k", layout)
+    out = _strip_layout(Slides(), chunk, 5, 128)  # type: ignore[arg-type]
+    assert out.layout[:5] == (Strips("one", a), SKIPPED, SKIPPED, Strips("two", b), SKIPPED)
+    assert out.layout[5:] == (0, SKIPPED, 1, 2, SKIPPED)
+    assert out.encoded == 3 and _key_frames(out, 5) == [0]
+
+    # Only the caption changes: its strip alone, the slide's repeated.
+    class OneSlide:
+        def strip_top(self, t: float, rows: int) -> str | None:
+            return "one"
+
+    out = _strip_layout(OneSlide(), chunk, 5, 128)  # type: ignore[arg-type]
+    assert out.layout[:5] == (Strips("one", a), SKIPPED, SKIPPED, Strips(None, b), SKIPPED)
+    # No room for strips (or a zoom): the chunk as it was.
+    assert _strip_layout(Slides(), chunk, 5, None) is chunk

@@ -183,15 +183,21 @@ def _ken_burns(base: Image.Image, duration: float, pan: float, offset: float = 0
     return frame
 
 
+_SLIDES_KEPT = 12
+"""Slides kept decoded and converted: parts come in order, but up to three encoders are fed
+at once (whole pictures, slide strips, caption strips), each at its own place in the
+episode; a slide dropped and needed again is read and converted again (40 ms at 1080p)."""
+
+
 def _kept(store: dict[Any, Any], key: object, limit: int, make: Callable[[], Any]) -> Any:
-    """``store[key]``, made with ``make`` on first use; the oldest entry goes beyond ``limit``
-    (parts come in order, so a few recent ones are all a renderer needs)."""
-    value = store.get(key)
+    """``store[key]``, made with ``make`` on first use; the least recently used entry goes
+    beyond ``limit``."""
+    value = store.pop(key, None)
     if value is None:
         value = make()
         if len(store) >= limit:
             store.pop(next(iter(store)))
-        store[key] = value
+    store[key] = value
     return value
 
 
@@ -313,7 +319,7 @@ class Scene:
                 base = base.resize(self.size, Image.Resampling.LANCZOS)
             return base
 
-        base: Image.Image = _kept(self._bases, str(p.slide.image), 4, load)
+        base: Image.Image = _kept(self._bases, str(p.slide.image), _SLIDES_KEPT, load)
         return base
 
     def _caption(self, p: _Part, c: _Caption) -> tuple[Image.Image, tuple[int, int]]:
@@ -330,8 +336,10 @@ class Scene:
         return layers.patch(c.highlight), layers.at
 
     def _array(self, p: _Part) -> Frame:
-        """Part ``p``'s slide as an array (the four most recent are kept)."""
-        base: Frame = _kept(self._arrays, str(p.slide.image), 4, lambda: np.asarray(self._base(p)))
+        """Part ``p``'s slide as an array (the most recently used are kept)."""
+        base: Frame = _kept(
+            self._arrays, str(p.slide.image), _SLIDES_KEPT, lambda: np.asarray(self._base(p))
+        )
         return base
 
     def _caption_at(self, p: _Part, t: float) -> _Caption | None:
@@ -486,10 +494,10 @@ class Scene:
         return [m.data for m in rgb_to_yuv420(self.frame(t))]
 
     def _slide_yuv(self, i: int) -> tuple[Frame, Frame, Frame]:
-        """Part ``i``'s slide as Y, U and V planes (the four most recent are kept)."""
+        """Part ``i``'s slide as Y, U and V planes (the most recently used are kept)."""
         p = self.parts[i]
         planes: tuple[Frame, Frame, Frame] = _kept(
-            self._yuv, str(p.slide.image), 4, lambda: rgb_to_yuv420(self._array(p))
+            self._yuv, str(p.slide.image), _SLIDES_KEPT, lambda: rgb_to_yuv420(self._array(p))
         )
         return planes
 
