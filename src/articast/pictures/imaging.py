@@ -17,12 +17,14 @@ Beside the stages on the map, below them: it knows nothing of articles or episod
 
 from __future__ import annotations
 
+import collections
 import functools
 import importlib.util
 import os
+import threading
 from pathlib import Path
 
-from PIL import Image, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageFont, ImageOps, UnidentifiedImageError
 
 from articast.captions import layout_lines
 from articast.errors import RenderError
@@ -82,8 +84,10 @@ def open_image(
             if draft is not None:
                 im.draft("RGB", draft)
             im.load()
-            # A phone stores the sensor's pixels and says in EXIF how to turn them.
-            upright = ImageOps.exif_transpose(im) or im
+            # A phone stores the sensor's pixels and says in EXIF how to turn them (asked
+            # first: without an orientation, exif_transpose returns a copy).
+            turned = im.getexif().get(ExifTags.Base.Orientation, 1) not in (None, 1)
+            upright = (ImageOps.exif_transpose(im) or im) if turned else im
             rgb = to_rgb(upright)
     except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
         return None
@@ -92,8 +96,43 @@ def open_image(
     return rgb
 
 
+_DRAWN_KEPT = 32
+"""Pictures this process drew and wrote, kept so that reading them back is not a PNG decode
+(a slide is drawn, written to the cache, then read for every video frame that shows it)."""
+_drawn: collections.OrderedDict[tuple[str, int, int], Image.Image] = collections.OrderedDict()
+_drawn_lock = threading.Lock()
+
+
+def _identity(path: Path) -> tuple[str, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return str(path), st.st_size, st.st_mtime_ns
+
+
+def remember_drawn(path: Path, image: Image.Image) -> None:
+    """``image`` is what the file just written at ``path`` holds (losslessly): ``load_rgb``
+    returns it while the file stays as it is (its size and time)."""
+    key = _identity(path)
+    if key is None:
+        return
+    rgb = to_rgb(image)
+    with _drawn_lock:
+        _drawn[key] = rgb
+        _drawn.move_to_end(key)
+        while len(_drawn) > _DRAWN_KEPT:
+            _drawn.popitem(last=False)
+
+
 def load_rgb(path: Path, *, what: str = "picture") -> Image.Image:
-    """One of our own pictures (a slide, a thumbnail) in RGB; RenderError when unreadable."""
+    """One of our own pictures (a slide, a thumbnail) in RGB; RenderError when unreadable.
+    Callers must not change it (it may be the picture ``remember_drawn`` kept)."""
+    key = _identity(path)
+    with _drawn_lock:
+        kept = _drawn.get(key) if key is not None else None
+    if kept is not None:
+        return kept
     img = open_image(path)
     if img is None:
         raise RenderError(f"cannot read the {what} {path}; delete the cache and rebuild")

@@ -47,7 +47,7 @@ from articast.pictures.cards import (
     talk_link,
     title_card,
 )
-from articast.pictures.imaging import open_image
+from articast.pictures.imaging import open_image, remember_drawn
 from articast.pictures.plan import Spoken, episode_icon, plan_section
 from articast.pictures.style import Style, get_style
 
@@ -183,13 +183,15 @@ def _save(cache: Cache, key: str, draw: functools.partial[Image.Image]) -> Path:
     from io import BytesIO
 
     buf = BytesIO()
-    draw().save(buf, "PNG", compress_level=1)
+    image = draw()
+    image.save(buf, "PNG", compress_level=1)
     cache.put(key, {"slide.png": buf.getvalue()})
     path = cache.path(key, "slide.png")
     if path is None:
         raise RenderError(
             f"slide cache entry {key[:12]} vanished after writing it; check {cache.root}"
         )
+    remember_drawn(path, image)  # the video reads it back at once
     return path
 
 

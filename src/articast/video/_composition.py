@@ -497,7 +497,7 @@ class Scene:
         """Part ``i``'s slide as Y, U and V planes (the most recently used are kept)."""
         p = self.parts[i]
         planes: tuple[Frame, Frame, Frame] = _kept(
-            self._yuv, str(p.slide.image), _SLIDES_KEPT, lambda: rgb_to_yuv420(self._array(p))
+            self._yuv, str(p.slide.image), _SLIDES_KEPT, lambda: rgb_to_yuv420(self._base(p))
         )
         return planes
 
@@ -511,8 +511,8 @@ class Scene:
             return [[plane] for plane in planes]
         patch, (x0, y0) = self._caption(p, cap)
         top, bottom = y0 - y0 % 2, min(self.size[1], y0 + patch.height + (y0 + patch.height) % 2)
-        band = self._array(p)[top:bottom].copy()
-        band[y0 - top : y0 - top + patch.height, x0 : x0 + patch.width] = np.asarray(patch)
+        band = self._base(p).crop((0, top, self.size[0], bottom))
+        band.paste(patch, (x0, y0 - top))
         return [
             [plane[: top // k], new, plane[bottom // k :]]
             for plane, new, k in zip(planes, rgb_to_yuv420(band), (1, 2, 2), strict=True)
@@ -585,11 +585,11 @@ _TO_V = (0.5 * _CS, -_KG / (2 - 2 * _KR) * _CS, -_KB / (2 - 2 * _KR) * _CS, 128.
 """Pillow conversion matrices (``convert`` rounds to the nearest level and clips)."""
 
 
-def rgb_to_yuv420(rgb: Frame) -> tuple[Frame, Frame, Frame]:
+def rgb_to_yuv420(rgb: Frame | Image.Image) -> tuple[Frame, Frame, Frame]:
     """An RGB picture (even width and height) as BT.709 limited-range Y, U and V planes, the
     chroma averaged over 2x2 pixels: what ``-pix_fmt yuv420p`` would feed x264, made here so
     that a caption's rows can be converted without the rest of the picture."""
-    im = Image.fromarray(np.ascontiguousarray(rgb))
+    im = rgb if isinstance(rgb, Image.Image) else Image.fromarray(np.ascontiguousarray(rgb))
     small = im.reduce(2)
     return (
         np.asarray(im.convert("L", _TO_Y)),
