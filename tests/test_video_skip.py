@@ -464,3 +464,23 @@ def test_strip_layout_writes_still_groups_from_strips_and_keeps_the_rest() -> No
     assert out.layout[:5] == (Strips("one", a), SKIPPED, SKIPPED, Strips(None, b), SKIPPED)
     # No room for strips (or a zoom): the chunk as it was.
     assert _strip_layout(Slides(), chunk, 5, None) is chunk
+
+
+def test_runs_of_strips_alone_get_the_parameter_sets_x264_writes(tmp_path: Path) -> None:
+    """A run of chunks made of strips only (an edit of one caption) has no x264 picture to
+    take its SPS and PPS from: they are those x264 writes with the same settings."""
+    from articast.cache import Cache
+    from articast.config import VideoSettings
+    from articast.video._h264 import _COLOUR, _headers, encoder_args
+    from articast.video._skip import parameter_sets
+
+    settings = VideoSettings(width=320, height=180)
+    got = _headers(settings, (320, 180), Cache(tmp_path / "c", "video"), tmp_path)
+    cmd = [ffmpeg_exe(), "-v", "error", "-f", "rawvideo", "-pix_fmt", "yuv420p",
+           "-s", "320x180", "-framerate", "10", *_COLOUR, "-i", "-", *encoder_args(settings),
+           "-f", "h264", "-"]  # fmt: skip
+    real = subprocess.run(cmd, input=_pictures((320, 180), 1)[0], capture_output=True, check=True)
+    assert parameter_sets(got) == parameter_sets(real.stdout)
+    assert stream_params(got).macroblocks == 20 * 12
+    # Kept: asked again, nothing is encoded (the folder may be gone).
+    assert _headers(settings, (320, 180), Cache(tmp_path / "c", "video"), tmp_path / "no") == got

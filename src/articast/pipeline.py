@@ -699,7 +699,7 @@ def _build_locked(
             )
             episode = dataclasses.replace(episode, source_id=identity)
             if video is not None:
-                add_chapter_art(tmp, slides, settings.show.base_url, slug)
+                add_chapter_art(tmp, slides, settings.show.base_url, slug, cache_root=cache_root)
             write_description(tmp, episode)
             write_episode_page(tmp, episode, settings.show)
             shutil.rmtree(workdir, ignore_errors=True)

@@ -128,6 +128,7 @@ def _geometry(
     return f, shown, widths, line_h, pad_y, box_w, box_h, y0
 
 
+@functools.lru_cache(maxsize=1024)
 def caption_top(size: tuple[int, int], lines: tuple[str, ...]) -> int:
     """The top row of a cue's caption box on a picture of ``size`` (nothing is drawn)."""
     return _geometry(size, lines)[-1]

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from PIL import Image
 
-from articast.cache import atomic_write_bytes, atomic_write_text
+from articast.cache import Cache, atomic_write_bytes, atomic_write_text, content_key
 from articast.errors import PublishError
 from articast.models import Slides
+from articast.pictures.imaging import load_rgb
 from articast.publish._common import href
 
 __all__ = ["ART_SIZE", "add_chapter_art"]
@@ -25,14 +26,39 @@ __all__ = ["ART_SIZE", "add_chapter_art"]
 ART_SIZE = (1280, 720)
 
 
-def add_chapter_art(folder: Path, slides: Slides, base_url: str, slug: str) -> tuple[str, ...]:
+def _art(image: Path, cache: Cache | None) -> bytes:
+    """The JPEG of a card, kept by the card's file (a slide's path names its content; its
+    size and time too, for any other file)."""
+    try:
+        st = image.stat()
+    except OSError as exc:
+        raise PublishError(f"cannot add chapter art: {image} is unreadable ({exc})") from exc
+    key = content_key("chapter-art-1", str(image), st.st_size, st.st_mtime_ns, ART_SIZE)
+    hit = cache.path(key, "art.jpg") if cache is not None else None
+    if hit is not None:
+        return hit.read_bytes()
+    pic = load_rgb(image, what="chapter card")
+    if pic.size != ART_SIZE:
+        pic = pic.resize(ART_SIZE, Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    pic.save(buf, "JPEG", quality=85, optimize=True)
+    if cache is not None:
+        cache.put(key, {"art.jpg": buf.getvalue()})
+    return buf.getvalue()
+
+
+def add_chapter_art(
+    folder: Path, slides: Slides, base_url: str, slug: str, *, cache_root: Path | None = None
+) -> tuple[str, ...]:
     """Write one picture per chapter of ``folder/chapters.json`` and link it as ``img``;
-    returns the file names written. A chapter whose title no slide has gets no picture."""
+    returns the file names written. A chapter whose title no slide has gets no picture.
+    With ``cache_root``, each card's JPEG is kept for the next build."""
     path = folder / "chapters.json"
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise PublishError(f"cannot add chapter art: {path} is unreadable ({exc})") from exc
+    cache = Cache(cache_root, "chapter-art") if cache_root is not None else None
     last: dict[str, Path] = {}
     for slide in slides.slides:
         last[slide.title] = slide.image  # a section's last state shows all its points
@@ -42,13 +68,7 @@ def add_chapter_art(folder: Path, slides: Slides, base_url: str, slug: str) -> t
         if image is None:
             continue
         name = f"chapter-{n:02d}.jpg"
-        with Image.open(image) as im:
-            pic = im.convert("RGB")
-        if pic.size != ART_SIZE:
-            pic = pic.resize(ART_SIZE, Image.Resampling.LANCZOS)
-        buf = io.BytesIO()
-        pic.save(buf, "JPEG", quality=85, optimize=True)
-        atomic_write_bytes(folder / name, buf.getvalue())
+        atomic_write_bytes(folder / name, _art(image, cache))
         chapter["img"] = href(base_url, slug, name) if base_url.strip() else name
         names.append(name)
     atomic_write_text(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")

@@ -258,6 +258,7 @@ class Scene:
         self._bases: dict[str, Image.Image] = {}
         self._arrays: dict[str, Frame] = {}
         self._yuv: dict[str, tuple[Frame, Frame, Frame]] = {}
+        self._bands: dict[tuple[str, _Caption], tuple[int, int, tuple[Frame, Frame, Frame]]] = {}
         self._layers: dict[tuple[str, tuple[str, ...]], CaptionLayers] = {}
         self._joined: dict[tuple[int, ...], Any] = {}
 
@@ -509,13 +510,19 @@ class Scene:
         cap = self._caption_at(p, t)
         if cap is None:
             return [[plane] for plane in planes]
-        patch, (x0, y0) = self._caption(p, cap)
-        top, bottom = y0 - y0 % 2, min(self.size[1], y0 + patch.height + (y0 + patch.height) % 2)
-        band = self._base(p).crop((0, top, self.size[0], bottom))
-        band.paste(patch, (x0, y0 - top))
+        def convert() -> tuple[int, int, tuple[Frame, Frame, Frame]]:
+            patch, (x0, y0) = self._caption(p, cap)
+            top = y0 - y0 % 2
+            bottom = min(self.size[1], y0 + patch.height + (y0 + patch.height) % 2)
+            band = self._base(p).crop((0, top, self.size[0], bottom))
+            band.paste(patch, (x0, y0 - top))
+            return top, bottom, rgb_to_yuv420(band)
+
+        # A cross-fade asks for the same caption over the same slide frame after frame.
+        top, bottom, rows = _kept(self._bands, (str(p.slide.image), cap), 4, convert)
         return [
             [plane[: top // k], new, plane[bottom // k :]]
-            for plane, new, k in zip(planes, rgb_to_yuv420(band), (1, 2, 2), strict=True)
+            for plane, new, k in zip(planes, rows, (1, 2, 2), strict=True)
         ]
 
     def strip_top(self, t: float, rows: int) -> str | None:

@@ -562,26 +562,39 @@ def _strip_frames(
         yield from scene.strip_yuv(t, rows, top=top)
 
 
+def _headers_key(settings: VideoSettings, size: tuple[int, int]) -> str:
+    return content_key(_VERSION, "headers", size, encoder_args(settings))
+
+
+def _parameter_sets(data: bytes) -> bytes:
+    """The SPS and PPS of a raw H.264 stream, with start codes."""
+    sps, pps = parameter_sets(data)
+    return _START4 + sps + _START4 + pps
+
+
 def _headers(settings: VideoSettings, size: tuple[int, int], cache: Cache, folder: Path) -> bytes:
-    """The SPS and PPS x264 writes for pictures of ``size`` (one black frame encoded once,
-    then cached): for a run of chunks made of strips only."""
-    args = encoder_args(settings)
-    key = content_key(_VERSION, "headers", size, args)
+    """The SPS and PPS x264 writes for pictures of ``size``, for a run of chunks made of
+    strips only: kept from the last run that had whole pictures, or one black frame encoded
+    (then kept)."""
+    key = _headers_key(settings, size)
     hit = cache.path(key, PART)
     if hit is None:
         width, height = size
         out = folder / "headers.h264"
         cmd = ffmpeg_cmd(
             ["-f", "rawvideo", "-s", f"{width}x{height}", "-pix_fmt", "yuv420p",
-             "-framerate", str(settings.fps), *_COLOUR, "-i", "-", *args,
+             "-framerate", str(settings.fps), *_COLOUR, "-i", "-", *encoder_args(settings),
              "-frames:v", "1", "-an", "-f", "h264", str(out)]
         )  # fmt: skip
         black = bytes([16]) * (width * height) + bytes([128]) * (width * height // 2)
         pipe_frames(cmd, [black], "video parameter sets")
-        cache.put(key, {PART: out.read_bytes()})
+        cache.put(key, {PART: _parameter_sets(out.read_bytes())})
         hit = cache.path(key, PART)
         assert hit is not None
     return hit.read_bytes()
+
+
+_START4 = b"\x00\x00\x00\x01"
 
 
 def render_chunks(
@@ -680,12 +693,16 @@ def render_chunks(
                     raise RenderError(
                         f"{what}: the encoder wrote {len(units)} frames, expected {total}"
                     )
+                known = _headers_key(settings, scene.size)
+                if not group[0].dense and cache.path(known, PART) is None:
+                    # For a later run of strips only (an edit): no black frame to encode.
+                    cache.put(known, {PART: _parameter_sets(data)})
             else:
                 data, units = _headers(settings, scene.size, cache, folder), []
             params = stream_params(data)
             params.check_skippable()
             sps, pps = parameter_sets(data)
-            headers = b"\x00\x00\x00\x01" + sps + b"\x00\x00\x00\x01" + pps
+            headers = _START4 + sps + _START4 + pps
             made: list[_Strip | None] = []
             for name in ("slides", "captions"):
                 path = folder / f"{name}.h264"
