@@ -158,3 +158,27 @@ def test_worker_threads_share_one_loaded_model() -> None:
         t.join()
     assert len(got) == 3 and got[0] is got[1] is got[2]
     release_engines()
+
+
+def test_the_voice_loads_in_the_background_before_the_first_sentence(tmp_path: Path) -> None:
+    """The pipeline starts loading the voice while it writes the script: the model is
+    prepared (and kept in the cache) and its session made before anything is said."""
+    from articast.voices import release, warm
+    from articast.voices.piper import _load_engine
+
+    release()
+    thread = warm(VoiceSettings(), tmp_path / "cache")
+    assert thread is not None
+    thread.join(120)
+    assert not thread.is_alive()
+    assert _load_engine.cache_info().currsize == 1
+    assert list((tmp_path / "cache" / "models").glob("*.onnx"))
+    loads = _load_engine.cache_info().misses
+    # Speaking uses what was loaded: no second load.
+    speech = speak(Script("T", (Segment("intro", "", ("Hello there.",)),)), VoiceSettings(),
+                   tmp_path / "cache")  # fmt: skip
+    assert speech.synthesized == 1 and _load_engine.cache_info().misses == loads
+    assert _load_engine.cache_info().currsize == 1
+    # Nothing to load for espeak, and a voice that is not there is left for speak to report.
+    assert warm(VoiceSettings(voice="espeak:en-us"), tmp_path / "cache") is None
+    assert warm(VoiceSettings(voice="piper:no-such-voice"), tmp_path / "cache") is None

@@ -490,7 +490,8 @@ def _warm_imports() -> None:
     """Load ``_SLOW_IMPORTS`` and the icon index in a background thread, once per process,
     while the script is voiced: a rebuild that voices one sentence would otherwise wait for
     them after it (a whole script's voices leave it a little room too: measured, a cold
-    build is faster with it)."""
+    build is faster with it). Not earlier: until the voice's model is loaded, both would
+    hold the interpreter's lock by turns."""
 
     def load() -> None:
         for name in _SLOW_IMPORTS:
@@ -576,6 +577,7 @@ def _build_locked(
     from articast.video import render_pictures, render_video
     from articast.voices import release as release_voices
     from articast.voices import speak
+    from articast.voices import warm as warm_voice
     from articast.voices.choose import choose_voice
 
     out_dir = settings.out_dir
@@ -588,6 +590,8 @@ def _build_locked(
     workdir.mkdir()
     warnings: list[str] = list(article.warnings)
     try:
+        # The voice loads (a neural model: seconds) while the script is written.
+        warm_voice(choose_voice(settings.voice, article.language).settings, cache_root)
         narrated = narrate_article(article, settings, script_path=script_path, timer=timer)
         talk, script = narrated.talk, narrated.script
         warnings.extend(narrated.warnings)

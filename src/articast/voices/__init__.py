@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from articast.voices.base import SynthParams, SynthResult, Voice, VoiceInfo
 from articast.voices.registry import REGISTRY, Backend, get_voice, list_voices, parse_spec
-from articast.voices.speak import speak
+from articast.voices.speak import speak, warm
 
 
 def release() -> None:
@@ -34,4 +34,5 @@ __all__ = [
     "parse_spec",
     "release",
     "speak",
+    "warm",
 ]

@@ -12,9 +12,11 @@ is spoken by the fallback voice instead and the switch is recorded.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -24,7 +26,7 @@ import numpy as np
 
 from articast.cache import Cache, content_key
 from articast.config import DEFAULT_VOICE, FALLBACK_VOICE, VoiceSettings
-from articast.errors import BackendUnavailable, InputError, SynthesisError
+from articast.errors import ArticastError, BackendUnavailable, InputError, SynthesisError
 from articast.models import (
     ProgressEvent,
     Script,
@@ -243,6 +245,28 @@ def _prepared_in(voice: Voice, cache_root: Path) -> Voice:
     if hasattr(voice, "prepared_models"):
         voice.prepared_models = cache_root / "models"
     return voice
+
+
+def warm(settings: VoiceSettings, cache_root: Path) -> threading.Thread | None:
+    """Start loading the voice ``speak`` will use (a neural model: seconds) in the
+    background; ``None`` when it has nothing to load. A failure is left for ``speak`` to
+    report (or fall back from)."""
+    spec = settings.voice or DEFAULT_VOICE
+    try:
+        voice = _prepared_in(get_voice(spec, settings), cache_root)
+    except ArticastError:
+        return None
+    load = getattr(voice, "warm", None)
+    if load is None:
+        return None
+
+    def run() -> None:
+        with contextlib.suppress(Exception):
+            load()
+
+    thread = threading.Thread(target=run, name="articast-voice-warm", daemon=True)
+    thread.start()
+    return thread
 
 
 def speak(
