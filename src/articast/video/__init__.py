@@ -8,8 +8,11 @@ Last rendering stage on the map (after ``visuals`` and ``captions``; ``publish``
                                           an optional zoom and pan)
                  --> _h264                sampled once per still picture, every frame where
                                           something moves, piped to x264 as YUV; repeats
-                                          are skipped pictures (_skip); chunks of raw
-                                          H.264 cached by content; joined by stream copy
+                                          are skipped pictures (_skip); a caption changing
+                                          over a still slide is a strip of its own, the
+                                          slide above it another (three x264s at once);
+                                          chunks of raw H.264 cached by content; joined
+                                          by stream copy
     Master.wav   --> _aac                 AAC-LC 48 kHz stereo, encoded in pieces, spliced
     slides       --> pictures.overlay     caption patches (Pillow) and the thumbnail
 

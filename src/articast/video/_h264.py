@@ -10,9 +10,13 @@ given only the frames that differ from the frame before them (``_gop_layout``): 
 repeats it is a skipped picture written by ``_skip`` (karaoke captions change every few
 frames, so most frames are repeats), and a group of pictures that shows what the group
 before it showed is encoded once and its access units repeated (a still held for seconds
-costs one I-frame, not one every half second). The join puts each chunk on the episode's
-frame grid: chunks carry a spare frame and are cut at an access unit delimiter (P-frames
-only, so a trim needs no re-encode).
+costs one I-frame, not one every half second). A group of pictures that shows still slides
+only, their captions below ``strip_rows``, is not given to that x264 at all: its pictures
+are written from strips (``Strips``): the slide above the caption band and the caption's
+rows, each coded once by an x264 of its own as an I-frame of that strip and moved into the
+picture as a slice (``_skip.moved_intra_slice``), or repeated by a skipped slice. The join
+puts each chunk on the episode's frame grid: chunks carry a spare frame and are cut at an
+access unit delimiter (P-frames only, so a trim needs no re-encode).
 """
 
 from __future__ import annotations
