@@ -590,8 +590,10 @@ def _build_locked(
     workdir.mkdir()
     warnings: list[str] = list(article.warnings)
     try:
-        # The voice loads (a neural model: seconds) while the script is written.
-        warm_voice(choose_voice(settings.voice, article.language).settings, cache_root)
+        # The voice loads (a neural model: seconds) while the script is written; what is
+        # wrong with the voice is reported by the voices stage.
+        with contextlib.suppress(ArticastError):
+            warm_voice(choose_voice(settings.voice, article.language).settings, cache_root)
         narrated = narrate_article(article, settings, script_path=script_path, timer=timer)
         talk, script = narrated.talk, narrated.script
         warnings.extend(narrated.warnings)
