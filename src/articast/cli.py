@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -473,8 +474,26 @@ def batch(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="articast")
+    """Console-script entry point.
+
+    Once a command has finished (its files written and renamed into place, its output
+    flushed) the process ends without tearing the interpreter down: after an episode that
+    took 0.35 s (the voice's, moviepy's and scipy's modules and arrays freed one by one),
+    and nothing of ours waits for exit (no atexit work; pools are shut down where used).
+    An exception that is not an exit still ends the usual way, with its traceback.
+    """
+    try:
+        cli(prog_name="articast")
+        code: int | str | None = 0
+    except SystemExit as exc:
+        code = exc.code
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":
