@@ -573,7 +573,7 @@ def _build_locked(
     from articast.pictures.slides import make_slides, plan_visuals
     from articast.pictures.style import get_style
     from articast.publish import write_description, write_episode_page
-    from articast.publish.chapter_art import add_chapter_art
+    from articast.publish.chapter_art import add_chapter_art, prepare_chapter_art
     from articast.video import render_pictures, render_video
     from articast.voices import release as release_voices
     from articast.voices import speak
@@ -627,6 +627,7 @@ def _build_locked(
         # The video's pictures are encoded while the audio is levelled; then the MP3 is
         # encoded, measured and tagged while the video's AAC track is encoded and joined.
         video: VideoResult | None = None
+        helpers: list[threading.Thread] = []
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="articast-bg") as pool:
             with timer("captions"):
                 cues = make_cues(timeline.sentences)
@@ -651,7 +652,17 @@ def _build_locked(
                             plans=plans,
                         )
 
+                def chapter_art(drawn: Slides) -> None:
+                    # A card that fails here fails again, and is reported, when published.
+                    with contextlib.suppress(Exception):
+                        prepare_chapter_art(drawn, cache_root)
+
                 def encode_pictures(drawn: Future[Slides]) -> tuple[str, ...]:
+                    art = threading.Thread(
+                        target=chapter_art, args=(drawn.result(),), name="articast-art"
+                    )
+                    art.start()  # the chapters' pictures, while the video encodes
+                    helpers.append(art)
                     return render_pictures(
                         drawn.result(),
                         cues,
@@ -705,6 +716,8 @@ def _build_locked(
             )
             episode = dataclasses.replace(episode, source_id=identity)
             if video is not None:
+                for helper in helpers:
+                    helper.join()
                 add_chapter_art(tmp, slides, settings.show.base_url, slug, cache_root=cache_root)
             write_description(tmp, episode)
             write_episode_page(tmp, episode, settings.show)

@@ -21,7 +21,7 @@ from articast.models import Slides
 from articast.pictures.imaging import load_rgb
 from articast.publish._common import href
 
-__all__ = ["ART_SIZE", "add_chapter_art"]
+__all__ = ["ART_SIZE", "add_chapter_art", "prepare_chapter_art"]
 
 ART_SIZE = (1280, 720)
 
@@ -47,6 +47,22 @@ def _art(image: Path, cache: Cache | None) -> bytes:
     return buf.getvalue()
 
 
+def _cards(slides: Slides) -> dict[str, Path]:
+    """Each chapter title's card: a section's last state shows all its points."""
+    last: dict[str, Path] = {}
+    for slide in slides.slides:
+        last[slide.title] = slide.image
+    return last
+
+
+def prepare_chapter_art(slides: Slides, cache_root: Path) -> None:
+    """Make every card's JPEG now and keep it (``add_chapter_art`` then only writes them):
+    the pipeline calls it while the video encodes."""
+    cache = Cache(cache_root, "chapter-art")
+    for image in _cards(slides).values():
+        _art(image, cache)
+
+
 def add_chapter_art(
     folder: Path, slides: Slides, base_url: str, slug: str, *, cache_root: Path | None = None
 ) -> tuple[str, ...]:
@@ -59,9 +75,7 @@ def add_chapter_art(
     except (OSError, ValueError) as exc:
         raise PublishError(f"cannot add chapter art: {path} is unreadable ({exc})") from exc
     cache = Cache(cache_root, "chapter-art") if cache_root is not None else None
-    last: dict[str, Path] = {}
-    for slide in slides.slides:
-        last[slide.title] = slide.image  # a section's last state shows all its points
+    last = _cards(slides)
     names: list[str] = []
     for n, chapter in enumerate(doc.get("chapters", []), start=1):
         image = last.get(str(chapter.get("title", "")))

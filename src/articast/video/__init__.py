@@ -140,6 +140,8 @@ def render_video(
     workdir.mkdir(parents=True, exist_ok=True)
     audio, audio_job = start_audio(master.wav, cache, workdir)
     try:
+        # Made while the pictures and the sound encode (this thread would only wait).
+        thumb = write_thumbnail(slides, out_path.parent / "thumbnail.png", cache)
         if pictures is None:
             rendered = render_pictures(
                 slides, cues, settings, workdir=workdir, cache_root=cache_root, progress=progress
@@ -168,7 +170,6 @@ def render_video(
         # Only on failure: stop what still runs.
         if audio_job is not None:
             audio_job.kill()
-    thumb = write_thumbnail(slides, out_path.parent / "thumbnail.png", cache)
     return VideoResult(
         mp4=out_path,
         duration=probe_duration(out_path),
