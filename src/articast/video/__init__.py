@@ -142,13 +142,13 @@ def render_video(
     try:
         # Made while the pictures and the sound encode (this thread would only wait).
         thumb = write_thumbnail(slides, out_path.parent / "thumbnail.png", cache)
+        _, chunks = plan_chunks(slides, cues, settings)
         if pictures is None:
             rendered = render_pictures(
                 slides, cues, settings, workdir=workdir, cache_root=cache_root, progress=progress
             )
         else:
             rendered = pictures.result()
-        _, chunks = plan_chunks(slides, cues, settings)
         parts = cached_parts(chunks, cache, fps)
         if audio_job is not None:
             audio_job.wait()
