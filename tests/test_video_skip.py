@@ -484,3 +484,42 @@ def test_runs_of_strips_alone_get_the_parameter_sets_x264_writes(tmp_path: Path)
     assert stream_params(got).macroblocks == 20 * 12
     # Kept: asked again, nothing is encoded (the folder may be gone).
     assert _headers(settings, (320, 180), Cache(tmp_path / "c", "video"), tmp_path / "no") == got
+
+
+def test_strips_are_kept_by_what_they_show(tmp_path: Path) -> None:
+    """A strip coded once is not coded again: with every chunk gone from the cache but the
+    strips kept, the video is rendered again from the same strips, to the same file."""
+    import shutil
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from articast.captions import make_cues
+    from articast.config import ShowConfig, VideoSettings
+    from articast.pictures.slides import make_slides
+    from articast.video import render_video
+    from articast.video._h264 import PART, STRIP
+    from video_fixtures import fake_episode
+
+    article, script, talk, master = fake_episode(tmp_path / "ep")
+    settings = VideoSettings(width=320, height=180)
+    cache = tmp_path / "c"
+    slides = make_slides(
+        article, script, talk, master, ShowConfig(), settings, workdir=tmp_path / "w",
+        cache_root=cache,
+    )  # fmt: skip
+    cues = make_cues(master.sentences)
+
+    def render(name: str) -> bytes:
+        out = render_video(
+            slides, cues, master, settings, out_path=tmp_path / name / "e.mp4",
+            workdir=tmp_path / "w", cache_root=cache,
+        )  # fmt: skip
+        return out.mp4.read_bytes()
+
+    first = render("one")
+    strips = sorted(p.stat().st_mtime_ns for p in (cache / "video").rglob(STRIP))
+    assert len(strips) > 10
+    for part in list((cache / "video").rglob(PART)):
+        shutil.rmtree(part.parent)
+    assert render("two") == first
+    assert sorted(p.stat().st_mtime_ns for p in (cache / "video").rglob(STRIP)) == strips

@@ -30,6 +30,7 @@ Parts are built lazily, a few at a time, so memory stays flat however long the e
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -258,6 +259,7 @@ class Scene:
         self._bases: dict[str, Image.Image] = {}
         self._arrays: dict[str, Frame] = {}
         self._yuv: dict[str, tuple[Frame, Frame, Frame]] = {}
+        self._digests: dict[tuple[str, int, bool], str] = {}
         self._bands: dict[tuple[str, _Caption], tuple[int, int, tuple[Frame, Frame, Frame]]] = {}
         self._layers: dict[tuple[str, tuple[str, ...]], CaptionLayers] = {}
         self._joined: dict[tuple[int, ...], Any] = {}
@@ -510,6 +512,7 @@ class Scene:
         cap = self._caption_at(p, t)
         if cap is None:
             return [[plane] for plane in planes]
+
         def convert() -> tuple[int, int, tuple[Frame, Frame, Frame]]:
             patch, (x0, y0) = self._caption(p, cap)
             top = y0 - y0 % 2
@@ -536,6 +539,28 @@ class Scene:
         if cap is not None and caption_top(self.size, cap.lines) < rows:
             return None
         return str(p.slide.image)
+
+    def strip_key(self, t: float, rows: int, *, top: bool) -> str:
+        """What the strip of the picture at ``t`` (``strip_top`` says it has one) shows, as
+        a key: the slide's rows above ``rows`` (their hash); or its rows from there down and
+        the caption drawn over them (the caption's box is blended over those rows only)."""
+        i = self._still_part(t)
+        assert i is not None
+        p = self.parts[i]
+
+        def digest() -> str:
+            h = hashlib.sha256()
+            for plane, k in zip(self._slide_yuv(i), (1, 2, 2), strict=True):
+                part = plane[: rows // k] if top else plane[rows // k :]
+                h.update(np.ascontiguousarray(part).data)
+            return h.hexdigest()
+
+        rows_key = _kept(self._digests, (str(p.slide.image), rows, top), 64, digest)
+        if top:
+            return f"top|{rows_key}"
+        cap = self._caption_at(p, t)
+        said = None if cap is None else (cap.lines, cap.highlight)
+        return f"band|{rows_key}|{self.style.key}|{said!r}"
 
     def strip_yuv(self, t: float, rows: int, *, top: bool) -> list[memoryview]:
         """The picture at ``t`` (``strip_top`` says it has one) as planar YUV 4:2:0, its rows

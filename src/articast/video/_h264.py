@@ -377,12 +377,12 @@ _AUD_ANY = b"\x00\x00\x00\x01\x09\x30"
 """Access unit delimiter of a picture of I and P slices (primary_pic_type 1)."""
 
 
-@dataclass(frozen=True)
-class _Strip:
-    """One strip encoder's output: each strip's IDR slice, and the stream's parameters."""
+STRIP = "strip.h264"
+"""A strip in the cache: its SPS, PPS and one access unit (an IDR of the strip alone)."""
 
-    slices: list[bytes]
-    params: StreamParams
+_Strips = dict[object, tuple[bytes, StreamParams]]
+"""A layout's strip keys (``Strips.top``/``Strips.band``) -> the strip's IDR slice and the
+parameters of the stream it was coded in."""
 
 
 def _assemble(
@@ -390,8 +390,7 @@ def _assemble(
     units: Sequence[bytes],
     params: StreamParams,
     headers: bytes,
-    strips: tuple[_Strip | None, _Strip | None],
-    index: tuple[dict[object, int], dict[object, int]],
+    strips: tuple[_Strips, _Strips],
     rows: int,
     gop: int,
 ) -> bytes:
@@ -404,17 +403,17 @@ def _assemble(
         place = pos % gop
         if isinstance(e, Strips):
             out.append(_AUD_ANY + (headers if place == 0 else b""))
-            for key, strip, names, first, count, alone in (
-                (e.top, strips[0], index[0], 0, split, False),
-                (e.band, strips[1], index[1], split, params.macroblocks - split, True),
+            for key, coded, first, count, alone in (
+                (e.top, strips[0], 0, split, False),
+                (e.band, strips[1], split, params.macroblocks - split, True),
             ):
                 if key is None:
                     out.append(skipped_slice(params, place, first, count))
                     continue
-                assert strip is not None
+                nal, src = coded[key]
                 out.append(
                     moved_intra_slice(
-                        strip.slices[names[key]], strip.params, params,
+                        nal, src, params,
                         first_mb=first, frame_num=place, idr=place == 0, own_edges=alone,
                     )
                 )  # fmt: skip
@@ -649,6 +648,18 @@ def render_chunks(
                         for key, seen in ((e.top, wanted[0]), (e.band, wanted[1])):
                             if key is not None and key not in seen:
                                 seen[key] = frame_run[pos].at
+            # Each strip by what it shows: one coded before (an edit that changes a section's
+            # key points leaves its captions' strips as they were) comes from the cache.
+            strip_args = encoder_args(settings, capped=False)
+            named: tuple[dict[object, str], dict[object, str]] = ({}, {})
+            todo: tuple[dict[object, float], dict[object, float]] = ({}, {})
+            for side, seen in enumerate(wanted):
+                for key, t in seen.items():
+                    shows = scene.strip_key(t, rows or 0, top=side == 0)
+                    name = content_key(_VERSION, "strip", scene.size, rows, strip_args, shows)
+                    named[side][key] = name
+                    if name not in todo[side] and cache.path(name, STRIP) is None:
+                        todo[side][name] = t
             total = sum(chunk.encoded for chunk in group)
             slide = scene.parts[group[0].slide].slide
             jobs: list[tuple[list[str], Iterator[memoryview], str]] = []
@@ -669,19 +680,19 @@ def render_chunks(
                 )  # fmt: skip
                 frames = _frames(scene, group, lambda _chunk: None, rgb=rgb)
                 jobs.append((cmd, frames, f"video from {slide.title!r} on"))
-            for k, (seen, strip_h, name) in enumerate(
-                ((wanted[0], rows, "slides"), (wanted[1], height - (rows or 0), "captions"))
+            for k, (seen, strip_h, label) in enumerate(
+                ((todo[0], rows, "slides"), (todo[1], height - (rows or 0), "captions"))
             ):
                 if not seen or rows is None:
                     continue
                 cmd = ffmpeg_cmd(
                     ["-f", "rawvideo", "-s", f"{width}x{strip_h}", "-pix_fmt", "yuv420p",
-                     "-framerate", str(fps), *_COLOUR, "-i", "-",
-                     *encoder_args(settings, capped=False), "-force_key_frames", "expr:1",
-                     "-frames:v", str(len(seen)), "-an", "-f", "h264", str(folder / f"{name}.h264")]
+                     "-framerate", str(fps), *_COLOUR, "-i", "-", *strip_args,
+                     "-force_key_frames", "expr:1", "-frames:v", str(len(seen)), "-an",
+                     "-f", "h264", str(folder / f"{label}.h264")]
                 )  # fmt: skip
                 strips = _strip_frames(scene, seen, rows, top=k == 0)
-                jobs.append((cmd, strips, f"video {name} from {slide.title!r} on"))
+                jobs.append((cmd, strips, f"video {label} from {slide.title!r} on"))
             with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
                 running = [
                     pool.submit(pipe_frames, cmd, _locked(items, lock), what)
@@ -707,31 +718,40 @@ def render_chunks(
             params.check_skippable()
             sps, pps = parameter_sets(data)
             headers = _START4 + sps + _START4 + pps
-            made: list[_Strip | None] = []
-            for name in ("slides", "captions"):
-                path = folder / f"{name}.h264"
-                if not path.exists():
-                    made.append(None)
-                    continue
-                strip_data = path.read_bytes()
-                if parameter_sets(strip_data)[1] != pps:
-                    raise RenderError(f"{what}: the {name}' PPS differs; this is a bug in articast")
-                made.append(
-                    _Strip(
-                        [idr_slices(u)[0] for u in _access_units(strip_data, what)],
-                        stream_params(strip_data),
-                    )
-                )
-            index = (
-                {key: i for i, key in enumerate(wanted[0])},
-                {key: i for i, key in enumerate(wanted[1])},
-            )
+            for side, label in enumerate(("slides", "captions")):
+                path = folder / f"{label}.h264"
+                if path.exists():
+                    coded = _access_units(path.read_bytes(), what)
+                    if len(coded) != len(todo[side]):
+                        raise RenderError(
+                            f"{what}: the {label} encoder wrote {len(coded)} strips, "
+                            f"expected {len(todo[side])}"
+                        )
+                    strip_sets = _parameter_sets(path.read_bytes())
+                    for coded_name, unit in zip(todo[side], coded, strict=True):
+                        cache.put(str(coded_name), {STRIP: strip_sets + unit})
+            parsed: dict[bytes, StreamParams] = {}
+            made: tuple[_Strips, _Strips] = ({}, {})
+            for side in (0, 1):
+                for key, name in named[side].items():
+                    hit = cache.path(name, STRIP)
+                    if hit is None:
+                        raise RenderError(f"{what}: strip {name[:12]} missing from {cache.root}")
+                    data = hit.read_bytes()
+                    strip_sps, strip_pps = parameter_sets(data)
+                    if strip_pps != pps:
+                        raise RenderError(
+                            f"{what}: a strip's PPS differs from the picture's; delete "
+                            f"{cache.root} and rebuild"
+                        )
+                    if strip_sps not in parsed:
+                        parsed[strip_sps] = stream_params(data)
+                    made[side][key] = (idr_slices(data)[0], parsed[strip_sps])
             at = 0
             for chunk in group:
                 part = _assemble(
-                    chunk, units[at : at + chunk.encoded], params, headers,
-                    (made[0], made[1]), index, rows or 0, gop,
-                )  # fmt: skip
+                    chunk, units[at : at + chunk.encoded], params, headers, made, rows or 0, gop
+                )
                 at += chunk.encoded
                 cache.put(chunk.key, {PART: part})
                 done(chunk)
