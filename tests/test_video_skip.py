@@ -497,7 +497,7 @@ def test_strips_are_kept_by_what_they_show(tmp_path: Path) -> None:
     from articast.config import ShowConfig, VideoSettings
     from articast.pictures.slides import make_slides
     from articast.video import render_video
-    from articast.video._h264 import PART, STRIP
+    from articast.video._h264 import PART
     from video_fixtures import fake_episode
 
     article, script, talk, master = fake_episode(tmp_path / "ep")
@@ -517,9 +517,9 @@ def test_strips_are_kept_by_what_they_show(tmp_path: Path) -> None:
         return out.mp4.read_bytes()
 
     first = render("one")
-    strips = sorted(p.stat().st_mtime_ns for p in (cache / "video").rglob(STRIP))
+    strips = sorted(p.stat().st_mtime_ns for p in (cache / "strips").rglob("*.h264"))
     assert len(strips) > 10
     for part in list((cache / "video").rglob(PART)):
         shutil.rmtree(part.parent)
     assert render("two") == first
-    assert sorted(p.stat().st_mtime_ns for p in (cache / "video").rglob(STRIP)) == strips
+    assert sorted(p.stat().st_mtime_ns for p in (cache / "strips").rglob("*.h264")) == strips

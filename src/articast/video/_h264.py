@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import os
 import shutil
 import tempfile
 import threading
@@ -377,8 +378,36 @@ _AUD_ANY = b"\x00\x00\x00\x01\x09\x30"
 """Access unit delimiter of a picture of I and P slices (primary_pic_type 1)."""
 
 
-STRIP = "strip.h264"
-"""A strip in the cache: its SPS, PPS and one access unit (an IDR of the strip alone)."""
+class _StripStore:
+    """Strips kept by what they show, one file each (``<cache>/strips/<key[:2]>/<key>.h264``:
+    the strip's SPS, PPS and its one access unit), written atomically. A cache entry folder
+    apiece cost 1.3 ms to write: half a second for the sample's 400 strips."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._folders: set[Path] = set()
+
+    def path(self, name: str) -> Path:
+        return self.root / name[:2] / f"{name}.h264"
+
+    def get(self, name: str) -> bytes | None:
+        try:
+            return self.path(name).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def put(self, name: str, data: bytes) -> None:
+        path = self.path(name)
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
+        tmp = path.with_name(f".{name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+
 
 _Strips = dict[object, tuple[bytes, StreamParams]]
 """A layout's strip keys (``Strips.top``/``Strips.band``) -> the strip's IDR slice and the
@@ -651,6 +680,7 @@ def render_chunks(
             # Each strip by what it shows: one coded before (an edit that changes a section's
             # key points leaves its captions' strips as they were) comes from the cache.
             strip_args = encoder_args(settings, capped=False)
+            store = _StripStore(cache.root.parent / "strips")
             named: tuple[dict[object, str], dict[object, str]] = ({}, {})
             todo: tuple[dict[object, float], dict[object, float]] = ({}, {})
             for side, seen in enumerate(wanted):
@@ -658,7 +688,7 @@ def render_chunks(
                     shows = scene.strip_key(t, rows or 0, top=side == 0)
                     name = content_key(_VERSION, "strip", scene.size, rows, strip_args, shows)
                     named[side][key] = name
-                    if name not in todo[side] and cache.path(name, STRIP) is None:
+                    if name not in todo[side] and not store.path(name).is_file():
                         todo[side][name] = t
             total = sum(chunk.encoded for chunk in group)
             slide = scene.parts[group[0].slide].slide
@@ -718,6 +748,7 @@ def render_chunks(
             params.check_skippable()
             sps, pps = parameter_sets(data)
             headers = _START4 + sps + _START4 + pps
+            fresh: dict[str, bytes] = {}
             for side, label in enumerate(("slides", "captions")):
                 path = folder / f"{label}.h264"
                 if path.exists():
@@ -729,24 +760,24 @@ def render_chunks(
                         )
                     strip_sets = _parameter_sets(path.read_bytes())
                     for coded_name, unit in zip(todo[side], coded, strict=True):
-                        cache.put(str(coded_name), {STRIP: strip_sets + unit})
+                        fresh[str(coded_name)] = strip_sets + unit
+                        store.put(str(coded_name), fresh[str(coded_name)])
             parsed: dict[bytes, StreamParams] = {}
             made: tuple[_Strips, _Strips] = ({}, {})
             for side in (0, 1):
                 for key, name in named[side].items():
-                    hit = cache.path(name, STRIP)
-                    if hit is None:
-                        raise RenderError(f"{what}: strip {name[:12]} missing from {cache.root}")
-                    data = hit.read_bytes()
-                    strip_sps, strip_pps = parameter_sets(data)
+                    found = fresh.get(name) or store.get(name)
+                    if found is None:
+                        raise RenderError(f"{what}: strip {name[:12]} missing from {store.root}")
+                    strip_sps, strip_pps = parameter_sets(found)
                     if strip_pps != pps:
                         raise RenderError(
                             f"{what}: a strip's PPS differs from the picture's; delete "
                             f"{cache.root} and rebuild"
                         )
                     if strip_sps not in parsed:
-                        parsed[strip_sps] = stream_params(data)
-                    made[side][key] = (idr_slices(data)[0], parsed[strip_sps])
+                        parsed[strip_sps] = stream_params(found)
+                    made[side][key] = (idr_slices(found)[0], parsed[strip_sps])
             at = 0
             for chunk in group:
                 part = _assemble(
