@@ -746,19 +746,20 @@ def render_chunks(
                 data, units = _headers(settings, scene.size, cache, folder), []
             params = stream_params(data)
             params.check_skippable()
-            sps, pps = parameter_sets(data)
-            headers = _START4 + sps + _START4 + pps
+            headers = _parameter_sets(data)
+            pps = parameter_sets(data)[1]
             fresh: dict[str, bytes] = {}
             for side, label in enumerate(("slides", "captions")):
                 path = folder / f"{label}.h264"
                 if path.exists():
-                    coded = _access_units(path.read_bytes(), what)
+                    stream = path.read_bytes()
+                    coded = _access_units(stream, what)
                     if len(coded) != len(todo[side]):
                         raise RenderError(
                             f"{what}: the {label} encoder wrote {len(coded)} strips, "
                             f"expected {len(todo[side])}"
                         )
-                    strip_sets = _parameter_sets(path.read_bytes())
+                    strip_sets = _parameter_sets(stream)
                     for coded_name, unit in zip(todo[side], coded, strict=True):
                         fresh[str(coded_name)] = strip_sets + unit
                         store.put(str(coded_name), fresh[str(coded_name)])

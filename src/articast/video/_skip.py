@@ -34,6 +34,7 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from articast.errors import RenderError
 
@@ -422,9 +423,26 @@ def with_frame_num(unit: bytes, params: StreamParams, frame_num: int) -> bytes:
     return b"".join(out)
 
 
-def _idr_header(rbsp: bytes, params: StreamParams) -> tuple[_Reader, int, int, int]:
-    """Where an IDR I slice's ``idr_pic_id`` starts and ends and where its header ends (bits
-    of the RBSP; H.264 7.3.3 for our streams: progressive, pic_order_cnt_type 2, CABAC)."""
+class _IdrHeader(NamedTuple):
+    """An IDR I slice's header as read (bit positions in the RBSP)."""
+
+    reader: _Reader
+    id_start: int
+    """Where ``idr_pic_id`` starts."""
+    id_end: int
+    end: int
+    """Where the header ends (the CABAC alignment bits follow)."""
+    qp_delta: int
+    filter_idc: int
+    """``disable_deblocking_filter_idc`` (0 without deblocking control)."""
+    alpha: int
+    beta: int
+
+
+def _idr_header(rbsp: bytes, params: StreamParams) -> _IdrHeader:
+    """An IDR I slice's header: where ``idr_pic_id`` starts and ends, where the header ends,
+    and the QP and deblocking fields (H.264 7.3.3 for our streams: progressive,
+    pic_order_cnt_type 2, CABAC)."""
     r = _Reader(rbsp)
     r.ue()  # first_mb_in_slice
     kind = r.ue() % 5
@@ -438,11 +456,13 @@ def _idr_header(rbsp: bytes, params: StreamParams) -> tuple[_Reader, int, int, i
     if params.redundant_pic_cnt:
         r.ue()
     r.u(2)  # dec_ref_pic_marking: no_output_of_prior_pics_flag, long_term_reference_flag
-    r.se()  # slice_qp_delta
-    if params.deblocking_control and r.ue() != 1:
-        r.se()
-        r.se()
-    return r, start, end, r.pos
+    qp_delta = r.se()  # slice_qp_delta
+    filter_idc = alpha = beta = 0
+    if params.deblocking_control:
+        filter_idc = r.ue()
+        if filter_idc != 1:
+            alpha, beta = r.se(), r.se()
+    return _IdrHeader(r, start, end, r.pos, qp_delta, filter_idc, alpha, beta)
 
 
 def idr_pic_id(unit: bytes, params: StreamParams) -> int | None:
@@ -451,8 +471,8 @@ def idr_pic_id(unit: bytes, params: StreamParams) -> int | None:
     if not params.plain or not params.cabac:
         return None
     for begin, end in _payloads(unit, 5):
-        r, start, stop, _ = _idr_header(_unescape(unit[begin : min(end, begin + 64)]), params)
-        return _ue_value(r.bits[start:stop])
+        head = _idr_header(_unescape(unit[begin : min(end, begin + 64)]), params)
+        return _ue_value(head.reader.bits[head.id_start : head.id_end])
     return None
 
 
@@ -472,7 +492,8 @@ def with_idr_pic_id(unit: bytes, params: StreamParams, value: int) -> bytes:
     new_id = "".join(code.bits)
     for begin, end in _payloads(unit, 5):
         rbsp = _unescape(unit[begin:end])
-        r, start, stop, header = _idr_header(rbsp[:64], params)
+        read = _idr_header(rbsp[:64], params)
+        r, start, stop, header = read.reader, read.id_start, read.id_end, read.end
         data_at = -(-header // 8)
         if r.bits[header : data_at * 8] != "1" * (data_at * 8 - header):
             raise RenderError("video: an IDR slice without CABAC alignment; a bug in articast")
@@ -522,24 +543,10 @@ def moved_intra_slice(
     if nal[0] & 0x1F != 5:
         raise RenderError("video: a strip that is not an IDR slice; this is a bug in articast")
     rbsp = _unescape(nal[1:])
-    r, _, _, header = _idr_header(rbsp[:64], src)
-    r = _Reader(rbsp[:64])
-    r.ue()
-    r.ue()
-    r.ue()
-    r.u(src.frame_num_bits)
-    r.ue()  # idr_pic_id
-    if src.redundant_pic_cnt:
-        r.ue()
-    r.u(2)
-    qp = src.init_qp + r.se()
-    filter_idc, alpha, beta = 0, 0, 0
-    if src.deblocking_control:
-        filter_idc = r.ue()
-        if filter_idc != 1:
-            alpha, beta = r.se(), r.se()
-    if r.pos != header:
-        raise RenderError("video: a strip's slice header misread; this is a bug in articast")
+    head = _idr_header(rbsp[:64], src)
+    r, header = head.reader, head.end
+    qp = src.init_qp + head.qp_delta
+    filter_idc, alpha, beta = head.filter_idc, head.alpha, head.beta
     data_at = -(-header // 8)
     if r.bits[header : data_at * 8] != "1" * (data_at * 8 - header):
         raise RenderError("video: a strip without CABAC alignment; this is a bug in articast")
