@@ -574,5 +574,5 @@ def moved_intra_slice(
     elif filter_idc != 1 and src.deblocking_control:
         raise RenderError("video: strips need deblocking control; this is a bug in articast")
     w.align("1")  # cabac_alignment_one_bit
-    head = bytes([0x65 if idr else 0x41])  # IDR: nal_ref_idc 3, type 5; else 2, type 1
-    return _START + head + _escape(w.data() + rbsp[data_at:])
+    kind = bytes([0x65 if idr else 0x41])  # IDR: nal_ref_idc 3, type 5; else 2, type 1
+    return _START + kind + _escape(w.data() + rbsp[data_at:])
