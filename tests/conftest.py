@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,10 @@ SEED = Path(
     or ROOT.parent / "shared" / "seeds" / "000_b63b767e2abb3905.txt"
 )
 BROKEN_SAMPLE = SAMPLES / "sleep-and-memory.txt"
+
+# Prepared voice models go to a folder of this test session, not the machine's own cache.
+_MODELS = tempfile.TemporaryDirectory(prefix="articast-test-models-")
+os.environ["ARTICAST_MODEL_CACHE"] = _MODELS.name
 
 # Online clients must reach our local fake servers directly, never a proxy.
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"

@@ -7,6 +7,7 @@ independent forced aligner) and the sentence cache.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -87,13 +88,19 @@ def test_a_sentence_sounds_the_same_whatever_was_said_before() -> None:
     assert other.pcm != first.pcm
 
 
-def test_the_prepared_model_is_kept_and_sounds_the_same(tmp_path: Path) -> None:
-    """speak keeps the model as patched for articast in the cache; the next process loads it
-    as is (no onnx import, no patching) and says a sentence exactly as a fresh patch does. A
-    damaged copy is prepared again."""
+def test_the_prepared_model_is_kept_and_sounds_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """speak keeps the model as patched for articast (and optimised) in the cache; the next
+    process loads it as is (no onnx import, no patching) and says a sentence exactly as a
+    fresh patch does. A damaged copy is prepared again."""
     import subprocess
     import sys
 
+    from articast.voices.piper import release_engines
+
+    monkeypatch.setenv("ARTICAST_MODEL_CACHE", "")  # only the episode cache
+    release_engines()
     script = Script("T", (Segment("intro", "Intro", (SENTENCE,)),))
     cache = tmp_path / "cache"
     first = speak(script, VoiceSettings(), cache)
@@ -160,12 +167,15 @@ def test_worker_threads_share_one_loaded_model() -> None:
     release_engines()
 
 
-def test_the_voice_loads_in_the_background_before_the_first_sentence(tmp_path: Path) -> None:
+def test_the_voice_loads_in_the_background_before_the_first_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The pipeline starts loading the voice while it writes the script: the model is
     prepared (and kept in the cache) and its session made before anything is said."""
     from articast.voices import release, warm
     from articast.voices.piper import _load_engine
 
+    monkeypatch.setenv("ARTICAST_MODEL_CACHE", "")
     release()
     thread = warm(VoiceSettings(), tmp_path / "cache")
     assert thread is not None
@@ -182,3 +192,57 @@ def test_the_voice_loads_in_the_background_before_the_first_sentence(tmp_path: P
     # Nothing to load for espeak, and a voice that is not there is left for speak to report.
     assert warm(VoiceSettings(voice="espeak:en-us"), tmp_path / "cache") is None
     assert warm(VoiceSettings(voice="piper:no-such-voice"), tmp_path / "cache") is None
+
+
+def test_a_new_output_folder_finds_the_model_prepared_on_this_machine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The machine's folder of prepared models serves every output folder: a build into a
+    new one loads the kept, optimised model (no onnx import) and says the sentence exactly
+    as a model prepared from scratch; a folder that cannot be written costs nothing but the
+    time."""
+    import hashlib
+    import subprocess
+    import sys
+
+    from articast.voices.piper import machine_models, release_engines
+
+    machine = tmp_path / "machine"
+    monkeypatch.setenv("ARTICAST_MODEL_CACHE", str(machine))
+    assert machine_models() == machine
+    release_engines()
+    script = Script("T", (Segment("intro", "Intro", (SENTENCE,)),))
+    first = speak(script, VoiceSettings(), tmp_path / "first")
+    assert sorted(p.suffix for p in machine.iterdir()) == [".json", ".onnx"]
+    probe = (
+        "import sys, hashlib\n"
+        "from pathlib import Path\n"
+        "from articast.config import VoiceSettings\n"
+        "from articast.models import Script, Segment\n"
+        "from articast.voices import speak\n"
+        f"script = Script('T', (Segment('intro', 'Intro', ({SENTENCE!r},)),))\n"
+        "s = speak(script, VoiceSettings(), Path(sys.argv[1]))\n"
+        "print('onnx' in sys.modules, hashlib.sha256(s.segments[0].utterances[0].pcm).hexdigest())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path / "second")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    onnx_loaded, digest = out.stdout.split()
+    assert onnx_loaded == "False"
+    assert digest == hashlib.sha256(first.segments[0].utterances[0].pcm).hexdigest()
+    assert not (tmp_path / "second" / "models").exists()  # no 60 MB copy per output folder
+
+    # An unusable machine folder (a file): prepared in the process, kept in the cache.
+    blocked = tmp_path / "blocked"
+    blocked.write_text("not a folder")
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path / "third")],
+        capture_output=True, text=True, check=True,
+        env={**os.environ, "ARTICAST_MODEL_CACHE": str(blocked)},
+    )  # fmt: skip
+    onnx_loaded, digest = out.stdout.split()
+    assert onnx_loaded == "True"
+    assert digest == hashlib.sha256(first.segments[0].utterances[0].pcm).hexdigest()
+    assert list((tmp_path / "third" / "models").glob("*.onnx"))
+    release_engines()

@@ -20,6 +20,7 @@ the audio stage puts between sentences are the only ones heard.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import hashlib
@@ -29,6 +30,7 @@ import json
 import os
 import queue
 import re
+import tempfile
 import threading
 import urllib.error
 import urllib.request
@@ -261,10 +263,14 @@ class _Engine:
         self._ort = onnxruntime
         self._piper_cls = _Piper
         self.config = PiperConfig.from_dict(json.loads(files.config.read_text(encoding="utf-8")))
-        loaded = _load_prepared(files, prepared)
+        self._files = files
+        folders = [f for f in (prepared, machine_models()) if f is not None]
+        loaded = next(filter(None, (_load_prepared(files, f) for f in folders)), None)
+        # A model prepared now is optimised by its first session and then kept, optimised.
+        self._optimised = loaded is not None
+        self._keep_in: tuple[Path, ...] = () if loaded is not None else tuple(folders)
         if loaded is None:
             loaded = _prepare(files)
-            _store_prepared(files, prepared, loaded)
         self.model, self.alignments, self.noise = loaded
         self._free: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._made = 0
@@ -276,16 +282,37 @@ class _Engine:
     def _shared_session(self) -> Any:
         with self._session_lock:
             if self._session is None:
-                opts = self._ort.SessionOptions()
-                opts.intra_op_num_threads = 1
-                opts.inter_op_num_threads = 1
-                self._session = SeededSession(
-                    self._ort.InferenceSession(
-                        self.model, sess_options=opts, providers=["CPUExecutionProvider"]
-                    ),
-                    self.noise,
-                )
+                self._session = SeededSession(self._new_session(), self.noise)
             return self._session
+
+    def _new_session(self) -> Any:
+        """The ONNX session. The graph is optimised to onnxruntime's portable "extended"
+        level (its fusions; the "all" level adds only layouts for 2-D convolutions, which
+        these models do not have: same samples, same speed): a model kept optimised loads
+        in 0.12 s instead of 0.5 s, and says every sentence exactly as the raw model does
+        (test)."""
+        ort = self._ort
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = 1
+        opts.inter_op_num_threads = 1
+        level = ort.GraphOptimizationLevel
+        opts.graph_optimization_level = (
+            level.ORT_DISABLE_ALL if self._optimised else level.ORT_ENABLE_EXTENDED
+        )
+        with tempfile.TemporaryDirectory(prefix="articast-model-") as tmp:
+            saved = Path(tmp) / "optimised.onnx"
+            if self._keep_in:
+                opts.optimized_model_filepath = str(saved)
+            session = ort.InferenceSession(
+                self.model, sess_options=opts, providers=["CPUExecutionProvider"]
+            )
+            with contextlib.suppress(OSError):
+                if self._keep_in:
+                    kept = (saved.read_bytes(), self.alignments, self.noise)
+                    for folder in self._keep_in:
+                        _store_prepared(self._files, folder, kept)
+                    self._keep_in = ()
+        return session
 
     def _new_voice(self) -> Any:
         return self._piper_cls(session=self._shared_session(), config=self.config)
@@ -330,9 +357,30 @@ class _Engine:
 
 
 Prepared = tuple[bytes, bool, tuple[NoiseInput, ...]]
-"""A model as the sessions load it: its bytes (patched), whether it gives alignments, and
-the noise inputs that replaced its random nodes."""
-_PREPARED_VERSION = f"prepared-1 {NOISE_VERSION}"
+"""A model as the sessions load it: its bytes (patched; optimised when kept), whether it
+gives alignments, and the noise inputs that replaced its random nodes."""
+_PREPARED_VERSION = f"prepared-2 {NOISE_VERSION}"
+"""Part of a kept model's key, with the piper and onnxruntime versions (an optimised graph
+holds onnxruntime's own fused operators)."""
+MODEL_CACHE_ENV = "ARTICAST_MODEL_CACHE"
+"""Names the machine's folder of prepared models; empty: none."""
+
+
+def machine_models() -> Path | None:
+    """The machine's folder of prepared models, shared by every output folder:
+    ``$ARTICAST_MODEL_CACHE``, else ``$XDG_CACHE_HOME/articast/models``, else
+    ``~/.cache/articast/models``. The first build on a machine prepares the voice's model
+    (1.3 s: the onnx import, the patch, the graph optimisation); the first build of every
+    new output folder after it finds it ready. None when there is no such folder."""
+    named = os.environ.get(MODEL_CACHE_ENV)
+    if named is not None:
+        return Path(named) if named.strip() else None
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    try:
+        root = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+    except RuntimeError:  # no home folder
+        return None
+    return root / "articast" / "models"
 
 
 def _prepare(files: VoiceFiles) -> Prepared:
@@ -361,12 +409,14 @@ def _prepared_paths(files: VoiceFiles, folder: Path) -> tuple[Path, Path]:
     """Where the prepared model of ``files`` is kept in ``folder``: by the model's content,
     the piper version and ours."""
     stat = files.model.stat()
-    try:
-        piper_version = importlib.metadata.version("piper-tts")
-    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - piper loaded above
-        piper_version = "?"
+    versions = []
+    for dist in ("piper-tts", "onnxruntime"):
+        try:
+            versions.append(importlib.metadata.version(dist))
+        except importlib.metadata.PackageNotFoundError:  # pragma: no cover - loaded above
+            versions.append("?")
     key = hashlib.sha256(
-        f"{_PREPARED_VERSION}|{piper_version}|"
+        f"{_PREPARED_VERSION}|{'|'.join(versions)}|"
         f"{_file_digest(files.model, stat.st_size, stat.st_mtime)}".encode()
     ).hexdigest()[:32]
     return folder / f"{key}.onnx", folder / f"{key}.json"
@@ -384,6 +434,8 @@ def _load_prepared(files: VoiceFiles, folder: Path | None) -> Prepared | None:
         if len(data) != info["size"] or hashlib.sha256(data).hexdigest() != info["sha256"]:
             return None
         noise = tuple(NoiseInput(str(n), float(m), float(sc)) for n, m, sc in info["noise"])
+        with contextlib.suppress(OSError):
+            os.utime(meta)  # used now: kept longest by ``_prune``
         return data, bool(info["alignments"]), noise
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -407,7 +459,26 @@ def _store_prepared(files: VoiceFiles, folder: Path | None, prepared: Prepared) 
         atomic_write_bytes(model, data)
         atomic_write_bytes(meta, json.dumps(info).encode())
     except OSError:
-        pass  # a read-only cache: the model is prepared again next time
+        return  # a read-only cache: the model is prepared again next time
+    _prune(folder)
+
+
+KEPT_MODELS = 6
+"""Prepared models a folder keeps (the most recently used): old versions do not pile up."""
+
+
+def _prune(folder: Path) -> None:
+    def used(meta: Path) -> float:
+        try:
+            return meta.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    metas = sorted(folder.glob("*.json"), key=used, reverse=True)
+    for meta in metas[KEPT_MODELS:]:
+        with contextlib.suppress(OSError):
+            meta.unlink()
+            meta.with_suffix(".onnx").unlink()
 
 
 _ENGINE_LOCK = threading.Lock()
