@@ -8,6 +8,7 @@ picture drawn with it is drawn again).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import asdict, dataclass
@@ -55,9 +56,10 @@ class Style:
     heading_scale: float = 1.0
     """Size of section headings relative to the default."""
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
-        """A short hash of every field: part of every picture's cache key."""
+        """A short hash of every field: part of every picture's cache key (worked out once:
+        the video asks for it for every caption state)."""
         blob = json.dumps(asdict(self), sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
