@@ -55,7 +55,9 @@ def _write_wav_chunks(path: Path, chunks: Iterable[Audio], sr: int, channels: in
             w.writeframesraw(np.clip(np.rint(scaled), -32768, 32767).astype("<i2").tobytes())
 
 
-def _encode(wav: Path, mp3: Path, channels: int, bitrate: str, sr: int) -> None:
+def _encode(
+    wav: Path, mp3: Path, channels: int, bitrate: str, sr: int, *, background: bool = False
+) -> None:
     media.run_ffmpeg(
         [
             "-i",
@@ -80,6 +82,7 @@ def _encode(wav: Path, mp3: Path, channels: int, bitrate: str, sr: int) -> None:
             str(mp3),
         ],
         what="MP3 encoding",
+        background=background,
     )
 
 
@@ -146,8 +149,8 @@ def _encoder_shift(
     wav, mp3 = workdir / "calibration.wav", workdir / "calibration.mp3"
     try:
         _write_wav(wav, excerpt, sr)
-        _encode(wav, mp3, channels, bitrate, sr)
-        after = media.measure_loudness(mp3).integrated_lufs
+        _encode(wav, mp3, channels, bitrate, sr, background=True)
+        after = media.measure_loudness(mp3, background=True).integrated_lufs
     finally:
         wav.unlink(missing_ok=True)
         mp3.unlink(missing_ok=True)

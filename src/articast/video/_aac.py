@@ -154,7 +154,7 @@ class AudioJob:
                 ["-i", str(wav), "-af", f"{trim},asetpts=PTS-STARTPTS,apad=pad_len=2048",
                  *_AAC_ARGS, str(piece)]
             )  # fmt: skip
-            self.jobs.append(start_ffmpeg(cmd, f"audio encode (piece {k + 1})"))
+            self.jobs.append(start_ffmpeg(cmd, f"audio encode (piece {k + 1})", background=True))
 
     def wait(self) -> None:
         """Wait for every piece, then splice them into ``out`` and call ``done``."""
