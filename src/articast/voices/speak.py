@@ -18,7 +18,7 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -160,20 +160,25 @@ def _finish(voice: Voice, params: SynthParams, text: str, res: SynthResult) -> U
 
 def _synthesize_all(
     voice: Voice, params: SynthParams, texts: Sequence[str]
-) -> Iterator[SynthResult]:
-    """Results in order; network voices run ``max_concurrency`` requests at a time."""
+) -> Iterator[tuple[int, SynthResult]]:
+    """``(position in texts, result)`` for every text. A voice that speaks
+    ``max_concurrency`` sentences at a time (piper: one per core; network voices) is given
+    the longest first and its results come as they are done: the last sentence left running
+    alone on one core is then a short one (the voices stage of a cold build ended with one
+    core idle for up to a long sentence's time)."""
     workers = int(getattr(voice, "max_concurrency", 1) or 1)
     if workers <= 1 or len(texts) <= 1:
-        for text in texts:
-            yield voice.synthesize(text, params)
+        for i, text in enumerate(texts):
+            yield i, voice.synthesize(text, params)
         return
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="articast-voice")
     try:
-        futures: list[Future[SynthResult]] = [
-            pool.submit(voice.synthesize, t, params) for t in texts
-        ]
-        for fut in futures:
-            yield fut.result()
+        longest_first = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        futures: dict[Future[SynthResult], int] = {
+            pool.submit(voice.synthesize, texts[i], params): i for i in longest_first
+        }
+        for fut in as_completed(futures):
+            yield futures[fut], fut.result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -211,7 +216,8 @@ def _speak_with(
     results = _synthesize_all(voice, params, [p.text for p in todo])
     seconds = sum(len(u.pcm) / 2 / u.sample_rate for row in table for u in row if u is not None)
     try:
-        for plan, res in zip(todo, results, strict=True):
+        for at, res in results:
+            plan = todo[at]
             seconds += len(res.pcm) / 2 / res.sample_rate if res.sample_rate else 0.0
             if seconds > MAX_SPEECH_SECONDS:
                 # The estimate before voicing was far off (a voice spelling digits, say): stop
