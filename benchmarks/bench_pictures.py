@@ -7,7 +7,10 @@ real time.
   ``first_plan_s`` is the first run of the process (loading YAKE's stop words, the icon
   embeddings and the tokenizer included). The key-phrase cache is emptied before each run.
 * ``cold_build_rtf``: ``make episode``'s build (the sample, default voice and settings, an
-  empty cache) in wall seconds per second of episode; with its per-stage times.
+  empty output folder and cache; the voice model as the machine keeps it prepared after its
+  first build) in wall seconds per second of episode; with its per-stage times. The whole
+  process, imports included, is what ``farm-bench -- sh -c 'rm -rf /tmp/o && make episode
+  OUT=/tmp/o'`` times.
 
 ``make bench BENCH=pictures`` runs it; ``benchmarks/run.py`` imports ``run``.
 """
