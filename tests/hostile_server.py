@@ -10,7 +10,11 @@ Routes (the request path picks the behaviour):
   cut off mid-chunk;
 * ``/odd-length``: a Content-Length of superscript digits ("²³");
 * ``/loop`` <-> ``/loop2``: a redirect loop; ``/to-ftp``: a redirect to ``ftp://`` on a port
-  whose listener records every connection (``ftp_hits``).
+  whose listener records every connection (``ftp_hits``);
+* ``/short``: a Content-Length of 100,000 and 500 bytes of page, then the connection closed;
+* ``/to/<target>``: a redirect to ``http://<target>/latest/meta-data/`` (a metadata address in
+  some spelling, or an IPv6 literal in brackets);
+* ``/metadata-img``: a page whose pictures point at metadata and link-local addresses.
 """
 
 from __future__ import annotations
@@ -44,6 +48,31 @@ GALLERY = (
     b"<img src='/img/text.png' alt='text'><img src='/img/drip.png' alt='drip'>"
     b"<img src='/img/badstatus.png' alt='bad'>"
     b"<p>More words after the pictures, so the article has a body worth reading aloud.</p>"
+    b"</article></body></html>"
+)
+
+
+METADATA_SPELLINGS = (
+    "169.254.169.254",
+    "2852039166",
+    "0xa9fea9fe",
+    "0251.0376.0251.0376",
+    "169.254.0.1",
+    "[::ffff:a9fe:a9fe]",
+    "[::ffff:169.254.169.254]",
+    "[fe80::1]",
+    "[64:ff9b::a9fe:a9fe]",
+    "[2002:a9fe:a9fe::1]",
+)
+"""The link-local and metadata addresses, as an attacker would write them in a URL."""
+METADATA_IMAGES = (
+    b"<html lang='en'><head><title>Pictures Elsewhere</title></head><body><article>"
+    b"<h1>Pictures Elsewhere</h1><p>An article whose pictures point at addresses no fetch may "
+    b"reach, with words enough about rivers and the sea to count as an article.</p>"
+    + b"".join(
+        f"<img src='http://{a}/latest/meta-data/' alt='x'>".encode() for a in METADATA_SPELLINGS
+    )
+    + b"<p>More words after the pictures, so the article has a body worth reading aloud.</p>"
     b"</article></body></html>"
 )
 
@@ -161,5 +190,19 @@ class HostileServer:
                     f"HTTP/1.1 302 Found\r\nLocation: ftp://127.0.0.1:{self.ftp_port}/x\r\n"
                     "Content-Length: 0\r\n\r\n".encode()
                 )
+            elif path == "/short":
+                body = (PAGE * 4)[:500]
+                conn.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n"
+                    b"Connection: close\r\n\r\n" + body
+                )
+            elif path.startswith("/to/"):
+                target = path.removeprefix("/to/")
+                conn.sendall(
+                    f"HTTP/1.1 302 Found\r\nLocation: http://{target}/latest/meta-data/\r\n"
+                    "Content-Length: 0\r\n\r\n".encode()
+                )
+            elif path == "/metadata-img":
+                conn.sendall(_ok(METADATA_IMAGES, "text/html; charset=utf-8"))
             else:
                 conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")

@@ -53,3 +53,40 @@ def test_a_failing_ffmpeg_is_a_render_error_with_its_command(tmp_path: Path) -> 
     with pytest.raises(RenderError) as info:
         media.run_ffmpeg(["-i", str(tmp_path / "missing.wav"), "-f", "null", "-"], what="probe")
     assert "missing.wav" in " ".join(info.value.command or [])
+
+
+@pytest.mark.parametrize("folder", ["plain", "odd | [name]: here"])
+@pytest.mark.parametrize("name", ["episode.mp3", "odd name [1].mp3"])
+def test_an_encode_measured_on_the_way_is_the_file_and_its_figures(
+    tmp_path: Path, folder: str, name: str
+) -> None:
+    """The MP3 written through the tee muxer is byte for byte the plain encode, and the
+    loudness read from the pipe equals measuring the file, in any folder."""
+    import wave
+
+    import numpy as np
+
+    from articast.audio._mp3 import _encode
+
+    where = tmp_path / folder
+    where.mkdir()
+    wav = where / "in.wav"
+    rate = 44100
+    t = np.arange(rate * 3) / rate
+    tone = (0.3 * np.sin(2 * np.pi * 440 * t) * np.minimum(1, t)).astype(np.float32)
+    with wave.open(str(wav), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((tone * 32767).astype("<i2").tobytes())
+    out = where / name
+    loud = _encode(wav, out, 1, "96k", rate)
+    assert loud == media.measure_loudness(out)
+    plain = tmp_path / "plain.mp3"
+    media.run_ffmpeg(
+        ["-i", str(wav), "-vn", "-map_metadata", "-1", "-c:a", "libmp3lame", "-b:a", "96k",
+         "-ar", str(rate), "-ac", "1", "-id3v2_version", "0", "-write_xing", "1", "-f", "mp3",
+         str(plain)],
+        what="test",
+    )  # fmt: skip
+    assert out.read_bytes() == plain.read_bytes()

@@ -295,6 +295,10 @@ class IngestSettings(_Checked):
 
     allow_network: bool = True
     """Fetch URLs and remote images (never when ``--offline``)."""
+    private_addresses: bool = False
+    """Let the URLs found inside an article (its images, a page's redirects) reach loopback
+    and private addresses even when the article did not come from one. Link-local and cloud
+    metadata addresses are refused whatever this says."""
     max_bytes: int = setting(5_000_000, Number(1, 2_000_000_000, whole=True, unit="bytes"))
     max_words: int = setting(200_000, Number(1, 50_000_000, whole=True, unit="words"))
     max_image_bytes: int = setting(

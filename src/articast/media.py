@@ -20,7 +20,7 @@ import sys
 import tempfile
 import typing
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -264,6 +264,10 @@ def measure_loudness(path: Path, *, background: bool = False) -> Loudness:
         what="loudness measurement",
         background=background,
     )
+    return _loudness(err)
+
+
+def _loudness(err: str) -> Loudness:
     summary = err[err.rfind("Summary:") :]
     i = _I.search(summary)
     p = _PEAK.search(summary)
@@ -275,6 +279,86 @@ def measure_loudness(path: Path, *, background: bool = False) -> Loudness:
         return float("-inf") if s == "-inf" else float(s)
 
     return Loudness(num(i.group(1)), num(p.group(1)), float(lra.group(1)) if lra else 0.0)
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9._][A-Za-z0-9._-]{0,200}")
+
+
+def encode_measured(
+    args: Sequence[str],
+    out: Path,
+    fmt: str,
+    *,
+    options: Mapping[str, str] | None = None,
+    keep: tuple[int, int] | None = None,
+    what: str,
+    background: bool = False,
+) -> Loudness:
+    """Encode with ``args`` (input and codec options) into ``out`` (format ``fmt``, muxer
+    ``options``) and measure the encoded audio's loudness (``measure_loudness``) as it is
+    written: one ffmpeg encodes into the file and, through its ``tee`` muxer, into a pipe that
+    a second ffmpeg decodes and measures at the same time (on two cores the encode and its
+    check no longer follow each other: 1.33 s -> 1.05 s for the sample's MP3 on an idle
+    machine). The file is byte for byte what ``-f fmt out`` writes. The pipe's copy has no
+    header written afterwards (an MP3's Xing frame, with the encoder delay that a decoder of
+    the file skips): ``keep`` = (first sample, count) names the samples that decoding the
+    file gives, so the figures are exactly those of ``measure_loudness(out)`` (test).
+
+    The file is named in ``tee``'s syntax relative to its folder (the process runs there), so
+    a folder name with ``|``, ``[`` or ``:`` needs no escaping; a file name that is not plain
+    is encoded, then measured, one after the other."""
+    opts = dict(options or {})
+    if not _PLAIN_NAME.fullmatch(out.name):
+        flags = [x for k, v in opts.items() for x in (f"-{k}", v)]
+        run_ffmpeg([*args, *flags, "-f", fmt, str(out)], what=what, background=background)
+        return measure_loudness(out, background=background)
+
+    def slave(target: str, **override: str) -> str:
+        spec = ":".join(f"{k}={v}" for k, v in {"f": fmt, **opts, **override}.items())
+        return f"[{spec}]{target}"
+
+    piped = {"write_xing": "0"} if fmt == "mp3" else {}
+    encode = [
+        ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", *args,
+        "-f", "tee", f"{slave(out.name)}|{slave('pipe:1', **piped)}",
+    ]  # fmt: skip
+    trim = f"atrim=start_sample={keep[0]}:end_sample={keep[0] + keep[1]}," if keep else ""
+    measure = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-f", fmt, "-i", "pipe:0",
+               "-af", f"{trim}ebur128=peak=true", "-f", "null", "-"]  # fmt: skip
+    with tempfile.TemporaryFile() as log:
+        first = popen(
+            encode, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log,
+            cwd=str(out.parent), background=background,
+        )  # fmt: skip
+        try:
+            second = popen(
+                measure, stdin=first.stdout, stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE, background=background,
+            )  # fmt: skip
+        except BaseException:
+            first.kill()
+            first.wait()
+            raise
+        finally:
+            if first.stdout is not None:
+                first.stdout.close()  # the second process holds the pipe now
+        _, err_bytes = second.communicate()
+        code = first.wait()
+        if code != 0:
+            log.seek(0)
+            raise RenderError(
+                f"{what}: ffmpeg failed (exit {code})",
+                command=encode,
+                stderr=log.read().decode("utf-8", "replace"),
+            )
+    err = err_bytes.decode("utf-8", "replace")
+    if second.returncode != 0:
+        raise RenderError(
+            f"loudness measurement: ffmpeg failed (exit {second.returncode})",
+            command=measure,
+            stderr=err,
+        )
+    return _loudness(err)
 
 
 _DUR = re.compile(r"Duration:\s*(\d+):(\d+):(\d+(?:\.\d+)?)")

@@ -40,6 +40,7 @@ from articast.errors import BackendUnavailable, InputError
 from articast.ingest._youtube import canonical_url as _canonical
 from articast.ingest._youtube import parse_youtube
 from articast.models import Talk, TalkChapter, TalkRef
+from articast.net import check_url_host
 from articast.sanitize import clean_line
 
 if TYPE_CHECKING:
@@ -318,6 +319,13 @@ def _download_thumbnail(ydl: YoutubeDL, info: Mapping[str, Any]) -> tuple[bytes,
             break
         if urlsplit(url).scheme.lower() not in ("http", "https"):
             reasons.append(f"{url[:80]}: not an http(s) URL")
+            continue
+        # The info is untrusted (a file, or whatever answered): never a link-local or
+        # metadata address, in any spelling (the talk's own pictures may be local: tests,
+        # a mirror on the LAN).
+        why = check_url_host(url, float(ydl.params.get("socket_timeout") or 5), allow_private=True)
+        if why is not None:
+            reasons.append(f"{url[:80]}: refused, {why}")
             continue
         hdrs = t.get("http_headers")
         headers = (

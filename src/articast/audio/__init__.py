@@ -214,8 +214,7 @@ class AudioJob:
                     curve = level.curve_for(aim, ceiling)
                     _write_wav_chunks(wav, level.chunks(curve), sr, tl.channels)
                 # Beside the video's pictures, which the build waits for: lower priority.
-                _encode(wav, tmp_mp3, tl.channels, bitrate, sr, background=True)
-                loud = media.measure_loudness(tmp_mp3, background=True)
+                loud = _encode(wav, tmp_mp3, tl.channels, bitrate, sr, background=True)
                 off = target - loud.integrated_lufs
                 over = loud.true_peak_dbtp - settings.true_peak
                 if attempt == 1 or (abs(off) <= ENCODE_TOLERANCE_LU and over <= 0.0):

@@ -177,6 +177,7 @@ def load_article(source: str | Path, settings: IngestSettings) -> Article:
                 base_url=raw.url,
                 settings=settings,
                 deadline=image_deadline,
+                private_origin=raw.private_origin,
             )
             images.append(ref)
             if warning:

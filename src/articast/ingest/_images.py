@@ -131,17 +131,21 @@ def _local(src: str, base_dir: Path, settings: IngestSettings) -> Path:
     return candidate
 
 
-def _remote(url: str, settings: IngestSettings, deadline: float | None) -> Path:
+def _remote(url: str, settings: IngestSettings, deadline: float | None, private: bool) -> Path:
     timeout = settings.timeout
     if deadline is not None:
         left = deadline - time.monotonic()
         if left <= 0.05:
             raise ValueError("the article's time for fetching images is used up; not fetched")
         timeout = min(timeout, left)
-    data, _final, _ctype = fetch_bytes(
-        url, max_bytes=settings.max_image_bytes, timeout=timeout, what="image"
+    got = fetch_bytes(
+        url,
+        max_bytes=settings.max_image_bytes,
+        timeout=timeout,
+        what="image",
+        allow_private=private or settings.private_addresses,
     )
-    return _store(data, _check_image(data, settings), settings)
+    return _store(got.body, _check_image(got.body, settings), settings)
 
 
 def resolve_image(
@@ -152,11 +156,14 @@ def resolve_image(
     base_url: str | None,
     settings: IngestSettings,
     deadline: float | None = None,
+    private_origin: bool = False,
 ) -> tuple[ImageRef, str | None]:
     """The image as an ``ImageRef`` plus a warning when no usable local copy was made.
 
     ``deadline`` (a ``time.monotonic()`` value) bounds the time all of an article's remote
-    images take together; past it, the rest are skipped with a warning.
+    images take together; past it, the rest are skipped with a warning. A remote image may
+    be on a loopback or private address only when the article came from one
+    (``private_origin``) or ``[ingest] private_addresses`` allows it.
     """
     src = src.strip()
     try:
@@ -172,7 +179,8 @@ def resolve_image(
         if urlsplit(src_abs).scheme.lower() in {"http", "https"}:
             if not settings.allow_network:
                 return ImageRef(src=src, alt=alt), f"image not fetched (network off): {_short(src)}"
-            return ImageRef(src=src, alt=alt, path=_remote(src_abs, settings, deadline)), None
+            path = _remote(src_abs, settings, deadline, private_origin)
+            return ImageRef(src=src, alt=alt, path=path), None
         if base_dir is None:
             raise ValueError("no local folder to read it from")
         return ImageRef(src=src, alt=alt, path=_local(src, base_dir, settings)), None

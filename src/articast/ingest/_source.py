@@ -12,6 +12,7 @@ import contextlib
 import http.client
 import re
 import socket
+import ssl
 import threading
 import time
 import urllib.request
@@ -22,7 +23,7 @@ from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 from articast.config import IngestSettings
 from articast.errors import InputError
 from articast.models import InputKind
-from articast.net import lookup
+from articast.net import is_private, refusal, resolve
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 USER_AGENT = "articast/0.1 (+https://pypi.org/project/articast/)"
@@ -40,6 +41,8 @@ class RawInput:
     url: str | None = None
     """The final URL when the article was fetched."""
     content_type: str = ""
+    private_origin: bool = False
+    """The article came from a loopback or private address: its images may too."""
 
 
 def is_url(source: str | Path) -> bool:
@@ -92,9 +95,15 @@ class _Deadline:
             self._timer = None
 
 
-def _connection(parts: SplitResult, timeout: float) -> tuple[http.client.HTTPConnection, str]:
-    """A connection for ``parts`` (through the environment's proxy when one applies) and the
-    request target to send."""
+def _bracketed(host: str) -> str:
+    """``host`` as http.client wants it: an IPv6 literal in brackets (else its last group
+    reads as a port: "nonnumeric port")."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def _connection(parts: SplitResult, timeout: float) -> tuple[http.client.HTTPConnection, str, bool]:
+    """A connection for ``parts`` (through the environment's proxy when one applies), the
+    request target to send, and whether it goes through a proxy."""
     host = parts.hostname or ""
     port = parts.port  # ValueError for a bad port: the caller maps it
     secure = parts.scheme.lower() == "https"
@@ -104,13 +113,48 @@ def _connection(parts: SplitResult, timeout: float) -> tuple[http.client.HTTPCon
         p = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
         if secure:
             tunnel = http.client.HTTPSConnection(p.hostname or "", p.port, timeout=timeout)
-            tunnel.set_tunnel(host, port)
-            return tunnel, target
+            tunnel.set_tunnel(_bracketed(host), port)
+            return tunnel, target, True
         conn = http.client.HTTPConnection(p.hostname or "", p.port, timeout=timeout)
-        return conn, urlunsplit(parts._replace(fragment=""))
+        return conn, urlunsplit(parts._replace(fragment="")), True
     if secure:
-        return http.client.HTTPSConnection(host, port, timeout=timeout), target
-    return http.client.HTTPConnection(host, port, timeout=timeout), target
+        return http.client.HTTPSConnection(_bracketed(host), port, timeout=timeout), target, False
+    return http.client.HTTPConnection(_bracketed(host), port, timeout=timeout), target, False
+
+
+def _connect_to(conn: http.client.HTTPConnection, addresses: list[str], timeout: float) -> None:
+    """Open ``conn`` to one of ``addresses`` (checked by the address policy), never to what
+    its host name might resolve to by then; TLS is still verified for the host name."""
+    error: OSError = OSError("no address to connect to")
+    for address in addresses:
+        try:
+            sock = socket.create_connection((address, conn.port), timeout)
+            break
+        except OSError as exc:
+            error = exc
+    else:
+        raise error
+    if isinstance(conn, http.client.HTTPSConnection):
+        try:
+            sock = ssl.create_default_context().wrap_socket(
+                sock, server_hostname=conn.host.strip("[]")
+            )
+        except BaseException:
+            sock.close()
+            raise
+    conn.sock = sock
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A fetched body and where it came from."""
+
+    body: bytes
+    url: str
+    """The final URL, after redirects."""
+    content_type: str
+    private: bool
+    """The body came from a loopback or private address (links inside it may go there too)."""
 
 
 def _check_target(url: str, original: str, what: str) -> SplitResult:
@@ -126,28 +170,48 @@ def _check_target(url: str, original: str, what: str) -> SplitResult:
     return parts
 
 
-def fetch_bytes(url: str, *, max_bytes: int, timeout: float, what: str) -> tuple[bytes, str, str]:
-    """GET ``url`` within ``timeout`` seconds in all and under a size cap: (body, final URL,
-    content type).
+def fetch_bytes(
+    url: str,
+    *,
+    max_bytes: int,
+    timeout: float,
+    what: str,
+    allow_private: bool | None = None,
+) -> Fetched:
+    """GET ``url`` within ``timeout`` seconds in all and under a size cap.
 
     The deadline covers connecting, every redirect, the headers and the whole body. Redirects
     (at most ``MAX_REDIRECTS``, no loops) are checked before connecting to their target: only
-    http(s). Every failure (refused connection, bad status line, truncated or oversized body,
-    HTTP error, timeout) is an ``InputError`` with one line and the cause chained.
+    http(s). Every address is checked by ``net.refusal`` before it is connected to:
+    link-local and metadata addresses never; private and loopback ones when
+    ``allow_private`` is True; when it is None (a URL the user gave) the URL itself may be
+    private, and its redirects only if it was. Every failure (refused address or
+    connection, bad status line, truncated or oversized body, HTTP error, timeout) is an
+    ``InputError`` with one line and the cause chained.
     """
     deadline = _Deadline(timeout)
     current = url
     seen: set[str] = set()
+    private = allow_private
     try:
         for _ in range(MAX_REDIRECTS + 1):
             parts = _check_target(current, url, what)
             seen.add(current)
-            status, reason, location, body, ctype = _get_once(
-                parts, deadline, max_bytes=max_bytes, what=what, original=url
+            status, reason, location, body, ctype, came_private = _get_once(
+                parts,
+                deadline,
+                max_bytes=max_bytes,
+                what=what,
+                original=url,
+                allow_private=True if private is None else private,
             )
+            if private is None:
+                private = came_private  # a redirect goes where the URL itself was
             if status in _REDIRECTS:
                 if not location:
-                    raise InputError(f"could not fetch {what} {url}: HTTP {status} without a target")
+                    raise InputError(
+                        f"could not fetch {what} {url}: HTTP {status} without a target"
+                    )
                 nxt = urljoin(current, location.strip())
                 _check_target(nxt, url, what)
                 if nxt in seen:
@@ -158,16 +222,23 @@ def fetch_bytes(url: str, *, max_bytes: int, timeout: float, what: str) -> tuple
                 raise InputError(f"could not fetch {what} {url}: HTTP {status} {reason}".rstrip())
             if not 200 <= status < 300:
                 raise InputError(f"could not fetch {what} {url}: unexpected HTTP {status}")
-            return body, current, ctype
+            return Fetched(body, current, ctype, came_private)
         raise InputError(f"{what} {url} redirected more than {MAX_REDIRECTS} times; refused")
     finally:
         deadline.stop()
 
 
 def _get_once(
-    parts: SplitResult, deadline: _Deadline, *, max_bytes: int, what: str, original: str
-) -> tuple[int, str, str, bytes, str]:
-    """One GET: (status, reason, Location, body, content type); the body only for 2xx."""
+    parts: SplitResult,
+    deadline: _Deadline,
+    *,
+    max_bytes: int,
+    what: str,
+    original: str,
+    allow_private: bool,
+) -> tuple[int, str, str, bytes, str, bool]:
+    """One GET: (status, reason, Location, body, content type, from a private address); the
+    body only for 2xx."""
 
     def timed_out() -> InputError:
         return InputError(
@@ -179,23 +250,44 @@ def _get_once(
     if remaining <= 0:
         raise timed_out()
     try:
-        conn, target = _connection(parts, remaining)
+        conn, target, proxied = _connection(parts, remaining)
     except ValueError as exc:
         raise InputError(f"{what} {original}: bad address ({exc}); check it") from exc
-    # A resolver that never answers must not hold the fetch past its deadline (a lookup that
-    # fails fast goes on: connect() reports the failure in its own words).
-    if lookup(conn.host, conn.port, deadline.remaining()) is None:
+    # A resolver that never answers must not hold the fetch past its deadline (a name that
+    # does not resolve goes on: connect() reports the failure in its own words).
+    host = parts.hostname or ""
+    addresses = resolve(host, parts.port or conn.port, deadline.remaining())
+    if addresses is None:
         conn.close()
         raise timed_out()
+    refused = [why for a in addresses if (why := refusal(a, allow_private=allow_private))]
+    if refused:
+        conn.close()
+        here = "" if parts.geturl() == original else f" (redirected to {host})"
+        raise InputError(
+            f"{what} {original}{here}: refused, {refused[0]}; articast does not fetch from "
+            "there"
+            + (
+                ""
+                if allow_private
+                else " (set [ingest] private_addresses = true to allow private ones)"
+            )
+        )
+    came_private = bool(addresses) and all(is_private(a) for a in addresses)
     try:
-        conn.connect()  # bounded by the socket timeout: what is left of the deadline
+        # Bounded by the socket timeout: what is left of the deadline.
+        if proxied or not addresses:
+            conn.connect()
+        else:
+            _connect_to(conn, addresses, max(0.05, deadline.remaining()))
         deadline.watch(conn.sock)
         conn.request("GET", target, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
         resp = conn.getresponse()
         status, reason = resp.status, str(resp.reason or "")
         ctype = resp.headers.get("Content-Type", "") or ""
         if not 200 <= status < 300:
-            return status, reason, resp.headers.get("Location", "") or "", b"", ctype
+            location = resp.headers.get("Location", "") or ""
+            return status, reason, location, b"", ctype, came_private
         length = resp.headers.get("Content-Length")
         if length and length.isdecimal() and int(length) > max_bytes:
             raise InputError(
@@ -213,7 +305,12 @@ def _get_once(
             chunks.append(chunk)
         if deadline.expired:
             raise timed_out()
-        return status, reason, "", b"".join(chunks), ctype
+        if length and length.isdecimal() and total < int(length):
+            raise InputError(
+                f"could not fetch {what} {original}: the server closed the connection after "
+                f"{total:,} of its {int(length):,} bytes; try again or save the page to a file"
+            )
+        return status, reason, "", b"".join(chunks), ctype, came_private
     except InputError:
         raise
     except (http.client.HTTPException, OSError, ValueError) as exc:
@@ -253,12 +350,23 @@ def read_source(source: str | Path, settings: IngestSettings) -> RawInput:
                 f"cannot fetch {url}: network use is off (--offline); "
                 "save the page to a file and pass its path"
             )
-        data, final, ctype = fetch_bytes(
-            url, max_bytes=settings.max_bytes, timeout=settings.timeout, what="article"
+        got = fetch_bytes(
+            url,
+            max_bytes=settings.max_bytes,
+            timeout=settings.timeout,
+            what="article",
+            allow_private=None,
         )
-        if not data.strip():
+        if not got.body.strip():
             raise InputError(f"article {url} is empty; check the address")
-        return RawInput(data=data, source=url, base_dir=None, url=final, content_type=ctype)
+        return RawInput(
+            data=got.body,
+            source=url,
+            base_dir=None,
+            url=got.url,
+            content_type=got.content_type,
+            private_origin=got.private,
+        )
     text = str(source)
     if not text.strip():
         raise InputError("no article given: pass a file path or an http(s) URL")

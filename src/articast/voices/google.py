@@ -22,7 +22,7 @@ from typing import Any
 from articast.config import VoiceSettings
 from articast.errors import BackendUnavailable, InputError, SynthesisError
 from articast.media import ffmpeg_exe, run_filter
-from articast.net import lookup
+from articast.net import check_url_host, lookup
 from articast.voices.base import SynthParams, SynthResult, VoiceInfo
 
 SAMPLE_RATE = 24000
@@ -183,6 +183,12 @@ class GttsVoice:
             raise BackendUnavailable(
                 f"{self._info.spec} needs the network and articast is offline; {OFFLINE_HINT}"
             )
+        if self.endpoint:
+            # The configured endpoint may be local (a proxy, a test server), never a
+            # link-local or cloud metadata address.
+            why = check_url_host(self.endpoint, 5.0, allow_private=True)
+            if why is not None:
+                raise InputError(f"[voice] gtts_url {self.endpoint}: refused, {why}")
 
         client = _client_class()(text, tld=self.tld, lang=self.lang, timeout=TIMEOUT)
         client.endpoint = self.endpoint

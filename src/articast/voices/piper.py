@@ -45,6 +45,7 @@ from articast.cache import atomic_write_bytes
 from articast.config import VoiceSettings
 from articast.errors import BackendUnavailable, InputError, SynthesisError
 from articast.models import WordTiming
+from articast.net import check_url_host
 from articast.voices._noise import NOISE_VERSION, NoiseInput, SeededSession, seed_noise
 from articast.voices.base import SynthParams, SynthResult, VoiceInfo
 from articast.voices.espeak import engine_text
@@ -779,6 +780,9 @@ def list_piper_voices(settings: VoiceSettings) -> list[VoiceInfo]:
 
 
 def _fetch(url: str, timeout: float) -> bytes:
+    why = check_url_host(url, min(timeout, 10.0), allow_private=True)
+    if why is not None:
+        raise BackendUnavailable(f"cannot download piper voices from {url}: refused, {why}")
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:
             return bytes(resp.read())
