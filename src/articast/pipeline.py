@@ -574,7 +574,7 @@ def _build_locked(
     from articast.pictures.style import get_style
     from articast.publish import write_description, write_episode_page
     from articast.publish.chapter_art import add_chapter_art, prepare_chapter_art
-    from articast.video import render_pictures, render_video
+    from articast.video import pictures_share, render_pictures, render_video
     from articast.voices import release as release_voices
     from articast.voices import speak
     from articast.voices import warm as warm_voice
@@ -620,9 +620,13 @@ def _build_locked(
             )  # fmt: skip
             timeline = sound.timeline
 
+        # The audio encodes give way to the video's pictures when those are the longer job
+        # (a cold build); in an edit that re-renders a few chunks, the audio is the longer.
+        audio_background = [True]
+
         def encode_mp3() -> Master:
             with timer("encode"):
-                return sound.result()
+                return sound.result(background=audio_background[0])
 
         # The video's pictures are encoded while the audio is levelled; then the MP3 is
         # encoded, measured and tagged while the video's AAC track is encoded and joined.
@@ -640,7 +644,7 @@ def _build_locked(
 
                 def draw_slides() -> Slides:
                     with timer("visuals"):
-                        return make_slides(
+                        drawn = make_slides(
                             article,
                             script,
                             talk,
@@ -651,6 +655,10 @@ def _build_locked(
                             cache_root=cache_root,
                             plans=plans,
                         )
+                        # Before any picture is rendered (and cached).
+                        share = pictures_share(drawn, cues, settings.video, cache_root=cache_root)
+                        audio_background[0] = share >= 0.25
+                        return drawn
 
                 def chapter_art(drawn: Slides) -> None:
                     # A card that fails here fails again, and is reported, when published.
@@ -677,9 +685,10 @@ def _build_locked(
                 pictures = pool.submit(encode_pictures, slides_job)
             with timer("audio"):
                 draft = sound.levelled()
-            encoding = None if sound.cached else pool.submit(encode_mp3)
             if slides_job is not None:
                 slides = slides_job.result()
+            encoding = None if sound.cached else pool.submit(encode_mp3)
+            if slides_job is not None:
                 with timer("video"):
                     video = render_video(
                         slides,
@@ -691,6 +700,7 @@ def _build_locked(
                         cache_root=cache_root,
                         progress=progress,
                         pictures=pictures,
+                        audio_background=audio_background[0],
                     )
             master = encoding.result() if encoding is not None else draft
         files = EpisodeFiles(

@@ -184,18 +184,19 @@ class AudioJob:
         self._level_state = (level, aim, ceiling, bitrate)
         return replace(self.timeline, premaster_lufs=round(premaster, 2))
 
-    def result(self) -> Master:
+    def result(self, *, background: bool = True) -> Master:
         """The finished master: episode.mp3 encoded, measured (corrected once if needed) and
-        tagged, chapters.json written, and the master kept in the cache."""
+        tagged, chapters.json written, and the master kept in the cache. ``background``: the
+        encoder runs at a lower priority (beside a longer job: the video's pictures)."""
         draft = self.levelled()
         with self._lock:
             if self._done is None:
-                self._done = self._finish(draft)
+                self._done = self._finish(draft, background)
                 if self._key is not None and self._cache_root is not None:
                     store_master(self._key, self._done, self._cache_root)
             return self._done
 
-    def _finish(self, draft: Master) -> Master:
+    def _finish(self, draft: Master, background: bool) -> Master:
         tl, settings = self._plan, self._settings
         if tl is None:  # pragma: no cover - a cached job is done already
             raise RenderError("nothing to encode")
@@ -213,8 +214,7 @@ class AudioJob:
                     wav = wav.with_name("master-corrected.wav")
                     curve = level.curve_for(aim, ceiling)
                     _write_wav_chunks(wav, level.chunks(curve), sr, tl.channels)
-                # Beside the video's pictures, which the build waits for: lower priority.
-                loud = _encode(wav, tmp_mp3, tl.channels, bitrate, sr, background=True)
+                loud = _encode(wav, tmp_mp3, tl.channels, bitrate, sr, background=background)
                 off = target - loud.integrated_lufs
                 over = loud.true_peak_dbtp - settings.true_peak
                 if attempt == 1 or (abs(off) <= ENCODE_TOLERANCE_LU and over <= 0.0):

@@ -50,6 +50,7 @@ from articast.video._h264 import (
     SLIDE_LEAD,
     Chunk,
     ProgressFn,
+    _uncached_runs,
     cached_parts,
     encoder_args,
     part_bounds,
@@ -74,6 +75,7 @@ __all__ = [
     "compose_still",
     "encoder_args",
     "part_bounds",
+    "pictures_share",
     "plan_chunks",
     "render_pictures",
     "render_video",
@@ -114,6 +116,21 @@ def render_pictures(
     )
 
 
+def pictures_share(
+    slides: Slides, cues: tuple[Cue, ...], settings: VideoSettings, *, cache_root: Path
+) -> float:
+    """The share of the video's encoded pictures that are not in the cache (0: all cached,
+    1: a cold build): the pipeline lets the audio encodes run beside the pictures at a lower
+    priority only when the pictures are the longer job (a quarter or more of them to render).
+    In an edit that re-renders a few chunks the audio is the longest job, and was slowed by
+    giving way to them."""
+    _, chunks = plan_chunks(slides, cues, settings)
+    cache = Cache(cache_root, "video")
+    total = sum(chunk.encoded for chunk in chunks)
+    todo = sum(chunk.encoded for run in _uncached_runs(chunks, cache) for chunk in run)
+    return todo / total if total else 0.0
+
+
 def render_video(
     slides: Slides,
     cues: tuple[Cue, ...],
@@ -125,20 +142,22 @@ def render_video(
     cache_root: Path,
     progress: ProgressFn | None = None,
     pictures: Future[tuple[str, ...]] | None = None,
+    audio_background: bool = True,
 ) -> VideoResult:
     """Render ``out_path`` (MP4) from the slides, the burned-in cues and the master audio.
 
     Chunks whose pictures are unchanged come from the cache; ``VideoResult.rendered_sections``
     names the slides with a chunk rendered in this run. ``pictures`` is a ``render_pictures``
     call already under way (its result is awaited while the audio encodes); without it the
-    pictures are rendered here, beside the audio. Also writes ``thumbnail.png`` beside
-    ``out_path``.
+    pictures are rendered here, beside the audio. ``audio_background``: the AAC encode runs
+    at a lower priority than the pictures (``pictures_share`` says when they are the longer
+    job). Also writes ``thumbnail.png`` beside ``out_path``.
     """
     _check(slides, settings)
     fps = settings.fps
     cache = Cache(cache_root, "video")
     workdir.mkdir(parents=True, exist_ok=True)
-    audio, audio_job = start_audio(master.wav, cache, workdir)
+    audio, audio_job = start_audio(master.wav, cache, workdir, background=audio_background)
     try:
         # Made while the pictures and the sound encode (this thread would only wait).
         thumb = write_thumbnail(slides, out_path.parent / "thumbnail.png", cache)

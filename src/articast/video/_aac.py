@@ -131,7 +131,9 @@ class AudioJob:
     frames kept add up to the master's timeline exactly and the voice stays in sync.
     """
 
-    def __init__(self, wav: Path, out: Path, done: Callable[[], None]) -> None:
+    def __init__(
+        self, wav: Path, out: Path, done: Callable[[], None], *, background: bool = True
+    ) -> None:
         loud, block, n, rate = _loud_blocks(wav)
         bounds = [0, *_splice_points(loud, block, n, rate, _AAC_PIECES), n]
         self.out = out
@@ -154,7 +156,8 @@ class AudioJob:
                 ["-i", str(wav), "-af", f"{trim},asetpts=PTS-STARTPTS,apad=pad_len=2048",
                  *_AAC_ARGS, str(piece)]
             )  # fmt: skip
-            self.jobs.append(start_ffmpeg(cmd, f"audio encode (piece {k + 1})", background=True))
+            what = f"audio encode (piece {k + 1})"
+            self.jobs.append(start_ffmpeg(cmd, what, background=background))
 
     def wait(self) -> None:
         """Wait for every piece, then splice them into ``out`` and call ``done``."""
@@ -180,16 +183,18 @@ class AudioJob:
             job.kill()
 
 
-def start_audio(wav: Path, cache: Cache, workdir: Path) -> tuple[Path, AudioJob | None]:
+def start_audio(
+    wav: Path, cache: Cache, workdir: Path, *, background: bool = True
+) -> tuple[Path, AudioJob | None]:
     """The episode's AAC track (ADTS): from the cache, or encoding jobs started now (they run
-    alongside the pictures)."""
+    alongside the pictures; ``background``: at a lower priority than them)."""
     key = content_key(_VERSION, "aac-pieces", _AAC_ARGS, _AAC_PIECES, file_key(wav))
     hit = cache.path(key, "audio.aac")
     if hit is not None:
         return hit, None
     out = workdir / "audio.aac"
     return cache.dir_for(key) / "audio.aac", AudioJob(
-        wav, out, lambda: store(cache, key, "audio.aac", out)
+        wav, out, lambda: store(cache, key, "audio.aac", out), background=background
     )
 
 
