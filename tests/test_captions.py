@@ -278,3 +278,44 @@ def test_a_japanese_sentence_is_cut_at_its_commas_not_mid_word() -> None:
     assert lines[0] == "海岸から数百メートルの畑でも、"
     for cue in cues:
         assert cue_problems(cue) == []
+
+
+BREAKERS = (
+    "before --> after",
+    "00:00:01,000 --> 00:00:02,000",
+    "00:00:01.000 --> 00:00:02.000 align:start",
+    "arrows ---> and ----> and -->-->",
+    "WEBVTT",
+    "NOTE this is not a note",
+    "1",
+    "<b>bold</b> & <c.x>class</c>",
+)
+
+
+@pytest.mark.parametrize("hostile", BREAKERS)
+def test_no_cue_text_breaks_a_caption_file(tmp_path: Path, hostile: str) -> None:
+    """A line of the article, a title or a talk title holding ``-->`` (or a whole timing
+    line, an empty line, a header word) stays inside its cue: the SubRip and WebVTT files
+    parse with ``srt`` and ``webvtt-py`` into exactly the cues written, at their times."""
+    cues = [
+        Cue(0.0, 1.0, ("First cue",)),
+        Cue(1.0, 2.5, (hostile, "second line")),
+        Cue(2.5, 4.0, ("", hostile)),
+        Cue(4.0, 5.0, ("Last cue",)),
+    ]
+    write_srt(cues, tmp_path / "c.srt")
+    write_vtt(cues, tmp_path / "c.vtt", language="en")
+    parsed = list(srt.parse((tmp_path / "c.srt").read_text(encoding="utf-8")))
+    assert [(s.start.total_seconds(), s.end.total_seconds()) for s in parsed] == [
+        (c.start, c.end) for c in cues
+    ]
+    vtt = webvtt.read(str(tmp_path / "c.vtt"))
+    assert [(c.start, c.end) for c in vtt] == [
+        ("00:00:00.000", "00:00:01.000"),
+        ("00:00:01.000", "00:00:02.500"),
+        ("00:00:02.500", "00:00:04.000"),
+        ("00:00:04.000", "00:00:05.000"),
+    ]
+    for got in (parsed[1].content, vtt[1].raw_text):
+        assert "-->" not in got and got.endswith("second line")
+    assert parsed[0].content == "First cue" and parsed[3].content == "Last cue"

