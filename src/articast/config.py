@@ -276,7 +276,18 @@ class ShowConfig(_Checked):
     description: str = "Articles, read aloud, with a link to the talk they point at."
     language: str = setting("", _LANGUAGE_OR_EMPTY)
     """The feed's language (``en-us``); empty: the episodes' language when they all agree."""
-    category: str = setting("Science", Text(nonempty=True, max_len=255))
+    category: str = setting(
+        "Science",
+        Text(
+            nonempty=True,
+            max_len=255,
+            # Apple's categories are words, "&" and ">" between a category and its
+            # subcategory; a double quote broke the feed (feedgen looks categories up by name).
+            pattern=r"[^\x00-\x1f\"<>\\]+(?:>[^\x00-\x1f\"<>\\]+)?",
+            what='a category such as "Science" or "Science > Natural Sciences" (no quotes, '
+            "no < or \\)",
+        ),
+    )
     explicit: bool = False
     email: str = setting(
         "", Text(pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+", what="an e-mail address", empty_ok=True)

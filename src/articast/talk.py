@@ -25,7 +25,9 @@ import io
 import json
 import logging
 import math
+import os
 import re
+import stat
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -515,7 +517,13 @@ def fetch_talk(
 
 def _read_info_file(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as fh:
+        # Opened without waiting (a FIFO with no writer would block for ever) and read only
+        # when it is a regular file: no FIFO, device, socket or folder.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise InputError(f"{path} is not a regular file; give a saved info JSON file")
+        with os.fdopen(fd, "rb") as fh:
             data = fh.read(MAX_INFO_BYTES + 1)
     except OSError as exc:
         raise InputError(f"cannot read info JSON {path}: {exc.strerror or exc}") from exc

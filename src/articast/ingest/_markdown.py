@@ -35,6 +35,17 @@ def _prefix_cut(prefix: str) -> int:
     return len(prefix)
 
 
+class _NoAliases(yaml.SafeLoader):  # type: ignore[misc]
+    """YAML without anchors' aliases: a front matter of aliases nested 30 deep (a "billion
+    laughs") loads as shared references, and the first walk over it never ends."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "YAML aliases are not accepted", mark)
+        return super().compose_node(parent, index)
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
     """(front matter mapping, body, warnings); an unreadable front matter becomes a warning."""
     m = _FRONT.match(text)
@@ -45,7 +56,8 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
     if len(raw) > _MAX_FRONT:
         return {}, body, ["front matter too long; ignored"]
     try:
-        data = tomllib.loads(raw) if m.group(1) == "+++" else yaml.safe_load(raw)
+        toml = m.group(1) == "+++"
+        data = tomllib.loads(raw) if toml else yaml.load(raw, Loader=_NoAliases)
     except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return {}, body, [f"front matter could not be read ({first}); ignored"]

@@ -232,6 +232,11 @@ def render_line(sentence: Sentence) -> str:
     return _one_line(out)
 
 
+MAX_SPOKEN_CHARS = 400
+"""Longest pronunciation one ``word{spoken}`` may give (a spelled-out formula, a long name
+said in full): a brace holding 200 KB was voiced for minutes."""
+
+
 def parse_line(line: str, lexicon: Lexicon | None = None, language: str = "en") -> Sentence:
     """A ``script.md`` line back into both forms: the written pronunciations are kept as they
     are; the reading rules of ``language`` (with ``lexicon``) give the rest its spoken form."""
@@ -273,6 +278,11 @@ def parse_line(line: str, lexicon: Lexicon | None = None, language: str = "en") 
             i += 1
             continue
         spoken = "".join(spoken_chars)
+        if len(spoken) > MAX_SPOKEN_CHARS:
+            raise InputError(
+                f"a pronunciation in braces is {len(spoken):,} characters long; keep what is "
+                f"said for a written word under {MAX_SPOKEN_CHARS} characters"
+            )
         start = len(buf)
         if buf and buf[-1] == ("]", False):
             opener = next((k for k in range(len(buf) - 2, -1, -1) if buf[k] == ("[", False)), None)
@@ -414,7 +424,10 @@ def parse_script_md(
         if not any(ch.isalnum() for ch in line):
             continue  # "-", "*", "..." alone: nothing a voice can say
         if line:
-            form = parse_line(line, lexicon, language)
+            try:
+                form = parse_line(line, lexicon, language)
+            except InputError as exc:
+                raise _fail(path, line_no, str(exc)) from exc
             if form.spoken.strip():
                 draft = drafts[-1]
                 if draft.blank and draft.sentences:

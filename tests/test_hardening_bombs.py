@@ -1,0 +1,97 @@
+"""Bombs and breakers of the second hardening round, through the real CLI: a YAML alias bomb in
+front matter, an info JSON that is a FIFO, a pronunciation the size of a book, a feed
+category that broke the feed's XML lookup."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from test_hardening import build, one_line_exit_2, run
+
+
+def _alias_bomb(depth: int = 30) -> str:
+    """Front matter whose every level repeats the one before nine times (9**depth leaves)."""
+    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, depth + 1):
+        refs = ", ".join([f"*l{i - 1}"] * 9)
+        lines.append(f"l{i}: &l{i} [{refs}]")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("where", ["top", "nested"])
+def test_a_yaml_alias_bomb_in_front_matter_is_ignored_at_once(tmp_path: Path, where: str) -> None:
+    bomb = _alias_bomb()
+    if where == "nested":
+        bomb = "meta:\n" + "\n".join("  " + line for line in bomb.splitlines())
+    article = tmp_path / "bomb.md"
+    article.write_text(
+        f"---\ntitle: Alias Bomb\n{bomb}\n---\n\n# Alias Bomb\n\n"
+        "A short article under a front matter that would never finish loading, with enough "
+        "words in it to be read aloud as an episode about rivers and the sea.\n",
+        encoding="utf-8",
+    )
+    started = time.monotonic()
+    r = run(["ingest", str(article), "--json"], tmp_path, timeout=60)
+    assert time.monotonic() - started < 30
+    assert r.returncode == 0, r.stderr
+    assert "YAML aliases are not accepted" in r.stdout
+    assert '"title": "Alias Bomb"' in r.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_an_info_json_that_is_a_fifo_is_one_line(tmp_path: Path) -> None:
+    fifo = tmp_path / "info.json"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    r = run(["talk", "--from-info-json", str(fifo), "--out", str(tmp_path / "out")], tmp_path,
+            timeout=60)  # fmt: skip
+    assert time.monotonic() - started < 30
+    one_line_exit_2(r)
+    assert "not a regular file" in r.stderr
+
+
+def test_a_pronunciation_the_size_of_a_book_is_refused_before_voicing(tmp_path: Path) -> None:
+    article = tmp_path / "short.md"
+    article.write_text(
+        "# Short\n\nA sentence about the river that runs to the sea, said by a voice.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    r = run(["script", str(article), "--out", str(out)], tmp_path)
+    assert r.returncode == 0, r.stderr
+    script = next(out.glob("*/script.md"))
+    text = script.read_text(encoding="utf-8")
+    huge = "river{" + "water " * 40_000 + "}"
+    script.write_text(text.replace("river", huge, 1), encoding="utf-8")
+    r = build(article, out, "--script", str(script))
+    one_line_exit_2(r)
+    assert "pronunciation in braces" in r.stderr and "characters long" in r.stderr
+    assert not list(out.glob("*/episode.mp3"))
+
+
+@pytest.mark.parametrize(
+    "category", ['Science "Fiction"', "Science > <b>Physics</b>", "Back\\slash"]
+)
+def test_a_category_that_would_break_the_feed_is_refused_at_load(
+    tmp_path: Path, category: str
+) -> None:
+    config = tmp_path / "articast.toml"
+    escaped = category.replace("\\", "\\\\").replace('"', '\\"')
+    config.write_text(f'[show]\ncategory = "{escaped}"\n', encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    r = run(["--config", str(config), "feed", "--out", str(tmp_path / "out")], tmp_path)
+    one_line_exit_2(r)
+    assert "[show] category" in r.stderr
+
+
+def test_apple_style_categories_still_load(tmp_path: Path) -> None:
+    config = tmp_path / "articast.toml"
+    config.write_text('[show]\ncategory = "Society & Culture > Personal Journals"\n')
+    (tmp_path / "out").mkdir()
+    r = run(["--config", str(config), "feed", "--out", str(tmp_path / "out")], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert 'text="Society &amp; Culture"' in (tmp_path / "out" / "feed.xml").read_text()
