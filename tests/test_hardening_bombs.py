@@ -95,3 +95,54 @@ def test_apple_style_categories_still_load(tmp_path: Path) -> None:
     r = run(["--config", str(config), "feed", "--out", str(tmp_path / "out")], tmp_path)
     assert r.returncode == 0, r.stderr
     assert 'text="Society &amp; Culture"' in (tmp_path / "out" / "feed.xml").read_text()
+
+
+# --------------------------------------------------------------------------- folders and usage
+
+
+def test_talk_checks_its_output_folder_like_a_build(tmp_path: Path) -> None:
+    info = Path(__file__).parent / "fixtures" / "talk"
+    saved = next(info.glob("*.json"))
+    home = tmp_path / "home"
+    home.mkdir()
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    for out, says in ((a_file, "is a file"), (home, "home folder")):
+        r = run(["talk", "--from-info-json", str(saved), "--out", str(out)], tmp_path,
+                env_extra={"HOME": str(home)})  # fmt: skip
+        one_line_exit_2(r)
+        assert says in r.stderr
+    assert list(home.iterdir()) == [] and a_file.read_text() == "not a folder"
+
+
+def test_a_dangling_out_link_and_a_cache_dir_that_is_a_file_are_one_line(tmp_path: Path) -> None:
+    article = Path(__file__).parents[1] / "assets" / "sample" / "sleep-and-memory.txt"
+    dangling = tmp_path / "dangling"
+    dangling.symlink_to(tmp_path / "nowhere")
+    r = build(article, dangling)
+    one_line_exit_2(r)
+    assert "does not exist" in r.stderr and not (tmp_path / "nowhere").exists()
+    blocker = tmp_path / "cache-file"
+    blocker.write_text("x")
+    config = tmp_path / "articast.toml"
+    config.write_text(f'cache_dir = "{blocker}"\n', encoding="utf-8")
+    r = run(["--config", str(config), "episode", str(article), "--out", str(tmp_path / "out"),
+             "--voice", "fake:tone", "--no-video", "-q"], tmp_path)  # fmt: skip
+    one_line_exit_2(r)
+    assert "cache_dir" in r.stderr and blocker.read_text() == "x"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["episode", "x.html", "--script", "."],
+        ["--config", ".", "feed"],
+        ["episode", "--no-such-flag"],
+        ["episode"],
+        ["episode", "x.html", "--rate", "5"],
+    ],
+)
+def test_usage_errors_are_one_line(tmp_path: Path, args: list[str]) -> None:
+    r = run(args, tmp_path)
+    one_line_exit_2(r)
+    assert "--help" in r.stderr and "Usage:" not in r.stderr + r.stdout

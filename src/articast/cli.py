@@ -26,7 +26,7 @@ from articast import __version__
 from articast.config import Settings, load_settings
 from articast.errors import ArticastError, BackendUnavailable, InputError, LockHeld
 from articast.models import ProgressEvent
-from articast.outdir import prepare_out_dir
+from articast.outdir import check_cache_dir, prepare_out_dir
 from articast.sanitize import clean_line
 
 # Long lines (warnings with URLs) stay whole instead of being wrapped at 80 columns when piped.
@@ -123,8 +123,10 @@ def _settings(
 
 
 def _writable(s: Settings, *, force: bool) -> Settings:
-    """``s`` with its output folder checked and made (after every flag was applied and
-    checked, so a bad flag leaves no folder behind)."""
+    """``s`` with its output folder (and its cache folder, when one is set) checked (after
+    every flag was applied and checked, so a bad flag leaves no folder behind)."""
+    if s.cache_dir is not None:
+        check_cache_dir(s.cache_dir)
     return dataclasses.replace(s, out_dir=prepare_out_dir(s.out_dir, force=force))
 
 
@@ -358,7 +360,8 @@ def talk(
     from articast.talk import fetch_talk, import_info_json, talk_summary, talk_to_json
 
     with _errors(ctx):
-        s = _settings(ctx, out_dir=out_dir)
+        # The talk goes into the output folder's cache: the same checks as a build's.
+        s = _writable(_settings(ctx, out_dir=out_dir), force=False)
         notes: list[str] = []
         if info_json:
             t = import_info_json(Path(info_json), s.cache_root, warnings_out=notes)
@@ -482,9 +485,20 @@ def main() -> None:
     and nothing of ours waits for exit (no atexit work; pools are shut down where used).
     An exception that is not an exit still ends the usual way, with its traceback.
     """
+    code: int | str | None
     try:
-        cli(prog_name="articast")
-        code: int | str | None = 0
+        code = cli.main(prog_name="articast", standalone_mode=False)
+    except click.UsageError as exc:
+        # One line, like every other input error (click would print its usage block).
+        where = exc.ctx.command_path if exc.ctx is not None else "articast"
+        print(f"{where}: error: {exc.format_message()} (see '{where} --help')", file=sys.stderr)
+        code = 2
+    except click.ClickException as exc:
+        print(f"articast: error: {exc.format_message()}", file=sys.stderr)
+        code = exc.exit_code
+    except click.Abort:
+        print("articast: aborted", file=sys.stderr)
+        code = 1
     except SystemExit as exc:
         code = exc.code
     if isinstance(code, str):

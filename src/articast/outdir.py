@@ -49,6 +49,11 @@ def prepare_out_dir(out: Path, *, force: bool = False) -> Path:
     """Check the output folder ``out`` (nothing is created); its absolute path. ``InputError``
     when it cannot or should not be used. A build's first write (``.cache``) marks it as ours."""
     target = Path(os.path.abspath(out.expanduser()))
+    if target.is_symlink() and not target.exists():
+        raise InputError(
+            f"--out {out} is a link to {os.readlink(target)}, which does not exist; create that "
+            "folder or choose another"
+        )
     real = target.resolve()
     if real == real.parent:
         raise InputError(f"--out {out} is a filesystem root; choose a folder for the episodes")
@@ -74,3 +79,12 @@ def prepare_out_dir(out: Path, *, force: bool = False) -> Path:
         if not os.access(above, os.W_OK | os.X_OK):
             raise InputError(f"cannot create --out {out}: {above} is not writable")
     return target
+
+
+def check_cache_dir(folder: Path) -> None:
+    """``InputError`` when the configured cache folder cannot be one (a file, or under one)."""
+    real = Path(os.path.abspath(folder.expanduser())).resolve()
+    for parent in [real, *real.parents]:
+        if parent.exists() and not parent.is_dir():
+            what = "is a file" if parent == real else f"is under {parent}, which is a file"
+            raise InputError(f"cache_dir {folder} {what}; choose a folder for the caches")
