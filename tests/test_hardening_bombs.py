@@ -146,3 +146,67 @@ def test_usage_errors_are_one_line(tmp_path: Path, args: list[str]) -> None:
     r = run(args, tmp_path)
     one_line_exit_2(r)
     assert "--help" in r.stderr and "Usage:" not in r.stderr + r.stdout
+
+
+# --------------------------------------------------------------------------- folders of others
+
+
+def _article(folder: Path, title: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "article.md"
+    path.write_text(
+        f"# {title}\n\nA river runs to the sea, and this article says so in words enough for a "
+        f"short episode of its own, from {folder.name}.\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("damage", "other_title"),
+    [
+        ("truncated", "Same Title"),
+        ("missing", "SAME title!"),
+        ("empty-object", "Samé Títle"),
+        ("a-folder", "Same—Title"),
+    ],
+)
+def test_an_episode_with_a_damaged_manifest_is_not_taken_by_another_source(
+    tmp_path: Path, damage: str, other_title: str
+) -> None:
+    out = tmp_path / "out"
+    first = _article(tmp_path / "one", "Same Title")
+    r = build(first, out)
+    assert r.returncode == 0, r.stderr
+    (folder,) = [p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    manifest = folder / "episode.json"
+    if damage == "truncated":
+        manifest.write_bytes(manifest.read_bytes()[:40])
+    elif damage == "missing":
+        manifest.unlink()
+    elif damage == "empty-object":
+        manifest.write_text("{}")
+    else:
+        manifest.unlink()
+        manifest.mkdir()
+    kept = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    r = build(_article(tmp_path / "two", other_title), out)
+    assert r.returncode == 0, r.stderr
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == kept
+    assert len([p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")]) == 2
+
+
+def test_a_script_written_first_is_built_in_its_own_folder(tmp_path: Path) -> None:
+    """``articast script`` leaves a folder with a script and no episode: its own source's build
+    goes there; another source's goes elsewhere."""
+    out = tmp_path / "out"
+    article = _article(tmp_path / "one", "Scripted First")
+    r = run(["script", str(article), "--out", str(out)], tmp_path)
+    assert r.returncode == 0, r.stderr
+    script = next(out.glob("*/script.md"))
+    r = build(article, out, "--script", str(script))
+    assert r.returncode == 0, r.stderr
+    assert (script.parent / "episode.mp3").is_file()
+    r = build(_article(tmp_path / "two", "Scripted First"), out)
+    assert r.returncode == 0, r.stderr
+    assert len([p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")]) == 2

@@ -364,6 +364,30 @@ def _same_source(manifest: Episode, identity: str, content_hash: str) -> bool:
     return bool(content_hash) and manifest.content_hash == content_hash
 
 
+SOURCE_MARK = ".articast-source"
+"""In an episode folder that holds a script but no episode yet: the source it belongs to."""
+
+
+def _free_for(folder: Path, identity: str, content_hash: str) -> bool:
+    """Whether a build of ``identity`` may write ``folder``: absent, empty, or an episode of
+    the same source. A folder whose manifest is missing or damaged belongs to nobody we know:
+    it is not free (published work was lost when it was taken for an empty one)."""
+    try:
+        if not folder.exists():
+            return not folder.is_symlink()
+        manifest = read_manifest(folder)
+        if manifest is None:
+            if not folder.is_dir():
+                return False
+            owner = folder / SOURCE_MARK
+            if owner.is_file():  # a script written for this episode, not yet built
+                return owner.read_text(encoding="utf-8").strip() == identity
+            return not any(folder.iterdir())
+    except OSError:
+        return False
+    return _same_source(manifest, identity, content_hash)
+
+
 def episode_slug(out_dir: Path, title: str, identity: str, content_hash: str = "") -> str:
     """The folder name for an article titled ``title`` from ``identity``.
 
@@ -373,8 +397,7 @@ def episode_slug(out_dir: Path, title: str, identity: str, content_hash: str = "
     """
     base = slugify(title)
     for slug in (base, with_hash(base, identity)):
-        manifest = read_manifest(out_dir / slug)
-        if manifest is None or _same_source(manifest, identity, content_hash):
+        if _free_for(out_dir / slug, identity, content_hash):
             return slug
     raise InputError(
         f"the folders {base} and {with_hash(base, identity)} in {out_dir} hold episodes of other "
@@ -473,9 +496,12 @@ def write_script(source: str | Path, settings: Settings) -> ScriptResult:
     article = load_article(source, settings.ingest_settings)
     narrated = narrate_article(article, settings)
     out_dir = settings.out_dir
-    slug = episode_slug(out_dir, article.title, source_identity(source), article.content_hash)
+    identity = source_identity(source)
+    slug = episode_slug(out_dir, article.title, identity, article.content_hash)
     path = out_dir / slug / "script.md"
     path.parent.mkdir(parents=True, exist_ok=True)
+    if read_manifest(path.parent) is None:
+        atomic_write_text(path.parent / SOURCE_MARK, identity + "\n")
     write_script_md(narrated.script, path)
     return ScriptResult(path, article, narrated)
 
