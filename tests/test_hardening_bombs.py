@@ -210,3 +210,29 @@ def test_a_script_written_first_is_built_in_its_own_folder(tmp_path: Path) -> No
     r = build(_article(tmp_path / "two", "Scripted First"), out)
     assert r.returncode == 0, r.stderr
     assert len([p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")]) == 2
+
+
+def test_ingest_writes_nothing_even_for_pictures_it_decodes(tmp_path: Path) -> None:
+    import base64
+
+    from hostile_server import png_bytes
+
+    data = base64.b64encode(png_bytes(16)).decode()
+    article = tmp_path / "pictures.html"
+    article.write_text(
+        "<html><head><title>Inline Pictures</title></head><body><article><h1>Inline Pictures</h1>"
+        "<p>An article with a picture written into the page itself, and words enough around it "
+        f"to be read.</p><img src='data:image/png;base64,{data}' alt='dot'>"
+        "<p>More words after the picture, so that the article has a body.</p></article></body>"
+        "</html>",
+        encoding="utf-8",
+    )
+    before = sorted(p.name for p in tmp_path.iterdir())
+    r = run(["ingest", str(article), "--json"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no output/ in the cwd
+    import json
+
+    (image,) = [i for s in json.loads(r.stdout)["sections"] for i in s["images"]]
+    assert image["alt"] == "dot" and image["path"] is None
+    assert not any("image skipped" in w for w in json.loads(r.stdout)["warnings"])

@@ -11,6 +11,7 @@ import dataclasses
 import json
 import os
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -259,10 +260,19 @@ def ingest(
     """Read ARTICLE and show its title, sections and talk link."""
     from articast.ingest import article_to_json, load_article
 
-    with _errors(ctx):
+    with _errors(ctx), tempfile.TemporaryDirectory(prefix="articast-ingest-") as scratch:
         s = _settings(ctx, offline=offline, language=language)
-        art = load_article(article, s.ingest_settings)
+        # Ingest writes nothing: pictures decoded or downloaded on the way go to a scratch
+        # folder (unless [ingest] image_dir names one), and their "path" is null.
+        read = s.ingest_settings
+        if s.ingest.image_dir is None:
+            read = dataclasses.replace(read, image_dir=Path(scratch))
+        art = load_article(article, read)
         data = article_to_json(art)
+        for sec in data["sections"]:
+            for image in sec["images"]:
+                if image["path"] and Path(image["path"]).is_relative_to(scratch):
+                    image["path"] = None
         if as_json:
             click.echo(json.dumps(data, indent=2, ensure_ascii=False))
             return
