@@ -5,6 +5,7 @@ category that broke the feed's XML lookup."""
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -236,3 +237,29 @@ def test_ingest_writes_nothing_even_for_pictures_it_decodes(tmp_path: Path) -> N
     (image,) = [i for s in json.loads(r.stdout)["sections"] for i in s["images"]]
     assert image["alt"] == "dot" and image["path"] is None
     assert not any("image skipped" in w for w in json.loads(r.stdout)["warnings"])
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names of raw bytes: Linux")
+def test_a_file_name_that_is_not_utf8_builds_and_is_reported(tmp_path: Path) -> None:
+    """Bytes that are not UTF-8 in a file name were an internal error after all the work (and
+    stopped a whole batch): the episode builds; the manifest and the batch report write
+    the name with \\xNN escapes."""
+    import json
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    raw = os.path.join(os.fsencode(inbox), b"caf\xe9.md")
+    with open(raw, "w", encoding="utf-8") as fh:
+        fh.write("# Cafe Notes\n\nA river runs to the sea, and this article says so in words "
+                 "enough for a short episode of its own.\n")  # fmt: skip
+    name = os.fsdecode(raw)
+    r = build(Path(name), tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    manifest = json.loads(next((tmp_path / "out").glob("*/episode.json")).read_text())
+    assert manifest["source"].endswith("caf\\xe9.md")
+    r = run(["batch", str(inbox), "--out", str(tmp_path / "batch"), "--voice", "fake:tone",
+             "--no-video", "-q"], tmp_path)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    report = json.loads((tmp_path / "batch" / ".batch" / "report.json").read_text())
+    assert [a["source"] for a in report["articles"]] == ["caf\\xe9.md"]
+    assert report["articles"][0]["status"] == "built"

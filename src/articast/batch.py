@@ -58,6 +58,7 @@ from articast.pipeline import (
     read_manifest,
     settings_hash,
 )
+from articast.sanitize import path_text
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -707,7 +708,8 @@ def run_batch(
         notes.extend(cleanup_leftovers(out_dir))
         exclude = [out_dir, settings.cache_root]
         articles = discover(inbox, exclude=exclude)
-        keys = {p: p.relative_to(inbox).as_posix() for p in articles}
+        # As the report shows them: a file name that is not UTF-8 written with \xNN escapes.
+        keys = {p: path_text(p.relative_to(inbox).as_posix()) for p in articles}
         run = _Run(out_dir=out_dir, present=set(keys.values()), state=_load_state(out_dir, notes))
         s_hash = settings_hash(settings)
 

@@ -61,6 +61,7 @@ from articast.models import (
     VideoResult,
     VideoStats,
 )
+from articast.sanitize import path_text
 from articast.slug import slugify, with_hash
 
 ProgressFn = Callable[[ProgressEvent], None]
@@ -343,11 +344,11 @@ def source_identity(source: str | Path) -> str:
     """What makes two builds "the same article": the URL as given, or the file's real path."""
     text = str(source).strip()
     if re.match(r"^https?://", text, re.IGNORECASE):
-        return text
+        return path_text(text)
     try:
-        return str(Path(source).expanduser().resolve())
+        return path_text(Path(source).expanduser().resolve())
     except (OSError, RuntimeError):
-        return text
+        return path_text(text)
 
 
 def article_words(article: Article) -> int:

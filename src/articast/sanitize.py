@@ -17,9 +17,10 @@ What goes:
 
 from __future__ import annotations
 
+import os
 import re
 
-__all__ = ["clean_line", "clean_text", "is_clean"]
+__all__ = ["clean_line", "clean_text", "is_clean", "path_text"]
 
 _NONCHARS = "".join(
     f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
@@ -48,3 +49,15 @@ def clean_line(text: str) -> str:
 def is_clean(text: str) -> bool:
     """True when ``clean_text`` would leave ``text`` unchanged."""
     return not (_DROP.search(text) or _SPACE.search(text) or "\r" in text or _NEWLINE.search(text))
+
+
+def path_text(value: str | os.PathLike[str]) -> str:
+    """A path as text that every writer can carry (JSON, XML, the terminal): the bytes of a
+    file name that are not UTF-8 (which Python keeps as lone surrogates) written as ``\\xNN``.
+    The path itself is still opened as given; this is what is shown and recorded."""
+    text = os.fspath(value)
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "replace")
+    return raw.decode("utf-8", "backslashreplace")

@@ -24,6 +24,7 @@ from articast.config import IngestSettings
 from articast.errors import InputError
 from articast.models import InputKind
 from articast.net import is_private, refusal, resolve
+from articast.sanitize import path_text
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 USER_AGENT = "articast/0.1 (+https://pypi.org/project/articast/)"
@@ -394,7 +395,7 @@ def read_source(source: str | Path, settings: IngestSettings) -> RawInput:
         raise InputError(f"{path} is over the {settings.max_bytes:,}-byte limit; refused")
     if not data.strip():
         raise InputError(f"{path} is empty; nothing to turn into an episode")
-    return RawInput(data=data, source=str(source), base_dir=path.resolve().parent)
+    return RawInput(data=data, source=path_text(source), base_dir=path.resolve().parent)
 
 
 _BOMS = (
