@@ -263,3 +263,22 @@ def test_a_file_name_that_is_not_utf8_builds_and_is_reported(tmp_path: Path) -> 
     report = json.loads((tmp_path / "batch" / ".batch" / "report.json").read_text())
     assert [a["source"] for a in report["articles"]] == ["caf\\xe9.md"]
     assert report["articles"][0]["status"] == "built"
+
+
+def test_the_four_hour_limit_counts_the_pauses(tmp_path: Path) -> None:
+    """1,500 short paragraphs with 10 s paragraph pauses are over four hours of episode,
+    though their words are a few minutes: refused before anything is voiced."""
+    article = tmp_path / "pauses.md"
+    article.write_text(
+        "# Many Pauses\n\n" + "\n\n".join(f"Short line {i} of the list." for i in range(1500)),
+        encoding="utf-8",
+    )
+    config = tmp_path / "articast.toml"
+    config.write_text("[audio]\nparagraph_pause = 10\nsentence_pause = 2\n", encoding="utf-8")
+    started = time.monotonic()
+    r = run(["--config", str(config), "episode", str(article), "--out", str(tmp_path / "out"),
+             "--voice", "fake:tone", "--no-video", "-q"], tmp_path, timeout=120)  # fmt: skip
+    assert time.monotonic() - started < 30
+    one_line_exit_2(r)
+    assert "hour limit" in r.stderr
+    assert not list((tmp_path / "out").glob("*/episode.mp3"))

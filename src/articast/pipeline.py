@@ -480,7 +480,9 @@ def narrate_article(
             check_article_length(article_words(article), settings.voice.rate)
             script = build_script(article, talk, settings.narrate)
         # Time and memory limits, checked before any sentence is voiced.
-        script = bound_script(script, settings.voice.rate)
+        a = settings.audio
+        pauses = (a.sentence_pause, a.paragraph_pause, a.section_pause)
+        script = bound_script(script, settings.voice.rate, pauses)
         warnings.extend(script.warnings)
     return Narrated(talk, script, tuple(warnings))
 

@@ -54,6 +54,7 @@ from articast.cache import atomic_path, atomic_write_text
 from articast.config import AudioSettings, ShowConfig
 from articast.errors import InputError, RenderError
 from articast.models import Article, Master, Speech, Talk
+from articast.narrate.limits import MAX_EPISODE_SECONDS
 
 __all__ = [
     "BED_LEVEL_DB",
@@ -132,6 +133,14 @@ class AudioJob:
             self._draft = self._done
             return
         self._plan = plan(speech, talk, settings, workdir=workdir)
+        if self._plan.duration > MAX_EPISODE_SECONDS:
+            # The estimate before voicing missed (a voice far slower than its rate): the
+            # limit counts everything heard, pauses, stings and music included.
+            raise InputError(
+                f"the episode came out {self._plan.duration / 3600:.1f} hours long with its "
+                f"pauses, over the {MAX_EPISODE_SECONDS // 3600}-hour limit; shorten the article "
+                "or the [audio] pauses"
+            )
         self.timeline = Master(
             mp3=out_dir / "episode.mp3",
             wav=workdir / "master.wav",

@@ -72,15 +72,27 @@ def _bound_sentence(text: str, dropped: list[str]) -> list[str] | None:
     ]
 
 
-def estimate_script_seconds(script: Script, rate: int | None = None) -> float:
-    """The spoken length of ``script`` estimated from its words (for the limit, before voicing)."""
+def estimate_script_seconds(
+    script: Script, rate: int | None = None, pauses: tuple[float, float, float] | None = None
+) -> float:
+    """The length of ``script`` estimated from its words (for the limit, before voicing),
+    with the ``pauses`` the audio stage puts after every sentence, paragraph and section
+    (``[audio]`` sentence_pause, paragraph_pause, section_pause; a default sentence pause
+    when None): 1,500 one-line paragraphs with 10 s pauses are four hours of silence."""
     wps = (rate or DEFAULT_WPM) / 60
     words = sum(spoken_words(s) for seg in script.segments for s in seg.sentences)
     sentences = sum(len(seg.sentences) for seg in script.segments)
-    return words / wps + PAUSE_SECONDS * sentences
+    if pauses is None:
+        return words / wps + PAUSE_SECONDS * sentences
+    sentence, paragraph, section = pauses
+    paragraphs = sum(len(seg.paragraph_ends) for seg in script.segments)
+    silence = sentence * sentences + paragraph * paragraphs + section * len(script.segments)
+    return words / wps + silence
 
 
-def bound_script(script: Script, rate: int | None = None) -> Script:
+def bound_script(
+    script: Script, rate: int | None = None, pauses: tuple[float, float, float] | None = None
+) -> Script:
     """``script`` within the limits above (warnings added for what was cut), or ``InputError``."""
     if len(script.segments) > MAX_SEGMENTS:
         raise InputError(
@@ -124,7 +136,7 @@ def bound_script(script: Script, rate: int | None = None) -> Script:
             f"sentences over {MAX_SENTENCE_WORDS} words were cut into pieces ({split} cut(s))"
         )
     bounded = dataclasses.replace(script, segments=tuple(segments), warnings=tuple(warnings))
-    seconds = estimate_script_seconds(bounded, rate)
+    seconds = estimate_script_seconds(bounded, rate, pauses)
     if seconds > MAX_EPISODE_SECONDS:
         raise InputError(
             f"the episode would last about {seconds / 3600:.1f} hours, over the "
