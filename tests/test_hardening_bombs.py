@@ -282,3 +282,29 @@ def test_the_four_hour_limit_counts_the_pauses(tmp_path: Path) -> None:
     one_line_exit_2(r)
     assert "hour limit" in r.stderr
     assert not list((tmp_path / "out").glob("*/episode.mp3"))
+
+
+@pytest.mark.parametrize("where", ["middle", "last", "first", "all-but-one"])
+def test_paragraphs_of_unreadable_runs_leave_the_others_whole(tmp_path: Path, where: str) -> None:
+    """A paragraph that is only a run of 300 characters without a space (a long URL, a hash)
+    is not read out; the paragraphs around it keep their pauses (it was an internal error)."""
+    run_ = "x" * 150 + "/" + "y" * 150
+    paras = ["A first paragraph about rivers.", "A second one about the sea.",
+             "A third about tides and the moon.", "A last one about the coast."]  # fmt: skip
+    if where == "middle":
+        paras.insert(2, run_)
+    elif where == "last":
+        paras.append(run_)
+    elif where == "first":
+        paras.insert(0, run_)
+    else:
+        paras = [paras[0], run_, run_, run_]
+    article = tmp_path / "runs.md"
+    article.write_text("# Unreadable Runs\n\n" + "\n\n".join(paras) + "\n", encoding="utf-8")
+    r = build(article, tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    import json
+
+    manifest = json.loads(next((tmp_path / "out").glob("*/episode.json")).read_text())
+    said = " ".join(s["spoken"] for s in manifest["sentences"])
+    assert "xxxx" not in said and "rivers" in said

@@ -105,24 +105,33 @@ def bound_script(
     for seg in script.segments:
         sentences: list[str] = []
         forms: list[Sentence] = []
+        upto: list[int] = []  # per sentence given, how many there are once it is bounded
         for i, text in enumerate(seg.sentences):
             pieces = _bound_sentence(text, dropped)
             if pieces is None:
                 sentences.append(text)
                 forms.append(seg.form(i))
-                continue
-            # A cut sentence is shown as it is said: its display map no longer applies.
-            split += max(0, len(pieces) - 1)
-            sentences.extend(pieces)
-            forms.extend(Sentence.plain(p) for p in pieces)
+            else:
+                # A cut sentence is shown as it is said: its display map no longer applies.
+                split += max(0, len(pieces) - 1)
+                sentences.extend(pieces)
+                forms.extend(Sentence.plain(p) for p in pieces)
+            upto.append(len(sentences))
         if not sentences:
             raise InputError(
                 f"segment {seg.title[:60]!r} has nothing left to read once runs of more than "
                 f"{MAX_TOKEN_CHARS} characters without a space are left out; check the text"
             )
+        # A paragraph still ends after its last sentence left (a dropped one moved it).
+        ends = sorted(
+            {upto[e] - 1 for e in seg.paragraph_ends if 0 <= upto[e] - 1 < len(sentences) - 1}
+        )
         segments.append(
             dataclasses.replace(
-                seg, sentences=tuple(sentences), forms=tuple(forms) if seg.forms else ()
+                seg,
+                sentences=tuple(sentences),
+                forms=tuple(forms) if seg.forms else (),
+                paragraph_ends=tuple(ends),
             )
         )
     warnings = list(script.warnings)
