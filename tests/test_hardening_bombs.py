@@ -308,3 +308,31 @@ def test_paragraphs_of_unreadable_runs_leave_the_others_whole(tmp_path: Path, wh
     manifest = json.loads(next((tmp_path / "out").glob("*/episode.json")).read_text())
     said = " ".join(s["spoken"] for s in manifest["sentences"])
     assert "xxxx" not in said and "rivers" in said
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_batch_reads_only_regular_files_inside_its_inbox(tmp_path: Path) -> None:
+    import json
+
+    inbox = tmp_path / "inbox"
+    _article(inbox, "Honest Article")
+    secret = _article(tmp_path / "elsewhere", "Secret Keys Of The Server")
+    (inbox / "leak.md").symlink_to(secret)
+    (inbox / "sub").mkdir()
+    (inbox / "sub" / "up.md").symlink_to(Path("..") / ".." / "elsewhere" / "article.md")
+    hidden = _article(inbox / ".drafts", "Linked From Inside")  # hidden: read via its link
+    (inbox / "inside.md").symlink_to(hidden)  # a link within the inbox is fine
+    os.mkfifo(inbox / "pipe.md")
+    started = time.monotonic()
+    r = run(["batch", str(inbox), "--out", str(tmp_path / "out"), "--voice", "fake:tone",
+             "--no-video", "-q"], tmp_path, timeout=120)  # fmt: skip
+    assert time.monotonic() - started < 60
+    assert r.returncode == 0, r.stderr
+    report = json.loads((tmp_path / "out" / ".batch" / "report.json").read_text())
+    assert sorted(a["source"] for a in report["articles"]) == ["article.md", "inside.md"]
+    notes = " | ".join(report["notes"])
+    for name, why in (("leak.md", "leads out"), ("sub/up.md", "leads out"),
+                      ("pipe.md", "not a regular file")):  # fmt: skip
+        assert f"skipped {name}: " in notes and why in notes, notes
+    for page in (tmp_path / "out").glob("*/script.md"):
+        assert "Secret" not in page.read_text()

@@ -89,24 +89,41 @@ STATE_VERSION = 1
 # --------------------------------------------------------------------------- discovery
 
 
-def discover(inbox: Path, *, exclude: Sequence[Path] = ()) -> list[Path]:
+def discover(
+    inbox: Path, *, exclude: Sequence[Path] = (), skipped: list[str] | None = None
+) -> list[Path]:
     """Article files under ``inbox`` (sub-folders included), sorted by relative path.
 
     Hidden files and folders (a name starting with ``.``) and anything under ``exclude``
-    (e.g. an output folder inside the inbox) are ignored.
+    (e.g. an output folder inside the inbox) are ignored. An inbox is untrusted: only
+    regular files that really sit inside it are read; a link that leads out of it (to
+    ``/etc/shadow``, a key elsewhere), a FIFO, device or socket is skipped, and named in
+    ``skipped`` (for the report).
     """
     if not inbox.is_dir():
         raise InputError(f"inbox not found or not a folder: {inbox}; give a folder of articles")
+    root = inbox.resolve()
     skip = [p.resolve() for p in exclude]
     found: list[Path] = []
     for path in sorted(inbox.rglob("*")):
         rel = path.relative_to(inbox)
         if any(part.startswith(".") for part in rel.parts):
             continue
-        if path.suffix.lower() not in ARTICLE_SUFFIXES or not path.is_file():
+        if path.suffix.lower() not in ARTICLE_SUFFIXES:
             continue
         resolved = path.resolve()
         if any(resolved.is_relative_to(s) for s in skip):
+            continue
+        why = None
+        if not resolved.is_relative_to(root):
+            why = "a link that leads out of the inbox"
+        elif not resolved.is_file():
+            why = None if resolved.is_dir() else "not a regular file"
+            if why is None:
+                continue  # a folder named like an article
+        if why is not None:
+            if skipped is not None:
+                skipped.append(f"skipped {path_text(rel.as_posix())}: {why}")
             continue
         found.append(path)
     return found
@@ -707,7 +724,7 @@ def run_batch(
             notes.append(f"waited {lock.waited:.1f} s for another batch")
         notes.extend(cleanup_leftovers(out_dir))
         exclude = [out_dir, settings.cache_root]
-        articles = discover(inbox, exclude=exclude)
+        articles = discover(inbox, exclude=exclude, skipped=notes)
         # As the report shows them: a file name that is not UTF-8 written with \xNN escapes.
         keys = {p: path_text(p.relative_to(inbox).as_posix()) for p in articles}
         run = _Run(out_dir=out_dir, present=set(keys.values()), state=_load_state(out_dir, notes))
