@@ -15,6 +15,7 @@ import base64
 import json
 import subprocess
 import threading
+import time
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -62,14 +63,20 @@ class FakeGoogle:
         self.fail_next: deque[int] = deque()
         """HTTP status codes to answer (in order) before answering normally again."""
         self.statuses: list[int] = []
+        self.misbehave = ""
+        """``"drip"``: a promised megabyte, one byte every 0.5 s; ``"huge"``: 200 MB at once."""
         self._mp3: dict[str, bytes] = {}
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
+                if server.misbehave:
+                    self._misbehave(server.misbehave)
+                    return
                 status = server._answer(self.path, body)
                 if isinstance(status, int):
                     self.send_response(status)
@@ -81,6 +88,24 @@ class FakeGoogle:
                 self.send_header("Content-Length", str(len(status)))
                 self.end_headers()
                 self.wfile.write(status)
+
+            def _misbehave(self, how: str) -> None:
+                size = 1_000_000 if how == "drip" else 200_000_000
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(size))
+                self.end_headers()
+                sent = 0
+                try:
+                    while sent < size and not server._stopping.is_set():
+                        piece = b"x" if how == "drip" else b"x" * 65536
+                        self.wfile.write(piece)
+                        self.wfile.flush()
+                        sent += len(piece)
+                        if how == "drip":
+                            time.sleep(0.5)
+                except OSError:
+                    return
 
             def log_message(self, format: str, *args: object) -> None:
                 return
@@ -125,6 +150,7 @@ class FakeGoogle:
 
     def stop(self) -> None:
         """Stop serving and close the socket."""
+        self._stopping.set()
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(timeout=5)

@@ -132,9 +132,36 @@ def test_speak_aligns_words_and_caches(fake_google: FakeGoogle, tmp_path: Path) 
 
 
 def test_lists_gtts_voices_with_availability() -> None:
-    online = [v for v in list_voices(VoiceSettings(gtts_url="http://127.0.0.1:1/x"))
-              if v.backend == "gtts"]
+    online = [
+        v
+        for v in list_voices(VoiceSettings(gtts_url="http://127.0.0.1:1/x"))
+        if v.backend == "gtts"
+    ]
     assert {"gtts:en", "gtts:en-co.uk"} <= {v.spec for v in online}
     assert all(v.needs_network and v.available for v in online)
     offline = [v for v in list_voices(VoiceSettings(allow_network=False)) if v.backend == "gtts"]
     assert offline and not any(v.available for v in offline)
+
+
+@pytest.mark.parametrize("how", ["drip", "huge"])
+def test_a_service_that_drips_or_floods_is_cut_off(
+    fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """A service sending one byte every half second, or 200 MB for one sentence, is cut off
+    within the request deadline, its answer never held whole in memory."""
+    import resource
+
+    import articast.voices.google as google
+
+    monkeypatch.setattr(google, "REQUEST_DEADLINE", 3.0)
+    fake_google.misbehave = how
+    voice = GttsVoice("en", VoiceSettings(gtts_url=fake_google.url))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+    with pytest.raises(
+        BackendUnavailable, match="within 3 s" if how == "drip" else "more than 8 MB"
+    ):
+        voice.synthesize("A sentence for a service that misbehaves.", SynthParams())
+    assert time.monotonic() - started < 10
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 100

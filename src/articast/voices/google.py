@@ -17,6 +17,7 @@ import functools
 import re
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from articast.config import VoiceSettings
@@ -96,12 +97,67 @@ def _client_class() -> type[Any]:
 
         def _prepare_requests(self) -> list[Any]:
             requests = list(super()._prepare_requests())
-            if self.endpoint:
-                for r in requests:
+            for r in requests:
+                if self.endpoint:
                     r.prepare_url(self.endpoint, None)
+                r.register_hook("response", _bounded_body)
             return requests
 
     return _Client
+
+
+MAX_ANSWER_BYTES = 8_000_000
+"""Largest answer read for one sentence (Google's are tens of KB): a service streaming a
+gigabyte took 2.8 GB of memory."""
+REQUEST_DEADLINE = 60.0
+"""Seconds one sentence's requests may take in all: a service dripping a byte every two
+seconds never tripped the per-read timeout."""
+
+
+def _bounded_body(response: Any, *args: Any, **kwargs: Any) -> Any:
+    """Read the answer's body here, at most ``MAX_ANSWER_BYTES`` (a ``requests`` response
+    hook: it runs before the body is read, and the body read here is the one gTTS parses)."""
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        chunk = response.raw.read(65536)
+        if not chunk:
+            break
+        total += len(chunk)
+        if total > MAX_ANSWER_BYTES:
+            response.close()
+            raise BackendUnavailable(
+                f"the voice service sent more than {MAX_ANSWER_BYTES // 1_000_000} MB for one "
+                f"sentence ({response.url}); check [voice] gtts_url"
+            )
+        chunks.append(chunk)
+    response._content = b"".join(chunks)
+    response._content_consumed = True
+    return response
+
+
+def _within(seconds: float, work: Callable[[], bytes], what: str) -> bytes:
+    """``work()`` on a thread of its own, waited for ``seconds`` at most (a hung request is
+    left behind on its daemon thread, its memory bounded by ``_bounded_body``)."""
+    box: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            box.append((True, work()))
+        except BaseException as exc:  # handed to the caller's thread
+            box.append((False, exc))
+
+    worker = threading.Thread(target=run, name="articast-gtts", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive() or not box:
+        raise BackendUnavailable(
+            f"no complete answer from {what} within {seconds:g} s; {OFFLINE_HINT}"
+        )
+    ok, value = box[0]
+    if not ok:
+        raise value
+    return bytes(value)
 
 
 def decode_mp3(data: bytes, *, tempo: float = 1.0) -> bytes:
@@ -197,7 +253,7 @@ class GttsVoice:
         connect_tries = 0
         for attempt in range(RETRIES + 1):
             try:
-                return b"".join(client.stream())
+                return _within(REQUEST_DEADLINE, lambda: b"".join(client.stream()), where)
             except gTTSError as exc:
                 rsp = getattr(exc, "rsp", None)
                 status = getattr(rsp, "status_code", None)
