@@ -336,3 +336,39 @@ def test_a_batch_reads_only_regular_files_inside_its_inbox(tmp_path: Path) -> No
         assert f"skipped {name}: " in notes and why in notes, notes
     for page in (tmp_path / "out").glob("*/script.md"):
         assert "Secret" not in page.read_text()
+
+
+def _small_disk(folder: Path, size: str) -> bool:
+    """Mount a tmpfs of ``size`` on ``folder`` (root only); False when it cannot."""
+    import subprocess
+
+    if os.geteuid() != 0:
+        return False
+    folder.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                          capture_output=True)  # fmt: skip
+    return done.returncode == 0
+
+
+def test_a_full_disk_is_one_line_and_keeps_what_was_published(tmp_path: Path) -> None:
+    import subprocess
+
+    disk = tmp_path / "disk"
+    if not _small_disk(disk, "12m"):
+        pytest.skip("needs root to mount a small filesystem")
+    try:
+        out = disk / "out"
+        r = build(_article(tmp_path / "small", "Small Episode"), out)
+        assert r.returncode == 0, r.stderr
+        episode = next(out.glob("*/episode.mp3"))
+        kept = (episode.read_bytes(), (out / "feed.xml").read_bytes())
+        big = Path(__file__).parents[1] / "assets" / "sample" / "sleep-and-memory.txt"
+        r = build(big, out)
+        assert r.returncode == 1, r.stderr
+        assert r.stderr.strip().count("\n") == 0 and "disk is full" in r.stderr
+        assert "internal error" not in r.stderr and "Traceback" not in r.stderr
+        assert (episode.read_bytes(), (out / "feed.xml").read_bytes()) == kept
+        folders = [p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")]
+        assert folders == [episode.parent.name]  # nothing half-written beside it
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)

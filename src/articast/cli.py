@@ -41,6 +41,22 @@ def _fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
+def _disk_full(exc: BaseException) -> str | None:
+    """"the disk is full (...)" when ``exc`` (or what caused it) is ENOSPC or EDQUOT."""
+    import errno
+
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, OSError) and cur.errno in (errno.ENOSPC, errno.EDQUOT):
+            where = cur.filename if cur.filename else None
+            folder = f" writing {Path(str(where)).parent}" if where else ""
+            return f"the disk is full{folder} (no space left on the device)"
+        cur = cur.__cause__ or cur.__context__
+    return None
+
+
 @contextmanager
 def _errors(ctx: click.Context) -> Iterator[None]:
     """Turn library errors into one line on stderr and an exit code."""
@@ -54,11 +70,28 @@ def _errors(ctx: click.Context) -> Iterator[None]:
     except ArticastError as exc:
         if debug:
             traceback.print_exc()
+        told = f"{exc} {getattr(exc, 'stderr', '') or ''}"
+        if _disk_full(exc) is not None or "No space left on device" in told:
+            _fail(f"failed: {_disk_full(exc) or 'the disk is full'}; free some space and run "
+                  "it again", 1)  # fmt: skip
         stage = f" in {exc.stage}" if exc.stage else ""
         _fail(f"failed{stage}: {exc}", 1)
     except KeyboardInterrupt:
         _fail("interrupted; nothing was published for the episode in progress", 130)
+    except OSError as exc:
+        if debug:
+            traceback.print_exc()
+        full = _disk_full(exc)
+        if full is not None:
+            # Outputs are written to temporary names and renamed: nothing half-written.
+            _fail(f"failed: {full}; free some space and run it again", 1)
+        _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", 1)
     except Exception as exc:  # a bug of ours: say so in one line, traceback on --debug
+        if debug:
+            traceback.print_exc()
+        full = _disk_full(exc)
+        if full is not None:
+            _fail(f"failed: {full}; free some space and run it again", 1)
         if debug:
             traceback.print_exc()
         bug_stage = getattr(exc, "stage", None)
