@@ -41,6 +41,15 @@ def test_ffmpeg_dies_with_the_process_that_started_it() -> None:
     assert parent.stdout is not None
     pid = int(parent.stdout.readline())
     assert _alive(pid)
+    # The death signal is armed by setpriv just before it becomes ffmpeg: wait for that (on a
+    # loaded machine the parent was once killed before, and its child lived on).
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            argv = fh.read().split(b"\0")
+        if b"setpriv" not in argv[0] and b"anullsrc" in argv:
+            break
+        time.sleep(0.02)
     os.kill(parent.pid, signal.SIGKILL)
     parent.wait()
     deadline = time.monotonic() + 5
