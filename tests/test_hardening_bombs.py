@@ -372,3 +372,22 @@ def test_a_full_disk_is_one_line_and_keeps_what_was_published(tmp_path: Path) ->
         assert folders == [episode.parent.name]  # nothing half-written beside it
     finally:
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def test_sixty_frames_a_second_at_1080p_builds(tmp_path: Path) -> None:
+    """``[video] fps = 60`` at 1920x1080 once failed ("the encoder wrote 44 frames, expected
+    43"): it builds, and the MP4 says 60 frames a second."""
+    from articast.media import ffmpeg_exe
+
+    config = tmp_path / "articast.toml"
+    config.write_text("[video]\nfps = 60\nwidth = 1920\nheight = 1080\n", encoding="utf-8")
+    article = _article(tmp_path / "sixty", "Sixty Frames")
+    r = run(["--config", str(config), "episode", str(article), "--out", str(tmp_path / "out"),
+             "--voice", "fake:tone", "-q"], tmp_path)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    mp4 = next((tmp_path / "out").glob("*/episode.mp4"))
+    import subprocess
+
+    probe = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(mp4)], capture_output=True,
+                           text=True).stderr  # fmt: skip
+    assert "1920x1080" in probe and " 60 fps" in probe, probe
