@@ -114,18 +114,13 @@ def discover(
         resolved = path.resolve()
         if any(resolved.is_relative_to(s) for s in skip):
             continue
-        why = None
-        if not resolved.is_relative_to(root):
-            why = "a link that leads out of the inbox"
-        elif not resolved.is_file():
-            why = None if resolved.is_dir() else "not a regular file"
-            if why is None:
-                continue  # a folder named like an article
-        if why is not None:
-            if skipped is not None:
-                skipped.append(f"skipped {path_text(rel.as_posix())}: {why}")
-            continue
-        found.append(path)
+        outside = not resolved.is_relative_to(root)
+        if not outside and resolved.is_file():
+            found.append(path)
+        elif skipped is not None and (outside or not resolved.is_dir()):
+            # (a folder inside the inbox named like an article is passed over in silence)
+            why = "a link that leads out of the inbox" if outside else "not a regular file"
+            skipped.append(f"skipped {path_text(rel.as_posix())}: {why}")
     return found
 
 

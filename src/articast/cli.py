@@ -78,19 +78,12 @@ def _errors(ctx: click.Context) -> Iterator[None]:
         _fail(f"failed{stage}: {exc}", 1)
     except KeyboardInterrupt:
         _fail("interrupted; nothing was published for the episode in progress", 130)
-    except OSError as exc:
-        if debug:
-            traceback.print_exc()
-        full = _disk_full(exc)
-        if full is not None:
-            # Outputs are written to temporary names and renamed: nothing half-written.
-            _fail(f"failed: {full}; free some space and run it again", 1)
-        _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", 1)
     except Exception as exc:  # a bug of ours: say so in one line, traceback on --debug
         if debug:
             traceback.print_exc()
         full = _disk_full(exc)
         if full is not None:
+            # Outputs are written to temporary names and renamed: nothing half-written.
             _fail(f"failed: {full}; free some space and run it again", 1)
         if debug:
             traceback.print_exc()

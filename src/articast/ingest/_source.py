@@ -265,14 +265,12 @@ def _get_once(
     if refused:
         conn.close()
         here = "" if parts.geturl() == original else f" (redirected to {host})"
+        # The setting helps only where private addresses were all that was refused.
+        private_only = all(refusal(a, allow_private=True) is None for a in addresses)
+        hint = " (set [ingest] private_addresses = true to allow private ones)"
         raise InputError(
             f"{what} {original}{here}: refused, {refused[0]}; articast does not fetch from "
-            "there"
-            + (
-                ""
-                if allow_private
-                else " (set [ingest] private_addresses = true to allow private ones)"
-            )
+            f"there{hint if private_only else ''}"
         )
     came_private = bool(addresses) and all(is_private(a) for a in addresses)
     try:

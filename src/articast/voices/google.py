@@ -208,6 +208,7 @@ class GttsVoice:
         settings = settings or VoiceSettings()
         self.lang, self.tld = parse_gtts_name(name)
         self.endpoint = settings.gtts_url
+        self._endpoint_checked = False
         spec = _spec(self.lang, self.tld)
         self.allow_network = settings.allow_network
         self._info = VoiceInfo(
@@ -239,12 +240,13 @@ class GttsVoice:
             raise BackendUnavailable(
                 f"{self._info.spec} needs the network and articast is offline; {OFFLINE_HINT}"
             )
-        if self.endpoint:
+        if self.endpoint and not self._endpoint_checked:
             # The configured endpoint may be local (a proxy, a test server), never a
-            # link-local or cloud metadata address.
+            # link-local or cloud metadata address. Checked once per voice, not per sentence.
             why = check_url_host(self.endpoint, 5.0, allow_private=True)
             if why is not None:
                 raise InputError(f"[voice] gtts_url {self.endpoint}: refused, {why}")
+            self._endpoint_checked = True
 
         client = _client_class()(text, tld=self.tld, lang=self.lang, timeout=TIMEOUT)
         client.endpoint = self.endpoint

@@ -300,19 +300,21 @@ class _Engine:
         opts.graph_optimization_level = (
             level.ORT_DISABLE_ALL if self._optimised else level.ORT_ENABLE_EXTENDED
         )
+        if not self._keep_in:
+            return ort.InferenceSession(
+                self.model, sess_options=opts, providers=["CPUExecutionProvider"]
+            )
         with tempfile.TemporaryDirectory(prefix="articast-model-") as tmp:
             saved = Path(tmp) / "optimised.onnx"
-            if self._keep_in:
-                opts.optimized_model_filepath = str(saved)
+            opts.optimized_model_filepath = str(saved)
             session = ort.InferenceSession(
                 self.model, sess_options=opts, providers=["CPUExecutionProvider"]
             )
             with contextlib.suppress(OSError):
-                if self._keep_in:
-                    kept = (saved.read_bytes(), self.alignments, self.noise)
-                    for folder in self._keep_in:
-                        _store_prepared(self._files, folder, kept)
-                    self._keep_in = ()
+                kept = (saved.read_bytes(), self.alignments, self.noise)
+                for folder in self._keep_in:
+                    _store_prepared(self._files, folder, kept)
+            self._keep_in = ()
         return session
 
     def _new_voice(self) -> Any:
