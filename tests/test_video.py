@@ -333,11 +333,11 @@ def _decode_mono_48k(path: Path, stream: str) -> np.ndarray:
 
 
 def test_audio_track_is_spliced_in_sync_with_the_master(hd: Rendered) -> None:
-    from articast.video._aac import _AAC_PIECES, _loud_blocks, _splice_points
+    from articast.video._aac import _loud_blocks, _piece_bounds
 
     loud, block, n, rate = _loud_blocks(hd.master.wav)
-    cuts = _splice_points(loud, block, n, rate, _AAC_PIECES)
-    assert len(cuts) == _AAC_PIECES - 1  # the track really was encoded in pieces
+    cuts = _piece_bounds(loud, block, n, rate, hd.master.cuts)[1:-1]
+    assert cuts == list(hd.master.cuts) and cuts  # the track really was encoded in pieces
     ref = _decode_mono_48k(hd.master.wav, "0:a:0")
     got = _decode_mono_48k(hd.result.mp4, "0:a:0")
     assert abs(len(got) - len(ref)) <= 1024

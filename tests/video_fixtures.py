@@ -6,6 +6,7 @@ the real ffmpeg) so that video tests run in seconds without the audio stage.
 
 from __future__ import annotations
 
+import math
 import wave
 from pathlib import Path
 
@@ -111,7 +112,10 @@ def fake_episode(
         Chapter(title, chapter_starts[i], chapter_ends[i], TALK_URL if kind == "outro" else None)
         for i, (kind, title, _texts) in enumerate(segments)
     )
-    master = Master(mp3, wav, duration, chapters, tuple(sentences))
+    # Cuts as the audio stage puts them: on whole AAC frames, in the pause before a section.
+    grid = sr * 1024 // math.gcd(sr * 1024, 48000)
+    cuts = tuple((round(t0 * sr) - round(0.3 * sr)) // grid * grid for t0 in starts[1:])
+    master = Master(mp3, wav, duration, chapters, tuple(sentences), cuts=cuts)
     sections = []
     section_no = 0
     script_segments = []

@@ -210,10 +210,19 @@ def start_ffmpeg(
     return Job(proc, cmd, what, done)
 
 
-def pipe_frames(cmd: list[str], frames: Iterable[bytes | memoryview], what: str) -> None:
-    """Feed raw data to an ffmpeg reading stdin; raise RenderError when it fails."""
+def pipe_frames(
+    cmd: list[str], frames: Iterable[bytes | memoryview], what: str, *, background: bool = False
+) -> None:
+    """Feed raw data to an ffmpeg reading stdin; raise RenderError when it fails
+    (``background``: at a lower priority, see ``popen``)."""
     with tempfile.TemporaryFile() as log:
-        proc = popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log)
+        proc = popen(
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            background=background,
+        )
         stdin = proc.stdin
         if stdin is None:
             raise RenderError(f"{what}: ffmpeg has no input pipe", command=cmd)

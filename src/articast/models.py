@@ -379,6 +379,10 @@ class Master:
     """True peak measured on the encoded MP3."""
     premaster_lufs: float | None = None
     """Loudness before normalisation."""
+    cuts: tuple[int, ...] = ()
+    """Frames of ``wav``, in the pause before each section after the first, on a grid the
+    video's AAC frames share: the sound is levelled and encoded apart between them (so the
+    encoded pieces of sections an edit left alone are reused)."""
 
 
 # --------------------------------------------------------------------------- visuals, captions, video

@@ -14,12 +14,14 @@ Steps, each in a private module:
    window by window into a WAV on disk, so memory does not grow with the episode's length.
 2. ``_music``: the stings, the generated seamless pad and the user's music file.
 3. ``_loudness``: BS.1770 integrated loudness, 4x-oversampled true peaks and a lookahead
-   limiter, iterated numerically to ``target_lufs`` under the true-peak ceiling; streamed:
-   the mix WAV is read in chunks, only per-block figures are kept, and the levelled master
-   is written chunk by chunk.
-4. ``_mp3``: the 16-bit master WAV (streamed to disk), the LAME encode, and the encoder's
-   loudness shift learnt from a 20-second excerpt; the MP3 is measured with ffmpeg's ebur128
-   and corrected once if it misses the target or the true-peak limit.
+   limiter, iterated numerically to ``target_lufs`` under the true-peak ceiling, section by
+   section (each starts on ``join_grid`` and is levelled on its own, so an edit leaves the
+   other sections' samples bit for bit as they were); streamed: the mix WAV is read in
+   chunks, only per-block figures are kept, and the levelled master is written chunk by chunk.
+4. ``_mp3``: the 16-bit master WAV (streamed to disk), the LAME encode (louder than the
+   master by the encoder's loudness shift, learnt from a 20-second excerpt of the middle
+   section); the MP3 is measured with ffmpeg's ebur128 and corrected once if it misses the
+   target or the true-peak limit.
 5. ``_tags``: ID3v2.4 (title, show, links, cover, one CHAP per segment plus a top-level
    ordered CTOC) and Podcasting 2.0 ``chapters.json``.
 6. ``_store``: a finished master kept by content, so an unchanged rebuild reuses it.
@@ -33,6 +35,9 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
 from articast import media
 from articast.audio._common import (
     BED_LEVEL_DB,
@@ -40,6 +45,7 @@ from articast.audio._common import (
     ENCODE_TOLERANCE_LU,
     LEAD_MUSIC,
     LEAD_PLAIN,
+    MP3_HEADROOM,
     PRE_ENCODE_CEILING,
     TAIL_MUSIC,
     TAIL_PLAIN,
@@ -124,7 +130,7 @@ class AudioJob:
         self._done: Master | None = None
         self._draft: Master | None = None
         self._plan: Timeline | None = None
-        self._level_state: tuple[_Leveller, float, float, str] | None = None
+        self._level_state: tuple[_Leveller, npt.NDArray[np.float32], float, str] | None = None
         if cache_root is not None:
             self._key = master_key(speech, talk, article, show, settings, cover)
             self._done = load_master(self._key, cache_root, out_dir=out_dir, workdir=workdir)
@@ -147,6 +153,7 @@ class AudioJob:
             duration=self._plan.duration,
             chapters=self._plan.chapters,
             sentences=self._plan.sentences,
+            cuts=self._plan.cuts,
         )
 
     @property
@@ -174,23 +181,18 @@ class AudioJob:
         finally:
             mix_wav.unlink(missing_ok=True)  # the open file keeps the data readable
         sr = tl.sample_rate
-        ceiling = min(PRE_ENCODE_CEILING, settings.true_peak - 1.0)
+        ceiling = min(PRE_ENCODE_CEILING, settings.true_peak - 1.0) - MP3_HEADROOM
         # Streamed: the mix is read from disk chunk by chunk, only per-block figures are kept.
-        level = _Leveller(frames, sr, settings.target_lufs, ceiling)
+        # Each section is levelled on its own (see _Leveller), so an edit leaves the others'
+        # samples as they were: the video re-encodes the sound of the sections edited only.
+        level = _Leveller(frames, sr, settings.target_lufs, ceiling, cuts=tl.cuts)
         premaster = level.input_lufs
         if not math.isfinite(premaster):
             raise RenderError("the assembled episode is silent; check the voice output")
         bitrate = settings.mono_bitrate if tl.channels == 1 else settings.stereo_bitrate
-        aim = settings.target_lufs
-        if tl.duration > 2 * CALIBRATION_SECONDS:
-            aim += _encoder_shift(
-                level, aim, ceiling, tl.channels, bitrate, workdir,
-                start=_excerpt_start(tl), cache_root=self._cache_root,
-            )  # fmt: skip
-        _write_wav_chunks(
-            self.timeline.wav, level.chunks(level.curve_for(aim, ceiling)), sr, tl.channels
-        )
-        self._level_state = (level, aim, ceiling, bitrate)
+        curve = level.curve_for(settings.target_lufs, ceiling)
+        _write_wav_chunks(self.timeline.wav, level.chunks(curve), sr, tl.channels)
+        self._level_state = (level, curve, ceiling, bitrate)
         return replace(self.timeline, premaster_lufs=round(premaster, 2))
 
     def result(self, *, background: bool = True) -> Master:
@@ -211,28 +213,41 @@ class AudioJob:
             raise RenderError("nothing to encode")
         if self._level_state is None:  # pragma: no cover - levelled() ran first
             raise RenderError("the master was never levelled")
-        level, aim, ceiling, bitrate = self._level_state
+        level, curve, ceiling, bitrate = self._level_state
         target = settings.target_lufs
         sr = tl.sample_rate
         mp3, wav = draft.mp3, draft.wav
+        # The MP3 is the master made louder by the encoder's measured shift as it is encoded
+        # (the master itself, the video's sound, stays as levelled).
+        shift = 0.0
+        if tl.duration > 2 * CALIBRATION_SECONDS:
+            shift = _encoder_shift(
+                level, curve, tl.channels, bitrate, self._workdir,
+                start=_excerpt_start(tl), cache_root=self._cache_root,
+            )  # fmt: skip
         with atomic_path(mp3) as tmp_mp3:
             loud: media.Loudness | None = None
+            correction = 0.0
+            off = over = 0.0
             for attempt in range(2):
                 if attempt == 1:
-                    # The video may still read the first WAV: a corrected pass writes its own.
-                    wav = wav.with_name("master-corrected.wav")
-                    curve = level.curve_for(aim, ceiling)
-                    _write_wav_chunks(wav, level.chunks(curve), sr, tl.channels)
-                loud = _encode(wav, tmp_mp3, tl.channels, bitrate, sr, background=background)
+                    # One corrected pass: move the gain by the measured error, and lower the
+                    # ceiling by the encoder's measured overshoot (plus a margin): a new master
+                    # (the video may still read the first WAV, so it is written beside it).
+                    correction += off
+                    if over > -0.2:
+                        ceiling -= over + 0.3
+                        curve = level.curve_for(target, ceiling)
+                        wav = wav.with_name("master-corrected.wav")
+                        _write_wav_chunks(wav, level.chunks(curve), sr, tl.channels)
+                gain = target - level.loudness(curve) + shift + correction
+                loud = _encode(
+                    wav, tmp_mp3, tl.channels, bitrate, sr, gain_db=gain, background=background
+                )
                 off = target - loud.integrated_lufs
                 over = loud.true_peak_dbtp - settings.true_peak
                 if attempt == 1 or (abs(off) <= ENCODE_TOLERANCE_LU and over <= 0.0):
                     break
-                # One corrected pass: move the aim by the measured error and lower the ceiling
-                # by the encoder's measured overshoot (plus a margin).
-                aim += off
-                if over > -0.2:
-                    ceiling -= over + 0.3
             _tag(tmp_mp3, tl.chapters, self._article, self._talk, self._show, self._cover)
         atomic_write_text(
             mp3.parent / "chapters.json", json.dumps(chapters_json(tl.chapters), indent=2) + "\n"

@@ -36,12 +36,28 @@ ENCODE_TOLERANCE_LU = 0.4
 """Encoded loudness further than this from the target triggers the one corrected pass."""
 CALIBRATION_SECONDS = 20.0
 """Length of the excerpt encoded to learn the encoder's loudness shift."""
-_CALIBRATION_GAIN_DB = 0.2
-"""A cached encoder shift is reused for the same excerpt levelled at most this differently."""
+MP3_HEADROOM = 0.5
+"""dB the master's true-peak ceiling keeps under ``PRE_ENCODE_CEILING``: the MP3 is encoded
+louder than the master by the encoder's loudness shift (about 0.45 LU with LAME on speech)."""
 _TRIM_THRESHOLD = 10 ** (-50 / 20)
 _TRIM_MARGIN = 0.02
-_BLOCK = 30
-"""Samples per limiter control block (0.68 ms at 44.1 kHz; 147 per 100 ms hop)."""
+_BLOCK = 42
+"""Samples per limiter control block (0.95 ms at 44.1 kHz; 105 per 100 ms hop, 112 per
+section grid step: see ``join_grid``)."""
+
+VIDEO_AUDIO_RATE = 48000
+"""Sample rate of the video's AAC track, whose frames hold 1024 samples."""
+
+
+def join_grid(sample_rate: int) -> int:
+    """Samples between the places where a section may start (4704 at 44.1 kHz, 0.107 s).
+
+    A whole number of the video's AAC frames, of limiter blocks and of 22.05 kHz voice
+    samples: a section that starts on it and is unchanged after an edit elsewhere is levelled,
+    dithered and encoded to the same bits, so its encoded audio is reused.
+    """
+    frames = sample_rate * 1024 // math.gcd(sample_rate * 1024, VIDEO_AUDIO_RATE)
+    return math.lcm(frames, _BLOCK, 2)
 
 
 # --------------------------------------------------------------------------- small helpers

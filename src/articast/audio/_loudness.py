@@ -4,6 +4,7 @@ peaks, and the lookahead limiter that levels the mix to its target."""
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Iterator
 from typing import Any, Protocol
@@ -102,8 +103,9 @@ def _interpolator() -> npt.NDArray[np.float32]:
     return np.asarray(firwin(48, 0.245, window=("kaiser", 7.0)) * 4, dtype=np.float32)
 
 
-_CHUNK = 64
-"""Blocks per oversampling chunk (about 44 ms): quiet chunks skip the oversampling."""
+_CHUNK = 56
+"""Blocks per oversampling chunk (53 ms, half a ``join_grid`` step): quiet chunks skip the
+oversampling."""
 _OVERSHOOT = 2.0
 """Bound on how far a true peak may rise over the sample peak for skipped chunks (+6 dB)."""
 
@@ -161,7 +163,7 @@ def true_peak_db(x: Audio, sample_rate: int) -> float:
 
 def _limiter_curve(
     peaks: npt.NDArray[np.float32],
-    gain_db: float,
+    gain_db: float | npt.NDArray[np.float64],
     ceiling_db: float,
     sr: int,
     *,
@@ -169,25 +171,44 @@ def _limiter_curve(
     release: float = 0.12,
     block: int = _BLOCK,
 ) -> npt.NDArray[np.float64]:
-    """Gain in dB per block (<= ``gain_db``) keeping the amplified signal under ``ceiling_db``.
+    """Gain in dB per block (<= ``gain_db``, one or one per block) keeping the amplified
+    signal under ``ceiling_db``.
 
     Required gain per block -> min over +/- lookahead -> linear-in-dB release ramp -> moving
     average over half the lookahead: every value averaged for a block is already at or under
     that block's own requirement, so the ceiling holds while the gain moves smoothly.
     """
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+    from scipy.ndimage import minimum_filter1d
 
     level = 20 * np.log10(np.maximum(peaks.astype(np.float64), 1e-9))
-    need_db = np.minimum(gain_db, ceiling_db - level)
+    # On a grid of 2**-10 dB every step below is exact in float64 (no rounding), so a block's
+    # gain depends only on the peaks around it, never on where it sits in the episode: an
+    # edit elsewhere leaves the levelled samples of an unchanged section bit for bit the same
+    # (the video's sound reuses their encoded pieces).
+    need_db = np.round(np.minimum(gain_db, ceiling_db - level) * _DB_GRID) / _DB_GRID
     la = max(2, round(lookahead * sr / block))
     m = minimum_filter1d(need_db, size=2 * la + 1, mode="nearest")
     w = max(2, round(release * sr / block))
-    slope = 12.0 / w  # 12 dB of recovery per ``release``
+    slope = max(1, round(12.0 / w * _DB_GRID)) / _DB_GRID  # 12 dB of recovery per ``release``
     # r[i] = min over j in 0..w of m[i - j] + slope * j: a grey erosion by a linear ramp,
     # computed as a flat sliding minimum of m - slope * i (O(n) instead of O(n * w)).
     ramp = slope * np.arange(len(m), dtype=np.float64)
     r = minimum_filter1d(m - ramp, size=w + 1, origin=w // 2, mode="nearest") + ramp
-    return np.asarray(uniform_filter1d(r, size=la + 1 if la % 2 == 0 else la, mode="nearest"))
+    return _moving_mean(r, la + 1 if la % 2 == 0 else la)
+
+
+_DB_GRID = 1024.0
+"""Steps per dB of the limiter's required gain (see ``_limiter_curve``)."""
+
+
+def _moving_mean(x: npt.NDArray[np.float64], size: int) -> npt.NDArray[np.float64]:
+    """Centred mean over ``size`` (odd) values, edges repeated (``uniform_filter1d``'s
+    "nearest"), from exact prefix sums: each value is the same wherever it sits in ``x``
+    (scipy's running sum carries rounding from one end to the other)."""
+    half = size // 2
+    padded = np.concatenate((np.repeat(x[:1], half), x, np.repeat(x[-1:], half)))
+    sums = np.concatenate(([0.0], np.cumsum(padded)))
+    return np.asarray((sums[size:] - sums[:-size]) / size)
 
 
 def _curve_to_samples(curve_db: npt.NDArray[np.float64], n: int, block: int = _BLOCK) -> Audio:
@@ -239,29 +260,54 @@ STREAM_FRAMES = 1 << 20
 """About how many frames the leveller reads at once (24 s at 44.1 kHz)."""
 _CURVE_BLOCKS = 1 << 18
 """Blocks of the gain curve computed at once."""
+MAX_GAIN_DB = 30.0
+"""Most gain the leveller is expected to give: chunks too quiet to reach the ceiling with it
+skip the oversampling (a constant, so that what a chunk's peak is taken to be depends on the
+chunk alone)."""
+_CUT_SILENCE = 0.1
+"""Seconds of digital silence a section cut needs on each side to level the sections apart."""
+_TOLERANCE_LU = 0.01
+_ROUNDS = 12
 
 
 def _limiter_curve_chunked(
-    peaks: npt.NDArray[np.float32], gain_db: float, ceiling_db: float, sr: int
+    peaks: npt.NDArray[np.float32],
+    gain_db: float | npt.NDArray[np.float64],
+    ceiling_db: float,
+    sr: int,
 ) -> npt.NDArray[np.float32]:
-    """``_limiter_curve`` computed piece by piece with enough overlap to be the same curve."""
+    """``_limiter_curve`` computed piece by piece with enough overlap to be the same curve;
+    ``gain_db`` is one gain or one per block."""
     la = max(2, round(0.005 * sr / _BLOCK))
     w = max(2, round(0.12 * sr / _BLOCK))
     margin = 3 * la + w + 8
     out = np.empty(len(peaks), dtype=np.float32)
+    gains = np.broadcast_to(np.asarray(gain_db, dtype=np.float64), (len(peaks),))
     for a in range(0, len(peaks), _CURVE_BLOCKS):
         b = min(len(peaks), a + _CURVE_BLOCKS)
         ea, eb = max(0, a - margin), min(len(peaks), b + margin)
-        part = _limiter_curve(peaks[ea:eb], gain_db, ceiling_db, sr)
+        part = _limiter_curve(peaks[ea:eb], gains[ea:eb], ceiling_db, sr)
         out[a:b] = part[a - ea : b - ea]
     return out
 
 
 class _Leveller:
     """Gain + true-peak limiter for one mix, streamed: the mix is read in chunks of about
-    ``STREAM_FRAMES`` and only per-block figures (peaks, K-weighted power) are kept."""
+    ``STREAM_FRAMES`` and only per-block figures (peaks, K-weighted power) are kept.
 
-    def __init__(self, x: Audio | Frames, sample_rate: int, target: float, ceiling: float) -> None:
+    With ``cuts`` (frames, on whole blocks, in the silence between sections) each part of the
+    mix between them is brought to the aim on its own: its gain depends on its own samples
+    only, so a part an edit left alone is levelled to the same bits, wherever it now sits.
+    """
+
+    def __init__(
+        self,
+        x: Audio | Frames,
+        sample_rate: int,
+        target: float,
+        ceiling: float,
+        cuts: tuple[int, ...] = (),
+    ) -> None:
         from scipy.signal import sosfilt
 
         self.src: Frames = ArrayFrames(x) if isinstance(x, np.ndarray) else x
@@ -281,16 +327,13 @@ class _Leveller:
             for ch in range(chans):
                 y, zi[ch] = sosfilt(sos, np.ascontiguousarray(chunk[:, ch]), zi=zi[ch])
                 power += np.square(y.astype(np.float32))
-            usable = (len(power) // hop) * hop
+            usable = (len(power) // _BLOCK) * _BLOCK
             powers.append(power[:usable].reshape(-1, _BLOCK).sum(axis=1, dtype=np.float64))
         self.block_power = np.concatenate(powers) if powers else np.zeros(0)
         self.input_lufs = _gated(
-            self.block_power.reshape(-1, self.per_hop).sum(axis=1), sample_rate
+            self._hops(self.block_power, 0, len(self.block_power)), sample_rate
         )
-        # Chunks that cannot reach the ceiling even with 6 dB more gain than the static one
-        # and a 6 dB inter-sample overshoot need no oversampling.
-        most = target - self.input_lufs + 6.0 if math.isfinite(self.input_lufs) else 0.0
-        floor = 10 ** ((ceiling - most) / 20) / _OVERSHOOT
+        floor = 10 ** ((ceiling - MAX_GAIN_DB) / 20) / _OVERSHOOT
         peaks: list[npt.NDArray[np.float32]] = []
         for a in range(0, n, self.step):
             # One oversampling chunk of context on each side: same filter input and the same
@@ -301,34 +344,83 @@ class _Leveller:
             first = (a - ea) // _BLOCK
             peaks.append(p[first : first + math.ceil((b - a) / _BLOCK)])
         self.peaks = np.concatenate(peaks) if peaks else np.zeros(0, dtype=np.float32)
+        # The parts levelled apart: cuts on whole blocks with digital silence around them.
+        quiet = round(_CUT_SILENCE * sample_rate / _BLOCK)
+        edges = [0]
+        for cut in sorted(cuts):
+            k = cut // _BLOCK
+            inside = edges[-1] + quiet < k < len(self.peaks) - quiet
+            if inside and cut % _BLOCK == 0 and not self.peaks[k - quiet : k + quiet].any():
+                edges.append(k)
+        edges.append(len(self.peaks))
+        self.parts = list(itertools.pairwise(edges))
+        """Block ranges levelled apart."""
+        self.part_lufs = np.array(
+            [_gated(self._hops(self.block_power, a, b), sample_rate) for a, b in self.parts]
+        )
+
+    def _hops(self, power: npt.NDArray[np.float64], a: int, b: int) -> npt.NDArray[np.float64]:
+        """Summed power of each whole 100 ms hop of blocks ``a:b``, counted from ``a``."""
+        b = min(b, len(power))
+        m = max(0, (b - a) // self.per_hop)
+        return np.asarray(power[a : a + m * self.per_hop].reshape(m, self.per_hop).sum(axis=1))
 
     @property
     def n(self) -> int:
         return len(self.src)
 
-    def _loudness(self, curve_db: npt.NDArray[np.floating[Any]]) -> float:
-        """Integrated loudness after the gain curve (gain constant within a 0.7 ms block)."""
+    def loudness(self, curve_db: npt.NDArray[np.floating[Any]]) -> float:
+        """Integrated loudness of the whole mix after the gain curve (gain constant within a
+        0.7 ms block)."""
+        return _gated(self._hops(self._gained(curve_db), 0, len(self.block_power)), self.sr)
+
+    def _gained(self, curve_db: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float64]:
         nb = len(self.block_power)
-        hops = np.empty(nb // self.per_hop, dtype=np.float64)
-        step = _CURVE_BLOCKS // self.per_hop * self.per_hop
-        for a in range(0, nb, step):
-            b = min(nb, a + step)
-            g2 = np.power(10.0, curve_db[a:b].astype(np.float64) / 10.0)
-            hops[a // self.per_hop : b // self.per_hop] = (
-                (self.block_power[a:b] * g2).reshape(-1, self.per_hop).sum(axis=1)
-            )
-        return _gated(hops, self.sr)
+        out = np.empty(nb, dtype=np.float64)
+        for a in range(0, nb, _CURVE_BLOCKS):
+            b = min(nb, a + _CURVE_BLOCKS)
+            out[a:b] = self.block_power[a:b] * np.power(10.0, curve_db[a:b].astype(np.float64) / 10)
+        return out
+
+    def _gains(self, part_gains: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """One gain per block from one per part."""
+        sizes = [b - a for a, b in self.parts]
+        return np.repeat(part_gains, sizes)
 
     def curve_for(self, aim: float, ceiling: float) -> npt.NDArray[np.float32]:
-        """Block gain curve (dB) bringing the limited mix to ``aim`` LUFS (numeric, no encoding)."""
-        gain_db = aim - self.input_lufs
-        curve = _limiter_curve_chunked(self.peaks, gain_db, ceiling, self.sr)
-        for _ in range(6):
-            err = aim - self._loudness(curve)
-            if not math.isfinite(err) or abs(err) < 0.02:
+        """Block gain curve (dB) bringing each part of the limited mix to ``aim`` LUFS.
+
+        Numeric, no encoding: each part's gain is found by the secant method, and a part
+        stops when it is within ``_TOLERANCE_LU``, whatever the others do (its gain then
+        depends on its own samples only). A part without gated loudness (silence) gets the
+        whole mix's gain.
+        """
+        whole = aim - self.input_lufs if math.isfinite(self.input_lufs) else 0.0
+        found = np.isfinite(self.part_lufs)
+        gains = np.where(found, aim - np.where(found, self.part_lufs, 0.0), whole)
+        active = found.copy()
+        last_gain = np.full(len(gains), np.nan)
+        last_err = np.full(len(gains), np.nan)
+        curve = _limiter_curve_chunked(self.peaks, self._gains(gains), ceiling, self.sr)
+        for _ in range(_ROUNDS):
+            if not active.any():
                 break
-            gain_db += err
-            curve = _limiter_curve_chunked(self.peaks, gain_db, ceiling, self.sr)
+            gained = self._gained(curve)
+            for i in np.flatnonzero(active):
+                a, b = self.parts[i]
+                err = aim - _gated(self._hops(gained, a, b), self.sr)
+                if not math.isfinite(err) or abs(err) < _TOLERANCE_LU:
+                    active[i] = False
+                    continue
+                # How much louder the part gets per dB of gain (under 1 where it is limited).
+                slope = 1.0
+                if np.isfinite(last_gain[i]) and gains[i] != last_gain[i]:
+                    seen = ((aim - err) - (aim - last_err[i])) / (gains[i] - last_gain[i])
+                    slope = min(1.0, max(0.2, seen))
+                last_gain[i], last_err[i] = gains[i], err
+                gains[i] += err / slope
+            if active.any():
+                curve = _limiter_curve_chunked(self.peaks, self._gains(gains), ceiling, self.sr)
         return curve
 
     def apply(

@@ -12,9 +12,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from articast import media
-from articast.audio._common import _BLOCK, _CALIBRATION_GAIN_DB, CALIBRATION_SECONDS, Audio
+from articast.audio._common import (
+    _BLOCK,
+    CALIBRATION_SECONDS,
+    Audio,
+    join_grid,
+)
 from articast.audio._loudness import _Leveller, integrated_loudness
 from articast.cache import Cache, atomic_path, content_key
 
@@ -25,10 +31,9 @@ if TYPE_CHECKING:
 
 
 @functools.cache
-def _dither() -> Audio:
-    """A fixed 3-second run of TPDF dither (+/-1 LSB), tiled over the master."""
+def _dither(n: int) -> Audio:
+    """A fixed run of ``n`` samples of TPDF dither (+/-1 LSB), tiled over the master."""
     rng = np.random.default_rng(0)
-    n = 3 * 44100 + 7  # an odd length, so channels and repeats do not line up
     noise = rng.random(n, dtype=np.float32) - rng.random(n, dtype=np.float32)
     noise.setflags(write=False)
     return noise
@@ -41,8 +46,12 @@ def _write_wav(path: Path, y: Audio, sr: int) -> None:
 
 def _write_wav_chunks(path: Path, chunks: Iterable[Audio], sr: int, channels: int) -> None:
     """16-bit PCM WAV (TPDF dither) from consecutive float chunks, streamed to disk and
-    written atomically; the dither runs on across chunks as over one array."""
-    dither = _dither()
+    written atomically; the dither runs on across chunks as over one array.
+
+    The dither repeats every ``join_grid`` frames (0.1 s at 44.1 kHz, far under hearing at
+    +/-1 LSB), so a section moved by whole grid steps is dithered the same.
+    """
+    dither = _dither(join_grid(sr) * channels)
     at = 0  # interleaved samples written so far
     with atomic_path(path) as tmp, wave.open(str(tmp), "wb") as w:
         w.setnchannels(channels)
@@ -71,11 +80,20 @@ def _decoded(wav: Path, sr: int) -> tuple[int, int] | None:
 
 
 def _encode(
-    wav: Path, mp3: Path, channels: int, bitrate: str, sr: int, *, background: bool = False
+    wav: Path,
+    mp3: Path,
+    channels: int,
+    bitrate: str,
+    sr: int,
+    *,
+    gain_db: float = 0.0,
+    background: bool = False,
 ) -> media.Loudness:
-    """Encode the MP3 and measure its loudness as it is written (``media.encode_measured``)."""
+    """Encode the MP3 (``gain_db`` louder than ``wav``, in floating point) and measure its
+    loudness as it is written (``media.encode_measured``)."""
+    gain = ["-af", f"volume={gain_db:.4f}dB"] if gain_db else []
     return media.encode_measured(
-        ["-i", str(wav), "-vn", "-map_metadata", "-1", "-map", "0:a", "-c:a", "libmp3lame",
+        ["-i", str(wav), "-vn", "-map_metadata", "-1", "-map", "0:a", *gain, "-c:a", "libmp3lame",
          "-b:a", bitrate, "-ar", str(sr), "-ac", str(channels)],
         mp3,
         "mp3",
@@ -87,20 +105,27 @@ def _encode(
 
 
 def _excerpt_start(mix: Timeline) -> int:
-    """First sample of the calibration excerpt: the first word of the sentence nearest to
-    where an excerpt centred on the episode would start, so that an edit elsewhere in the
-    episode leaves the excerpt the same audio (and its measured shift reusable)."""
+    """First sample of the calibration excerpt: the first word of the middle section, so an
+    edit in any other section leaves the excerpt the same levelled audio (and its measured
+    shift reusable); in an episode too short for that, the sentence nearest to where an
+    excerpt centred on the episode would start."""
     sr = mix.sample_rate
+    fits = [s for s in mix.sentences if s.start + CALIBRATION_SECONDS <= mix.duration]
+    parts = sorted({s.segment_index for s in mix.sentences})
+    if parts:
+        middle = parts[len(parts) // 2]
+        firsts = [s.start for s in fits if s.segment_index == middle]
+        if firsts:
+            return round(min(firsts) * sr)
     want = mix.duration / 2 - CALIBRATION_SECONDS / 2
-    starts = [s.start for s in mix.sentences if s.start + CALIBRATION_SECONDS <= mix.duration]
+    starts = [s.start for s in fits]
     best = min(starts, key=lambda s: abs(s - want)) if starts else max(0.0, want)
     return round(best * sr)
 
 
 def _encoder_shift(
     level: _Leveller,
-    aim: float,
-    ceiling: float,
+    curve: npt.NDArray[np.float32],
     channels: int,
     bitrate: str,
     workdir: Path,
@@ -108,43 +133,32 @@ def _encoder_shift(
     start: int | None = None,
     cache_root: Path | None = None,
 ) -> float:
-    """How much louder (LU) the mix must be before encoding for the MP3 to land on ``aim``.
+    """How much louder (LU) the master must be made while encoding for the MP3 to land on
+    the master's loudness.
 
     MP3 encoding moves integrated loudness by a few tenths of an LU, depending on the material
-    (LAME's psychoacoustics, its low-pass): a short excerpt from the middle of the episode
-    (from ``start``) is encoded and measured, so the full file is usually right the first
-    time. The shift is kept in ``Cache(cache_root, "calibration")`` under the excerpt's
-    unlevelled samples, with the gain it was measured at: a rebuild after an edit elsewhere
-    (same excerpt, gain within ``_CALIBRATION_GAIN_DB``) reuses it. The final MP3 is measured
-    (and corrected) either way.
+    (LAME's psychoacoustics, its low-pass): a short excerpt of the levelled master (from
+    ``start``) is encoded and measured, so the full file is usually right the first time. The
+    shift is kept in ``Cache(cache_root, "calibration")`` under the excerpt's levelled
+    samples: a rebuild after an edit in another section (same levelled excerpt, see
+    ``_Leveller``) reuses it, and a build from an empty cache measures the same figure. The
+    final MP3 is measured (and corrected) either way.
     """
     sr = level.sr
     length = round(CALIBRATION_SECONDS * sr)
     if start is None:
         start = level.n // 2 - length // 2
     start = max(0, min(start, level.n - length))
-    cache = Cache(cache_root, "calibration") if cache_root is not None else None
-    key = content_key(
-        "calibration-v1",
-        hashlib.sha256(level.src.read(start, start + length).tobytes()).hexdigest(),
-        round(ceiling, 2),
-        channels,
-        bitrate,
-        sr,
-    )
-    gain = aim - level.input_lufs
-    if cache is not None:
-        known = cache.get_json(key)
-        if (
-            isinstance(known, dict)
-            and isinstance(known.get("shift"), float)
-            and isinstance(known.get("gain"), float)
-            and abs(known["gain"] - gain) <= _CALIBRATION_GAIN_DB
-        ):
-            return float(known["shift"])
-    curve = level.curve_for(aim, ceiling)
     a = start // _BLOCK * _BLOCK
     excerpt = level.apply(curve, a, a + length)
+    cache = Cache(cache_root, "calibration") if cache_root is not None else None
+    key = content_key(
+        "calibration-v2", hashlib.sha256(excerpt.tobytes()).hexdigest(), channels, bitrate, sr
+    )
+    if cache is not None:
+        known = cache.get_json(key)
+        if isinstance(known, dict) and isinstance(known.get("shift"), float):
+            return float(known["shift"])
     before = integrated_loudness(excerpt, sr)
     wav, mp3 = workdir / "calibration.wav", workdir / "calibration.mp3"
     try:
@@ -157,5 +171,5 @@ def _encoder_shift(
     if not math.isfinite(shift) or abs(shift) > 3.0:
         shift = 0.0
     if cache is not None:
-        cache.put_json(key, {"shift": shift, "gain": gain})
+        cache.put_json(key, {"shift": shift})
     return shift

@@ -60,7 +60,7 @@ def master_key(
     ]
     music = settings.music_file
     music_hash = hashlib.sha256(music.read_bytes()).hexdigest() if music and music.is_file() else None
-    return content_key("master-v1", h.hexdigest(), tag_facts, dataclasses.asdict(settings), music_hash)
+    return content_key("master-v2", h.hexdigest(), tag_facts, dataclasses.asdict(settings), music_hash)
 
 
 def _master_json(master: Master) -> dict[str, Any]:
@@ -71,6 +71,7 @@ def _master_json(master: Master) -> dict[str, Any]:
         "loudness_lufs": master.loudness_lufs,
         "true_peak_dbtp": master.true_peak_dbtp,
         "premaster_lufs": master.premaster_lufs,
+        "cuts": list(master.cuts),
     }
 
 
@@ -116,6 +117,7 @@ def load_master(key: str, cache_root: Path, *, out_dir: Path, workdir: Path) -> 
             loudness_lufs=data["loudness_lufs"],
             true_peak_dbtp=data["true_peak_dbtp"],
             premaster_lufs=data["premaster_lufs"],
+            cuts=tuple(int(j) for j in data.get("cuts", ())),
         )
     except (KeyError, TypeError, ValueError):
         return None

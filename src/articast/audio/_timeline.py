@@ -50,6 +50,7 @@ from articast.audio._common import (
     _resample,
     _rms,
     _validate,
+    join_grid,
 )
 from articast.audio._music import (
     PAD_LOOP_SECONDS,
@@ -276,6 +277,9 @@ class Timeline:
     """(start, end) of each utterance's audio, seconds."""
     music: bool
     """A music bed plays under the voice (the mix is stereo)."""
+    cuts: tuple[int, ...]
+    """One ``join_grid`` step before the first word of every section after the first: where
+    the audio may be cut into parts levelled and encoded apart."""
     _placed: tuple[_Placed, ...] = field(repr=False)
     _stings: tuple[tuple[int, Audio], ...] = field(repr=False)
     _bed: _Bed | None = field(repr=False)
@@ -458,12 +462,21 @@ def plan(
     sentences: list[TimedSentence] = []
     spans: list[tuple[float, float]] = []
     seg_first: list[float] = []
+    cuts: list[int] = []
+    # Sections after the first start on the join grid (their pause a little longer, under
+    # 0.11 s), so an edit elsewhere moves them by whole grid steps: their audio is the same,
+    # and it is levelled and encoded apart from a cut one step before their first word.
+    section_grid = math.lcm(join_grid(sr), step)
     energy, count = 0.0, 0
+    heard: list[tuple[float, int]] = []  # (energy, samples) of each segment's voice
     t = grid(lead)
     for si, seg in enumerate(speech.segments):
         if si > 0:
             t += grid(settings.section_pause)
+            t = -(-t // section_grid) * section_grid
+            cuts.append(t - section_grid)
         seg_first.append(t / sr)
+        heard.append((energy, count))
         if not seg.utterances:
             t += grid(max(settings.section_pause, 0.5))
         paragraph_ends = set(seg.segment.paragraph_ends)
@@ -509,10 +522,18 @@ def plan(
 
     stings: list[tuple[int, Audio]] = []
     if settings.stings and sting_out is not None:
-        level = voice_rms * 10 ** (STING_LEVEL_DB / 20)
+        # Each sting is levelled to the voice it plays beside (the first section's, the last
+        # one's), so an edit in another section leaves those sections' audio as it was.
+        heard.append((energy, count))
+        spoken = [(e1 - e0, c1 - c0) for (e0, c0), (e1, c1) in itertools.pairwise(heard)]
+        near = [math.sqrt(e / c) if c else voice_rms for e, c in spoken]
+        first, last = (near[0], near[-1]) if near else (voice_rms, voice_rms)
+        scale = 10 ** (STING_LEVEL_DB / 20)
         sting_in = intro_sting(sr)
-        stings.append((0, sting_in * np.float32(level / max(_rms(sting_in), 1e-9))))
-        stings.append((outro_at, sting_out * np.float32(level / max(_rms(sting_out), 1e-9))))
+        stings.append((0, sting_in * np.float32(first * scale / max(_rms(sting_in), 1e-9))))
+        stings.append(
+            (outro_at, sting_out * np.float32(last * scale / max(_rms(sting_out), 1e-9)))
+        )
 
     bed: _Bed | None = None
     gain_db = 0.0
@@ -531,6 +552,7 @@ def plan(
         sentences=tuple(sentences),
         speech_spans=tuple(spans),
         music=settings.music,
+        cuts=tuple(cuts),
         _placed=tuple(placed),
         _stings=tuple(stings),
         _bed=bed,

@@ -13,7 +13,8 @@ Last rendering stage on the map (after ``visuals`` and ``captions``; ``publish``
                                           slide above it another (three x264s at once);
                                           chunks of raw H.264 cached by content; joined
                                           by stream copy
-    Master.wav   --> _aac                 AAC-LC 48 kHz stereo, encoded in pieces, spliced
+    Master.wav   --> _aac                 AAC-LC 48 kHz stereo, encoded in pieces (one per
+                                          section, cached by content), spliced
     slides       --> pictures.overlay     caption patches (Pillow) and the thumbnail
 
 Timing: a section's part starts ``SLIDE_LEAD`` (0.5 s) before its first word and fades in
@@ -157,7 +158,9 @@ def render_video(
     fps = settings.fps
     cache = Cache(cache_root, "video")
     workdir.mkdir(parents=True, exist_ok=True)
-    audio, audio_job = start_audio(master.wav, cache, workdir, background=audio_background)
+    audio, audio_job = start_audio(
+        master.wav, cache, workdir, cuts=master.cuts, background=audio_background
+    )
     try:
         # Made while the pictures and the sound encode (this thread would only wait).
         thumb = write_thumbnail(slides, out_path.parent / "thumbnail.png", cache)
@@ -169,8 +172,7 @@ def render_video(
         else:
             rendered = pictures.result()
         parts = cached_parts(chunks, cache, fps)
-        if audio_job is not None:
-            audio_job.wait()
+        audio_job.wait()
         with atomic_path(out_path) as tmp:
             # One raw H.264 stream on the episode's frame grid, fed to the muxer through a
             # pipe: every chunk cut to its frames at a delimiter (no re-encode, one input).
@@ -187,8 +189,7 @@ def render_video(
             pipe_frames(cmd, trimmed_parts(parts), "joining the video chunks")
     finally:
         # Only on failure: stop what still runs.
-        if audio_job is not None:
-            audio_job.kill()
+        audio_job.kill()
     return VideoResult(
         mp4=out_path,
         duration=probe_duration(out_path),

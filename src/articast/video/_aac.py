@@ -1,23 +1,28 @@
 """The video's sound (private): AAC-LC 48 kHz stereo from the master WAV, encoded in pieces
-at once and spliced frame by frame."""
+(one per section, and more in a long one) at once, each kept in the cache by its samples, and
+spliced frame by frame: an edit re-encodes the sound of the sections it changed."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
+import os
+import threading
 import wave
-from collections.abc import Callable
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from articast.cache import Cache, content_key
+from articast.cache import Cache, atomic_path, content_key
 from articast.errors import RenderError
-from articast.media import Job, ffmpeg_cmd, start_ffmpeg
-from articast.pictures.overlay import file_key
+from articast.media import ffmpeg_cmd, pipe_frames
 
-_VERSION = "video-v4"
+_VERSION = "video-v5"
 _AAC_PRIMING = 1024
 """Samples of encoder delay that ffmpeg's AAC encoder puts before the audio."""
 
@@ -43,68 +48,126 @@ _AAC_ARGS = (
 )
 """AAC-LC, 48 kHz, stereo, as YouTube recommends (ADTS: the packets are spliced in Python)."""
 _AAC_RATE = 48000
-_AAC_PIECES = 2
-"""The AAC track is encoded in this many pieces at once (at least one per core, and more to
-even out the load): the longest job of a rebuild that re-renders one sentence's pictures."""
+_PIECE_SECONDS = 180.0
+"""A piece (a section, usually) longer than twice this is cut further at quiet points about
+this far apart, so a cold build keeps every core busy on a long article."""
 _QUIET = 32
 """Largest sample (16-bit) around a splice point: about -60 dBFS."""
 _SPLICE_MARGIN = 0.08
 """Seconds of quiet needed on each side of a splice point (three AAC frames and more)."""
+_READ_FRAMES = 1 << 18
+"""Frames of the master read at once (hashing and feeding a piece to its encoder)."""
 
 
 _QUIET_BLOCK = 0.01
 """Seconds per block of the master scanned for quiet."""
 
 
+@dataclass(frozen=True)
+class _Wav:
+    """A 16-bit PCM WAV read by frame ranges (never whole: a long master is a gigabyte)."""
+
+    path: Path
+    rate: int
+    channels: int
+    n: int
+    offset: int
+
+    @classmethod
+    def open(cls, path: Path) -> _Wav:
+        try:
+            with wave.open(str(path), "rb") as w:
+                if w.getsampwidth() != 2:
+                    raise RenderError(f"{path.name} is not 16-bit PCM; write the master as 16-bit")
+                rate, channels, n = w.getframerate(), w.getnchannels(), w.getnframes()
+            with path.open("rb") as fh:
+                head = fh.read(1 << 16)
+        except (OSError, EOFError, wave.Error) as exc:
+            raise RenderError(f"cannot read the master audio {path}: {exc}") from exc
+        at = head.find(b"data")
+        if at < 0:
+            raise RenderError(f"cannot read the master audio {path}: no data chunk")
+        return cls(path, rate, channels, n, at + 8)
+
+    def chunks(self, a: int, b: int) -> Iterator[bytes]:
+        """The raw bytes of frames ``a:b``, a slice at a time."""
+        width = 2 * self.channels
+        with self.path.open("rb") as fh:
+            for lo in range(a, b, _READ_FRAMES):
+                hi = min(b, lo + _READ_FRAMES)
+                data = os.pread(fh.fileno(), (hi - lo) * width, self.offset + lo * width)
+                if len(data) != (hi - lo) * width:
+                    raise RenderError(f"cannot read the master audio {self.path}: it is truncated")
+                yield data
+
+
 def _loud_blocks(wav: Path) -> tuple[npt.NDArray[np.bool_], int, int, int]:
     """Per ``_QUIET_BLOCK`` of a 16-bit PCM WAV, whether any sample exceeds ``_QUIET``; plus
     the block size, the frame count and the sample rate. Read in slices (long episodes)."""
-    try:
-        with wave.open(str(wav), "rb") as w:
-            if w.getsampwidth() != 2:
-                raise RenderError(f"{wav.name} is not 16-bit PCM; write the master as 16-bit")
-            rate, channels, n = w.getframerate(), w.getnchannels(), w.getnframes()
-            block = max(1, round(_QUIET_BLOCK * rate))
-            flags: list[npt.NDArray[np.bool_]] = []
-            while data := w.readframes(block * 1000):
-                x = np.frombuffer(data, dtype="<i2")
-                frames = len(x) // channels
-                x = np.pad(x, (0, (-frames % block) * channels)).reshape(-1, block * channels)
-                flags.append((x.max(axis=1) > _QUIET) | (x.min(axis=1) < -_QUIET))
-    except (OSError, EOFError, wave.Error) as exc:
-        raise RenderError(f"cannot read the master audio {wav}: {exc}") from exc
+    src = _Wav.open(wav)
+    block = max(1, round(_QUIET_BLOCK * src.rate))
+    flags: list[npt.NDArray[np.bool_]] = []
+    step = block * 1000
+    for lo in range(0, src.n, step):
+        data = b"".join(src.chunks(lo, min(src.n, lo + step)))
+        x = np.frombuffer(data, dtype="<i2")
+        frames = len(x) // src.channels
+        x = np.pad(x, (0, (-frames % block) * src.channels)).reshape(-1, block * src.channels)
+        flags.append((x.max(axis=1) > _QUIET) | (x.min(axis=1) < -_QUIET))
     loud = np.concatenate(flags) if flags else np.zeros(0, dtype=bool)
-    return loud, block, n, rate
+    return loud, block, src.n, src.rate
 
 
-def _splice_points(
-    loud: npt.NDArray[np.bool_], block: int, n: int, rate: int, pieces: int
+def _frame_grid(rate: int) -> int:
+    """Input samples per whole number of 1024-sample AAC frames at 48 kHz (4704 at 44.1 kHz)."""
+    return rate * 1024 // math.gcd(rate * 1024, _AAC_RATE)
+
+
+def _piece_bounds(
+    loud: npt.NDArray[np.bool_], block: int, n: int, rate: int, cuts: Sequence[int] = ()
 ) -> list[int]:
-    """Sample positions where the AAC track may be cut into ``pieces`` pieces.
+    """Where the AAC track is cut into pieces encoded apart: ``[0, ..., n]``.
 
-    Each point is quiet for ``_SPLICE_MARGIN`` on both sides (the pause between sentences),
-    so the AAC frames either side of it carry silence and need no overlap with each other;
-    and it falls on a whole number of 1024-sample AAC frames at 48 kHz, so the pieces join
-    with no drift. Loud material throughout (a music bed) gives fewer points, or none.
+    A piece starts at each of ``cuts`` (``Master.cuts``: before each section, on the same
+    grid), so an unchanged section is the same piece after an edit elsewhere, and its
+    encoding is reused. A piece longer than ``2 * _PIECE_SECONDS`` is cut
+    further about every ``_PIECE_SECONDS`` from its own start. Every cut is quiet for
+    ``_SPLICE_MARGIN`` on both sides (the pause between sentences), so the AAC frames either
+    side of it carry silence and need no overlap with each other; and it falls on a whole
+    number of AAC frames, so the pieces join with no drift. Loud material throughout (a music
+    bed) gives fewer cuts, or none.
     """
-    grid = rate * 1024 // math.gcd(rate * 1024, _AAC_RATE)  # input samples per whole frames
+    grid = _frame_grid(rate)
     margin = round(_SPLICE_MARGIN * rate)
-    if pieces < 2 or n < 4 * grid:
-        return []
+    if n < 4 * grid:
+        return [0, n]
     before = np.concatenate(([0], np.cumsum(loud, dtype=np.int64)))
-    points = np.arange(grid, n - grid, grid, dtype=np.int64)
-    lo = np.maximum(points - margin, 0) // block
-    hi = np.minimum(-(-(points + margin) // block), len(loud))
-    ok = points[before[hi] - before[lo] == 0]
-    cuts: list[int] = []
-    for k in range(1, pieces):
-        if ok.size == 0:
-            break
-        aim = k * n / pieces
-        best = int(ok[np.argmin(np.abs(ok - aim))])
-        if (not cuts or best > cuts[-1]) and abs(best - aim) < n / (2 * pieces):
-            cuts.append(best)
-    return cuts
+
+    def quiet(points: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        lo = np.maximum(points - margin, 0) // block
+        hi = np.minimum(-(-(points + margin) // block), len(loud))
+        return np.asarray((before[hi] - before[lo]) == 0)
+
+    edges = [0]
+    for c in sorted(cuts):
+        if c % grid == 0 and edges[-1] + grid <= c <= n - grid and quiet(np.array([c]))[0]:
+            edges.append(c)
+    edges.append(n)
+    step = round(_PIECE_SECONDS * rate)
+    bounds = [0]
+    for a, b in itertools.pairwise(edges):
+        if b - a > 2 * step:
+            inner = np.arange(a + grid, b - grid, grid, dtype=np.int64)
+            ok = inner[quiet(inner)]
+            for k in range(1, round((b - a) / step)):
+                if ok.size == 0:
+                    break
+                aim = a + k * step
+                best = int(ok[np.argmin(np.abs(ok - aim))])
+                if best > bounds[-1] + grid and abs(best - aim) < step / 2:
+                    bounds.append(best)
+        bounds.append(b)
+    return bounds
 
 
 def _adts_frames(data: bytes, what: str) -> list[bytes]:
@@ -122,85 +185,142 @@ def _adts_frames(data: bytes, what: str) -> list[bytes]:
     return frames
 
 
+@dataclass(frozen=True)
+class _Piece:
+    """Frames ``a:b`` of the master, encoded on their own and kept as whole AAC frames."""
+
+    a: int
+    b: int
+    first: bool
+    frames: int
+    """AAC frames it contributes to the track."""
+    key: str
+
+
 class AudioJob:
-    """The AAC track encoded in pieces at once, spliced into one ADTS file when all end.
+    """The AAC track encoded in pieces (see ``_piece_bounds``), each kept in the cache by
+    its samples, spliced into one ADTS file when all are there.
 
     ffmpeg's encoder primes 1024 samples: without edit lists (YouTube) they play first, so the
     first piece starts 1024 samples in (at 48 kHz) and keeps its priming frame; every later
     piece drops its priming frame. Pieces start at quiet points on whole frames, so the
-    frames kept add up to the master's timeline exactly and the voice stays in sync.
+    frames kept add up to the master's timeline exactly and the voice stays in sync. Pieces
+    missing from the cache are encoded now, longest first, one per core at most.
     """
 
     def __init__(
-        self, wav: Path, out: Path, done: Callable[[], None], *, background: bool = True
+        self,
+        wav: Path,
+        out: Path,
+        cache: Cache,
+        *,
+        cuts: Sequence[int] = (),
+        background: bool = True,
     ) -> None:
         loud, block, n, rate = _loud_blocks(wav)
-        bounds = [0, *_splice_points(loud, block, n, rate, _AAC_PIECES), n]
+        self.src = _Wav.open(wav)
         self.out = out
-        self.done = done
-        self.frames: list[int] = []
-        self.jobs: list[Job] = []
+        self.cache = cache
+        self.background = background
+        self.pieces: list[_Piece] = []
+        bounds = _piece_bounds(loud, block, n, rate, cuts)
         for k, (a, b) in enumerate(itertools.pairwise(bounds)):
-            if k == 0:
-                trim = (
-                    f"atrim=end_sample={b},aresample={_AAC_RATE},atrim=start_sample={_AAC_PRIMING}"
-                )
-            else:
-                trim = f"atrim=start_sample={a}:end_sample={b},aresample={_AAC_RATE}"
             total = (
                 math.ceil(b * _AAC_RATE / rate / 1024) if b == n else b * _AAC_RATE // rate // 1024
             )
-            self.frames.append(total - a * _AAC_RATE // rate // 1024)
-            piece = out.with_name(f"{out.stem}-{k}.aac")
-            cmd = ffmpeg_cmd(
-                ["-i", str(wav), "-af", f"{trim},asetpts=PTS-STARTPTS,apad=pad_len=2048",
-                 *_AAC_ARGS, str(piece)]
+            frames = total - a * _AAC_RATE // rate // 1024
+            h = hashlib.sha256()
+            for data in self.src.chunks(a, b):
+                h.update(data)
+            key = content_key(
+                _VERSION, "aac-piece", _AAC_ARGS, rate, self.src.channels, k == 0, b == n,
+                frames, h.hexdigest(),
             )  # fmt: skip
-            what = f"audio encode (piece {k + 1})"
-            self.jobs.append(start_ffmpeg(cmd, what, background=background))
+            self.pieces.append(_Piece(a, b, k == 0, frames, key))
+        self.todo = sorted(
+            (p for p in self.pieces if cache.path(p.key, "piece.aac") is None),
+            key=lambda p: p.a - p.b,
+        )
+        self._stop = threading.Event()
+        self._pool: ThreadPoolExecutor | None = None
+        self._futures: list[Future[None]] = []
+        if self.todo:
+            workers = max(1, min(len(self.todo), os.cpu_count() or 1))
+            self._pool = ThreadPoolExecutor(workers, thread_name_prefix="articast-aac")
+            self._futures = [self._pool.submit(self._encode, p) for p in self.todo]
+
+    @property
+    def encoded(self) -> int:
+        """Pieces encoded in this run (the rest came from the cache)."""
+        return len(self.todo)
+
+    def _feed(self, piece: _Piece) -> Iterator[bytes]:
+        for data in self.src.chunks(piece.a, piece.b):
+            if self._stop.is_set():
+                return  # ffmpeg sees the end of its input and stops soon
+            yield data
+
+    def _encode(self, piece: _Piece) -> None:
+        if self._stop.is_set():
+            return
+        rate, channels = self.src.rate, self.src.channels
+        trim = f",atrim=start_sample={_AAC_PRIMING},asetpts=PTS-STARTPTS" if piece.first else ""
+        tmp = self.out.with_name(f"{self.out.stem}-{piece.a}.aac")
+        what = f"audio encode (from {piece.a / rate:.1f} s)"
+        cmd = ffmpeg_cmd(
+            ["-f", "s16le", "-ar", str(rate), "-ac", str(channels), "-i", "pipe:0",
+             "-af", f"aresample={_AAC_RATE}{trim},apad=pad_len=2048", *_AAC_ARGS, str(tmp)]
+        )  # fmt: skip
+        pipe_frames(cmd, self._feed(piece), what, background=self.background)
+        if self._stop.is_set():
+            tmp.unlink(missing_ok=True)
+            return
+        frames = _adts_frames(tmp.read_bytes(), what)
+        skip = 0 if piece.first else 1
+        if len(frames) < skip + piece.frames:
+            raise RenderError(f"{what}: {len(frames)} AAC frames, {skip + piece.frames} needed")
+        self.cache.put(piece.key, {"piece.aac": b"".join(frames[skip : skip + piece.frames])})
+        tmp.unlink(missing_ok=True)
 
     def wait(self) -> None:
-        """Wait for every piece, then splice them into ``out`` and call ``done``."""
-        for job in self.jobs:
-            job.wait()
-        kept: list[bytes] = []
-        for k, count in enumerate(self.frames):
-            piece = self.out.with_name(f"{self.out.stem}-{k}.aac")
-            frames = _adts_frames(piece.read_bytes(), f"audio piece {k + 1}")
-            first = 0 if k == 0 else 1
-            if len(frames) < first + count:
-                raise RenderError(
-                    f"audio piece {k + 1}: {len(frames)} AAC frames, {first + count} needed"
-                )
-            kept.extend(frames[first : first + count])
-            piece.unlink(missing_ok=True)
-        self.out.write_bytes(b"".join(kept))
-        self.done()
+        """Wait for every piece, then splice them into ``out``."""
+        try:
+            for future in self._futures:
+                future.result()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+        with atomic_path(self.out) as tmp, tmp.open("wb") as fh:
+            for piece in self.pieces:
+                path = self.cache.path(piece.key, "piece.aac")
+                if path is None:
+                    raise RenderError(
+                        f"audio encode: the piece from {piece.a / self.src.rate:.1f} s "
+                        "vanished from the cache; build again"
+                    )
+                fh.write(path.read_bytes())
 
     def kill(self) -> None:
         """Stop the pieces still running (after a failure elsewhere)."""
-        for job in self.jobs:
-            job.kill()
+        self._stop.set()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def start_audio(
-    wav: Path, cache: Cache, workdir: Path, *, background: bool = True
-) -> tuple[Path, AudioJob | None]:
-    """The episode's AAC track (ADTS): from the cache, or encoding jobs started now (they run
-    alongside the pictures; ``background``: at a lower priority than them)."""
-    key = content_key(_VERSION, "aac-pieces", _AAC_ARGS, _AAC_PIECES, file_key(wav))
-    hit = cache.path(key, "audio.aac")
-    if hit is not None:
-        return hit, None
+    wav: Path,
+    cache: Cache,
+    workdir: Path,
+    *,
+    cuts: Sequence[int] = (),
+    background: bool = True,
+) -> tuple[Path, AudioJob]:
+    """The episode's AAC track (ADTS, written by ``AudioJob.wait``): the pieces missing from
+    the cache start encoding now, alongside the pictures (``background``: at a lower priority
+    than them)."""
+    workdir.mkdir(parents=True, exist_ok=True)
     out = workdir / "audio.aac"
-    return cache.dir_for(key) / "audio.aac", AudioJob(
-        wav, out, lambda: store(cache, key, "audio.aac", out), background=background
-    )
-
-
-def store(cache: Cache, key: str, name: str, src: Path) -> None:
-    cache.put(key, {name: src.read_bytes()})
-    src.unlink(missing_ok=True)
+    return out, AudioJob(wav, out, cache, cuts=cuts, background=background)
 
 
 # --------------------------------------------------------------------------- render
