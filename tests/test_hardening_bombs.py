@@ -391,3 +391,40 @@ def test_sixty_frames_a_second_at_1080p_builds(tmp_path: Path) -> None:
     probe = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(mp4)], capture_output=True,
                            text=True).stderr  # fmt: skip
     assert "1920x1080" in probe and " 60 fps" in probe, probe
+
+
+@pytest.mark.parametrize("size", ["7680x7680", "3840x3840", "4096x2160", "7680x1100"])
+def test_frames_over_4k_are_refused_at_load(tmp_path: Path, size: str) -> None:
+    """7680x7680 at 60 fps once took 4.3 GB and failed after 112 s: a frame over 3840x2160
+    pixels (either way up) is one line and exit 2 before any work."""
+    width, height = size.split("x")
+    config = tmp_path / "articast.toml"
+    config.write_text(f"[video]\nfps = 60\nwidth = {width}\nheight = {height}\n", encoding="utf-8")
+    article = _article(tmp_path / "huge", "Huge Frames")
+    r = run(["--config", str(config), "episode", str(article), "--out", str(tmp_path / "out"),
+             "--voice", "fake:tone", "-q"], tmp_path)  # fmt: skip
+    assert r.returncode == 2
+    assert r.stderr.strip().count("\n") == 0 and f'"{size}"' in r.stderr and "3840x2160" in r.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_the_largest_frame_builds_upright_at_sixty_fps(tmp_path: Path) -> None:
+    """The largest allowed frame (2160x3840, a 4K phone video) at the highest rate builds
+    (hard cuts and no captions keep the test short: the 1080p test above has both)."""
+    from articast.media import ffmpeg_exe
+
+    config = tmp_path / "articast.toml"
+    config.write_text(
+        "[video]\nfps = 60\nwidth = 2160\nheight = 3840\ncrossfade = 0\nburn_captions = false\n",
+        encoding="utf-8",
+    )
+    article = _article(tmp_path / "tall", "Tall Frames")
+    r = run(["--config", str(config), "episode", str(article), "--out", str(tmp_path / "out"),
+             "--voice", "fake:tone", "-q"], tmp_path)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    mp4 = next((tmp_path / "out").glob("*/episode.mp4"))
+    import subprocess
+
+    probe = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(mp4)], capture_output=True,
+                           text=True).stderr  # fmt: skip
+    assert "2160x3840" in probe and " 60 fps" in probe, probe

@@ -408,6 +408,21 @@ class VideoSettings(_Checked):
     preset: str = setting("veryfast", Choice(X264_PRESETS))
     """libx264's speed/size trade-off."""
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.width * self.height > MAX_VIDEO_PIXELS:
+            raise ConfigError(
+                self.SECTION,
+                "width x height",
+                f"{self.width}x{self.height}",
+                f"at most {MAX_VIDEO_PIXELS:,} pixels a frame (4K: 3840x2160 or 2160x3840)",
+            )
+
+
+MAX_VIDEO_PIXELS = 3840 * 2160
+"""Largest frame the video renders (4K UHD, either way up). At that size and 60 fps a build
+peaks at about 1.5 GB (articast and its encoders together); 7680x7680 took 4.3 GB."""
+
 
 _TABLES: dict[str, type[_Checked]] = {
     "show": ShowConfig,
