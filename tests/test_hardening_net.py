@@ -266,3 +266,91 @@ def test_voice_downloads_from_a_metadata_address_are_refused(tmp_path: Path) -> 
     with pytest.raises(BackendUnavailable, match="link-local"):
         install_piper_voice("en_US-lessac-medium", tmp_path, base_url="http://2852039166/v")
     assert not list(tmp_path.iterdir())
+
+
+# --------------------------------------------------------------------------- every command
+
+
+def test_episode_and_script_of_a_page_with_metadata_pictures_never_connect_there(
+    hostile: HostileServer, tmp_path: Path
+) -> None:
+    url = f"{hostile.url}/metadata-img"
+    out = tmp_path / "out"
+    r, tried = guarded(["script", url, "--out", str(out)], tmp_path)
+    assert r.returncode == 0, r.stderr
+    no_link_local(tried)
+    assert set(tried) == {"127.0.0.1"}
+    r, tried = guarded(
+        ["episode", url, "--out", str(out), "--voice", "fake:tone", "--no-video", "-q"], tmp_path
+    )
+    assert r.returncode == 0, r.stderr
+    no_link_local(tried)
+    assert set(tried) == {"127.0.0.1"}
+    (episode,) = [p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    assert (episode / "episode.mp3").is_file()
+
+
+def test_a_batch_inbox_never_connects_to_metadata_addresses_nor_the_feed(
+    hostile: HostileServer, tmp_path: Path
+) -> None:
+    """A batch reads an inbox of files: their pictures may point anywhere (every spelling of
+    the metadata address, the builder's own loopback); none is connected to, the articles
+    are built, and the feed command afterwards connects to nothing at all."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    pictures = "".join(
+        f"<img src='http://{a}/latest/meta-data/' alt='x'>" for a in METADATA_SPELLINGS
+    )
+    (inbox / "pictures.html").write_text(
+        "<html lang='en'><head><title>Pictures Everywhere</title></head><body><article>"
+        "<h1>Pictures Everywhere</h1><p>An article in a batch inbox whose pictures point at "
+        f"addresses it has no business asking for.</p>{pictures}"
+        f"<img src='{hostile.url}/img/ok.png' alt='loopback'>"
+        "<p>More words after the pictures, so there is an article worth reading aloud.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    (inbox / "plain.md").write_text(
+        "# A Plain Note\n\nA second article in the same inbox, with no pictures at all, "
+        "only words enough for a short episode.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    r, tried = guarded(
+        ["batch", str(inbox), "--out", str(out), "--voice", "fake:tone", "--no-video", "-q"],
+        tmp_path,
+        timeout=180,
+    )
+    assert r.returncode == 0, r.stderr
+    no_link_local(tried)
+    assert tried == []  # the loopback picture is refused too: the articles came from files
+    built = sorted(p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
+    assert len(built) == 2 and (out / "feed.xml").is_file()
+    r, tried = guarded(["feed", "--out", str(out)], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert tried == []
+
+
+def test_a_talk_whose_thumbnails_sit_at_metadata_addresses_never_connects_there(
+    hostile: HostileServer, tmp_path: Path
+) -> None:
+    """A saved info JSON is untrusted: its thumbnails at every spelling of the metadata
+    address are refused (a warning), the talk is still imported, and only the one thumbnail
+    on the loopback server is fetched."""
+    from talk_fixtures import INFO_TEMPLATE
+
+    info = json.loads(INFO_TEMPLATE.read_text().replace("__BASE__", hostile.url))
+    bad = [{"url": f"http://{a}/vi/thumb.jpg"} for a in ("2852039166", "[fe80::1]")]
+    info["thumbnail"] = f"http://{METADATA_SPELLINGS[-1]}/latest/meta-data/"  # tried first
+    info["thumbnails"] = [{"url": f"{hostile.url}/img/ok.png"}, *bad]  # best last: tried last
+    saved = tmp_path / "info.json"
+    saved.write_text(json.dumps(info), encoding="utf-8")
+    r, tried = guarded(
+        ["talk", "--from-info-json", str(saved), "--out", str(tmp_path / "out"), "--json"],
+        tmp_path,
+    )
+    assert r.returncode == 0, r.stderr
+    no_link_local(tried)
+    assert tried == ["127.0.0.1"]
+    doc = json.loads(r.stdout)
+    assert doc["title"] == info["title"] and doc["thumbnail"]
