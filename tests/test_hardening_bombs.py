@@ -428,3 +428,30 @@ def test_the_largest_frame_builds_upright_at_sixty_fps(tmp_path: Path) -> None:
     probe = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(mp4)], capture_output=True,
                            text=True).stderr  # fmt: skip
     assert "2160x3840" in probe and " 60 fps" in probe, probe
+
+
+@pytest.mark.parametrize(("size", "fps"), [((160, 160), 1), ((320, 180), 2), ((7680, 160), 3)])
+def test_the_lowest_rates_and_the_smallest_frames_build(
+    tmp_path: Path, size: tuple[int, int], fps: int
+) -> None:
+    """At 1 and 2 fps half a second is under two frames: every frame was an IDR, the encoder
+    wrote no reference frames and the build failed ("cannot carry skipped pictures"). Every
+    rate builds, at the smallest and the widest frames, and the video lasts as the audio."""
+    from articast.media import ffmpeg_exe, probe_duration
+
+    config = tmp_path / "articast.toml"
+    config.write_text(
+        f"[video]\nfps = {fps}\nwidth = {size[0]}\nheight = {size[1]}\n", encoding="utf-8"
+    )
+    article = _article(tmp_path / "slow", "Slow Frames")
+    r = run(["--config", str(config), "episode", str(article), "--out", str(tmp_path / "out"),
+             "--voice", "fake:tone", "-q"], tmp_path)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    mp4 = next((tmp_path / "out").glob("*/episode.mp4"))
+    import subprocess
+
+    probe = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(mp4)], capture_output=True,
+                           text=True).stderr  # fmt: skip
+    assert f"{size[0]}x{size[1]}" in probe and f" {fps} fps" in probe, probe
+    mp3 = mp4.with_name("episode.mp3")
+    assert abs(probe_duration(mp4) - probe_duration(mp3)) < 1.0 + 1 / fps

@@ -72,8 +72,10 @@ SKIPPED = -1
 
 
 def _gop(fps: int) -> int:
-    """Frames per closed group of pictures: half a second (YouTube's recommendation)."""
-    return max(1, round(fps / 2))
+    """Frames per closed group of pictures: half a second (YouTube's recommendation), and at
+    least two (at 1-3 fps): a group of one frame is all IDRs, with no picture to repeat and
+    so no skipped pictures (the encoder then writes no reference frames at all)."""
+    return max(2, round(fps / 2))
 
 
 def encoder_args(
