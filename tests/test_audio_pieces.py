@@ -138,3 +138,22 @@ def test_piece_bounds_take_quiet_cuts_and_split_long_pieces() -> None:
     # The long rest is cut about every _PIECE_SECONDS, so a cold build uses every core.
     sizes = np.diff(bounds[1:]) / rate
     assert len(sizes) >= 3 and max(sizes) <= 1.6 * _PIECE_SECONDS
+
+
+def test_a_target_out_of_reach_stays_under_the_true_peak_limit(tmp_path: Path) -> None:
+    """-5 LUFS under a 0 dBTP limit is more than speech can give: the MP3 is encoded louder
+    than the master only as far as the limit allows (it once came out at +8 dBTP)."""
+    settings = AudioSettings(target_lufs=-5.0, true_peak=0.0)
+    master = audio.master_audio(
+        make_speech(get_voice("espeak:en-us")),
+        TALK,
+        ARTICLE,
+        SHOW,
+        settings,
+        cover=None,
+        out_dir=tmp_path / "out",
+        workdir=tmp_path / "work",
+    )
+    assert master.true_peak_dbtp is not None and master.loudness_lufs is not None
+    assert master.true_peak_dbtp <= 0.0
+    assert master.loudness_lufs < -5.0 + 0.5  # as loud as the limit lets it be

@@ -225,28 +225,43 @@ class AudioJob:
                 level, curve, tl.channels, bitrate, self._workdir,
                 start=_excerpt_start(tl), cache_root=self._cache_root,
             )  # fmt: skip
+        # The MP3's samples never pass this before encoding (the encoder overshoots a little).
+        limit = min(PRE_ENCODE_CEILING, settings.true_peak - 1.0)
         with atomic_path(mp3) as tmp_mp3:
             loud: media.Loudness | None = None
             correction = 0.0
-            off = over = 0.0
+            off = over = short = 0.0
             for attempt in range(2):
                 if attempt == 1:
-                    # One corrected pass: move the gain by the measured error, and lower the
-                    # ceiling by the encoder's measured overshoot (plus a margin): a new master
-                    # (the video may still read the first WAV, so it is written beside it).
-                    correction += off
+                    # One corrected pass: the gain moves by the measured error (what the cap
+                    # below did not cause). A new master with lower peaks when the encoder
+                    # overshot the true-peak limit (by the overshoot and a margin) or the gain
+                    # was capped (by what it lacked); the video may still read the first
+                    # WAV, so it is written beside it.
+                    correction += off - short
+                    drop = 0.0
                     if over > -0.2:
-                        ceiling -= over + 0.3
+                        limit -= over + 0.3
+                        drop += over + 0.3
+                    if short > _SHORT_DB:
+                        drop += short + 0.1
+                    if drop > 0.0:
+                        ceiling -= drop
                         curve = level.curve_for(target, ceiling)
                         wav = wav.with_name("master-corrected.wav")
                         _write_wav_chunks(wav, level.chunks(curve), sr, tl.channels)
-                gain = target - level.loudness(curve) + shift + correction
+                # Never past the limit: a target the limiter cannot reach under it (a loud
+                # target, a tight true peak) stays short of the target, never over the peak.
+                wanted = target - level.loudness(curve) + shift + correction
+                gain = min(wanted, limit - level.peak_db(curve))
+                short = wanted - gain
                 loud = _encode(
                     wav, tmp_mp3, tl.channels, bitrate, sr, gain_db=gain, background=background
                 )
                 off = target - loud.integrated_lufs
                 over = loud.true_peak_dbtp - settings.true_peak
-                if attempt == 1 or (abs(off) <= ENCODE_TOLERANCE_LU and over <= 0.0):
+                fine = abs(off) <= ENCODE_TOLERANCE_LU and over <= 0.0 and short <= _SHORT_DB
+                if attempt == 1 or fine:
                     break
             _tag(tmp_mp3, tl.chapters, self._article, self._talk, self._show, self._cover)
         atomic_write_text(
@@ -259,6 +274,10 @@ class AudioJob:
         return replace(
             draft, loudness_lufs=loud.integrated_lufs, true_peak_dbtp=loud.true_peak_dbtp
         )
+
+
+_SHORT_DB = 0.1
+"""A gain capped by more than this (dB) under what the target asks for is corrected once."""
 
 
 def start(

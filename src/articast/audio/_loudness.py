@@ -374,6 +374,13 @@ class _Leveller:
         0.7 ms block)."""
         return _gated(self._hops(self._gained(curve_db), 0, len(self.block_power)), self.sr)
 
+    def peak_db(self, curve_db: npt.NDArray[np.floating[Any]]) -> float:
+        """True peak (dBTP, from the oversampled block peaks) of the mix after the curve."""
+        if not len(self.peaks):
+            return float("-inf")
+        level = 20 * np.log10(np.maximum(self.peaks.astype(np.float64), 1e-12))
+        return float(np.max(level + curve_db[: len(level)]))
+
     def _gained(self, curve_db: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float64]:
         nb = len(self.block_power)
         out = np.empty(nb, dtype=np.float64)
