@@ -163,20 +163,29 @@ def _article(folder: Path, title: str) -> Path:
     return path
 
 
+_LONG = "The Remarkable and Surprisingly Long History of How the Sleeping Brain Files Away"
+
+
 @pytest.mark.parametrize(
-    ("damage", "other_title"),
+    ("damage", "title", "other_title"),
     [
-        ("truncated", "Same Title"),
-        ("missing", "SAME title!"),
-        ("empty-object", "Samé Títle"),
-        ("a-folder", "Same—Title"),
+        ("truncated", "Same Title", "Same Title"),
+        ("missing", "Same Title", "SAME title!"),
+        ("empty-object", "Same Title", "Samé Títle"),
+        ("a-folder", "Same Title", "Same—Title"),
+        ("missing", "Same Title", "Саме Титле"),  # another script, the same slug
+        ("truncated", "Same Title", "ＳＡＭＥ　ＴＩＴＬＥ"),  # full-width letters
+        ("empty-object", f"{_LONG} Every Day, Part One", f"{_LONG} Every Night, Part Two"),
     ],
 )
 def test_an_episode_with_a_damaged_manifest_is_not_taken_by_another_source(
-    tmp_path: Path, damage: str, other_title: str
+    tmp_path: Path, damage: str, title: str, other_title: str
 ) -> None:
+    from articast.slug import slugify
+
+    assert slugify(title) == slugify(other_title)  # the case: two titles, one slug
     out = tmp_path / "out"
-    first = _article(tmp_path / "one", "Same Title")
+    first = _article(tmp_path / "one", title)
     r = build(first, out)
     assert r.returncode == 0, r.stderr
     (folder,) = [p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")]
