@@ -11,7 +11,7 @@ Stages (see ``pipeline``): ingest -> talk -> narrate -> voices -> audio -> visua
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from articast.version import __version__
 
 __all__ = ["__version__", "build_episode", "load_settings"]
 

@@ -49,15 +49,10 @@ from typing import Any, Literal
 
 from articast.cache import atomic_write_text
 from articast.config import Settings
+from articast.episodes import cleanup_leftovers, leftover_path, read_manifest
 from articast.errors import ArticastError, BackendUnavailable, InputError, LockHeld, PublishError
 from articast.models import ProgressEvent
-from articast.pipeline import (
-    build_episode,
-    cleanup_leftovers,
-    leftover_path,
-    read_manifest,
-    settings_hash,
-)
+from articast.pipeline import build_episode, settings_hash
 from articast.sanitize import path_text
 
 __all__ = [

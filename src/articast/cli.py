@@ -23,12 +23,12 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from articast import __version__
 from articast.config import Settings, load_settings
 from articast.errors import ArticastError, BackendUnavailable, InputError, LockHeld
 from articast.models import ProgressEvent
 from articast.outdir import check_cache_dir, prepare_out_dir
 from articast.sanitize import clean_line
+from articast.version import __version__
 
 # Long lines (warnings with URLs) stay whole instead of being wrapped at 80 columns when piped.
 err_console = Console(stderr=True, soft_wrap=True)
@@ -159,9 +159,9 @@ def _writable(s: Settings, *, force: bool) -> Settings:
 
 def _language(value: str) -> str:
     """A ``--language`` value as a tag (``pt_BR`` -> ``pt-br``); InputError when it is none."""
-    from articast.ingest._lang import normalize
+    from articast.ingest import normalize_language
 
-    tag = normalize(value)
+    tag = normalize_language(value)
     if tag is None:
         raise InputError(f"--language {value!r} is not a language tag; use e.g. de, fr, pt-br")
     return tag

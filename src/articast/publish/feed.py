@@ -20,6 +20,7 @@ from typing import Any
 
 from articast.cache import atomic_write_bytes, atomic_write_text, content_key
 from articast.config import ShowConfig
+from articast.episodes import cleanup_leftovers
 from articast.errors import InputError, PublishError
 from articast.models import Episode, ManifestError
 from articast.publish._common import (
@@ -452,8 +453,6 @@ def update_feed(out_dir: Path, show: ShowConfig, *, warnings_out: list[str] | No
     if not out_dir.is_dir():
         raise PublishError(f"output folder not found: {out_dir}; build an episode first")
     # A build killed between its two swap renames: put the episode back before listing.
-    from articast.pipeline import cleanup_leftovers
-
     problems: list[str] = []
     cleanup_leftovers(out_dir)
     episodes = read_episodes(out_dir, problems)
