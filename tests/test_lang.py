@@ -100,7 +100,7 @@ def test_other_languages_get_their_own_numbers_and_english_phrases_with_a_warnin
 ) -> None:
     cs = get_language("cs")
     assert not cs.native and cs.espeak == "cs"
-    from articast.narrate.rules import apply_rules
+    from articast.text.rules import apply_rules
 
     assert apply_rules("Mám 3 kočky.", cs.reading(None)) == "Mám tři kočky."
     from articast.models import Article, Section

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from articast.lang import NATIVE, get_language
-from articast.narrate.rules import apply_rules
+from articast.text.rules import apply_rules
 
 CASES: dict[str, dict[str, list[tuple[str, str]]]] = {
     "en": {

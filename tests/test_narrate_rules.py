@@ -1,4 +1,4 @@
-"""Exact in/out cases for every speakable-text rule in ``articast.narrate.rules``.
+"""Exact in/out cases for every speakable-text rule in ``articast.text.rules``.
 
 ``CASES`` change their input; each must (1) come out of its own rule exactly as written and
 (2) come out of the whole rule chain differently when its rule is left out, so removing any rule
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from articast.errors import InputError
-from articast.narrate import rules as R
-from articast.narrate.lexicon import default_lexicon, load_lexicon
+from articast.text import rules as R
+from articast.text.lexicon import default_lexicon, load_lexicon
 
 ALL = R.all_rules()
 BY_NAME = {rule.__name__: rule for rule in ALL}
@@ -277,7 +277,7 @@ def test_missing_user_lexicon(tmp_path: Path) -> None:
     ],
 )
 def test_missing_spaces_and_small_starts_in_any_script(before: str, after: str) -> None:
-    from articast.narrate.rules import capitalize_sentence_starts, repair_missing_spaces
+    from articast.text.rules import capitalize_sentence_starts, repair_missing_spaces
 
     assert capitalize_sentence_starts(repair_missing_spaces(before)) == after
 

@@ -230,7 +230,7 @@ _WORDS = st.sampled_from(
 @given(st.lists(_WORDS, min_size=1, max_size=12))
 @settings(max_examples=300, deadline=None)
 def test_any_sentence_survives_the_script(words: list[str]) -> None:
-    from articast.narrate.rules import apply_mapped, reading_rules
+    from articast.text.rules import apply_mapped, reading_rules
     from articast.textmap import MappedText
 
     form = apply_mapped(MappedText.plain(" ".join(words) + "."), reading_rules()).sentence()

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from articast.models import Sentence
-from articast.narrate.rules import apply_mapped, reading_rules
+from articast.text.rules import apply_mapped, reading_rules
 from articast.textmap import MappedText, display_timings, token_groups
 
 

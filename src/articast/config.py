@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from articast.errors import ConfigError, InputError
-from articast.pictures.style import DEFAULT_STYLE, STYLES
 from articast.sanitize import clean_line, clean_text
 
 DEFAULT_VOICE = "piper:en_US-joe-medium"
@@ -258,6 +257,10 @@ _BITRATE = Text(
     pattern=r"(3[2-9]|[4-9][0-9]|[12][0-9]{2}|3[01][0-9]|320)k",
     what='an MP3 bitrate from "32k" to "320k"',
 )
+STYLE_NAMES = ("dark", "paper", "whiteboard")
+"""The looks ``[video] style`` may name (``articast.pictures.style.STYLES`` draws them)."""
+DEFAULT_STYLE = "dark"
+
 X264_PRESETS = (
     "ultrafast", "superfast", "veryfast", "faster", "fast",
     "medium", "slow", "slower", "veryslow", "placebo",
@@ -398,7 +401,7 @@ class VideoSettings(_Checked):
     burn_captions: bool = True
     karaoke: bool = True
     """Burned-in captions colour the word being spoken (``--no-karaoke`` turns it off)."""
-    style: str = setting(DEFAULT_STYLE, Choice(tuple(STYLES)))
+    style: str = setting(DEFAULT_STYLE, Choice(STYLE_NAMES))
     """The look of every picture: ``dark``, ``paper`` or ``whiteboard`` (``--style``)."""
     zoom: bool = False
     motion: bool = False

@@ -25,7 +25,9 @@ from articast.lang.base import (
     Labels,
     Language,
     Phrases,
+    base_code,
     cut_after_marks,
+    iso639_2,
     mostly_unspaced,
     unspaced_words,
 )
@@ -52,28 +54,6 @@ PHRASED = ("ru", "pl", "sv", "ja", "zh")
 """Languages whose intro, outro, chapter names and labels are written natively, with the
 shared reading rules (whole numbers in words by ``num2words``, digits otherwise left to the
 voice)."""
-
-_ISO639_2 = {
-    "en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "pt": "por", "nl": "nld",
-    "da": "dan", "sv": "swe", "nb": "nob", "no": "nor", "fi": "fin", "pl": "pol", "cs": "ces",
-    "sk": "slk", "hu": "hun", "ro": "ron", "ru": "rus", "uk": "ukr", "bg": "bul", "el": "ell",
-    "tr": "tur", "ar": "ara", "he": "heb", "fa": "fas", "hi": "hin", "ja": "jpn", "zh": "zho",
-    "ko": "kor", "id": "ind", "vi": "vie", "ca": "cat", "eu": "eus", "gl": "glg", "hr": "hrv",
-    "sr": "srp", "sl": "slv", "lt": "lit", "lv": "lav", "et": "est", "is": "isl", "ga": "gle",
-    "cy": "cym", "af": "afr", "sw": "swa", "ta": "tam", "bn": "ben", "th": "tha", "ms": "msa",
-}  # fmt: skip
-
-
-def base_code(code: str | None) -> str:
-    """``de-AT`` / ``pt_BR`` / ``EN`` -> ``de`` / ``pt`` / ``en``; ``en`` for nothing."""
-    base = (code or "").strip().replace("_", "-").split("-")[0].lower()
-    return base if base.isalpha() and 2 <= len(base) <= 3 else "en"
-
-
-def iso639_2(code: str | None) -> str:
-    """The three-letter code of a language (ID3 ``TLAN``); ``und`` when unknown."""
-    return _ISO639_2.get(base_code(code), "und")
-
 
 @cache
 def get_language(code: str | None) -> Language:

@@ -13,9 +13,9 @@ from dataclasses import replace
 from num2words import CONVERTER_CLASSES
 
 from articast.lang import en
-from articast.lang.base import KANA_HAN, Language
-from articast.narrate.lexicon import Lexicon, default_lexicon
-from articast.narrate.rules import Rule, make_initialism_rule, tidy_spacing
+from articast.lang.base import KANA_HAN, Language, iso639_2
+from articast.text.lexicon import Lexicon, default_lexicon
+from articast.text.rules import Rule, make_initialism_rule, tidy_spacing
 
 _SPLITTERS = frozenset(
     [
@@ -69,8 +69,6 @@ def other_language(code: str) -> Language:
             )
 
         return (initialisms, read_numbers, tidy_spacing)
-
-    from articast.lang import iso639_2
 
     return replace(
         en.LANGUAGE,

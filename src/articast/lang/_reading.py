@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from num2words import num2words
 
-from articast.narrate.lexicon import Lexicon, default_lexicon
-from articast.narrate.rules import Rule, make_initialism_rule, reading_rule, tidy_spacing
+from articast.text.lexicon import Lexicon, default_lexicon
+from articast.text.rules import Rule, make_initialism_rule, reading_rule, tidy_spacing
 from articast.textmap import MappedText
 
 Money = Callable[[str, str, str | None, str | None], str]

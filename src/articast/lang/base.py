@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # narrate imports this package: only the type names are needed here
-    from articast.narrate.lexicon import Lexicon
-    from articast.narrate.rules import Rule
+    from articast.text.lexicon import Lexicon
+    from articast.text.rules import Rule
 
 KANA = "\u3040-\u30ff\uff66-\uff9f"
 """Kana (with half-width katakana) ranges, for a regex character class: only Japanese."""
@@ -195,3 +195,25 @@ class Language:
 def word_set(words: str) -> frozenset[str]:
     """The words of a space-separated string, as a set (``Language.function_words``)."""
     return frozenset(words.split())
+
+
+_ISO639_2 = {
+    "en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "pt": "por", "nl": "nld",
+    "da": "dan", "sv": "swe", "nb": "nob", "no": "nor", "fi": "fin", "pl": "pol", "cs": "ces",
+    "sk": "slk", "hu": "hun", "ro": "ron", "ru": "rus", "uk": "ukr", "bg": "bul", "el": "ell",
+    "tr": "tur", "ar": "ara", "he": "heb", "fa": "fas", "hi": "hin", "ja": "jpn", "zh": "zho",
+    "ko": "kor", "id": "ind", "vi": "vie", "ca": "cat", "eu": "eus", "gl": "glg", "hr": "hrv",
+    "sr": "srp", "sl": "slv", "lt": "lit", "lv": "lav", "et": "est", "is": "isl", "ga": "gle",
+    "cy": "cym", "af": "afr", "sw": "swa", "ta": "tam", "bn": "ben", "th": "tha", "ms": "msa",
+}  # fmt: skip
+
+
+def base_code(code: str | None) -> str:
+    """``de-AT`` / ``pt_BR`` / ``EN`` -> ``de`` / ``pt`` / ``en``; ``en`` for nothing."""
+    base = (code or "").strip().replace("_", "-").split("-")[0].lower()
+    return base if base.isalpha() and 2 <= len(base) <= 3 else "en"
+
+
+def iso639_2(code: str | None) -> str:
+    """The three-letter code of a language (ID3 ``TLAN``); ``und`` when unknown."""
+    return _ISO639_2.get(base_code(code), "und")

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 from articast.lang.base import ChapterNames, Labels, Language, Phrases
 
 if TYPE_CHECKING:
-    from articast.narrate.lexicon import Lexicon
-    from articast.narrate.rules import Rule
+    from articast.text.lexicon import Lexicon
+    from articast.text.rules import Rule
 
 
 def _reading(lexicon: Lexicon | None) -> tuple[Rule, ...]:
     """English keeps its rules in ``narrate.rules`` (imported here: narrate imports ``lang``)."""
-    from articast.narrate.rules import reading_rules
+    from articast.text.rules import reading_rules
 
     return reading_rules(lexicon)
 

@@ -13,7 +13,7 @@ from articast.lang._reading import (
     words,
 )
 from articast.lang.base import ChapterNames, Labels, Language, Phrases, word_set
-from articast.narrate.rules import reading_rule
+from articast.text.rules import reading_rule
 from articast.textmap import MappedText
 
 MONTHS = (

@@ -6,7 +6,7 @@ import re
 
 from articast.lang._reading import Conventions, clock_rule, reading_rules, words
 from articast.lang.base import ChapterNames, Labels, Language, Phrases, word_set
-from articast.narrate.rules import reading_rule
+from articast.text.rules import reading_rule
 from articast.textmap import MappedText
 
 MONTHS = (

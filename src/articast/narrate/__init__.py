@@ -9,8 +9,6 @@ Markdown file a producer edits.
 from __future__ import annotations
 
 from articast.narrate.build import build_script, split_sentences
-from articast.narrate.lexicon import default_lexicon, load_lexicon
-from articast.narrate.rules import REPAIR_RULES, all_rules, reading_rules, speakable
 from articast.narrate.script_md import (
     estimate_seconds,
     parse_script_md,
@@ -18,6 +16,8 @@ from articast.narrate.script_md import (
     render_script_md,
     write_script_md,
 )
+from articast.text.lexicon import default_lexicon, load_lexicon
+from articast.text.rules import REPAIR_RULES, all_rules, reading_rules, speakable
 
 __all__ = [
     "REPAIR_RULES",

@@ -20,8 +20,8 @@ from articast.ingest import capitalise_first
 from articast.lang import Language, get_language, unspaced_words
 from articast.lang.base import UNSPACED
 from articast.models import Article, Script, Section, Segment, SegmentKind, Sentence, Talk
-from articast.narrate.lexicon import Lexicon, load_lexicon
-from articast.narrate.rules import (
+from articast.text.lexicon import Lexicon, load_lexicon
+from articast.text.rules import (
     REPAIR_RULES,
     Rule,
     apply_mapped,

@@ -44,10 +44,10 @@ from articast.cache import atomic_write_text
 from articast.errors import InputError, PublishError, ScriptFormatError
 from articast.lang import get_language
 from articast.models import Script, Segment, SegmentKind, Sentence, VisualOverrides
-from articast.narrate.lexicon import Lexicon
 from articast.narrate.limits import spoken_words
-from articast.narrate.rules import EDIT_RULES, apply_mapped, apply_rules
 from articast.sanitize import clean_text
+from articast.text.lexicon import Lexicon
+from articast.text.rules import EDIT_RULES, apply_mapped, apply_rules
 from articast.textmap import MappedText
 
 WORDS_PER_SECOND = 2.6

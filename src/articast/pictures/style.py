@@ -13,6 +13,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
+from articast.config import DEFAULT_STYLE, STYLE_NAMES
 from articast.errors import InputError
 
 __all__ = ["DEFAULT_STYLE", "RGB", "STYLES", "Style", "get_style"]
@@ -121,7 +122,8 @@ STYLES: dict[str, Style] = {
         ),
     )
 }
-DEFAULT_STYLE = "dark"
+if tuple(STYLES) != STYLE_NAMES:  # pragma: no cover - the two lists are edited together
+    raise ImportError(f"styles drawn {tuple(STYLES)} differ from config.STYLE_NAMES")
 
 
 def get_style(name: str) -> Style:
