@@ -14,7 +14,7 @@ when it cannot; ``import_info_json`` (``articast talk --from-info-json FILE``) r
 ``yt-dlp --dump-json`` / ``--write-info-json`` document through yt-dlp's own processing, so
 users behind firewalls can supply the metadata.
 
-Only URLs that ``articast.ingest._youtube.parse_youtube`` accepts (exact YouTube hosts, an
+Only URLs that ``articast.ingest.parse_youtube`` accepts (exact YouTube hosts, an
 11-character id) reach yt-dlp, and then only as the canonical watch URL rebuilt from the id. The
 article's start time (``t=42``) stays in ``Talk.url`` whatever the metadata says.
 """
@@ -39,8 +39,8 @@ from articast.cache import Cache, content_key
 from articast.errors import BackendUnavailable, InputError
 
 # One parser for the whole project: the ingest stage's (exact hosts, 11-character ids, t=).
-from articast.ingest._youtube import canonical_url as _canonical
-from articast.ingest._youtube import parse_youtube
+from articast.ingest import canonical_url as _canonical
+from articast.ingest import parse_youtube
 from articast.models import Talk, TalkChapter, TalkRef
 from articast.net import check_url_host
 from articast.sanitize import clean_line

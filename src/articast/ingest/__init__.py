@@ -49,11 +49,22 @@ from articast.ingest._source import (
     unwrap_fence,
 )
 from articast.ingest._text import capitalise_first, clean_inline, word_count
-from articast.ingest._youtube import find_bare, parse_start, parse_youtube
+from articast.ingest._youtube import canonical_url, find_bare, parse_start, parse_youtube
 from articast.models import Article, ImageRef, InputKind, Section, TalkRef
 from articast.sanitize import clean_line, clean_text
 
-__all__ = ["article_to_json", "capitalise_first", "load_article", "parse_start", "parse_youtube"]
+__all__ = [
+    "article_to_json",
+    "canonical_url",
+    "capitalise_first",
+    "load_article",
+    "normalize_language",
+    "parse_start",
+    "parse_youtube",
+]
+
+normalize_language = normalize
+"""A language tag as articast writes it (``pt_BR`` -> ``pt-br``), or None when it is none."""
 
 SHORT_SHARE = 0.1
 """Extracted text under this share of the page's visible words gets a warning."""
