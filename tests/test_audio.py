@@ -106,17 +106,23 @@ def episode(tmp_path_factory: pytest.TempPathFactory, fake_speech: Speech) -> tu
     """One mastered episode (fake voice, stings, cover) shared by the read-back tests."""
     root = tmp_path_factory.mktemp("episode")
     cover = cover_art(ARTICLE, TALK, SHOW, root / "cover.jpg")
-    master = audio.master_audio(
-        fake_speech,
+    return master_of(fake_speech, root, cover=cover), root
+
+
+def master_of(
+    speech: Speech, root: Path, settings: AudioSettings | None = None, cover: Path | None = None
+) -> Master:
+    """``speech`` mastered into ``root/out`` (MP3) and ``root/work`` (WAV), no cache."""
+    return audio.master_audio(
+        speech,
         TALK,
         ARTICLE,
         SHOW,
-        AudioSettings(),
+        settings or AudioSettings(),
         cover=cover,
         out_dir=root / "out",
         workdir=root / "work",
     )
-    return master, root
 
 
 def test_writes_only_the_episode_files(episode: tuple[Master, Path]) -> None:

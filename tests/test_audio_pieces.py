@@ -14,14 +14,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from articast import audio
 from articast.audio._common import join_grid
 from articast.cache import Cache
 from articast.config import AudioSettings
 from articast.models import Master
 from articast.video._aac import _adts_frames, start_audio
 from articast.voices import get_voice
-from test_audio import ARTICLE, SEGMENTS, SHOW, TALK, make_speech
+from test_audio import SEGMENTS, make_speech, master_of
 
 EDITED = list(SEGMENTS)
 EDITED[2] = (
@@ -36,16 +35,7 @@ EDITED[2] = (
 
 
 def _master(root: Path, segments=SEGMENTS) -> Master:  # type: ignore[no-untyped-def]
-    return audio.master_audio(
-        make_speech(get_voice("fake:tone"), segments),
-        TALK,
-        ARTICLE,
-        SHOW,
-        AudioSettings(),
-        cover=None,
-        out_dir=root / "out",
-        workdir=root / "work",
-    )
+    return master_of(make_speech(get_voice("fake:tone"), segments), root)
 
 
 def _samples(master: Master) -> np.ndarray:
@@ -144,16 +134,7 @@ def test_a_target_out_of_reach_stays_under_the_true_peak_limit(tmp_path: Path) -
     """-5 LUFS under a 0 dBTP limit is more than speech can give: the MP3 is encoded louder
     than the master only as far as the limit allows (it once came out at +8 dBTP)."""
     settings = AudioSettings(target_lufs=-5.0, true_peak=0.0)
-    master = audio.master_audio(
-        make_speech(get_voice("espeak:en-us")),
-        TALK,
-        ARTICLE,
-        SHOW,
-        settings,
-        cover=None,
-        out_dir=tmp_path / "out",
-        workdir=tmp_path / "work",
-    )
+    master = master_of(make_speech(get_voice("espeak:en-us")), tmp_path, settings)
     assert master.true_peak_dbtp is not None and master.loudness_lufs is not None
     assert master.true_peak_dbtp <= 0.0
     assert master.loudness_lufs < -5.0 + 0.5  # as loud as the limit lets it be

@@ -5,6 +5,7 @@ category that broke the feed's XML lookup."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -383,22 +384,31 @@ def test_a_full_disk_is_one_line_and_keeps_what_was_published(tmp_path: Path) ->
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
 
 
+def _build_video(tmp_path: Path, video: str, title: str) -> subprocess.CompletedProcess[str]:
+    """``articast episode`` of a short article with ``[video]`` set to ``video`` (TOML lines)."""
+    config = tmp_path / "articast.toml"
+    config.write_text(f"[video]\n{video}\n", encoding="utf-8")
+    article = _article(tmp_path / "frames", title)
+    return run(["--config", str(config), "episode", str(article), "--out", str(tmp_path / "out"),
+                "--voice", "fake:tone", "-q"], tmp_path)  # fmt: skip
+
+
+def _probe_built(tmp_path: Path) -> tuple[Path, str]:
+    """The built MP4 and what ffmpeg says of it."""
+    from articast.media import ffmpeg_exe
+
+    mp4 = next((tmp_path / "out").glob("*/episode.mp4"))
+    probe = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(mp4)], capture_output=True,
+                           text=True).stderr  # fmt: skip
+    return mp4, probe
+
+
 def test_sixty_frames_a_second_at_1080p_builds(tmp_path: Path) -> None:
     """``[video] fps = 60`` at 1920x1080 once failed ("the encoder wrote 44 frames, expected
     43"): it builds, and the MP4 says 60 frames a second."""
-    from articast.media import ffmpeg_exe
-
-    config = tmp_path / "articast.toml"
-    config.write_text("[video]\nfps = 60\nwidth = 1920\nheight = 1080\n", encoding="utf-8")
-    article = _article(tmp_path / "sixty", "Sixty Frames")
-    r = run(["--config", str(config), "episode", str(article), "--out", str(tmp_path / "out"),
-             "--voice", "fake:tone", "-q"], tmp_path)  # fmt: skip
+    r = _build_video(tmp_path, "fps = 60\nwidth = 1920\nheight = 1080", "Sixty Frames")
     assert r.returncode == 0, r.stderr
-    mp4 = next((tmp_path / "out").glob("*/episode.mp4"))
-    import subprocess
-
-    probe = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(mp4)], capture_output=True,
-                           text=True).stderr  # fmt: skip
+    _, probe = _probe_built(tmp_path)
     assert "1920x1080" in probe and " 60 fps" in probe, probe
 
 
@@ -407,11 +417,7 @@ def test_frames_over_4k_are_refused_at_load(tmp_path: Path, size: str) -> None:
     """7680x7680 at 60 fps once took 4.3 GB and failed after 112 s: a frame over 3840x2160
     pixels (either way up) is one line and exit 2 before any work."""
     width, height = size.split("x")
-    config = tmp_path / "articast.toml"
-    config.write_text(f"[video]\nfps = 60\nwidth = {width}\nheight = {height}\n", encoding="utf-8")
-    article = _article(tmp_path / "huge", "Huge Frames")
-    r = run(["--config", str(config), "episode", str(article), "--out", str(tmp_path / "out"),
-             "--voice", "fake:tone", "-q"], tmp_path)  # fmt: skip
+    r = _build_video(tmp_path, f"fps = 60\nwidth = {width}\nheight = {height}", "Huge Frames")
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0 and f'"{size}"' in r.stderr and "3840x2160" in r.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
@@ -420,22 +426,10 @@ def test_frames_over_4k_are_refused_at_load(tmp_path: Path, size: str) -> None:
 def test_the_largest_frame_builds_upright_at_sixty_fps(tmp_path: Path) -> None:
     """The largest allowed frame (2160x3840, a 4K phone video) at the highest rate builds
     (hard cuts and no captions keep the test short: the 1080p test above has both)."""
-    from articast.media import ffmpeg_exe
-
-    config = tmp_path / "articast.toml"
-    config.write_text(
-        "[video]\nfps = 60\nwidth = 2160\nheight = 3840\ncrossfade = 0\nburn_captions = false\n",
-        encoding="utf-8",
-    )
-    article = _article(tmp_path / "tall", "Tall Frames")
-    r = run(["--config", str(config), "episode", str(article), "--out", str(tmp_path / "out"),
-             "--voice", "fake:tone", "-q"], tmp_path)  # fmt: skip
+    video = "fps = 60\nwidth = 2160\nheight = 3840\ncrossfade = 0\nburn_captions = false"
+    r = _build_video(tmp_path, video, "Tall Frames")
     assert r.returncode == 0, r.stderr
-    mp4 = next((tmp_path / "out").glob("*/episode.mp4"))
-    import subprocess
-
-    probe = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(mp4)], capture_output=True,
-                           text=True).stderr  # fmt: skip
+    _, probe = _probe_built(tmp_path)
     assert "2160x3840" in probe and " 60 fps" in probe, probe
 
 
@@ -446,21 +440,11 @@ def test_the_lowest_rates_and_the_smallest_frames_build(
     """At 1 and 2 fps half a second is under two frames: every frame was an IDR, the encoder
     wrote no reference frames and the build failed ("cannot carry skipped pictures"). Every
     rate builds, at the smallest and the widest frames, and the video lasts as the audio."""
-    from articast.media import ffmpeg_exe, probe_duration
+    from articast.media import probe_duration
 
-    config = tmp_path / "articast.toml"
-    config.write_text(
-        f"[video]\nfps = {fps}\nwidth = {size[0]}\nheight = {size[1]}\n", encoding="utf-8"
-    )
-    article = _article(tmp_path / "slow", "Slow Frames")
-    r = run(["--config", str(config), "episode", str(article), "--out", str(tmp_path / "out"),
-             "--voice", "fake:tone", "-q"], tmp_path)  # fmt: skip
+    r = _build_video(tmp_path, f"fps = {fps}\nwidth = {size[0]}\nheight = {size[1]}", "Slow")
     assert r.returncode == 0, r.stderr
-    mp4 = next((tmp_path / "out").glob("*/episode.mp4"))
-    import subprocess
-
-    probe = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(mp4)], capture_output=True,
-                           text=True).stderr  # fmt: skip
+    mp4, probe = _probe_built(tmp_path)
     assert f"{size[0]}x{size[1]}" in probe and f" {fps} fps" in probe, probe
     mp3 = mp4.with_name("episode.mp3")
     assert abs(probe_duration(mp4) - probe_duration(mp3)) < 1.0 + 1 / fps
