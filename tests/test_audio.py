@@ -676,7 +676,7 @@ def test_levelling_streams_a_long_mix_in_bounded_chunks(
     chunk = 1 << 16
     monkeypatch.setattr(_loudness, "STREAM_FRAMES", chunk)
     frames = WavFrames(mix)
-    level = _loudness._Leveller(frames, sr, -16.0, -2.0)
+    level = _loudness._Leveller(frames, sr, -2.0)
     curve = level.curve_for(-16.0, -2.0)
     out = tmp_path / "levelled.wav"
     _write_wav_chunks(out, level.chunks(curve), sr, 1)
@@ -688,7 +688,7 @@ def test_levelling_streams_a_long_mix_in_bounded_chunks(
     assert len(frames.reads) >= 3 * (n // level.step)  # three passes, each in many pieces
 
     monkeypatch.setattr(_loudness, "STREAM_FRAMES", 1 << 30)
-    whole = _loudness._Leveller(WavFrames(mix).read(0, n), sr, -16.0, -2.0)
+    whole = _loudness._Leveller(WavFrames(mix).read(0, n), sr, -2.0)
     assert whole.step >= n
     assert abs(whole.input_lufs - level.input_lufs) < 0.01
     np.testing.assert_allclose(whole.peaks, level.peaks, rtol=1e-5)

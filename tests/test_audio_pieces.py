@@ -109,14 +109,15 @@ def test_an_edit_encodes_one_piece_and_the_track_is_reproducible(
 
 
 def test_piece_bounds_take_quiet_cuts_and_split_long_pieces() -> None:
-    from articast.video._aac import _PIECE_SECONDS, _frame_grid, _piece_bounds
+    from articast.media import aac_frame_grid
+    from articast.video._aac import _PIECE_SECONDS, _piece_bounds
 
     rate, block = 44100, 441
     n = 11 * 60 * rate  # eleven minutes: speech with a quiet second every ten
     loud = np.ones(n // block, dtype=bool)
     for s in range(10, 660, 10):
         loud[(s * rate) // block : ((s + 1) * rate) // block] = False
-    grid = _frame_grid(rate)
+    grid = aac_frame_grid(rate)
     quiet_cut = (int(30.5 * rate) // grid) * grid  # inside a quiet second
     loud_cut = (int(45.0 * rate) // grid) * grid  # in the middle of speech
     bounds = _piece_bounds(loud, block, n, rate, [quiet_cut, loud_cut, quiet_cut + 1])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import math
 import os
 import re
 import shutil
@@ -238,6 +239,25 @@ def pipe_frames(
             log.seek(0)
             err = log.read().decode("utf-8", "replace")
             raise RenderError(f"{what}: ffmpeg failed (exit {code})", command=cmd, stderr=err)
+
+
+AAC_RATE = 48000
+"""Sample rate of the video's AAC track; each AAC frame holds 1024 samples."""
+
+
+def aac_frame_grid(rate: int) -> int:
+    """Samples at ``rate`` in the fewest whole AAC frames at ``AAC_RATE`` (4704 at 44.1 kHz):
+    where audio may be cut into pieces encoded apart and joined with no drift."""
+    return rate * 1024 // math.gcd(rate * 1024, AAC_RATE)
+
+
+def wav_data_offset(path: Path) -> int | None:
+    """Where the samples of the WAV ``path`` start (after its ``data`` chunk header), or None
+    when its first 64 KB hold no ``data`` chunk."""
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    at = head.find(b"data")
+    return None if at < 0 else at + 8
 
 
 @functools.cache

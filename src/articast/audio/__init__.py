@@ -185,7 +185,7 @@ class AudioJob:
         # Streamed: the mix is read from disk chunk by chunk, only per-block figures are kept.
         # Each section is levelled on its own (see _Leveller), so an edit leaves the others'
         # samples as they were: the video re-encodes the sound of the sections edited only.
-        level = _Leveller(frames, sr, settings.target_lufs, ceiling, cuts=tl.cuts)
+        level = _Leveller(frames, sr, ceiling, cuts=tl.cuts)
         premaster = level.input_lufs
         if not math.isfinite(premaster):
             raise RenderError("the assembled episode is silent; check the voice output")

@@ -10,6 +10,7 @@ import numpy.typing as npt
 
 from articast.config import AudioSettings
 from articast.errors import InputError
+from articast.media import aac_frame_grid
 
 Audio = npt.NDArray[np.float32]
 """Float samples in [-1, 1]: shape (n,) for mono stems, (n, channels) for mixes."""
@@ -45,10 +46,6 @@ _BLOCK = 42
 """Samples per limiter control block (0.95 ms at 44.1 kHz; 105 per 100 ms hop, 112 per
 section grid step: see ``join_grid``)."""
 
-VIDEO_AUDIO_RATE = 48000
-"""Sample rate of the video's AAC track, whose frames hold 1024 samples."""
-
-
 def join_grid(sample_rate: int) -> int:
     """Samples between the places where a section may start (4704 at 44.1 kHz, 0.107 s).
 
@@ -56,8 +53,7 @@ def join_grid(sample_rate: int) -> int:
     samples: a section that starts on it and is unchanged after an edit elsewhere is levelled,
     dithered and encoded to the same bits, so its encoded audio is reused.
     """
-    frames = sample_rate * 1024 // math.gcd(sample_rate * 1024, VIDEO_AUDIO_RATE)
-    return math.lcm(frames, _BLOCK, 2)
+    return math.lcm(aac_frame_grid(sample_rate), _BLOCK, 2)
 
 
 # --------------------------------------------------------------------------- small helpers

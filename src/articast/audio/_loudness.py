@@ -304,7 +304,6 @@ class _Leveller:
         self,
         x: Audio | Frames,
         sample_rate: int,
-        target: float,
         ceiling: float,
         cuts: tuple[int, ...] = (),
     ) -> None:
@@ -371,7 +370,7 @@ class _Leveller:
 
     def loudness(self, curve_db: npt.NDArray[np.floating[Any]]) -> float:
         """Integrated loudness of the whole mix after the gain curve (gain constant within a
-        0.7 ms block)."""
+        block of ``_BLOCK`` samples)."""
         return _gated(self._hops(self._gained(curve_db), 0, len(self.block_power)), self.sr)
 
     def peak_db(self, curve_db: npt.NDArray[np.floating[Any]]) -> float:
@@ -422,7 +421,7 @@ class _Leveller:
                 # How much louder the part gets per dB of gain (under 1 where it is limited).
                 slope = 1.0
                 if np.isfinite(last_gain[i]) and gains[i] != last_gain[i]:
-                    seen = ((aim - err) - (aim - last_err[i])) / (gains[i] - last_gain[i])
+                    seen = (last_err[i] - err) / (gains[i] - last_gain[i])
                     slope = min(1.0, max(0.2, seen))
                 last_gain[i], last_err[i] = gains[i], err
                 gains[i] += err / slope

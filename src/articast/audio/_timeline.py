@@ -425,12 +425,10 @@ class WavFrames:
 
 
 def _data_offset(path: Path) -> int:
-    with path.open("rb") as fh:
-        head = fh.read(4096)
-    at = head.find(b"data")
-    if at < 0:
+    offset = media.wav_data_offset(path)
+    if offset is None:
         raise InputError(f"{path} is not a WAV file")
-    return at + 8
+    return offset
 
 
 def plan(
@@ -467,8 +465,7 @@ def plan(
     # 0.11 s), so an edit elsewhere moves them by whole grid steps: their audio is the same,
     # and it is levelled and encoded apart from a cut one step before their first word.
     section_grid = math.lcm(join_grid(sr), step)
-    energy, count = 0.0, 0
-    heard: list[tuple[float, int]] = []  # (energy, samples) of each segment's voice
+    heard: list[tuple[float, int]] = []  # (energy, samples) of each segment's own voice
     t = grid(lead)
     for si, seg in enumerate(speech.segments):
         if si > 0:
@@ -476,7 +473,7 @@ def plan(
             t = -(-t // section_grid) * section_grid
             cuts.append(t - section_grid)
         seg_first.append(t / sr)
-        heard.append((energy, count))
+        energy, count = 0.0, 0
         if not seg.utterances:
             t += grid(max(settings.section_pause, 0.5))
         paragraph_ends = set(seg.segment.paragraph_ends)
@@ -509,6 +506,7 @@ def plan(
             t += frames
             if t % step:
                 t += step - t % step
+        heard.append((energy, count))
     speech_end = t
     sting_out = outro_sting(sr) if settings.stings else None
     outro_at = speech_end + grid(0.5)
@@ -518,15 +516,14 @@ def plan(
     # Whole 10 ms (and whole source samples) so chapter boundaries are exact milliseconds.
     unit = math.lcm(sr // 100, step) if sr % 100 == 0 else step
     n = math.ceil(end / unit) * unit
+    energy, count = sum(e for e, _ in heard), sum(c for _, c in heard)
     voice_rms = max(math.sqrt(energy / count) if count else 0.0, 1e-4)
 
     stings: list[tuple[int, Audio]] = []
     if settings.stings and sting_out is not None:
         # Each sting is levelled to the voice it plays beside (the first section's, the last
         # one's), so an edit in another section leaves those sections' audio as it was.
-        heard.append((energy, count))
-        spoken = [(e1 - e0, c1 - c0) for (e0, c0), (e1, c1) in itertools.pairwise(heard)]
-        near = [math.sqrt(e / c) if c else voice_rms for e, c in spoken]
+        near = [math.sqrt(e / c) if c else voice_rms for e, c in heard]
         first, last = (near[0], near[-1]) if near else (voice_rms, voice_rms)
         scale = 10 ** (STING_LEVEL_DB / 20)
         sting_in = intro_sting(sr)

@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from articast.cache import Cache, atomic_path, content_key
 from articast.errors import RenderError
-from articast.media import ffmpeg_cmd, pipe_frames
+from articast.media import AAC_RATE, aac_frame_grid, ffmpeg_cmd, pipe_frames, wav_data_offset
 
 _VERSION = "video-v5"
 _AAC_PRIMING = 1024
@@ -47,7 +47,7 @@ _AAC_ARGS = (
     "adts",
 )
 """AAC-LC, 48 kHz, stereo, as YouTube recommends (ADTS: the packets are spliced in Python)."""
-_AAC_RATE = 48000
+_AAC_RATE = AAC_RATE
 _PIECE_SECONDS = 180.0
 """A piece (a section, usually) longer than twice this is cut further at quiet points about
 this far apart, so a cold build keeps every core busy on a long article."""
@@ -80,14 +80,12 @@ class _Wav:
                 if w.getsampwidth() != 2:
                     raise RenderError(f"{path.name} is not 16-bit PCM; write the master as 16-bit")
                 rate, channels, n = w.getframerate(), w.getnchannels(), w.getnframes()
-            with path.open("rb") as fh:
-                head = fh.read(1 << 16)
+            offset = wav_data_offset(path)
         except (OSError, EOFError, wave.Error) as exc:
             raise RenderError(f"cannot read the master audio {path}: {exc}") from exc
-        at = head.find(b"data")
-        if at < 0:
+        if offset is None:
             raise RenderError(f"cannot read the master audio {path}: no data chunk")
-        return cls(path, rate, channels, n, at + 8)
+        return cls(path, rate, channels, n, offset)
 
     def chunks(self, a: int, b: int) -> Iterator[bytes]:
         """The raw bytes of frames ``a:b``, a slice at a time."""
@@ -118,11 +116,6 @@ def _loud_blocks(wav: Path) -> tuple[npt.NDArray[np.bool_], int, int, int]:
     return loud, block, src.n, src.rate
 
 
-def _frame_grid(rate: int) -> int:
-    """Input samples per whole number of 1024-sample AAC frames at 48 kHz (4704 at 44.1 kHz)."""
-    return rate * 1024 // math.gcd(rate * 1024, _AAC_RATE)
-
-
 def _piece_bounds(
     loud: npt.NDArray[np.bool_], block: int, n: int, rate: int, cuts: Sequence[int] = ()
 ) -> list[int]:
@@ -137,7 +130,7 @@ def _piece_bounds(
     number of AAC frames, so the pieces join with no drift. Loud material throughout (a music
     bed) gives fewer cuts, or none.
     """
-    grid = _frame_grid(rate)
+    grid = aac_frame_grid(rate)
     margin = round(_SPLICE_MARGIN * rate)
     if n < 4 * grid:
         return [0, n]
