@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from articast.media import measure_loudness, probe_duration, probe_info
+from stream_checks import check_stream
 
 ARTICAST = [sys.executable, "-m", "articast.cli"]
 
@@ -124,6 +125,7 @@ def test_seed_article_episode_with_real_espeak(tmp_path: Path, seed_article: Pat
     assert abs(probe_duration(mp3) - probe_duration(mp4)) < 0.5
     info = probe_info(mp4)
     assert "Video: h264" in info and re.search(r"Audio: aac", info)
+    check_stream(mp4, 10)  # 1920x1080: idr_pic_id and the declared buffer kept
     loud = measure_loudness(mp3)
     assert loud.integrated_lufs > -30, "the episode is (nearly) silent"
     assert abs(loud.integrated_lufs - -16) <= 1.0

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from articast.media import ffmpeg_exe
+from stream_checks import check_stream
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-m", "articast.cli"]
@@ -102,6 +103,7 @@ def test_make_episode_on_a_fresh_clone(tmp_path: Path) -> None:
     for name in ("episode.mp3", "episode.mp4", "captions.vtt", "chapters.json", "index.html"):
         assert (folder / name).stat().st_size > 0, name
     assert (clone / "output" / "feed.xml").is_file()
+    check_stream(folder / "episode.mp4", 10)  # the sample at 1920x1080: H.264's rules kept
 
 
 @pytest.mark.slow

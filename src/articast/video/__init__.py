@@ -54,10 +54,10 @@ from articast.video._h264 import (
     _uncached_runs,
     cached_parts,
     encoder_args,
+    paced_parts,
     part_bounds,
     plan_chunks,
     render_chunks,
-    trimmed_parts,
 )
 
 __all__ = [
@@ -186,7 +186,8 @@ def render_video(
                  "-max_interleave_delta", "0",
                  "-video_track_timescale", str(fps * 1000), "-f", "mp4", str(tmp)]
             )  # fmt: skip
-            pipe_frames(cmd, trimmed_parts(parts), "joining the video chunks")
+            stream = paced_parts(parts, settings, cache=cache, workdir=workdir)
+            pipe_frames(cmd, stream, "joining the video chunks")
     finally:
         # Only on failure: stop what still runs.
         audio_job.kill()

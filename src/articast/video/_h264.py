@@ -22,6 +22,7 @@ access unit delimiter (P-frames only, so a trim needs no re-encode).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import itertools
 import os
 import shutil
@@ -54,6 +55,7 @@ from articast.video._skip import (
     with_frame_num,
     with_idr_pic_id,
 )
+from articast.video._vbv import BUFSIZE, INIT, MAXRATE, first_underflow, levels
 
 ProgressFn = Callable[[ProgressEvent], None]
 
@@ -79,7 +81,11 @@ def _gop(fps: int) -> int:
 
 
 def encoder_args(
-    settings: VideoSettings, *, moving: bool = False, capped: bool = True
+    settings: VideoSettings,
+    *,
+    moving: bool = False,
+    capped: bool = True,
+    vbv_init: float | None = None,
 ) -> list[str]:
     """x264 settings shared by every part (identical parameter sets make stream-copy joins
     valid; ``moving`` changes only the encoder's search, not the stream's parameters).
@@ -108,7 +114,7 @@ def encoder_args(
         "26",
         # The cap holds the bitrate of what x264 is given; strips (``Strips``) are given one
         # picture after another with nothing between, so a cap would only blur them.
-        *(["-maxrate", "3M", "-bufsize", "6M"] if capped else []),
+        *(["-maxrate", f"{MAXRATE // 10**6}M", "-bufsize", f"{BUFSIZE // 10**6}M"] if capped else []),
         "-x264-params",
         f"keyint={gop}:min-keyint={gop}:scenecut=0:bframes=0:open-gop=0:8x8dct=1:cabac=1"
         # Stills barely move: the cheapest motion search and no trellis lose no quality here
@@ -116,7 +122,9 @@ def encoder_args(
         f":me=dia:ref=1:trellis=0{search}"
         # Chunks are raw H.264 (Annex B): an access unit delimiter before every frame lets the
         # join cut whole frames, and SPS/PPS before every IDR keep each chunk decodable.
-        ":aud=1:repeat-headers=1",
+        ":aud=1:repeat-headers=1"
+        # How full the buffer is where a stream starts (``_vbv``); x264's default otherwise.
+        + (f":vbv-init={vbv_init:.4f}" if vbv_init is not None else ""),
         "-r",
         str(settings.fps),
         *_COLOUR,
@@ -180,8 +188,8 @@ def _first_frames(data: bytes, frames: int, what: str) -> bytes:
     return data[: cut - 1] if data[cut - 1] == 0 else data[:cut]  # 4-byte start codes
 
 
-def trimmed_parts(parts: Sequence[tuple[Path, int]]) -> Iterator[bytes]:
-    """Each cached chunk cut to the frames it spans on the episode's grid.
+def _joined(parts: Sequence[tuple[Path, int]]) -> Iterator[list[bytes]]:
+    """Each cached chunk cut to the frames it spans on the episode's grid, as access units.
 
     Where a chunk ends on a group of one picture, its IDR meets the next chunk's: two IDRs in
     a row must carry different ``idr_pic_id`` (H.264 7.4.3), and chunks encoded apart may
@@ -191,12 +199,88 @@ def trimmed_parts(parts: Sequence[tuple[Path, int]]) -> Iterator[bytes]:
     for path, frames in parts:
         what = f"video chunk {path.parent.name[:12]}"
         data = _first_frames(path.read_bytes(), frames, what)
-        params = stream_params(data)
         units = _access_units(data, what)
-        if last is not None and idr_pic_id(units[0], params) == last:
-            units[0] = with_idr_pic_id(units[0], params, 1 if last == 0 else 0)
-        last = idr_pic_id(units[-1], params)
+        last = _after_idr(units, stream_params(data), last)
+        yield units
+
+
+def _after_idr(units: list[bytes], params: StreamParams, last: int | None) -> int | None:
+    """Renumber ``units[0]`` if it is an IDR with the ``idr_pic_id`` of the IDR just before
+    it (``last``); the id of ``units[-1]`` if an IDR."""
+    if last is not None and idr_pic_id(units[0], params) == last:
+        units[0] = with_idr_pic_id(units[0], params, 1 if last == 0 else 0)
+    return idr_pic_id(units[-1], params)
+
+
+def trimmed_parts(parts: Sequence[tuple[Path, int]]) -> Iterator[bytes]:
+    """The joined stream, a chunk at a time (``_joined``)."""
+    for units in _joined(parts):
         yield b"".join(units)
+
+
+def paced_parts(
+    parts: Sequence[tuple[Path, int]], settings: VideoSettings, *, cache: Cache, workdir: Path
+) -> Iterator[bytes]:
+    """The joined stream (``trimmed_parts``), keeping the buffer it declares (``_vbv``): from
+    the group of pictures of the first frame the buffer could not deliver to the end, the
+    stream x264 makes of its own decoded pictures with the buffer as full as it is there."""
+    fps = settings.fps
+    sizes: list[int] = []
+    idrs: list[bool] = []
+    for units in _joined(parts):
+        sizes.extend(len(unit) for unit in units)
+        idrs.extend(is_idr(unit) for unit in units)
+    late = first_underflow(sizes, fps)
+    if late is None:
+        yield from trimmed_parts(parts)
+        return
+    start = max(i for i in range(late.frame + 1) if idrs[i])
+    level = levels(sizes[: start + 1], fps)[start]
+    tail = bytearray()
+    params: StreamParams | None = None
+    before: bytes | None = None  # the last access unit kept as it was
+    at = 0
+    for units in _joined(parts):
+        here, at = at, at + len(units)
+        cut = max(0, start - here)
+        if cut:
+            params = params or stream_params(b"".join(units))
+            before = units[min(cut, len(units)) - 1]
+        yield b"".join(units[:cut])
+        tail += b"".join(units[cut:])
+    # ``vbv-init``: a little under the level found, so that rounding in x264's accounting of
+    # the buffer cannot put a frame late.
+    init = max(0.05, min(INIT, 0.97 * level / BUFSIZE))
+    args = encoder_args(settings, moving=True, vbv_init=init)
+    key = content_key(_VERSION, "paced", hashlib.sha256(tail).hexdigest(), args)
+    hit = cache.path(key, PART)
+    if hit is None:
+        scratch = Path(tempfile.mkdtemp(prefix="articast-paced-", dir=workdir))
+        try:
+            src, out = scratch / "tail.h264", scratch / "paced.h264"
+            src.write_bytes(tail)
+            cmd = ffmpeg_cmd(
+                ["-framerate", str(fps), "-f", "h264", "-i", str(src), *args, "-an",
+                 "-f", "h264", str(out)]
+            )  # fmt: skip
+            pipe_frames(cmd, [], "keeping the video's buffer")
+            made = out.read_bytes()
+            expected = len(sizes) - start
+            if len(_access_units(made, "keeping the video's buffer")) != expected:
+                raise RenderError(
+                    f"keeping the video's buffer: the encoder wrote a different number of "
+                    f"frames than the {expected} given"
+                )
+            cache.put(key, {PART: made})
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        hit = cache.path(key, PART)
+        assert hit is not None
+    data = hit.read_bytes()
+    units = _access_units(data, "keeping the video's buffer")
+    last = None if before is None or params is None else idr_pic_id(before, params)
+    _after_idr(units, stream_params(data), last)
+    yield b"".join(units)
 
 
 def part_bounds(slides: Slides, cues: Sequence[Cue], fps: int) -> list[float]:
@@ -730,7 +814,9 @@ def render_chunks(
                 )  # fmt: skip
                 strips = _strip_frames(scene, seen, rows, top=k == 0)
                 jobs.append((cmd, strips, f"video {label} from {slide.title!r} on"))
-            with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+            # No job: every strip is stored and nothing is left for x264 (a chunk removed
+            # from its cache while its strips stayed).
+            with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
                 running = [
                     pool.submit(pipe_frames, cmd, _locked(items, lock), what)
                     for cmd, items, what in jobs
