@@ -12,7 +12,7 @@ whose pictures are full of detail (a noise image and a moire pattern), built wit
   full, as x264 does) could not deliver in time.
 
 ``make bench BENCH=streams`` runs it; ``benchmarks/run.py`` imports ``run``. It measures, it
-asserts nothing (issue 30 tracks the detailed article's figures).
+asserts nothing (``tests/test_video_streams.py`` holds the rules).
 """
 
 from __future__ import annotations
