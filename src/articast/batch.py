@@ -685,6 +685,9 @@ def run_batch(
     if jobs < 1:
         raise InputError(f"--jobs must be at least 1, not {jobs}")
     settings.check_files()
+    from articast.outputs import check as check_outputs
+
+    check_outputs(settings)
     inbox = inbox.expanduser().resolve()
     if not inbox.is_dir():
         raise InputError(f"inbox not found or not a folder: {inbox}; give a folder of articles")
@@ -781,12 +784,13 @@ def run_batch(
         feed_path = out_dir / "feed.xml"
         has_episodes = any(out_dir.glob("[!.]*/episode.json"))
         if run.changed or (has_episodes and not feed_path.exists()):
-            from articast.publish import update_feed
+            from articast.outputs import publish_show
 
             emit(done, total, "writing the feed")
             try:
                 feed_notes: list[str] = []
-                feed = str(update_feed(out_dir, settings.show, warnings_out=feed_notes))
+                made = publish_show(settings, feed_notes)  # the feed (and the show's page)
+                feed = str(made["feed"]) if "feed" in made else None
                 notes.extend(feed_notes)
             except ArticastError as exc:
                 feed_error = _error_text(exc)

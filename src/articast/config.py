@@ -245,6 +245,10 @@ class _Checked:
         check_fields(self, self.SECTION)
 
 
+Checked = _Checked
+"""The mixin for other settings tables (an output's ``[outputs.<name>]`` options)."""
+
+
 # --------------------------------------------------------------------------- the settings
 
 _LANGUAGE = Text(
@@ -453,8 +457,15 @@ class Settings:
     offline: bool = False
     """Never touch the network (talk metadata, gTTS, remote images, URLs)."""
     config_path: Path | None = None
+    outputs: dict[str, dict[str, Any]] = field(default_factory=dict, hash=False)
+    """The ``[outputs.<name>]`` tables as written (``articast.outputs.registry.options``
+    reads and checks each against its output's options)."""
 
     def __post_init__(self) -> None:
+        if not isinstance(self.outputs, dict) or not all(
+            isinstance(k, str) and isinstance(v, dict) for k, v in self.outputs.items()
+        ):
+            raise ConfigError("", "outputs", self.outputs, "tables of output options ([outputs.<name>])")
         for name, cls in _TABLES.items():
             part = getattr(self, name)
             if not isinstance(part, cls):
@@ -522,12 +533,13 @@ def _text(key: str, value: object) -> object:
     return clean_text(value).strip() if key == "description" else clean_line(value)
 
 
-def _table(cls: type[_Checked], data: object, name: str, base: Path) -> Any:
-    """Build ``cls`` from the TOML table ``data``; paths are made relative to ``base``."""
+def read_table(cls: type[Any], data: object, name: str, base: Path) -> Any:
+    """Build ``cls`` (a dataclass of ``setting`` fields) from the TOML table ``data``; paths
+    are made relative to ``base``. Outputs read their ``[outputs.<name>]`` tables with it."""
     if not isinstance(data, dict):
         raise ConfigError(name, None, data, "a table of settings ([" + name + "])")
     hints = typing.get_type_hints(cls)
-    known = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    known = {f.name for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - known)
     if unknown:
         raise InputError(
@@ -600,14 +612,14 @@ def load_settings(path: Path | None = None, *, use_files: bool = True) -> Settin
 
 def _from_data(data: dict[str, Any], cfg: Path | None, *, use_files: bool) -> Settings:
     base = cfg.parent if cfg is not None else Path.cwd()
-    top_keys = {"out_dir", "cache_dir", "offline"}
+    top_keys = {"out_dir", "cache_dir", "offline", "outputs"}
     unknown = sorted(set(data) - set(_TABLES) - top_keys)
     if unknown:
         raise InputError(
             f"unknown key(s): {', '.join(unknown)}; known: "
             f"{', '.join(sorted(top_keys))} and the tables {', '.join(f'[{t}]' for t in _TABLES)}"
         )
-    parts = {name: _table(cls, data.get(name, {}), name, base) for name, cls in _TABLES.items()}
+    parts = {name: read_table(cls, data.get(name, {}), name, base) for name, cls in _TABLES.items()}
     show: ShowConfig = parts["show"]
     narrate: NarrateSettings = parts["narrate"]
     narrate_data = data.get("narrate", {})
@@ -629,6 +641,7 @@ def _from_data(data: dict[str, Any], cfg: Path | None, *, use_files: bool) -> Se
         cache_dir=cache_dir,  # type: ignore[arg-type]
         offline=offline,
         config_path=cfg,
+        outputs=data.get("outputs", {}),
     )
     if use_files and _env_flag("ARTICAST_OFFLINE"):
         offline = True

@@ -482,17 +482,31 @@ class EpisodeFiles:
     description: str = "description.txt"
     shownotes: str = "shownotes.html"
     page: str = "index.html"
+    extra: Mapping[str, str] = field(default_factory=dict)
+    """Files of other outputs (``articast.outputs``) by their key: ``{"transcript":
+    "transcript.txt"}``; left out of ``episode.json`` when there are none."""
 
     OMIT_NONE: ClassVar[bool] = True
     """``to_json`` leaves out files that are not made (the manifest lists only real files)."""
 
     def __post_init__(self) -> None:
-        for f in dataclasses.fields(self):
-            name = getattr(self, f.name)
+        named = [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "extra"]
+        for key, name in [*named, *((f"extra.{k}", v) for k, v in self.extra.items())]:
             if name is None:
                 continue
             if not name or PurePath(name).is_absolute() or ".." in PurePath(name).parts:
-                raise ManifestError(f"files.{f.name} must be a file name inside the episode folder, not {name!r}")
+                raise ManifestError(f"files.{key} must be a file name inside the episode folder, not {name!r}")
+
+    @classmethod
+    def from_keys(cls, files: Mapping[str, str]) -> EpisodeFiles:
+        """The files listed by manifest key: the built-in keys as fields (an optional one not
+        listed is not made), any other key in ``extra``."""
+        fields = {f.name: f for f in dataclasses.fields(cls) if f.name != "extra"}
+        given: dict[str, Any] = {k: v for k, v in files.items() if k in fields}
+        for key, f in fields.items():
+            if key not in given and f.default is None:
+                given[key] = None
+        return cls(**given, extra={k: v for k, v in files.items() if k not in fields})
 
     @classmethod
     def standard(cls) -> EpisodeFiles:
@@ -501,7 +515,10 @@ class EpisodeFiles:
 
     def names(self) -> tuple[str, ...]:
         """Every file name listed (the ones that are made)."""
-        return tuple(v for f in dataclasses.fields(self) if (v := getattr(self, f.name)) is not None)
+        return (
+            *(v for f in dataclasses.fields(self) if f.name != "extra" and (v := getattr(self, f.name)) is not None),
+            *self.extra.values(),
+        )
 
 
 @dataclass(frozen=True)
@@ -721,6 +738,8 @@ def _to_json(value: object) -> object:
         for f in dataclasses.fields(value):
             v = getattr(value, f.name)
             if omit_empty and (v == "" or v == ()):
+                continue
+            if omit_none and isinstance(v, Mapping) and not v:
                 continue
             if v is not None or not omit_none:
                 out[f.name] = _to_json(v)

@@ -43,7 +43,7 @@ from articast.episodes import (
     source_identity,
     swap_into_place,
 )
-from articast.errors import ArticastError, InputError
+from articast.errors import ArticastError, InputError, RenderError
 from articast.models import (
     MANIFEST_SCHEMA,
     Article,
@@ -132,6 +132,8 @@ def settings_hash(settings: Settings) -> str:
     data = dataclasses.asdict(settings)
     for key in ("out_dir", "cache_dir", "config_path"):
         data.pop(key, None)
+    if not data.get("outputs"):
+        data.pop("outputs", None)  # no output options: the hash of the settings before them
     return content_key("settings-v1", data, __version__)[:16]
 
 
@@ -331,8 +333,10 @@ def write_script(source: str | Path, settings: Settings) -> ScriptResult:
     ``build_episode(source, settings, script_path=...)``."""
     from articast.ingest import load_article
     from articast.narrate import write_script_md
+    from articast.outputs import check as check_outputs
 
     settings.check_files()
+    check_outputs(settings)
     article = load_article(source, settings.ingest_settings)
     narrated = narrate_article(article, settings)
     out_dir = settings.out_dir
@@ -384,9 +388,11 @@ def build_episode(
     ``update_feed=False`` leaves the feed alone (a batch rebuilds it once at the end).
     """
     from articast.ingest import load_article
-    from articast.publish import update_feed as _update_feed
+    from articast.outputs import check as check_outputs
+    from articast.outputs import publish_show
 
     settings.check_files()  # a missing artwork, lexicon or music file fails before any work
+    check_outputs(settings)  # and so does a bad [outputs.<name>] table
     timer = _Timer(progress)
     started = time.perf_counter()
     with timer("ingest"):
@@ -411,7 +417,7 @@ def build_episode(
         return EpisodeResult(final, episode)
     feed_notes: list[str] = []
     try:
-        _update_feed(out_dir, settings.show, warnings_out=feed_notes)
+        publish_show(settings, feed_notes)  # the feed
     except ArticastError as exc:
         exc.add_note(f"episode {slug} was published; only the feed update failed")
         raise
@@ -432,15 +438,13 @@ def _build_locked(
     progress: ProgressFn | None,
 ) -> Episode:
     """The stages after ingest, run while the episode's lock is held; returns the manifest."""
-    from articast import audio
-    from articast.captions import make_cues, write_srt, write_vtt
-    from articast.narrate import write_script_md
+    from articast import audio, outputs
+    from articast.captions import make_cues
     from articast.pictures.cover import cover_art
     from articast.pictures.slides import make_slides, plan_visuals
     from articast.pictures.style import get_style
-    from articast.publish import write_description, write_episode_page
     from articast.publish.chapter_art import add_chapter_art, prepare_chapter_art
-    from articast.video import pictures_share, render_pictures, render_video
+    from articast.video import pictures_share, render_pictures
     from articast.voices import release as release_voices
     from articast.voices import speak
     from articast.voices import warm as warm_voice
@@ -463,7 +467,10 @@ def _build_locked(
         narrated = narrate_article(article, settings, script_path=script_path, timer=timer)
         talk, script = narrated.talk, narrated.script
         warnings.extend(narrated.warnings)
-        write_script_md(script, tmp / "script.md")
+        made = outputs.Made(
+            folder=tmp, settings=settings, article=article, script=script, talk=talk,
+            workdir=workdir, progress=progress, notes=warnings, timer=timer,
+        )  # fmt: skip
         with timer("voices"):
             _warm_imports()
             choice = choose_voice(settings.voice, article.language)
@@ -490,19 +497,14 @@ def _build_locked(
         # (a cold build); in an edit that re-renders a few chunks, the audio is the longer.
         audio_background = [True]
 
-        def encode_mp3() -> Master:
-            with timer("encode"):
-                return sound.result(background=audio_background[0])
-
         # The video's pictures are encoded while the audio is levelled; then the MP3 is
         # encoded, measured and tagged while the video's AAC track is encoded and joined.
-        video: VideoResult | None = None
         helpers: list[threading.Thread] = []
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="articast-bg") as pool:
             with timer("captions"):
                 cues = make_cues(timeline.sentences)
-                write_srt(cues, tmp / "captions.srt")
-                write_vtt(cues, tmp / "captions.vtt", language=article.language)
+            made = dataclasses.replace(made, timeline=timeline, cues=cues)
+            outputs.render("timeline", made)  # script.md, captions
             with timer("visuals"):
                 plans = plan_visuals(article, script, timeline)
             pictures = slides_job = None
@@ -551,29 +553,23 @@ def _build_locked(
                 pictures = pool.submit(encode_pictures, slides_job)
             with timer("audio"):
                 draft = sound.levelled()
-            if slides_job is not None:
-                slides = slides_job.result()
-            encoding = None if sound.cached else pool.submit(encode_mp3)
-            if slides_job is not None:
-                with timer("video"):
-                    video = render_video(
-                        slides,
-                        cues,
-                        draft,
-                        settings.video,
-                        out_path=tmp / "episode.mp4",
-                        workdir=workdir,
-                        cache_root=cache_root,
-                        progress=progress,
-                        pictures=pictures,
-                        audio_background=audio_background[0],
-                    )
-            master = encoding.result() if encoding is not None else draft
-        files = EpisodeFiles(
-            cover=cover.name,
-            video=video.mp4.name if video is not None else None,
-            thumbnail=video.thumbnail.name if video and video.thumbnail else None,
-        )
+            slides = slides_job.result() if slides_job is not None else None
+            media = outputs.Media(sound, draft, slides, pictures, audio_background[0])
+            made = dataclasses.replace(made, media=media)
+            # The MP3 on a thread of the pool while the video is joined here.
+            made_media = outputs.render("media", made, pool=pool)
+        master = made_media.get("mp3")
+        if not isinstance(master, Master):  # pragma: no cover - the mp3 output is always on
+            raise RenderError("no output made the MP3; this is a bug in articast")
+        found = made_media.get("mp4")
+        video = found if isinstance(found, VideoResult) else None
+        # The manifest lists what the outputs made (the publish outputs' files: to be made).
+        listed = {"cover": cover.name}
+        for output in outputs.enabled(settings):
+            for f in output.files(settings):
+                if output.phase == "publish" or (tmp / f.name).is_file():
+                    listed[f.key] = f.name
+        files = EpisodeFiles.from_keys(listed)
         with timer("publish"):
             episode = _manifest(
                 article=article,
@@ -591,12 +587,12 @@ def _build_locked(
                 plans=plans,
             )
             episode = dataclasses.replace(episode, source_id=identity)
-            if video is not None:
+            if video is not None and slides is not None:
                 for helper in helpers:
                     helper.join()
                 add_chapter_art(tmp, slides, settings.show.base_url, slug, cache_root=cache_root)
-            write_description(tmp, episode)
-            write_episode_page(tmp, episode, settings.show)
+            # Timed as the publish stage already (not again per output).
+            outputs.render("publish", dataclasses.replace(made, episode=episode, timer=None))
             shutil.rmtree(workdir, ignore_errors=True)
         # Stage times overlap where stages run together (encode beside captions and video).
         episode = dataclasses.replace(

@@ -8,8 +8,8 @@ language lives in one small module of ``articast.lang`` that builds one ``Langua
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # narrate imports this package: only the type names are needed here
@@ -163,6 +163,9 @@ class Labels:
     """Month names, January first, as used in a date (``3 November 2026``)."""
     date: str = "{day} {month} {year}"
     """How a date is written."""
+    outputs: Mapping[str, str] = field(default_factory=dict)
+    """The episode page's names for files of outputs by their manifest key
+    (``articast.outputs``); an output a language does not name here shows its English one."""
 
 
 @dataclass(frozen=True)

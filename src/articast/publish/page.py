@@ -9,6 +9,7 @@ from any web server.
 from __future__ import annotations
 
 import email.utils
+from collections.abc import Sequence
 from pathlib import Path
 
 from articast.cache import atomic_write_bytes, atomic_write_text
@@ -187,9 +188,16 @@ def _transcript(episode: Episode, labels: Labels) -> str:
 
 
 def render_episode_page(
-    folder: Path, episode: Episode, show: ShowConfig, *, talk_thumb: str | None
+    folder: Path,
+    episode: Episode,
+    show: ShowConfig,
+    *,
+    talk_thumb: str | None,
+    links: Sequence[tuple[str, str]] | None = None,
 ) -> str:
-    """The episode page's HTML (``talk_thumb``: file name of the talk thumbnail in the folder)."""
+    """The episode page's HTML (``talk_thumb``: file name of the talk thumbnail in the folder;
+    ``links``: (file name, label) of the files to list, the outputs' own, as
+    ``articast.outputs.page_links`` gives them; by default the built-in outputs' files)."""
     files = episode.files
     title = text(episode.title, "Episode")
     lang = text(episode.language, show.language or "en")
@@ -283,36 +291,48 @@ def render_episode_page(
             f'<span><a href="{esc(tk.url)}">{esc(tk.title)}</a>{who}</span></p>\n</section>'
         )
 
-    links = [f'<li><a href="{esc(audio)}" download>{esc(labels.episode_file)} (MP3)</a></li>']
-    for file, label in (
-        (files.video, f"{labels.video_file} (MP4)"),
-        (files.captions_vtt, f"{labels.captions} (WebVTT)"),
-        (files.captions_srt, f"{labels.captions} (SRT)"),
-        (files.chapters, f"{labels.chapters} (JSON)"),
-        (files.script, f"{labels.script_file} (Markdown)"),
-        (files.shownotes, labels.show_notes),
-    ):
-        name = existing_file(folder, file)
-        if name:
-            links.append(f'<li><a href="{esc(name)}">{esc(label)}</a></li>')
-    links.append(f'<li><a href="../feed.xml">{esc(labels.feed)} (RSS)</a></li>')
+    if links is None:
+        links = [(audio, f"{labels.episode_file} (MP3)")]
+        for file, label in (
+            (files.video, f"{labels.video_file} (MP4)"),
+            (files.captions_vtt, f"{labels.captions} (WebVTT)"),
+            (files.captions_srt, f"{labels.captions} (SRT)"),
+            (files.chapters, f"{labels.chapters} (JSON)"),
+            (files.script, f"{labels.script_file} (Markdown)"),
+            (files.shownotes, labels.show_notes),
+        ):
+            name = existing_file(folder, file)
+            if name:
+                links.append((name, label))
+    entries = [
+        f'<li><a href="{esc(name)}"{" download" if name == audio else ""}>{esc(label)}</a></li>'
+        for name, label in links
+    ]
+    entries.append(f'<li><a href="../feed.xml">{esc(labels.feed)} (RSS)</a></li>')
     body.append(
         f'<section aria-labelledby="files-h">\n<h2 id="files-h">{esc(labels.files)}</h2>\n'
-        f'<ul class="files">\n{chr(10).join(links)}\n</ul>\n</section>'
+        f'<ul class="files">\n{chr(10).join(entries)}\n</ul>\n</section>'
     )
     body.append("</main>")
     body.append(f"<script>{_JS}</script>\n</body>\n</html>\n")
     return head + "\n".join(body)
 
 
-def write_episode_page(folder: Path, episode: Episode, show: ShowConfig) -> None:
-    """Write the episode page ``index.html`` into ``folder`` (copying the talk thumbnail in)."""
+def write_episode_page(
+    folder: Path,
+    episode: Episode,
+    show: ShowConfig,
+    *,
+    links: Sequence[tuple[str, str]] | None = None,
+) -> None:
+    """Write the episode page ``index.html`` into ``folder`` (copying the talk thumbnail in;
+    ``links`` as ``render_episode_page`` takes them)."""
     if not folder.is_dir():
         raise PublishError(f"episode folder not found: {folder}; build the episode first")
     try:
         tk = talk(episode, folder)
         thumb = _copy_talk_thumbnail(folder, tk.thumbnail) if tk and tk.thumbnail else None
-        page = render_episode_page(folder, episode, show, talk_thumb=thumb)
+        page = render_episode_page(folder, episode, show, talk_thumb=thumb, links=links)
         atomic_write_text(folder / episode.files.page, page)
     except OSError as exc:
         raise PublishError(

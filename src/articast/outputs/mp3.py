@@ -1,0 +1,38 @@
+"""The podcast: ``episode.mp3`` (loudness-normalised, tagged, with chapters and cover) and
+``chapters.json``, encoded by the audio stage's job while the video renders."""
+
+from __future__ import annotations
+
+from articast.config import Settings
+from articast.errors import RenderError
+from articast.models import Master
+from articast.outputs.base import Made, OutputFile, Phase
+
+
+class Mp3:
+    name = "mp3"
+    phase: Phase = "media"
+    stage = "encode"
+    background = True
+    options = None
+
+    def enabled(self, settings: Settings) -> bool:
+        return True  # the podcast is the episode
+
+    def files(self, settings: Settings) -> tuple[OutputFile, ...]:
+        return (
+            OutputFile("audio", "episode.mp3", lambda labels: f"{labels.episode_file} (MP3)"),
+            OutputFile("chapters", "chapters.json", lambda labels: f"{labels.chapters} (JSON)"),
+        )
+
+    def render(self, made: Made) -> Master:
+        if made.media is None:
+            raise RenderError("the MP3 needs the levelled master; this is a bug in articast")
+        sound = made.media.sound
+        if sound.cached:  # nothing to encode: no "encode" stage
+            return sound.result()
+        with made.timed(self.stage):
+            return sound.result(background=made.media.audio_background)
+
+
+OUTPUT = Mp3()

@@ -1,0 +1,34 @@
+"""The narration script as voiced: ``script.md``, to edit and build again."""
+
+from __future__ import annotations
+
+from articast.config import Settings
+from articast.errors import RenderError
+from articast.outputs.base import Made, OutputFile, Phase
+
+
+class ScriptMd:
+    name = "script"
+    phase: Phase = "timeline"
+    stage = "narrate"
+    background = False
+    options = None
+
+    def enabled(self, settings: Settings) -> bool:
+        return True
+
+    def files(self, settings: Settings) -> tuple[OutputFile, ...]:
+        return (
+            OutputFile("script", "script.md", lambda labels: f"{labels.script_file} (Markdown)"),
+        )
+
+    def render(self, made: Made) -> None:
+        from articast.narrate import write_script_md
+
+        if made.script is None:
+            raise RenderError("script.md needs the script; this is a bug in articast")
+        with made.timed(self.stage):
+            write_script_md(made.script, made.folder / "script.md")
+
+
+OUTPUT = ScriptMd()
