@@ -238,3 +238,40 @@ def test_every_rule_is_named_and_documented(code: str) -> None:
     for rule in get_language(code).reading(None):
         assert rule.__name__.startswith(("read_", "expand_", "spell_", "tidy_")), rule
         assert rule.__doc__, rule.__name__
+
+
+_AFTER_NUMBERS = [
+    ("es", "Hace 30 años ya se sabía; eran 20 ya cansados.", "20", "veinte"),
+    ("es", "A las 10:30 ya estaban.", "10:30", "diez y treinta"),
+    ("es", "Había 5 y 6 casos, 12 e iguales, 3 o más.", "12", "doce"),
+    ("es", "Tengo 1 y medio.", "1", "uno"),
+    ("fr", "Il y a 4 à 5 cas, ou 1 et 2.", "4", "quatre"),
+    ("de", "Es gibt 7 und 8 Fälle, 1 oder 2.", "1", "eins"),
+    ("it", "Erano 3 e 4, poi 1 o 2.", "1", "uno"),
+    ("pt", "Eram 3 e 4, ou 2 ou 5.", "3", "três"),
+    ("nl", "Er waren 3 en 4 of 1 tot 5.", "3", "drie"),
+]
+
+
+@pytest.mark.parametrize(("code", "text", "number", "said"), _AFTER_NUMBERS)
+def test_number_reading_never_crosses_into_the_next_word(
+    code: str, text: str, number: str, said: str
+) -> None:
+    """The map from the written to the spoken text (what script.md shows as ``N{...}``) never
+    ends or starts inside a word: ``30 ya`` is ``30{treinta} ya``, not ``[30 y]{treinta y}a``.
+    A number before a conjunction keeps its own form (``1 y medio``: ``uno``)."""
+    from articast.text.rules import apply_mapped
+    from articast.textmap import MappedText
+
+    mapped = apply_mapped(MappedText.plain(text), get_language(code).reading(None))
+    at = 0
+    pieces = []
+    for part in mapped._parts:
+        end = at + len(part.display)
+        if part.changed:
+            for edge in (at, end):
+                inside = 0 < edge < len(text) and text[edge - 1].isalpha() and text[edge].isalpha()
+                assert not inside, (code, part, text[max(0, edge - 5) : edge + 5])
+            pieces.append((part.display.strip(), part.spoken.strip()))
+        at = end
+    assert (number, said) in pieces, pieces

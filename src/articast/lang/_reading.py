@@ -81,6 +81,44 @@ def plain_digits(amount: str, conv: Conventions) -> tuple[str, str | None]:
     return whole, m.group(2)
 
 
+_NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
+_JOINERS = frozenset(
+    {
+        "y",
+        "e",
+        "o",
+        "u",
+        "ni",
+        "ya",
+        "a",
+        "en",
+        "und",
+        "oder",
+        "bis",
+        "sowie",
+        "et",
+        "ou",
+        "à",
+        "ed",
+        "od",
+        "of",
+        "og",
+        "eller",
+        "och",
+        "i",
+        "lub",
+        "albo",
+        "ani",
+        "и",
+        "или",
+        "а",
+        "tot",
+    }
+)
+"""Words after a number that are not what it counts (``1 y medio``: ``uno``, not ``un``;
+``1 und 2``: ``eins``): conjunctions, ``ya``, prepositions of ranges."""
+
+
 def reading_rules(conv: Conventions, lexicon: Lexicon | None = None) -> tuple[Rule, ...]:
     """The rules for one sentence in the language of ``conv`` (see the module docstring)."""
     number = _number_pattern(conv)
@@ -167,14 +205,18 @@ def reading_rules(conv: Conventions, lexicon: Lexicon | None = None) -> tuple[Ru
 
         return text.sub(unit_re, _unit)
 
-    number_re = re.compile(rf"(?<![\w.,])(-)?({number})(?![\w]|[.,]\d)(?P<noun>\s+[^\W\d_])?")
+    number_re = re.compile(rf"(?<![\w.,])(-)?({number})(?![\w]|[.,]\d)")
 
     @reading_rule
     def read_numbers(text: MappedText) -> MappedText:
         """Say numbers in words in the language, with its decimal and thousands separators."""
 
         def _num(m: re.Match[str]) -> str:
-            sign, raw, noun = m.group(1), m.group(2), m.group("noun") or ""
+            sign, raw = m.group(1), m.group(2)
+            # The word after it is looked at, never taken: the number's reading ends at the
+            # number (``30 ya`` -> ``30{treinta} ya``, not ``[30 y]{treinta y}a``).
+            after = _NEXT_WORD.match(m.string, m.end())
+            noun = after is not None and after.group(1).casefold() not in _JOINERS
             before = m.string[m.start() - 1 : m.start()]
             if sign and before.isalnum():
                 return m.group(0)
@@ -195,7 +237,7 @@ def reading_rules(conv: Conventions, lexicon: Lexicon | None = None) -> tuple[Ru
                     if changed != spoken:
                         spoken = changed
                         break
-            return (f"{conv.minus} " if sign else "") + spoken + noun
+            return (f"{conv.minus} " if sign else "") + spoken
 
         return text.sub(number_re, _num)
 
