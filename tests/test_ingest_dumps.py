@@ -107,6 +107,34 @@ def test_other_languages(
         assert sentence in _text(a)
 
 
+@pytest.mark.parametrize(
+    ("name", "language", "headings", "kept"),
+    [
+        ("open-p-es.txt", "es",
+         ["Dónde nace el río", "¿Por qué serpentea el agua?", "Él llega al mar"], "Es muy corto."),
+        ("open-p-fr.txt", "fr",
+         ["Où naît la rivière", "Pourquoi l'eau serpente-t-elle ?", "Écosystèmes fragiles"], None),
+        ("open-p-de.txt", "de", ["Wo der Fluss entspringt", "Über Mäander und Sandbänke"], None),
+        ("open-p-it.txt", "it", ["Dove nasce il fiume", "È qui che tutto cambia"], None),
+        ("open-p-pt.txt", "pt", ["Onde nasce o rio", "Ecossistemas frágeis"], None),
+    ],
+)  # fmt: skip
+def test_a_bare_heading_before_the_next_open_p_is_not_glued_to_the_text_above(
+    name: str, language: str, headings: list[str], kept: str | None
+) -> None:
+    """``<p>`` left open, its text, then a heading on a line of its own, then ``<p>``: the
+    heading is the last line of the first paragraph's text. It was read as the end of that
+    paragraph ("...camino. Dónde nace el río"); a short real sentence there stays text."""
+    a = _load(name)
+    assert a.language == language
+    assert [s.title for s in a.sections] == [None, *headings]
+    text = _text(a)
+    assert not any(h in text for h in headings)
+    assert a.title.split(":")[0].split(" : ")[0] not in text
+    if kept:
+        assert kept in text
+
+
 def test_lower_case_headings_are_capitalised_like_the_seeds() -> None:
     a = _load("lowercase.txt")
     assert a.title == "Tidal gardens and the sea wind"

@@ -123,6 +123,18 @@ def heading_line(prev: str | None, line: str, nxt: str | None) -> bool:
     return len(line) <= 0.6 * len(nxt) and nxt.rstrip().endswith(_SENTENCE_END)
 
 
+def _trailing_heading(prev: str | None, line: str) -> bool:
+    """True when ``line``, the last line of a block of running text, may be a bare heading
+    of the next block (``<p>`` left open, then "Dónde nace el río", then ``<p>`` and the
+    text): the text before it ends a sentence and it reads like a heading. It is split off
+    as a line of its own; whether it is a heading is decided with the block after it
+    (``_blocks.promote_bare_headings``)."""
+    if prev is None or not _complete(prev) or not looks_like_heading(line):
+        return False
+    words = WORD.findall(line.lower())
+    return bool(words) and words[-1] not in _DANGLING
+
+
 def split_heading_lines(lines: list[str]) -> list[str]:
     """Lines of one text block -> pieces: bare heading lines alone, other lines re-joined.
 
@@ -136,7 +148,7 @@ def split_heading_lines(lines: list[str]) -> list[str]:
     for i, ln in enumerate(clean):
         prev = clean[i - 1] if i else None
         nxt = clean[i + 1] if i + 1 < len(clean) else None
-        if heading_line(prev, ln, nxt):
+        if heading_line(prev, ln, nxt) or (nxt is None and _trailing_heading(prev, ln)):
             if cur:
                 pieces.append(" ".join(cur))
                 cur = []
