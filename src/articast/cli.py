@@ -275,30 +275,58 @@ def episode(
 
 
 @cli.command()
-@click.argument("article")
+@click.argument("article", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--offline", is_flag=True, help="Never use the network.")
 @click.option("--language", help=_LANGUAGE_HELP)
+@click.option(
+    "--explain", is_flag=True, help="Also list what was dropped or changed, by which rule and why."
+)
+@click.option("--rules", "list_rules", is_flag=True, help="List every ingest rule and its reason.")
 @click.pass_context
 def ingest(
-    ctx: click.Context, article: str, as_json: bool, offline: bool, language: str | None
+    ctx: click.Context,
+    article: str | None,
+    as_json: bool,
+    offline: bool,
+    language: str | None,
+    explain: bool,
+    list_rules: bool,
 ) -> None:
     """Read ARTICLE and show its title, sections and talk link."""
-    from articast.ingest import article_to_json, load_article
+    from articast.ingest import RULES, article_to_json, explaining, load_article
 
+    if list_rules:
+        if as_json:
+            rows = [
+                {"name": r.name, "action": r.action, "reason": r.reason, "fixture": r.fixture}
+                for r in RULES.values()
+            ]
+            click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        else:
+            width = max(len(r.name) for r in RULES.values())
+            for r in RULES.values():
+                click.echo(f"{r.name:<{width}}  {r.action:<7}  {r.reason}")
+        return
     with _errors(ctx), tempfile.TemporaryDirectory(prefix="articast-ingest-") as scratch:
+        if article is None:
+            raise InputError("no ARTICLE given; give a file, a URL or - (or --rules to list the rules)")
         s = _settings(ctx, offline=offline, language=language)
         # Ingest writes nothing: pictures decoded or downloaded on the way go to a scratch
         # folder (unless [ingest] image_dir names one), and their "path" is null.
         read = s.ingest_settings
         if s.ingest.image_dir is None:
             read = dataclasses.replace(read, image_dir=Path(scratch))
-        art = load_article(article, read)
+        with explaining() as log:
+            art = load_article(article, read)
         data = article_to_json(art)
         for sec in data["sections"]:
             for image in sec["images"]:
                 if image["path"] and Path(image["path"]).is_relative_to(scratch):
                     image["path"] = None
+        if explain:
+            data["dropped"] = [n.to_json() for n in log if n.action == "dropped"]
+            data["changed"] = [n.to_json() for n in log if n.action == "changed"]
         if as_json:
             click.echo(json.dumps(data, indent=2, ensure_ascii=False))
             return
@@ -308,6 +336,11 @@ def ingest(
             click.echo(f"  - {sec.title or '(lead)'}: {words} words")
         if art.talk:
             click.echo(f"talk: {art.talk.url}")
+        if explain:
+            click.echo(f"dropped or changed, in page order ({len(log)}):")
+            for n in log:
+                count = f"{n.words} word{'s' if n.words != 1 else ''}"
+                click.echo(f"  {n.action} by {n.rule}: {n.text!r} ({count}): {n.reason}")
         for w in art.warnings:
             click.echo(f"warning: {w}", err=True)
 

@@ -40,6 +40,7 @@ from articast.ingest._html import extract_html, visible_words
 from articast.ingest._images import resolve_image
 from articast.ingest._lang import guess, normalize
 from articast.ingest._markdown import extract_markdown, extract_text
+from articast.ingest._rules import RULES, IngestRule, Noted, explaining
 from articast.ingest._sections import Listing, arrange
 from articast.ingest._source import (
     decode_report,
@@ -54,9 +55,13 @@ from articast.models import Article, ImageRef, InputKind, Section, TalkRef
 from articast.sanitize import clean_line, clean_text
 
 __all__ = [
+    "RULES",
+    "IngestRule",
+    "Noted",
     "article_to_json",
     "canonical_url",
     "capitalise_first",
+    "explaining",
     "load_article",
     "normalize_language",
     "parse_start",

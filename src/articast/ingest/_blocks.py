@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from articast.ingest import _rules as R
 from articast.ingest._text import FIELD_LINE, capitalise_first, looks_like_heading, word_count
 
 BlockKind = Literal["heading", "para", "image", "break", "code"]
@@ -103,6 +104,7 @@ def promote_bare_headings(blocks: list[Block], *, bold_only: bool = False) -> No
             continue
         if nxt.bare and looks_like_heading(nxt.text) and word_count(nxt.text) <= word_count(b.text):
             continue
+        R.note(R.BARE_HEADING, b.text)
         b.kind = "heading"
         b.level = 2
         # Bare headings are written any which way; their first letter is always a capital.

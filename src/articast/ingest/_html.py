@@ -17,6 +17,7 @@ import lxml.etree
 import lxml.html
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
+from articast.ingest import _rules as R
 from articast.ingest._blocks import Block, Extracted, promote_bare_headings
 from articast.ingest._libs import Opinions, bag, norm_words, opinions, trafilatura_html, vote
 from articast.ingest._text import (
@@ -534,50 +535,52 @@ def _folded_panel(el: Any) -> bool:
     return False
 
 
-def _is_boilerplate(el: Any, body_words: int) -> bool:
+def _boilerplate_rule(el: Any, body_words: int) -> str | None:
+    """The rule (``_rules``) that makes ``el`` page furniture, or ``None``: it may be content."""
     tag = _tag(el)
     if tag in _KEEP:
-        return False
+        return None
     if tag in {"span", "a", "div", "small"} and _EDIT_LINK.search(el.get("class") or ""):
         # A wiki's "[edit]" beside every heading (MediaWiki's mw-editsection).
-        return True
+        return R.EDIT_LINK
     if tag == "header" and any(
         _tag(a) in {"article", "main"} or (a.get("role") or "") == "main"
         for a in el.iterancestors()
     ):
         # The article's own header holds its h1 and standfirst; its byline box goes by class.
-        return False
+        return None
     if tag in {"header", "footer", "aside"}:
         # Never drop one that holds most of the page (some sites wrap everything in one).
-        return _text_len(el) < max(80, body_words // 2)
+        return R.PAGE_FURNITURE if _text_len(el) < max(80, body_words // 2) else None
     if (
         (el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true")
         and not _STREAMED.match(el.get("id") or "")
         and not _folded_panel(el)
     ):
-        return True
+        return R.HIDDEN
     if tag in {"a", "span", "em", "strong", "b", "i", "code"} and any(
         _tag(a) in HEADINGS for a in el.iterancestors()
     ):
         # A heading's own words ("<h2><a class='toc-backref'>Introduction</a>") stay; only
         # a permalink marker (¶, #) inside it goes.
-        return _text_len(el) == 0 or not any(ch.isalnum() for ch in "".join(el.itertext()))
+        empty = _text_len(el) == 0 or not any(ch.isalnum() for ch in "".join(el.itertext()))
+        return R.PERMALINK if empty else None
     if _HIDDEN_STYLE.search(el.get("style") or "") and not _folded_panel(el):
-        return True
+        return R.HIDDEN
     if tag in {"div", "section", "p", "span", "table"} and _has_controls(el):
         # A small box with a field or a labelled button is a sign-up, search or consent box;
         # a bigger one only when it names itself a comment form (its posting rules with it).
         # Other big boxes with buttons are content ("toc-content-sidebar" grids, docs).
-        return _text_len(el) < 60 or bool(
-            _COMMENT_BOX.search(" ".join((el.get("class") or "", el.get("id") or "")))
-        )
+        names = " ".join((el.get("class") or "", el.get("id") or ""))
+        return R.FORM_BOX if _text_len(el) < 60 or _COMMENT_BOX.search(names) else None
     role = (el.get("role") or "").lower()
     if role == "tablist" and _text_len(el) < 60:
         # A row of tab labels ("Python Node.js PHP"): controls, not text; an accordion that
         # holds its panels (jQuery UI's tablist around headings and tabpanels) is content.
-        return not any(
+        panels = any(
             _tag(d) in HEADINGS or (d.get("role") or "").lower() == "tabpanel" for d in el.iter()
         )
+        return None if panels else R.TAB_LABELS
     marks = _furniture_marks(" ".join((el.get("class") or "", el.get("id") or "")))
     if el.get("id") and _BOILER_RE.search(marks) and _id_is_heading_slug(el):
         # <section id="s-meta-options"><h2>Meta options</h2>: the id names the heading.
@@ -600,11 +603,11 @@ def _is_boilerplate(el: Any, body_words: int) -> bool:
         marks = _HEADER_MARK.sub(" ", marks)
     if role in _BOILER_ROLES or (marks.strip() and _BOILER_RE.search(marks)):
         if el.find(".//article") is not None or el.find(".//main") is not None:
-            return False
+            return None
         words = _text_len(el)
         # Class names lie ("post has-sidebar"): keep a box that holds most of the page's prose.
-        return not (words > 150 and words > body_words // 2)
-    return False
+        return None if words > 150 and words > body_words // 2 else R.FURNITURE_CLASS
+    return None
 
 
 def _furniture_marks(names: str) -> str:
@@ -873,6 +876,9 @@ class _Walker:
                 parts = split_heading_lines(piece.split(_SOFT))
                 if len(parts) > 1:
                     lifted.update(p for p in parts if word_count(p) <= 16)
+                    for line in parts:
+                        if word_count(line) <= 16 and looks_like_heading(line):
+                            R.note(R.HEADING_LINE, line)
                 split.extend(parts)
             pieces = split
         for piece in pieces:
@@ -888,6 +894,7 @@ class _Walker:
                     )
             else:
                 if _AD_LINE.match(text):
+                    R.note(R.AD_LINE, text)
                     continue
                 md = _MD_HEADING.match(text) if container else None
                 if md:
@@ -931,6 +938,8 @@ class _Walker:
                 self.add_text(child.tail, container=False)
             return
         if not tag or tag in DROP_TAGS:
+            if tag and tag != "pre" and R.recording():
+                R.note_element(R.NON_CONTENT, el)
             if tag in {"iframe", "embed", "video", "source", "object"}:
                 for attr in ("src", "data-src", "data"):
                     if el.get(attr):
@@ -1153,6 +1162,7 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
     body = root.find(".//body")
     if body is None:
         body = root
+    R.set_page(" ".join(body.itertext()))
     # Embedded players anywhere but the page furniture: the talk when the text has none.
     embeds = [
         (el.get("src") or "", el.get("title") or "")
@@ -1172,7 +1182,8 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
         if _loose_share(body) < 0.4:
             # Well-formed page: the libraries' opinions are evidence for the choices below.
             ops = opinions(text)
-        marked = [el for el in _iter_all(body) if _is_boilerplate(el, body_words)]
+        why = {el: rule for el in _iter_all(body) if (rule := _boilerplate_rule(el, body_words))}
+        marked = list(why)
         spared = _vetoed_groups(marked, ops) if ops else set()
         if ops is not None:
             spared.update(el for el in marked if el not in spared and _vetoed(el, ops))
@@ -1180,11 +1191,14 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
         for el in doomed:
             parent = el.getparent()
             if parent is not None:
+                R.note_element(why[el], el)
                 _drop_keep_tail(el)
         main = _find_main(root)
         if ops is not None:
             main = _best_container(main, body, ops)
         main = _with_continuations(main)
+        if R.recording():
+            _note_outside(main, body)
         # Lists and boxes made mostly of links (related stories, tag clouds, unlabeled menus).
         linky = [
             el
@@ -1200,6 +1214,7 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
             if el.getparent() is not None:
                 if ops is not None:
                     _keep_headings_of(el, ops, going)
+                R.note_element(R.LINK_LIST, el)
                 _drop_keep_tail(el)
     else:
         main = body
@@ -1214,7 +1229,7 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
     if clean:
         _trafilatura_rescue(text, out)
         if not loose and ops is not None:
-            out.blocks = vote(out.blocks, ops)
+            out.blocks = _noted_drops(R.LIBRARY_VOTE, out.blocks, vote(out.blocks, ops))
         out.blocks = _without_credits(_without_debris(out.blocks))
     if not any(parse_youtube(href) for href, _ in out.hrefs):
         out.hrefs.extend(embeds)
@@ -1234,9 +1249,13 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
         )
         if named is not None:
             out.title = named
+        R.note(R.TITLE, h1.text)
         if sum(word_count(b.text) for b in before) < 30:
             # Kickers (a section's name, even as an <h5>), breadcrumbs, dates and a picture's
             # settings ("Image Size") above the headline are not the article.
+            for b in out.blocks[:at]:
+                if b.kind in ("para", "heading"):
+                    R.note(R.KICKER, b.text)
             out.blocks = [b for b in out.blocks[:at] if b.kind not in ("para", "heading")] + out.blocks[
                 at + 1 :
             ]
@@ -1246,6 +1265,7 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
         out.title = og_title or _strip_site(page_title)
         first = next((b for b in out.blocks if b.kind in ("heading", "para")), None)
         if first is not None and first.kind == "heading" and _same(first.text, out.title):
+            R.note(R.TITLE, first.text)
             out.blocks.remove(first)
     else:
         # No declared title: a heading before any prose is the title (bare-line pages).
@@ -1253,8 +1273,33 @@ def extract_html(text: str, *, clean: bool = True) -> Extracted:
         first = texts[0] if texts else None
         if first is not None and (first.kind == "heading" or _title_line(texts)):
             out.title = capitalise_first(first.text) if first.kind == "para" else first.text
+            R.note(R.TITLE, first.text)
             out.blocks.remove(first)
     return out
+
+
+def _noted_drops(rule: str, before: list[Block], after: list[Block]) -> list[Block]:
+    """``after``, having noted (``_rules``) each text block of ``before`` it left out."""
+    if R.recording():
+        kept = {id(b) for b in after}
+        for b in before:
+            if id(b) not in kept and b.kind in ("para", "heading"):
+                R.note(rule, b.text)
+    return after
+
+
+def _note_outside(main: Any, body: Any) -> None:
+    """Note (``_rules``) the text beside the chosen container and its ancestors."""
+    path = {main, *main.iterancestors()}
+    for up in [main, *main.iterancestors()]:
+        if up is body:
+            break
+        parent = up.getparent()
+        if parent is None:
+            break
+        for sib in parent:
+            if sib not in path and isinstance(sib.tag, str) and _tag(sib) not in DROP_TAGS:
+                R.note_element(R.OUTSIDE, sib)
 
 
 def _without_debris(blocks: list[Block]) -> list[Block]:
@@ -1270,7 +1315,10 @@ def _without_debris(blocks: list[Block]) -> list[Block]:
         if b.kind != "para"
         or (any(ch.isalnum() for ch in b.text) and not _SLIDE_COUNTER.fullmatch(b.text.strip()))
     ]
-    return _without_second_copy(_without_repeats(_without_pagers(kept)))
+    kept = _noted_drops(R.NO_LETTERS, blocks, kept)
+    kept = _noted_drops(R.PAGER, kept, _without_pagers(kept))
+    kept = _noted_drops(R.REPEAT, kept, _without_repeats(kept))
+    return _noted_drops(R.SECOND_COPY, kept, _without_second_copy(kept))
 
 
 def _without_pagers(blocks: list[Block]) -> list[Block]:
@@ -1380,9 +1428,11 @@ def _without_credits(blocks: list[Block]) -> list[Block]:
                 in_box = None
             if in_box is None and _ABOUT_AUTHOR.match(b.text):
                 in_box = b.level
+                R.note(R.ABOUT_AUTHOR, b.text)
                 continue
         if in_box is not None:
             if b.kind != "image":
+                R.note(R.ABOUT_AUTHOR, b.text)
                 continue
         elif b.kind == "para":
             words = word_count(b.text)
@@ -1390,6 +1440,7 @@ def _without_credits(blocks: list[Block]) -> list[Block]:
                 (lead and _CREDIT_LINE.match(b.text) and not b.text.endswith((".", "!", "?")))
                 or (words <= 20 and _picture_credit(b.text, words))
             ):
+                R.note(R.CREDIT, b.text)
                 continue
             if words >= 25:
                 lead = False
