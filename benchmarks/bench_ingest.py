@@ -15,6 +15,9 @@ Two sets of pages:
 Measures (the same for every tool): bag-of-words text F1 of the extracted text (without the
 title) against the gold text, and heading recall (gold headings found among the tool's headings,
 normalised to lower-case words). Library results are cached beside the corpus by page hash.
+For articast, each ingest rule (``articast ingest --rules``): the pages and times it acted,
+the words it dropped and the share of them in the gold text, and its effect on the mean page
+F1 (as extracted minus with what it dropped put back).
 """
 
 from __future__ import annotations
@@ -102,12 +105,18 @@ def heading_hits(found: list[str], gold: list[str]) -> int:
 
 
 # -- the three tools --------------------------------------------------------------------------
+RULE_LOGS: dict[Path, Any] = {}
+"""What articast's ingest rules did to each page (``articast.ingest.explaining``)."""
+
+
 def with_articast(path: Path) -> tuple[str, list[str]]:
     """articast's text (section titles and paragraphs) and headings."""
     from articast.config import IngestSettings
-    from articast.ingest import load_article
+    from articast.ingest import explaining, load_article
 
-    a = load_article(path, IngestSettings(allow_network=False))
+    with explaining() as log:
+        a = load_article(path, IngestSettings(allow_network=False))
+    RULE_LOGS[path] = log
     parts: list[str] = []
     heads: list[str] = []
     for s in a.sections:
@@ -252,6 +261,8 @@ def score_all(tools: tuple[str, ...] = TOOLS, verbose: bool = False) -> dict[str
             p, r, f = prf(text, gold_text)
             row[tool] = {"p": round(p, 3), "r": round(r, 3), "f1": round(f, 3),
                          "heads": heading_hits(heads, gold_heads)}
+            if tool == "articast":
+                row["rules"] = _rule_effects(RULE_LOGS.get(path, []), text, gold_text, f)
         if verbose:
             print(_page_line(row, tools), flush=True)
         rows.append(row)
@@ -277,7 +288,59 @@ def score_all(tools: tuple[str, ...] = TOOLS, verbose: bool = False) -> dict[str
                 "pages_under_0.80": sum(1 for f in f1s if f < 0.80),
             }
         summary[set_name] = {"pages": len(chosen), "gold_headings": total_heads, **per_tool}
+        if "articast" in tools:
+            summary[set_name]["rules"] = _rule_summary(chosen)
     return {"versions": versions, "corpus": str(corpus_dir()), "summary": summary, "pages": rows}
+
+
+def _rule_effects(log: list[Any], text: str, gold: str, f1: float) -> dict[str, Any]:
+    """Per rule on one page: how often it acted, the words it dropped, how many of those the
+    gold text has, and its effect on the page's F1 (F1 as extracted minus F1 with what it
+    dropped put back: above 0 it gains, below 0 it costs)."""
+    gold_words = _tokens(gold)
+    out: dict[str, Any] = {}
+    for name in dict.fromkeys(n.rule for n in log):
+        mine = [n for n in log if n.rule == name]
+        dropped = " ".join(n.full for n in mine if n.action == "dropped")
+        words = _tokens(dropped)
+        back = prf(f"{text}\n{dropped}", gold)[2] if dropped else f1
+        out[name] = {
+            "fires": len(mine),
+            "words": sum(words.values()),
+            "gold_words": sum((words & gold_words).values()),
+            "f1_effect": round(f1 - back, 4),
+        }
+    return out
+
+
+def _rule_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per rule over ``rows``: pages it acted on, times, words dropped, the share of them in
+    the gold text, and its effect on the mean page F1."""
+    out: dict[str, Any] = {}
+    for row in rows:
+        for name, e in row.get("rules", {}).items():
+            s = out.setdefault(name, {"pages": 0, "fires": 0, "words": 0, "gold_words": 0,
+                                      "f1_effect": 0.0})  # fmt: skip
+            s["pages"] += 1
+            for key in ("fires", "words", "gold_words"):
+                s[key] += e[key]
+            s["f1_effect"] += e["f1_effect"] / len(rows)
+    for s in out.values():
+        s["f1_effect"] = round(s["f1_effect"], 4)
+        s["gold_share"] = round(s["gold_words"] / s["words"], 3) if s["words"] else 0.0
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]["fires"]))
+
+
+def rule_table(rules: dict[str, Any]) -> str:
+    """The rules' Markdown table: how often each fired, what it dropped, its F1 effect."""
+    lines = ["| rule | pages | fires | words dropped | of them gold | mean F1 effect |",
+             "|---|---|---|---|---|---|"]  # fmt: skip
+    for name, s in rules.items():
+        lines.append(
+            f"| {name} | {s['pages']} | {s['fires']} | {s['words']} | {s['gold_share']:.0%} "
+            f"| {s['f1_effect']:+.4f} |"
+        )
+    return "\n".join(lines)
 
 
 def _page_line(row: dict[str, Any], tools: tuple[str, ...]) -> str:
@@ -335,6 +398,9 @@ def main() -> int:
     for set_name, summ in result["summary"].items():
         print(f"\n## {set_name}: {summ['pages']} pages, {summ['gold_headings']} gold headings\n")
         print(table(summ, tools))
+        if "rules" in summ:
+            print(f"\nIngest rules on {set_name}:\n")
+            print(rule_table(summ["rules"]))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")
     return 0

@@ -136,6 +136,8 @@ class Noted:
     action: Action
     at: int = 0
     """Where in the page (for sorting in page order)."""
+    full: str = ""
+    """All of the text it acted on (the corpus benchmark weighs it against the gold text)."""
 
     def to_json(self) -> dict[str, Any]:
         return {"rule": self.rule, "reason": self.reason, "text": self.text, "words": self.words}
@@ -190,7 +192,8 @@ def note(rule: str, text: str) -> None:
     key = _norm(" ".join(words[:6]))
     found = page.find(key) if key else -1
     r = RULES[rule]
-    log.append(Noted(rule, r.reason, first, len(words), r.action, found if found >= 0 else 1 << 40))
+    at = found if found >= 0 else 1 << 40
+    log.append(Noted(rule, r.reason, first, len(words), r.action, at, " ".join(words)))
 
 
 def note_element(rule: str, el: Any) -> None:
