@@ -201,7 +201,7 @@ def test_slideshow_caption_pager_and_counters_said_once() -> None:
 
 def test_debris_rules_keep_numbers_and_facts() -> None:
     from articast.ingest._blocks import Block
-    from articast.ingest._html import _without_debris
+    from articast.ingest._cleanup import _without_debris
 
     note = "Each plan can be cancelled at any time from the account page."
     blocks = [
@@ -303,7 +303,7 @@ def test_a_feed_of_other_stories_needs_both_libraries() -> None:
 def test_a_linked_heading_is_one_to_another_page_of_the_site(heading: str, linked: bool) -> None:
     import lxml.html
 
-    from articast.ingest._html import _links_to_site
+    from articast.ingest._dom import _links_to_site
 
     assert _links_to_site(lxml.html.fragment_fromstring(heading), "harbour.example") is linked
 
@@ -313,7 +313,7 @@ def test_class_names_that_say_a_box_holds_text() -> None:
     page builders' and layout names say nothing about the text."""
     import lxml.html
 
-    from articast.ingest._html import _content_classes
+    from articast.ingest._container import _content_classes
 
     def names(cls: str) -> set[str]:
         return _content_classes(lxml.html.fragment_fromstring(f"<div class='{cls}'>x</div>"))

@@ -182,7 +182,7 @@ def test_deep_inline_nesting(tmp_path: Path) -> None:
 def test_unclosed_formatting_cannot_multiply_the_tree(tmp_path: Path) -> None:
     """HTML5 reopens unclosed <b><i><u><s> in every paragraph; on a hostile page that makes
     the tree many times the page, so such a page is read with lxml alone."""
-    from articast.ingest._html import browser_html
+    from articast.ingest._dom import browser_html
 
     body = "".join(f"<p><b><i><u><s>Paragraph number {n} of the hostile page.</p>" for n in range(3000))
     page = f"<html><head><title>Hostile page</title></head><body>{body}</body></html>"

@@ -8,7 +8,7 @@
                                + warnings naming bytes that could not be decoded
       -> _source.unwrap_fence  a ``` fence around the whole file goes; split tags are joined
       -> _source.sniff         html | markdown | text, from content (never the file name)
-      -> _html.browser_html    the page as a browser builds it (Lexbor via selectolax)
+      -> _dom.browser_html     the page as a browser builds it (Lexbor via selectolax)
       -> _html / _markdown     blocks (headings, paragraphs, images, links, title, language);
                                on well-formed pages _libs' opinions (trafilatura, readability)
                                veto class-name boilerplate and pick the container; bare heading
@@ -36,7 +36,8 @@ from urllib.parse import urljoin, urlsplit
 from articast.config import IngestSettings
 from articast.errors import InputError
 from articast.ingest._blocks import Extracted
-from articast.ingest._html import extract_html, visible_words
+from articast.ingest._dom import visible_words
+from articast.ingest._html import extract_html
 from articast.ingest._images import resolve_image
 from articast.ingest._lang import guess, normalize
 from articast.ingest._markdown import extract_markdown, extract_text

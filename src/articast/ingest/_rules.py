@@ -37,7 +37,7 @@ def _rule(name: str, reason: str, fixture: str, action: Action = "dropped") -> s
     return name
 
 
-# -- page furniture, judged by element (_html._boilerplate_rule) -----------------------
+# -- page furniture, judged by element (_boilerplate._boilerplate_rule) -----------------------
 EDIT_LINK = _rule(
     "edit-link", "a wiki's [edit] link beside a heading", "wiki.html"
 )  # fmt: skip
