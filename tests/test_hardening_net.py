@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from articast.errors import InputError
-from articast.ingest._source import fetch_bytes
+from articast.ingest._fetch import fetch_bytes
 from articast.net import check_url_host, refusal
 from hostile_server import METADATA_SPELLINGS, PAGE, HostileServer
 

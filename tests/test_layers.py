@@ -138,3 +138,21 @@ def test_the_check_sees_a_cycle_inside_a_function() -> None:
     tree = ast.parse("def f():\n    from articast.pipeline import build_episode\n")
     (node,) = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     assert _targets("articast.publish.feed", node) == ["articast.pipeline"]
+
+
+def test_ingest_modules_and_functions_stay_readable() -> None:
+    """Ingest is where users ask "why did my paragraph go?": no module of it over 600
+    lines, no function over 80 (its rules are named in ``_rules``, its steps in modules)."""
+    too_long: list[str] = []
+    paths = sorted((SRC / "articast" / "ingest").glob("*.py"))
+    assert len(paths) > 10
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > 600:
+            too_long.append(f"{path.name}: {text.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > 80:
+                    too_long.append(f"{path.name}: {node.name} is {length} lines")
+    assert not too_long, too_long

@@ -42,8 +42,9 @@ from articast.ingest._images import resolve_image
 from articast.ingest._lang import guess, normalize
 from articast.ingest._markdown import extract_markdown, extract_text
 from articast.ingest._rules import RULES, IngestRule, Noted, explaining
-from articast.ingest._sections import Listing, arrange
+from articast.ingest._sections import Draft, Listing, arrange
 from articast.ingest._source import (
+    RawInput,
     decode_report,
     read_source,
     repair_split_tags,
@@ -138,6 +139,47 @@ def _fallback_title(source: str) -> str:
     return clean_inline(re.sub(r"[-_]+", " ", stem)).capitalize() or "Untitled article"
 
 
+def _with_images(
+    drafts: list[Draft], raw: RawInput, settings: IngestSettings, warnings: list[str]
+) -> list[Section]:
+    """The sections, their pictures read and checked (at most ``MAX_IMAGES``, all within
+    ``IMAGE_TIME_FACTOR`` times the fetch timeout); what went wrong goes to ``warnings``."""
+    sections: list[Section] = []
+    resolved = 0
+    image_deadline = time.monotonic() + IMAGE_TIME_FACTOR * settings.timeout
+    for d in drafts:
+        images: list[ImageRef] = []
+        for img in d.images:
+            if resolved >= MAX_IMAGES:
+                # A gallery page must not turn into hundreds of downloads.
+                images.append(ImageRef(src=img.src[:80], alt=img.alt))
+                warnings.append(f"more than {MAX_IMAGES} images: the rest were not read")
+                continue
+            resolved += 1
+            ref, warning = resolve_image(
+                img.src,
+                img.alt,
+                base_dir=raw.base_dir,
+                base_url=raw.url,
+                settings=settings,
+                deadline=image_deadline,
+                private_origin=raw.private_origin,
+            )
+            images.append(ref)
+            if warning:
+                warnings.append(warning)
+        if d.paragraphs or images:
+            sections.append(
+                Section(
+                    title=d.title,
+                    paragraphs=tuple(d.paragraphs),
+                    images=tuple(images),
+                    listings=tuple(i for i, p in enumerate(d.paragraphs) if isinstance(p, Listing)),
+                )
+            )
+    return sections
+
+
 def load_article(source: str | Path, settings: IngestSettings) -> Article:
     """Read the article at ``source`` (file path or http(s) URL) into an ``Article``.
 
@@ -175,39 +217,7 @@ def load_article(source: str | Path, settings: IngestSettings) -> Article:
                 f"kept {total_words:,} of the page's {visible:,} visible words; the rest was taken "
                 "for page furniture (menus, comments, related links): check the article is complete"
             )
-    sections: list[Section] = []
-    resolved = 0
-    image_deadline = time.monotonic() + IMAGE_TIME_FACTOR * settings.timeout
-    for d in drafts:
-        images: list[ImageRef] = []
-        for img in d.images:
-            if resolved >= MAX_IMAGES:
-                # A gallery page must not turn into hundreds of downloads.
-                images.append(ImageRef(src=img.src[:80], alt=img.alt))
-                warnings.append(f"more than {MAX_IMAGES} images: the rest were not read")
-                continue
-            resolved += 1
-            ref, warning = resolve_image(
-                img.src,
-                img.alt,
-                base_dir=raw.base_dir,
-                base_url=raw.url,
-                settings=settings,
-                deadline=image_deadline,
-                private_origin=raw.private_origin,
-            )
-            images.append(ref)
-            if warning:
-                warnings.append(warning)
-        if d.paragraphs or images:
-            sections.append(
-                Section(
-                    title=d.title,
-                    paragraphs=tuple(d.paragraphs),
-                    images=tuple(images),
-                    listings=tuple(i for i, p in enumerate(d.paragraphs) if isinstance(p, Listing)),
-                )
-            )
+    sections = _with_images(drafts, raw, settings, warnings)
 
     talks, links = _links(ex, paragraphs, raw.url)
     title = clean_line(clean_inline(ex.title or "")) or _fallback_title(raw.source)

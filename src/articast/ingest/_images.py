@@ -29,7 +29,7 @@ from PIL import Image, UnidentifiedImageError
 
 from articast.config import IngestSettings
 from articast.errors import InputError
-from articast.ingest._source import fetch_bytes
+from articast.ingest._fetch import fetch_bytes
 from articast.models import ImageRef
 
 _FORMAT_EXT = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp", "BMP": ".bmp"}

@@ -218,19 +218,7 @@ class _Walker:
             if href:
                 self.out.hrefs.append((href, self._link_text(el)))
         if tag in HEADINGS and not self.heading_depth and not _list_item_only(el):
-            self.flush(container=container)
-            self.heading_depth += 1
-            try:
-                self.add_text(el.text, container=False)
-                for child in el:
-                    self.walk(child, depth + 1, False)
-                    self.add_text(child.tail, container=False)
-            finally:
-                self.heading_depth -= 1
-            at = len(self.out.blocks)
-            self.flush("heading", HEADINGS[tag])
-            if len(self.out.blocks) == at + 1 and _links_to_site(el, _site(self.out.source_url)):
-                self.out.blocks[at].linked = True
+            self._heading(el, depth, container)
             return
         if self.heading_depth:
             if tag in TEXT_BLOCKS or tag in CONTAINERS:
@@ -246,23 +234,7 @@ class _Walker:
             self._figure(el, depth)
             return
         elif tag in TEXT_BLOCKS or tag in CONTAINERS:
-            inner_container = tag in CONTAINERS
-            self.flush(container=container)
-            self.add_text(el.text, container=inner_container)
-            cells = 0
-            for child in el:
-                if tag == "tr" and _tag(child) in {"td", "th"}:
-                    # Cells of a row read as one line: "Measure; Typical change".
-                    so_far = "".join(self.buf).replace(_SOFT, " ").rstrip()
-                    if cells and so_far:
-                        self.buf = [so_far, "; "]
-                    cells += 1
-                self.walk(child, depth + 1, inner_container)
-                self.add_text(child.tail, container=inner_container)
-            if tag in {"tr", "li", "dt", "dd", "caption"}:
-                # Line ends in a table row or a list item are never heading breaks.
-                self.buf = [b.replace(_SOFT, " ") for b in self.buf]
-            self.flush(container=inner_container)
+            self._block(el, depth, container)
             return
         # inline element
         in_bold = int(tag in _BOLD)
@@ -275,6 +247,43 @@ class _Walker:
             self.add_text(child.tail, container=False)
         self.bold_depth -= in_bold
         self.code_depth -= in_code
+
+    def _heading(self, el: Any, depth: int, container: bool) -> None:
+        """A heading element: its words (inline, whatever it holds) as a heading block."""
+        self.flush(container=container)
+        self.heading_depth += 1
+        try:
+            self.add_text(el.text, container=False)
+            for child in el:
+                self.walk(child, depth + 1, False)
+                self.add_text(child.tail, container=False)
+        finally:
+            self.heading_depth -= 1
+        at = len(self.out.blocks)
+        self.flush("heading", HEADINGS[_tag(el)])
+        if len(self.out.blocks) == at + 1 and _links_to_site(el, _site(self.out.source_url)):
+            self.out.blocks[at].linked = True
+
+    def _block(self, el: Any, depth: int, container: bool) -> None:
+        """A block of text or a container: its own blocks, a table row as one line."""
+        tag = _tag(el)
+        inner_container = tag in CONTAINERS
+        self.flush(container=container)
+        self.add_text(el.text, container=inner_container)
+        cells = 0
+        for child in el:
+            if tag == "tr" and _tag(child) in {"td", "th"}:
+                # Cells of a row read as one line: "Measure; Typical change".
+                so_far = "".join(self.buf).replace(_SOFT, " ").rstrip()
+                if cells and so_far:
+                    self.buf = [so_far, "; "]
+                cells += 1
+            self.walk(child, depth + 1, inner_container)
+            self.add_text(child.tail, container=inner_container)
+        if tag in {"tr", "li", "dt", "dd", "caption"}:
+            # Line ends in a table row or a list item are never heading breaks.
+            self.buf = [b.replace(_SOFT, " ") for b in self.buf]
+        self.flush(container=inner_container)
 
     def walk_root(self, html: str) -> None:
         """Walk a whole (already clean) HTML document."""
