@@ -475,6 +475,34 @@ CASES = [
         language="en-us",
         byline="Articast Sample Desk",
     ),
+    # Page shapes where headings were lost (issue 29): a blog's front page of several posts
+    # (the libraries read the first post as the article), a wiki's headings wrapped with their
+    # [edit] links, docs headings with anchors before or after their words, and headings
+    # beside lazy-loaded pictures.
+    Expect(
+        FIXTURES / "front-page.html",
+        "River Notes",
+        ["What the floods taught us", "The mills of the upper valley", "Walking the old canal"],
+        present=("Herons fish in the still water",),
+        absent=("May 2, 2026", "About"),
+    ),
+    Expect(
+        FIXTURES / "wiki-nested.html",
+        "Grey Valley",
+        [None, "History", "Early settlement", "Industry", "Geography"],
+        absent=("edit", "[", "]"),
+    ),
+    Expect(
+        FIXTURES / "docs-anchors.html",
+        "Installing the tool",
+        [None, "Requirements", "From source", "Build options", "Troubleshooting"],
+        absent=("¶", "#"),
+    ),
+    Expect(
+        FIXTURES / "lazy-figures.html",
+        "Twelve bridges of the valley",
+        [None, "The stone bridge", "The iron bridge", "The rope bridge", "The railway viaduct"],
+    ),
 ]
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
+from articast.ingest import _rules as R
 from articast.ingest._dom import (
     _CONTINUED,
     CONTAINERS,
@@ -78,6 +79,10 @@ def _find_main(root: Any) -> Any:
         body = root
     body_words = _text_len(body)
     articles = [el for el in root.iter("article") if _text_len(el) > 20]
+    listing = _listing(articles)
+    if listing is not None and _text_len(listing[0].getparent()) >= body_words * 0.4:
+        # A page of several posts (a blog's front page): all of them, in page order.
+        return listing[0].getparent()
     if articles:
         best = max(articles, key=_text_len)
         # Listing pages have many <article>s; one that holds little of the page is not it.
@@ -88,6 +93,43 @@ def _find_main(root: Any) -> Any:
     if mains:
         return max(mains, key=_text_len)
     return _best_by_density(body)
+
+
+_POST_WORDS = 40
+"""Words a post of a page of several needs (a title and an excerpt at least)."""
+
+
+def _listing(articles: list[Any]) -> list[Any] | None:
+    """The posts of a page that shows several side by side (a blog's front page, an archive):
+    two or more sibling ``<article>``s, each with a heading of its own and some prose, none of
+    them most of their words (a story with a few teasers beside it is not one); else ``None``."""
+    by_parent: dict[Any, list[Any]] = {}
+    for el in articles:
+        by_parent.setdefault(el.getparent(), []).append(el)
+    for group in by_parent.values():
+        posts = [
+            a
+            for a in group
+            if _text_len(a) >= _POST_WORDS and next(a.iter("h1", "h2", "h3"), None) is not None
+        ]
+        if len(posts) >= 2:
+            sizes = [_text_len(a) for a in posts]
+            if max(sizes) < 0.7 * sum(sizes):
+                return posts
+    return None
+
+
+def posts_within(main: Any) -> list[Any]:
+    """The posts of a page of several inside ``main`` (``_listing``), or ``[]``; every post
+    after the first is marked as continuing the article (the libraries, which read one post
+    as the article, do not vote the others away)."""
+    posts = _listing([el for el in main.iter("article") if el is not main]) or []
+    for post in posts[1:]:
+        post.set(_CONTINUED, "")
+        if R.recording():
+            heading = next(post.iter("h1", "h2", "h3"))
+            R.note(R.SEVERAL_POSTS, " ".join(" ".join(heading.itertext()).split()))
+    return posts
 
 
 def _byline(root: Any) -> str | None:
@@ -187,8 +229,13 @@ def _best_container(main: Any, body: Any, ops: Opinions) -> Any:
     # when the libraries disagree, each may hold a different half of it.
     either = bag(ops.trafilatura) | bag(ops.readability)
     ours = sum((bag(_plain(main)) & either).values())
+    # On a page of several posts the libraries read the first as the article; it is one of
+    # them, not all.
+    posts = _listing([el for el in main.iter("article") if el is not main]) or []
     best, best_score = main, current
     for cand in candidates:
+        if any(cand is p or p in cand.iterancestors() for p in posts):
+            continue
         words = bag(_plain(cand))
         if cand in inner and sum((words & either).values()) < 0.8 * ours:
             continue

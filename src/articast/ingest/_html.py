@@ -36,6 +36,7 @@ from articast.ingest._container import (
     _hard_wrapped,
     _loose_share,
     _with_continuations,
+    posts_within,
 )
 from articast.ingest._dom import (
     _drop_keep_tail,
@@ -147,6 +148,7 @@ def _cleaned_main(root: Any, body: Any, ops: Opinions | None) -> Any:
     if ops is not None:
         main = _best_container(main, body, ops)
     main = _with_continuations(main)
+    posts_within(main)
     if R.recording():
         _note_outside(main, body)
     # Lists and boxes made mostly of links (related stories, tag clouds, unlabeled menus).

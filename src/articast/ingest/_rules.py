@@ -72,6 +72,13 @@ LINK_LIST = _rule(
     "link-list", "a list or box made mostly of links (related stories, tag clouds, menus)",
     "roundup.html",
 )  # fmt: skip
+SEVERAL_POSTS = _rule(
+    "several-posts",
+    "a page of several posts (a blog's front page): every post is read, not only the one the "
+    "libraries take for the article",
+    "front-page.html",
+    "changed",
+)
 OUTSIDE = _rule(
     "outside-article", "outside the part of the page chosen as the article", "longform.html"
 )  # fmt: skip
