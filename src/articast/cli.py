@@ -337,8 +337,9 @@ def ingest(
         if art.talk:
             click.echo(f"talk: {art.talk.url}")
         if explain:
-            click.echo(f"dropped or changed, in page order ({len(log)}):")
-            for n in log:
+            shown = [n for n in log if n.action != "kept"]
+            click.echo(f"dropped or changed, in page order ({len(shown)}):")
+            for n in shown:
                 count = f"{n.words} word{'s' if n.words != 1 else ''}"
                 click.echo(f"  {n.action} by {n.rule}: {n.text!r} ({count}): {n.reason}")
         for w in art.warnings:

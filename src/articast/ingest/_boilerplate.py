@@ -10,7 +10,7 @@ article.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import lxml.etree
@@ -132,52 +132,82 @@ _BOILER_ROLES = frozenset(
 _KEEP = frozenset({"html", "body", "main", "article"})
 
 
-def _boilerplate_rule(el: Any, body_words: int) -> str | None:
-    """The rule (``_rules``) that makes ``el`` page furniture, or ``None``: it may be content."""
-    tag = _tag(el)
-    if tag in _KEEP:
-        return None
-    if tag in {"span", "a", "div", "small"} and _EDIT_LINK.search(el.get("class") or ""):
-        # A wiki's "[edit]" beside every heading (MediaWiki's mw-editsection).
-        return R.EDIT_LINK
-    if tag == "header" and any(
+Verdict = bool | None
+"""What one element rule says: ``True`` furniture (by this rule), ``False`` content (no
+later rule is asked), ``None`` no opinion."""
+
+
+def _page_root(el: Any, body_words: int) -> Verdict:
+    return False if _tag(el) in _KEEP else None
+
+
+def _edit_link(el: Any, body_words: int) -> Verdict:
+    # A wiki's "[edit]" beside every heading (MediaWiki's mw-editsection).
+    return (
+        _tag(el) in {"span", "a", "div", "small"} and bool(_EDIT_LINK.search(el.get("class") or ""))
+    ) or None
+
+
+def _own_header(el: Any, body_words: int) -> Verdict:
+    # The article's own header holds its h1 and standfirst; its byline box goes by class.
+    if _tag(el) == "header" and any(
         _tag(a) in {"article", "main"} or (a.get("role") or "") == "main"
         for a in el.iterancestors()
     ):
-        # The article's own header holds its h1 and standfirst; its byline box goes by class.
+        return False
+    return None
+
+
+def _header_footer(el: Any, body_words: int) -> Verdict:
+    if _tag(el) not in {"header", "footer", "aside"}:
         return None
-    if tag in {"header", "footer", "aside"}:
-        # Never drop one that holds most of the page (some sites wrap everything in one).
-        return R.PAGE_FURNITURE if _text_len(el) < max(80, body_words // 2) else None
-    if (
-        (el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true")
-        and not _STREAMED.match(el.get("id") or "")
-        and not _folded_panel(el)
-    ):
-        return R.HIDDEN
-    if tag in {"a", "span", "em", "strong", "b", "i", "code"} and any(
+    # Never drop one that holds most of the page (some sites wrap everything in one).
+    return _text_len(el) < max(80, body_words // 2)
+
+
+def _hidden_box(el: Any, body_words: int) -> Verdict:
+    hidden = el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true"
+    if hidden and not _STREAMED.match(el.get("id") or "") and not _folded_panel(el):
+        return True
+    return None
+
+
+def _heading_words(el: Any, body_words: int) -> Verdict:
+    if _tag(el) not in {"a", "span", "em", "strong", "b", "i", "code"} or not any(
         _tag(a) in HEADINGS for a in el.iterancestors()
     ):
-        # A heading's own words ("<h2><a class='toc-backref'>Introduction</a>") stay; only
-        # a permalink marker (¶, #) inside it goes.
-        empty = _text_len(el) == 0 or not any(ch.isalnum() for ch in "".join(el.itertext()))
-        return R.PERMALINK if empty else None
-    if _HIDDEN_STYLE.search(el.get("style") or "") and not _folded_panel(el):
-        return R.HIDDEN
-    if tag in {"div", "section", "p", "span", "table"} and _has_controls(el):
-        # A small box with a field or a labelled button is a sign-up, search or consent box;
-        # a bigger one only when it names itself a comment form (its posting rules with it).
-        # Other big boxes with buttons are content ("toc-content-sidebar" grids, docs).
-        names = " ".join((el.get("class") or "", el.get("id") or ""))
-        return R.FORM_BOX if _text_len(el) < 60 or _COMMENT_BOX.search(names) else None
-    role = (el.get("role") or "").lower()
-    if role == "tablist" and _text_len(el) < 60:
-        # A row of tab labels ("Python Node.js PHP"): controls, not text; an accordion that
-        # holds its panels (jQuery UI's tablist around headings and tabpanels) is content.
-        panels = any(
-            _tag(d) in HEADINGS or (d.get("role") or "").lower() == "tabpanel" for d in el.iter()
-        )
-        return None if panels else R.TAB_LABELS
+        return None
+    # A heading's own words ("<h2><a class='toc-backref'>Introduction</a>") stay; only a
+    # permalink marker (¶, #) inside it goes.
+    return _text_len(el) == 0 or not any(ch.isalnum() for ch in "".join(el.itertext()))
+
+
+def _hidden_style(el: Any, body_words: int) -> Verdict:
+    return (bool(_HIDDEN_STYLE.search(el.get("style") or "")) and not _folded_panel(el)) or None
+
+
+def _form_box(el: Any, body_words: int) -> Verdict:
+    if _tag(el) not in {"div", "section", "p", "span", "table"} or not _has_controls(el):
+        return None
+    # A small box with a field or a labelled button is a sign-up, search or consent box; a
+    # bigger one only when it names itself a comment form (its posting rules with it). Other
+    # big boxes with buttons are content ("toc-content-sidebar" grids, docs).
+    names = " ".join((el.get("class") or "", el.get("id") or ""))
+    return _text_len(el) < 60 or bool(_COMMENT_BOX.search(names))
+
+
+def _tab_labels(el: Any, body_words: int) -> Verdict:
+    if (el.get("role") or "").lower() != "tablist" or _text_len(el) >= 60:
+        return None
+    # A row of tab labels ("Python Node.js PHP"): controls, not text; an accordion that holds
+    # its panels (jQuery UI's tablist around headings and tabpanels) is content.
+    return not any(
+        _tag(d) in HEADINGS or (d.get("role") or "").lower() == "tabpanel" for d in el.iter()
+    )
+
+
+def _furniture_name(el: Any, body_words: int) -> Verdict:
+    tag = _tag(el)
     marks = _furniture_marks(" ".join((el.get("class") or "", el.get("id") or "")))
     if el.get("id") and _BOILER_RE.search(marks) and _id_is_heading_slug(el):
         # <section id="s-meta-options"><h2>Meta options</h2>: the id names the heading.
@@ -200,12 +230,40 @@ def _boilerplate_rule(el: Any, body_words: int) -> str | None:
     ):
         # The article's own header inside <main> (MDN's "layout__header"): its h1 and lead.
         marks = _HEADER_MARK.sub(" ", marks)
-    if role in _BOILER_ROLES or (marks.strip() and _BOILER_RE.search(marks)):
-        if el.find(".//article") is not None or el.find(".//main") is not None:
-            return None
-        words = _text_len(el)
-        # Class names lie ("post has-sidebar"): keep a box that holds most of the page's prose.
-        return None if words > 150 and words > body_words // 2 else R.FURNITURE_CLASS
+    role = (el.get("role") or "").lower()
+    if not (role in _BOILER_ROLES or (marks.strip() and _BOILER_RE.search(marks))):
+        return None
+    if el.find(".//article") is not None or el.find(".//main") is not None:
+        return False
+    words = _text_len(el)
+    # Class names lie ("post has-sidebar"): keep a box that holds most of the page's prose.
+    return not (words > 150 and words > body_words // 2)
+
+
+ELEMENT_RULES: tuple[tuple[str, Callable[[Any, int], Verdict]], ...] = (
+    (R.PAGE_ROOT, _page_root),
+    (R.EDIT_LINK, _edit_link),
+    (R.OWN_HEADER, _own_header),
+    (R.PAGE_FURNITURE, _header_footer),
+    (R.HIDDEN, _hidden_box),
+    (R.PERMALINK, _heading_words),
+    (R.HIDDEN, _hidden_style),
+    (R.FORM_BOX, _form_box),
+    (R.TAB_LABELS, _tab_labels),
+    (R.FURNITURE_CLASS, _furniture_name),
+)
+"""The element rules in the order they are asked; the first with an opinion decides."""
+
+
+def _boilerplate_rule(el: Any, body_words: int) -> str | None:
+    """The rule (``_rules``) that makes ``el`` page furniture, or ``None``: it may be content
+    (``ELEMENT_RULES``, in order: the first rule with an opinion decides)."""
+    for name, judge in ELEMENT_RULES:
+        verdict = judge(el, body_words)
+        if verdict is not None:
+            if not verdict and R.RULES[name].action == "kept" and R.recording():
+                R.note(name, el.get("id") or el.get("class") or _tag(el))
+            return name if verdict else None
     return None
 
 

@@ -6,6 +6,7 @@ story. Each drop is named (``_rules``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from articast.ingest import _rules as R
@@ -97,16 +98,19 @@ def _without_debris(blocks: list[Block]) -> list[Block]:
     tab), and a short line said three times or more in a row (a slideshow's caption on every
     slide). A short line said twice ("$10 a month" for two plans) may be two facts and stays,
     and so does a label said once per product ("Pros", "Type:")."""
-    kept = [
+    for rule, apply in DEBRIS_RULES:
+        blocks = _noted_drops(rule, blocks, apply(blocks))
+    return blocks
+
+
+def _speakable(blocks: list[Block]) -> list[Block]:
+    """Drop a paragraph with no letter or digit, and a slide counter ("Photo 2 of 6")."""
+    return [
         b
         for b in blocks
         if b.kind != "para"
         or (any(ch.isalnum() for ch in b.text) and not _SLIDE_COUNTER.fullmatch(b.text.strip()))
     ]
-    kept = _noted_drops(R.NO_LETTERS, blocks, kept)
-    kept = _noted_drops(R.PAGER, kept, _without_pagers(kept))
-    kept = _noted_drops(R.REPEAT, kept, _without_repeats(kept))
-    return _noted_drops(R.SECOND_COPY, kept, _without_second_copy(kept))
 
 
 def _without_pagers(blocks: list[Block]) -> list[Block]:
@@ -234,3 +238,12 @@ def _without_credits(blocks: list[Block]) -> list[Block]:
                 lead = False
         kept.append(b)
     return kept
+
+
+DEBRIS_RULES: tuple[tuple[str, Callable[[list[Block]], list[Block]]], ...] = (
+    (R.NO_LETTERS, _speakable),
+    (R.PAGER, _without_pagers),
+    (R.REPEAT, _without_repeats),
+    (R.SECOND_COPY, _without_second_copy),
+)
+"""The block rules after the walk, applied in order (``_without_debris``)."""

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Action = Literal["dropped", "changed"]
+Action = Literal["dropped", "changed", "kept"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,14 @@ def _rule(name: str, reason: str, fixture: str, action: Action = "dropped") -> s
     return name
 
 
+# -- content, whatever its names say (element rules that keep) ---------------------------
+PAGE_ROOT = _rule(
+    "page-root", "html, body, main and article are never furniture", "news.html", "kept"
+)  # fmt: skip
+OWN_HEADER = _rule(
+    "article-header", "the article's own header (its headline and standfirst) is content",
+    "blog.html", "kept",
+)  # fmt: skip
 # -- page furniture, judged by element (_boilerplate._boilerplate_rule) -----------------------
 EDIT_LINK = _rule(
     "edit-link", "a wiki's [edit] link beside a heading", "wiki.html"
