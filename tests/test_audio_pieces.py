@@ -139,3 +139,19 @@ def test_a_target_out_of_reach_stays_under_the_true_peak_limit(tmp_path: Path) -
     assert master.true_peak_dbtp is not None and master.loudness_lufs is not None
     assert master.true_peak_dbtp <= 0.0
     assert master.loudness_lufs < -5.0 + 0.5  # as loud as the limit lets it be
+
+
+def test_the_outro_is_the_same_samples_after_edits_of_any_length(tmp_path: Path) -> None:
+    """However much an edit moves the outro (whole grid steps, 4,704 samples), its part of
+    the master is the same samples: the episode's end is rounded from its cut, not from 0,
+    so its AAC piece is not encoded again."""
+    tails = []
+    for k, extra in enumerate(("", " Quickly.", " It happens in the dark, every single night.")):
+        segments = list(SEGMENTS)
+        first, *rest = segments[1][2]
+        segments[1] = (*segments[1][:2], (first + extra, *rest), *segments[1][3:])
+        master = _master(tmp_path / str(k), segments)
+        with wave.open(str(master.wav)) as w:
+            channels = w.getnchannels()
+        tails.append(_samples(master)[master.cuts[-1] * channels :].tobytes())
+    assert len(set(tails)) == 1

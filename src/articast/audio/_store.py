@@ -60,7 +60,7 @@ def master_key(
     ]
     music = settings.music_file
     music_hash = hashlib.sha256(music.read_bytes()).hexdigest() if music and music.is_file() else None
-    return content_key("master-v2", h.hexdigest(), tag_facts, dataclasses.asdict(settings), music_hash)
+    return content_key("master-v3", h.hexdigest(), tag_facts, dataclasses.asdict(settings), music_hash)
 
 
 def _master_json(master: Master) -> dict[str, Any]:

@@ -513,9 +513,12 @@ def plan(
     end = speech_end + grid(tail)
     if sting_out is not None:
         end = max(end, outro_at + len(sting_out) + grid(0.3))
-    # Whole 10 ms (and whole source samples) so chapter boundaries are exact milliseconds.
+    # Whole 10 ms (and whole source samples) after the last section's cut: the outro's part
+    # is then the same length wherever an edit before it moves it (rounding the episode's end
+    # itself would give it a few samples more or less, and its sound encoded again).
     unit = math.lcm(sr // 100, step) if sr % 100 == 0 else step
-    n = math.ceil(end / unit) * unit
+    last_cut = cuts[-1] if cuts else 0
+    n = last_cut + math.ceil((end - last_cut) / unit) * unit
     energy, count = sum(e for e, _ in heard), sum(c for _, c in heard)
     voice_rms = max(math.sqrt(energy / count) if count else 0.0, 1e-4)
 
