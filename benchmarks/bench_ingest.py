@@ -73,6 +73,7 @@ FIXTURE_PAGES = [
     "wiki-nested.html",
     "docs-anchors.html",
     "lazy-figures.html",
+    "wiki-lists.html",
 ]
 TOOLS = ("articast", "trafilatura", "readability")
 

@@ -499,6 +499,25 @@ CASES = [
         absent=("¶", "#"),
     ),
     Expect(
+        FIXTURES / "wiki-lists.html",
+        "Grey Valley",
+        [
+            None,
+            "History",
+            "Early settlement",
+            "Industry",
+            "Mills",
+            "Geography",
+            "Climate",
+            "Culture",
+            "See also",
+            "References",
+            "External links",
+        ],
+        present=("Rivers of Examplia", "Official website"),
+        absent=("edit", "Main page", "Valleys of Examplia A", "last edited"),
+    ),
+    Expect(
         FIXTURES / "lazy-figures.html",
         "Twelve bridges of the valley",
         [None, "The stone bridge", "The iron bridge", "The rope bridge", "The railway viaduct"],
@@ -812,3 +831,25 @@ def test_a_bold_line_right_under_a_heading_belongs_to_it(tmp_path: Path) -> None
         "The Dune Light",
     ]
     assert "Price: $25 Burn time: 9 hours" in a.sections[2].paragraphs[1]
+
+
+def test_a_list_of_links_under_its_own_heading_is_kept_and_not_read() -> None:
+    """A wiki's "See also" and "External links": the article's own lists, under headings of
+    their own, are kept (and so are the headings), marked, and left out of the narration; a
+    section with other text is read without its link items."""
+    from articast.config import NarrateSettings
+    from articast.narrate import build_script
+
+    a = load_article(FIXTURES / "wiki-lists.html", OFFLINE)
+    by_title = {s.title: s for s in a.sections}
+    see_also = by_title["See also"]
+    assert see_also.paragraphs == ("Rivers of Examplia", "Grey Hills")
+    assert see_also.link_lists == (0, 1)
+    assert by_title["External links"].link_lists == (0,)
+    assert by_title["History"].link_lists == ()
+    script = build_script(a, None, NarrateSettings())
+    titles = [seg.title for seg in script.segments]
+    assert "See also" not in titles and "External links" not in titles
+    assert "References" in titles and "Culture" in titles
+    said = " ".join(s for seg in script.segments for s in seg.sentences)
+    assert "Official website" not in said and "Grey Hills" not in said

@@ -68,6 +68,10 @@ class Section:
     listings: tuple[int, ...] = ()
     """Indices of the paragraphs that are code listings (``<pre>``, fenced code): kept as the
     article's text, shown, never read aloud (the narration says a listing is shown)."""
+    link_lists: tuple[int, ...] = ()
+    """Indices of the paragraphs that are items of a list of links under a heading of its own
+    ("See also", "External links"): the article's text, shown, not read aloud (a section of
+    nothing else is left out of the narration)."""
 
     @property
     def text(self) -> str:

@@ -42,7 +42,7 @@ from articast.ingest._images import resolve_image
 from articast.ingest._lang import guess, normalize
 from articast.ingest._markdown import extract_markdown, extract_text
 from articast.ingest._rules import RULES, IngestRule, Noted, explaining
-from articast.ingest._sections import Draft, Listing, arrange
+from articast.ingest._sections import Draft, LinkItem, Listing, arrange
 from articast.ingest._source import (
     RawInput,
     decode_report,
@@ -175,6 +175,9 @@ def _with_images(
                     paragraphs=tuple(d.paragraphs),
                     images=tuple(images),
                     listings=tuple(i for i, p in enumerate(d.paragraphs) if isinstance(p, Listing)),
+                    link_lists=tuple(
+                        i for i, p in enumerate(d.paragraphs) if isinstance(p, LinkItem)
+                    ),
                 )
             )
     return sections
@@ -263,6 +266,7 @@ def _sanitized(article: Article) -> Article:
                 for i in s.images
             ),
             listings=tuple(n for n, (i, _) in enumerate(kept) if i in s.listings),
+            link_lists=tuple(n for n, (i, _) in enumerate(kept) if i in s.link_lists),
         )
 
     sections = tuple(section(s) for s in article.sections)

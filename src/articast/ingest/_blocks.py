@@ -38,6 +38,9 @@ class Block:
     continued: bool = False
     """Text of a box after the article's own that continues it (see ``_with_continuations``):
     the libraries stop at the first box, so their vote does not count against it."""
+    links: bool = False
+    """An item of a list of links under a heading of its own (``_boilerplate.introduced_list``):
+    the article's, kept and shown, not read aloud."""
     folded: bool = False
     """Text of a folded accordion panel (an FAQ's answer): the libraries leave hidden text
     out, so their vote does not count against it."""

@@ -335,6 +335,20 @@ def _wraps_a_heading(el: Any) -> bool:
     return heading is not None and _text_len(el) <= _text_len(heading) + 1
 
 
+def introduced_list(el: Any) -> bool:
+    """``el`` is a list of links right under a heading of its own in the article's flow
+    ("See also", "Further reading", "External links" on a wiki or a paper): the heading says
+    what it is, and it is the article's, not a box of the site's other pages."""
+    if _tag(el) not in {"ul", "ol"}:
+        return False
+    prev = el.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        prev = prev.getprevious()
+    if prev is None or (el.getprevious() is not prev and (prev.tail or "").strip()):
+        return False
+    return _tag(prev) in HEADINGS or (_tag(prev) == "div" and _wraps_a_heading(prev))
+
+
 def _link_density_beside_headings(el: Any) -> float:
     """Link density of the text of ``el`` outside its headings.
 

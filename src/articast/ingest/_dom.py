@@ -391,6 +391,8 @@ def _hidden(el: Any) -> bool:
     )
 
 
+LINKS_MARK = "data-articast-links"
+"""Set on a list of links under a heading of its own (``_boilerplate.introduced_list``)."""
 _CONTINUED = "data-articast-continued"
 """Marks a box ``_with_continuations`` added (the walker tells its blocks)."""
 

@@ -27,6 +27,7 @@ from articast.ingest._boilerplate import (
     _part_of_spared,
     _vetoed,
     _vetoed_groups,
+    introduced_list,
 )
 from articast.ingest._cleanup import _note_outside, _noted_drops, _without_credits, _without_debris
 from articast.ingest._container import (
@@ -39,6 +40,8 @@ from articast.ingest._container import (
     posts_within,
 )
 from articast.ingest._dom import (
+    _CONTINUED,
+    LINKS_MARK,
     _drop_keep_tail,
     _iter_all,
     _meta,
@@ -161,6 +164,13 @@ def _cleaned_main(root: Any, body: Any, ops: Opinions | None) -> Any:
         # A paragraph that is just the talk link ("Watch the lecture") is the talk.
         and not (_tag(el) == "p" and any(parse_youtube(a.get("href") or "") for a in el.iter("a")))
     ]
+    for el in [el for el in linky if introduced_list(el)]:
+        # "See also", "External links": the article's list, kept under its heading (shown
+        # and counted, not read aloud) and spared by the libraries' vote.
+        el.set(LINKS_MARK, "")
+        el.set(_CONTINUED, "")
+        R.note_element(R.HEADING_LINKS, el)
+        linky.remove(el)
     going = set(linky)
     for el in linky:
         if el.getparent() is not None:

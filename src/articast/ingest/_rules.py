@@ -87,6 +87,13 @@ SEVERAL_POSTS = _rule(
     "front-page.html",
     "changed",
 )
+HEADING_LINKS = _rule(
+    "heading-links",
+    'a list of links under a heading of its own ("See also", "External links"): kept and '
+    "shown, not read aloud",
+    "wiki-lists.html",
+    "changed",
+)
 OUTSIDE = _rule(
     "outside-article", "outside the part of the page chosen as the article", "longform.html"
 )  # fmt: skip

@@ -32,6 +32,12 @@ class Listing(str):
     __slots__ = ()
 
 
+class LinkItem(str):
+    """A paragraph that is an item of a list of links under a heading of its own."""
+
+    __slots__ = ()
+
+
 @dataclass
 class Draft:
     """A section being built: title, paragraphs and image blocks."""
@@ -58,7 +64,7 @@ def build_drafts(blocks: list[Block]) -> list[Draft]:
         if b.kind == "heading":
             drafts.append(Draft(title=b.text, level=b.level, bare=b.bare))
         elif b.kind == "para":
-            cur.paragraphs.append(b.text)
+            cur.paragraphs.append(LinkItem(b.text) if b.links else b.text)
         elif b.kind == "code":
             cur.paragraphs.append(Listing(b.text))
         elif b.kind == "image":

@@ -15,6 +15,7 @@ from articast.ingest._dom import (
     CONTAINERS,
     DROP_TAGS,
     HEADINGS,
+    LINKS_MARK,
     MAX_DEPTH,
     TEXT_BLOCKS,
     _code_text,
@@ -75,6 +76,7 @@ class _Walker:
         self.folded_depth = 0
         """Inside a folded accordion panel (see ``_folded_panel``)."""
         self.continued_depth = 0
+        self.links_depth = 0
         """Inside a box that continues the article (see ``_with_continuations``)."""
 
     # -- buffer -------------------------------------------------------------------------
@@ -151,6 +153,7 @@ class _Walker:
                         bold=bold_like,
                         folded=self.folded_depth > 0,
                         continued=self.continued_depth > 0,
+                        links=self.links_depth > 0,
                     )
                 )
 
@@ -184,13 +187,16 @@ class _Walker:
         # continues the article: their blocks say so.
         folded = int(_hidden(el) and _folded_panel(el))
         continued = int(el.get(_CONTINUED) is not None)
+        links = int(el.get(LINKS_MARK) is not None)
         self.folded_depth += folded
         self.continued_depth += continued
+        self.links_depth += links
         try:
             self.walk_open(el, depth, container)
         finally:
             self.folded_depth -= folded
             self.continued_depth -= continued
+            self.links_depth -= links
 
     def walk_open(self, el: Any, depth: int, container: bool) -> None:
         """``walk`` past the element kinds that never hold the article's text."""

@@ -406,6 +406,8 @@ def build_script(article: Article, talk: Talk | None, settings: NarrateSettings)
     last = _last_prose(article)
     previous_title = title
     for index, section in enumerate(article.sections):
+        if section.link_lists and len(section.link_lists) == len(section.paragraphs):
+            continue  # "See also", "External links": shown on the page, nothing to say
         heading = _capitalised(display_text(section.title)) if section.title else ""
         sentences: list[Sentence] = [speaker.line(heading)] if heading else []
         # A heading and every paragraph end with a longer pause than a sentence.
@@ -478,6 +480,8 @@ def _listings_noted(section: Section, note: str) -> tuple[str, ...]:
     listing is shown on the page, never read aloud)."""
     out: list[str] = []
     for i, paragraph in enumerate(section.paragraphs):
+        if i in section.link_lists:
+            continue  # a list of links under its own heading: shown, not read aloud
         if i not in section.listings:
             out.append(paragraph)
         elif i - 1 not in section.listings:
