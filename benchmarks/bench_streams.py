@@ -18,7 +18,6 @@ asserts nothing (``tests/test_video_streams.py`` holds the rules).
 from __future__ import annotations
 
 import itertools
-import re
 import subprocess
 import sys
 import tempfile
@@ -28,79 +27,24 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "assets" / "sample" / "brain-rhythms.html"
 SEED = ROOT.parent / "shared" / "seeds" / "000_b63b767e2abb3905.txt"
-_AUD = b"\x00\x00\x01\x09"
+sys.path.insert(0, str(ROOT / "tests"))
+
+from stream_checks import annexb, declared, detailed_article, frame_sizes, idr_ids  # noqa: E402
 
 
-def _detailed_article(folder: Path) -> Path:
-    import numpy as np
-    from PIL import Image
+def check(mp4: Path, fps: int = 10) -> dict[str, Any]:
+    """The figures above for one MP4 (read back with ``tests/stream_checks``)."""
+    from articast.video._vbv import levels, window_ratio
 
-    rng = np.random.default_rng(1)
-    Image.fromarray(rng.integers(0, 256, (1080, 1920, 3), dtype=np.uint8)).save(
-        folder / "noise.png"
+    raw = annexb(mp4)
+    sizes = frame_sizes(raw)
+    rate, size = declared(raw)
+    out: dict[str, Any] = {"frames": len(sizes), "declared_vbv": [rate, size]}
+    out["vbv_window_ratio"] = round(window_ratio(sizes, fps), 3)
+    out["vbv_underflows"] = sum(
+        1 for level, bytes_ in zip(levels(sizes, fps), sizes, strict=True) if 8 * bytes_ > level
     )
-    x, y = np.linspace(0, 60, 1920), np.linspace(0, 40, 1080)
-    wave = (127 + 127 * np.sin(x[None, :] * y[:, None] / 3)).astype(np.uint8)
-    Image.fromarray(np.stack([wave, wave[::-1], wave[:, ::-1]], -1)).save(folder / "moire.png")
-    body = (
-        "The archive holds pictures with a great deal of detail, and each one costs many bits. "
-        "The encoder must keep within its budget even when a picture stays on screen for many "
-        "seconds, so that no viewer sees the stream stall on one heavy frame. "
-    )
-    article = folder / "detailed.md"
-    article.write_text(
-        "# Detailed Pictures Everywhere\n\n## Noise in the archive\n\n![Random noise](noise.png)\n\n"
-        f"{body * 2}\n\n## Moire patterns\n\n![A moire pattern](moire.png)\n\n{body * 2}\n",
-        encoding="utf-8",
-    )
-    return article
-
-
-def check(mp4: Path) -> dict[str, Any]:
-    """The figures above for one MP4."""
-    from articast.media import ffmpeg_exe
-
-    ff = ffmpeg_exe()
-    raw = subprocess.run(
-        [ff, "-v", "error", "-i", str(mp4), "-map", "0:v", "-c", "copy",
-         "-bsf:v", "h264_mp4toannexb", "-f", "h264", "-"],
-        capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    starts = [m.start() for m in re.finditer(re.escape(_AUD), raw)]
-    sizes = [b - a for a, b in zip(starts, [*starts[1:], len(raw)], strict=True)]
-    info = subprocess.run([ff, "-hide_banner", "-i", str(mp4)], capture_output=True, text=True)
-    found = re.search(r"(\d+(?:\.\d+)?) fps", info.stderr)
-    fps = float(found.group(1)) if found else 10.0
-    declared = re.search(rb"vbv_maxrate=(\d+) vbv_bufsize=(\d+)", raw)
-    out: dict[str, Any] = {"frames": len(sizes), "fps": fps}
-    if declared:
-        rate, size = int(declared.group(1)) * 1000, int(declared.group(2)) * 1000
-        span = round(2 * fps)
-        worst = max(sum(sizes[i : i + span]) for i in range(max(1, len(sizes) - span + 1))) * 8
-        out["vbv_window_ratio"] = round(worst / (2 * rate + size), 3)
-        level, under = 0.9 * size, 0
-        for bits in (8 * s for s in sizes):
-            level = min(size, level + rate / fps)
-            if bits > level:
-                under += 1
-            level = max(0.0, level - bits)
-        out["vbv_underflows"] = under
-    trace = subprocess.run(
-        [ff, "-v", "trace", "-i", str(mp4), "-map", "0:v", "-c", "copy",
-         "-bsf:v", "trace_headers", "-f", "null", "-"],
-        capture_output=True, text=True,
-    ).stderr  # fmt: skip
-    pictures: list[tuple[bool, set[int]]] = []
-    for line in trace.splitlines():
-        if "trace_headers" not in line:
-            continue
-        if kind := re.search(r"nal_unit_type\s+\S+\s*=\s*(\d+)", line):
-            if kind.group(1) == "9":
-                pictures.append((False, set()))
-            elif kind.group(1) == "5" and pictures:
-                pictures[-1] = (True, pictures[-1][1])
-        elif (ident := re.search(r"\bidr_pic_id\s+\S+\s*=\s*(\d+)", line)) and pictures:
-            pictures[-1][1].add(int(ident.group(1)))
+    pictures = idr_ids(raw)
     out["idr_same_id"] = sum(
         1 for a, b in itertools.pairwise(pictures) if a[0] and b[0] and a[1] & b[1]
     )
@@ -112,7 +56,7 @@ def run() -> dict[str, Any]:
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        articles = {"sample": SAMPLE, "detailed": _detailed_article(root)}
+        articles = {"sample": SAMPLE, "detailed": detailed_article(root / "detailed")}
         if SEED.is_file():
             articles["user_article"] = SEED
         for name, article in articles.items():

@@ -9,6 +9,9 @@ import re
 import subprocess
 from pathlib import Path
 
+import numpy as np
+from PIL import Image
+
 from articast.media import ffmpeg_exe
 from articast.video._vbv import BUFSIZE, MAXRATE, first_underflow, window_ratio
 
@@ -77,3 +80,27 @@ def check_stream(mp4: Path, fps: int) -> None:
     assert all(len(ids) == 1 for idr, ids in pictures if idr)
     assert not any(a[0] and b[0] and a[1] & b[1] for a, b in itertools.pairwise(pictures))
     assert decodes_cleanly(stream) == len(sizes)
+
+
+def detailed_article(folder: Path) -> Path:
+    """An article whose two pictures are all fine detail: one is random noise (the title
+    card shows it full-frame behind the karaoke captions), the other a moire."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(1)
+    noise = rng.integers(0, 256, (1080, 1920, 3), dtype=np.uint8)
+    Image.fromarray(noise).save(folder / "noise.png")
+    x, y = np.linspace(0, 60, 1920), np.linspace(0, 40, 1080)
+    wave = (127 + 127 * np.sin(x[None, :] * y[:, None] / 3)).astype(np.uint8)
+    Image.fromarray(np.stack([wave, wave[::-1], wave[:, ::-1]], -1)).save(folder / "moire.png")
+    body = (
+        "The archive holds pictures with a great deal of detail, and each one costs many bits. "
+        "The encoder must keep within its budget even when a picture stays on screen for many "
+        "seconds, so that no viewer sees the stream stall on one heavy frame. "
+    )
+    article = folder / "detailed.md"
+    article.write_text(
+        "# Detailed Pictures Everywhere\n\n## Noise in the archive\n\n![Random noise](noise.png)\n\n"
+        f"{body * 2}\n\n## Moire patterns\n\n![A moire pattern](moire.png)\n\n{body * 2}\n",
+        encoding="utf-8",
+    )
+    return article

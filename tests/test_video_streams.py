@@ -16,38 +16,13 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 from articast.config import Settings
 from articast.media import ffmpeg_exe
 from articast.pipeline import build_episode
 from articast.video._h264 import paced_parts, trimmed_parts
 from articast.video._vbv import first_underflow
-from stream_checks import annexb, check_stream, decodes_cleanly, frame_sizes
-
-
-def detailed_article(folder: Path) -> Path:
-    """An article whose two pictures are all fine detail: one is random noise (the title
-    card shows it full-frame behind the karaoke captions), the other a moire."""
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(1)
-    noise = rng.integers(0, 256, (1080, 1920, 3), dtype=np.uint8)
-    Image.fromarray(noise).save(folder / "noise.png")
-    x, y = np.linspace(0, 60, 1920), np.linspace(0, 40, 1080)
-    wave = (127 + 127 * np.sin(x[None, :] * y[:, None] / 3)).astype(np.uint8)
-    Image.fromarray(np.stack([wave, wave[::-1], wave[:, ::-1]], -1)).save(folder / "moire.png")
-    body = (
-        "The archive holds pictures with a great deal of detail, and each one costs many bits. "
-        "The encoder must keep within its budget even when a picture stays on screen for many "
-        "seconds, so that no viewer sees the stream stall on one heavy frame. "
-    )
-    article = folder / "detailed.md"
-    article.write_text(
-        "# Detailed Pictures Everywhere\n\n## Noise in the archive\n\n![Random noise](noise.png)\n\n"
-        f"{body * 2}\n\n## Moire patterns\n\n![A moire pattern](moire.png)\n\n{body * 2}\n",
-        encoding="utf-8",
-    )
-    return article
+from stream_checks import annexb, check_stream, decodes_cleanly, detailed_article, frame_sizes
 
 
 def _full_size(settings: Settings) -> Settings:

@@ -155,3 +155,17 @@ class Output(Protocol):
         """Write its files into ``made.folder``, timed with ``made.timed(stage)``; what it
         returns goes back to the pipeline (the MP3's master, the MP4's result)."""
         ...
+
+
+class BaseOutput:
+    """Defaults for an output (``Output``): always on, no options, on the build's thread, no
+    files of its own in the episode folder. A module overrides what differs."""
+
+    background = False
+    options: type[Any] | None = None
+
+    def enabled(self, settings: Settings) -> bool:
+        return True
+
+    def files(self, settings: Settings) -> tuple[OutputFile, ...]:
+        return ()

@@ -5,22 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from articast.config import Settings
-from articast.outputs.base import Made, OutputFile, Phase
+from articast.outputs.base import BaseOutput, Made, Phase
 
 
-class Feed:
+class Feed(BaseOutput):
     name = "feed"
     phase: Phase = "show"
     stage = "publish"
-    background = False
-    options = None
-
-    def enabled(self, settings: Settings) -> bool:
-        return True
-
-    def files(self, settings: Settings) -> tuple[OutputFile, ...]:
-        return ()  # beside the episodes, not in one
 
     def render(self, made: Made) -> Path:
         from articast.publish import update_feed

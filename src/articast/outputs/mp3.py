@@ -6,18 +6,14 @@ from __future__ import annotations
 from articast.config import Settings
 from articast.errors import RenderError
 from articast.models import Master
-from articast.outputs.base import Made, OutputFile, Phase
+from articast.outputs.base import BaseOutput, Made, OutputFile, Phase
 
 
-class Mp3:
+class Mp3(BaseOutput):
     name = "mp3"
     phase: Phase = "media"
     stage = "encode"
     background = True
-    options = None
-
-    def enabled(self, settings: Settings) -> bool:
-        return True  # the podcast is the episode
 
     def files(self, settings: Settings) -> tuple[OutputFile, ...]:
         return (

@@ -6,15 +6,13 @@ from __future__ import annotations
 from articast.config import Settings
 from articast.errors import RenderError
 from articast.models import VideoResult
-from articast.outputs.base import Made, OutputFile, Phase
+from articast.outputs.base import BaseOutput, Made, OutputFile, Phase
 
 
-class Mp4:
+class Mp4(BaseOutput):
     name = "mp4"
     phase: Phase = "media"
     stage = "video"
-    background = False
-    options = None  # the [video] table
 
     def enabled(self, settings: Settings) -> bool:
         return settings.video.enabled

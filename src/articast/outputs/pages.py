@@ -5,18 +5,13 @@ from __future__ import annotations
 
 from articast.config import Settings
 from articast.errors import RenderError
-from articast.outputs.base import Made, OutputFile, Phase
+from articast.outputs.base import BaseOutput, Made, OutputFile, Phase
 
 
-class Pages:
+class Pages(BaseOutput):
     name = "pages"
     phase: Phase = "publish"
     stage = "publish"
-    background = False
-    options = None
-
-    def enabled(self, settings: Settings) -> bool:
-        return True
 
     def files(self, settings: Settings) -> tuple[OutputFile, ...]:
         return (

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from articast.config import Settings
 from articast.errors import RenderError
-from articast.outputs.base import Made, OutputFile, Phase
+from articast.outputs.base import BaseOutput, Made, OutputFile, Phase
 
 
-class ScriptMd:
+class ScriptMd(BaseOutput):
     name = "script"
     phase: Phase = "timeline"
     stage = "narrate"
-    background = False
-    options = None
-
-    def enabled(self, settings: Settings) -> bool:
-        return True
 
     def files(self, settings: Settings) -> tuple[OutputFile, ...]:
         return (

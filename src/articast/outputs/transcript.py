@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from articast.cache import atomic_write_text
 from articast.config import Checked, Settings, setting
 from articast.errors import RenderError
-from articast.outputs.base import Made, OutputFile, Phase
+from articast.outputs.base import BaseOutput, Made, OutputFile, Phase
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,10 @@ def _clock(seconds: float) -> str:
     return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60:02d}:{rest % 60:02d}"
 
 
-class Transcript:
+class Transcript(BaseOutput):
     name = "transcript"
     phase: Phase = "publish"
     stage = "publish"
-    background = False
     options = TranscriptOptions
 
     def enabled(self, settings: Settings) -> bool:
