@@ -60,7 +60,7 @@ def run() -> dict[str, Any]:
         if SEED.is_file():
             articles["user_article"] = SEED
         for name, article in articles.items():
-            out = root / name
+            out = root / f"{name}-episode"
             subprocess.run(
                 [sys.executable, "-m", "articast.cli", "episode", str(article), "--out", str(out),
                  "--voice", "espeak:en-us", "-q"],
