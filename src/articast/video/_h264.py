@@ -218,6 +218,20 @@ def trimmed_parts(parts: Sequence[tuple[Path, int]]) -> Iterator[bytes]:
         yield b"".join(units)
 
 
+def _group_start(parts: Sequence[tuple[Path, int]], frame: int) -> int:
+    """The frame that opens the group of pictures holding ``frame`` (the IDR at or before
+    it) in the joined stream."""
+    start = at = 0
+    for units in _joined(parts):
+        for unit in units:
+            if at > frame:
+                return start
+            if is_idr(unit):
+                start = at
+            at += 1
+    return start
+
+
 def paced_parts(
     parts: Sequence[tuple[Path, int]], settings: VideoSettings, *, cache: Cache, workdir: Path
 ) -> Iterator[bytes]:
@@ -225,16 +239,12 @@ def paced_parts(
     the group of pictures of the first frame the buffer could not deliver to the end, the
     stream x264 makes of its own decoded pictures with the buffer as full as it is there."""
     fps = settings.fps
-    sizes: list[int] = []
-    idrs: list[bool] = []
-    for units in _joined(parts):
-        sizes.extend(len(unit) for unit in units)
-        idrs.extend(is_idr(unit) for unit in units)
+    sizes = [len(unit) for units in _joined(parts) for unit in units]
     late = first_underflow(sizes, fps)
     if late is None:
         yield from trimmed_parts(parts)
         return
-    start = max(i for i in range(late.frame + 1) if idrs[i])
+    start = _group_start(parts, late.frame)
     level = levels(sizes[: start + 1], fps)[start]
     tail = bytearray()
     params: StreamParams | None = None
@@ -257,13 +267,12 @@ def paced_parts(
     if hit is None:
         scratch = Path(tempfile.mkdtemp(prefix="articast-paced-", dir=workdir))
         try:
-            src, out = scratch / "tail.h264", scratch / "paced.h264"
-            src.write_bytes(tail)
+            out = scratch / "paced.h264"
             cmd = ffmpeg_cmd(
-                ["-framerate", str(fps), "-f", "h264", "-i", str(src), *args, "-an",
+                ["-framerate", str(fps), "-f", "h264", "-i", "-", *args, "-an",
                  "-f", "h264", str(out)]
             )  # fmt: skip
-            pipe_frames(cmd, [], "keeping the video's buffer")
+            pipe_frames(cmd, [memoryview(tail)], "keeping the video's buffer")
             made = out.read_bytes()
             expected = len(sizes) - start
             if len(_access_units(made, "keeping the video's buffer")) != expected:

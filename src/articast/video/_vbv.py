@@ -21,7 +21,7 @@ any two seconds) are joined as before.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 MAXRATE = 3_000_000
@@ -41,29 +41,30 @@ class Underflow:
     """Bits in the buffer before that frame."""
 
 
+def _levels(sizes: Iterable[int], fps: int, level: float) -> Iterator[tuple[float, int]]:
+    """(bits in the buffer before the frame, the frame's bits) for each frame of ``sizes``."""
+    fill = MAXRATE / fps
+    for size in sizes:
+        bits = 8 * size
+        yield level, bits
+        level = min(float(BUFSIZE), level - bits + fill)
+
+
 def first_underflow(
     sizes: Iterable[int], fps: int, *, level: float = INIT * BUFSIZE
 ) -> Underflow | None:
     """The first frame of ``sizes`` (bytes per access unit, in order) that a buffer of
     ``BUFSIZE`` bits holding ``level`` before the first frame and filled at ``MAXRATE``
     between frames could not deliver; ``None`` when every frame arrives in time."""
-    fill = MAXRATE / fps
-    for i, size in enumerate(sizes):
-        bits = 8 * size
-        if bits > level:
-            return Underflow(i, level)
-        level = min(float(BUFSIZE), level - bits + fill)
+    for i, (before, bits) in enumerate(_levels(sizes, fps, level)):
+        if bits > before:
+            return Underflow(i, before)
     return None
 
 
 def levels(sizes: Iterable[int], fps: int, *, level: float = INIT * BUFSIZE) -> list[float]:
     """Bits in the buffer before each frame (may go below zero where a frame is late)."""
-    fill = MAXRATE / fps
-    out: list[float] = []
-    for size in sizes:
-        out.append(level)
-        level = min(float(BUFSIZE), level - 8 * size + fill)
-    return out
+    return [before for before, _ in _levels(sizes, fps, level)]
 
 
 def window_ratio(sizes: list[int], fps: int, seconds: float = 2.0) -> float:
