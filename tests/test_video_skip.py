@@ -34,6 +34,7 @@ from articast.video._skip import (
     with_frame_num,
     with_idr_pic_id,
 )
+from stream_checks import decode
 
 
 def _pictures(size: tuple[int, int], n: int) -> list[bytes]:
@@ -58,15 +59,6 @@ def _encode(pictures: list[bytes], size: tuple[int, int], x264: str, keys: str =
            f"keyint=5:min-keyint=5:scenecut=0:bframes=0:ref=1:aud=1:repeat-headers=1:{x264}",
            *(["-force_key_frames", keys] if keys else []), "-f", "h264", "-"]  # fmt: skip
     return subprocess.run(cmd, input=b"".join(pictures), capture_output=True, check=True).stdout
-
-
-def _decode(stream: bytes) -> tuple[list[str], str]:
-    """Per-frame MD5s of the decoded pictures, and the decoder's complaints."""
-    cmd = [ffmpeg_exe(), "-v", "warning", "-err_detect", "+crccheck+bitstream+buffer+explode",
-           "-f", "h264", "-i", "-", "-f", "framemd5", "-"]  # fmt: skip
-    p = subprocess.run(cmd, input=stream, capture_output=True, check=True)
-    sums = [ln.rsplit(",", 1)[1].strip() for ln in p.stdout.decode().splitlines() if ln[:1] != "#"]
-    return sums, p.stderr.decode()
 
 
 def _frame_nums(stream: bytes) -> list[tuple[int, int]]:
@@ -115,10 +107,10 @@ def test_skipped_pictures_repeat_the_picture_before_them(size: tuple[int, int], 
         else (with_frame_num(units[e], params, pos % 5) if pos % 5 else units[e])
         for pos, e in enumerate(layout)
     )
-    sums, complaints = _decode(spliced)
+    sums, complaints = decode(spliced)
     assert complaints == ""
     assert len(sums) == len(shown)
-    direct, _ = _decode(data)  # x264's frames decoded on their own
+    direct, _ = decode(data)  # x264's frames decoded on their own
     expected = [direct[e] if e != SKIPPED else None for e in layout]
     for i, (got, want) in enumerate(zip(sums, expected, strict=True)):
         assert got == (want if want is not None else sums[i - 1]), i
@@ -222,10 +214,10 @@ def test_consecutive_idrs_get_different_ids_and_decode_the_same(deblock: str) ->
     assert _idr_ids(fixed) == [0, 1]
     back = units[1] + with_idr_pic_id(units[1], params, 0)  # 1 -> 0: the field gets shorter
     assert _idr_ids(back) == [1, 0]
-    direct, _ = _decode(data)
-    sums, complaints = _decode(fixed)
+    direct, _ = decode(data)
+    sums, complaints = decode(fixed)
     assert complaints == "" and sums == [direct[0], direct[2]]
-    sums, complaints = _decode(back)
+    sums, complaints = decode(back)
     assert complaints == "" and sums == [direct[1], direct[1]]
 
 
@@ -240,7 +232,7 @@ def test_joined_chunks_never_put_two_idrs_with_one_id_in_a_row(tmp_path: Path) -
     b.write_bytes(_encode(pics[1:], size, "cabac=1"))  # IDR id 0, then P-frames
     joined = b"".join(trimmed_parts([(a, 1), (b, 3)]))
     assert _idr_ids(joined) == [0, 1, None, None]
-    sums, complaints = _decode(joined)
+    sums, complaints = decode(joined)
     assert complaints == "" and len(sums) == 4
 
 
@@ -288,7 +280,7 @@ def test_other_frame_rates_keep_their_groups_of_pictures(tmp_path: Path, fps: in
     wrap = 1 << stream_params(stream).frame_num_bits
     for a, n in zip(starts, lengths, strict=True):
         assert [num for _, num in slices[a : a + n]] == [i % wrap for i in range(n)], a
-    sums, complaints = _decode(stream)
+    sums, complaints = decode(stream)
     assert complaints == "" and len(sums) == len(slices)
     # Captions over still slides are written as strips: pictures of two slices, split at
     # the macroblock row above the caption band (row 128 of 180: 20 macroblocks a row).

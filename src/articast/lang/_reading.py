@@ -119,6 +119,14 @@ _JOINERS = frozenset(
 ``1 und 2``: ``eins``): conjunctions, ``ya``, prepositions of ranges."""
 
 
+def _noun_follows(m: re.Match[str]) -> bool:
+    """A word that is not a conjunction follows the number ``m`` matched. The word is looked
+    at, never taken: the number's reading ends at the number (``30 ya`` -> ``30{treinta}
+    ya``, not ``[30 y]{treinta y}a``)."""
+    after = _NEXT_WORD.match(m.string, m.end())
+    return after is not None and after.group(1).casefold() not in _JOINERS
+
+
 def reading_rules(conv: Conventions, lexicon: Lexicon | None = None) -> tuple[Rule, ...]:
     """The rules for one sentence in the language of ``conv`` (see the module docstring)."""
     number = _number_pattern(conv)
@@ -213,10 +221,6 @@ def reading_rules(conv: Conventions, lexicon: Lexicon | None = None) -> tuple[Ru
 
         def _num(m: re.Match[str]) -> str:
             sign, raw = m.group(1), m.group(2)
-            # The word after it is looked at, never taken: the number's reading ends at the
-            # number (``30 ya`` -> ``30{treinta} ya``, not ``[30 y]{treinta y}a``).
-            after = _NEXT_WORD.match(m.string, m.end())
-            noun = after is not None and after.group(1).casefold() not in _JOINERS
             before = m.string[m.start() - 1 : m.start()]
             if sign and before.isalnum():
                 return m.group(0)
@@ -231,7 +235,7 @@ def reading_rules(conv: Conventions, lexicon: Lexicon | None = None) -> tuple[Ru
                 else:
                     tail = words(frac, conv)
                 spoken += f" {conv.point} {tail}"
-            elif noun:
+            elif _noun_follows(m):
                 for pattern, replacement in conv.one_before_noun:
                     changed = re.sub(pattern, replacement, spoken)
                     if changed != spoken:
