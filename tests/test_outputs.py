@@ -59,6 +59,7 @@ class WordCount:
         words = sum(len(s.text.split()) for s in made.episode.sentences)
         pace = options(self, made.settings).per_minute
         atomic_write_text(made.folder / "wordcount.txt", f"{words} words, {words / pace:.1f} min\\n")
+        made.notes.append(f"wordcount: {words} words")
 
 
 OUTPUT = WordCount()
@@ -117,6 +118,7 @@ def test_a_new_output_needs_one_module_and_one_registry_line(
     # The manifest lists it, typed, under files.extra; the page links it with its label.
     manifest = json.loads((folder / "episode.json").read_text())
     assert manifest["files"]["extra"] == {"wordcount": "wordcount.txt"}
+    assert f"wordcount: {spoken} words" in manifest["warnings"]  # its note reaches the manifest
     assert Episode.from_json(manifest).files.extra == {"wordcount": "wordcount.txt"}
     page = html.fromstring((folder / "index.html").read_text())
     links = {a.text: a.get("href") for a in page.cssselect("ul.files a")}

@@ -595,8 +595,10 @@ def _build_locked(
             outputs.render("publish", dataclasses.replace(made, episode=episode, timer=None))
             shutil.rmtree(workdir, ignore_errors=True)
         # Stage times overlap where stages run together (encode beside captions and video).
+        # The warnings again: a publish output's notes (``Made.notes``) come after the manifest.
         episode = dataclasses.replace(
             episode,
+            warnings=tuple(warnings),
             stages=dict(timer.times),
             build_seconds=round(time.perf_counter() - started, 3),
         )
