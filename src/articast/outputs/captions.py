@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from articast.config import Settings
 from articast.outputs.base import BaseOutput, Made, OutputFile, Phase
+from articast.publish.page import FILE_LABELS
 
 
 class Captions(BaseOutput):
@@ -14,10 +15,8 @@ class Captions(BaseOutput):
 
     def files(self, settings: Settings) -> tuple[OutputFile, ...]:
         return (
-            OutputFile(
-                "captions_vtt", "captions.vtt", lambda labels: f"{labels.captions} (WebVTT)"
-            ),
-            OutputFile("captions_srt", "captions.srt", lambda labels: f"{labels.captions} (SRT)"),
+            OutputFile("captions_vtt", "captions.vtt", FILE_LABELS["captions_vtt"]),
+            OutputFile("captions_srt", "captions.srt", FILE_LABELS["captions_srt"]),
         )
 
     def render(self, made: Made) -> None:

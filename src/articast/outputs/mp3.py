@@ -7,6 +7,7 @@ from articast.config import Settings
 from articast.errors import RenderError
 from articast.models import Master
 from articast.outputs.base import BaseOutput, Made, OutputFile, Phase
+from articast.publish.page import FILE_LABELS
 
 
 class Mp3(BaseOutput):
@@ -17,8 +18,8 @@ class Mp3(BaseOutput):
 
     def files(self, settings: Settings) -> tuple[OutputFile, ...]:
         return (
-            OutputFile("audio", "episode.mp3", lambda labels: f"{labels.episode_file} (MP3)"),
-            OutputFile("chapters", "chapters.json", lambda labels: f"{labels.chapters} (JSON)"),
+            OutputFile("audio", "episode.mp3", FILE_LABELS["audio"]),
+            OutputFile("chapters", "chapters.json", FILE_LABELS["chapters"]),
         )
 
     def render(self, made: Made) -> Master:

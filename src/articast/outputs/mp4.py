@@ -7,6 +7,7 @@ from articast.config import Settings
 from articast.errors import RenderError
 from articast.models import VideoResult
 from articast.outputs.base import BaseOutput, Made, OutputFile, Phase
+from articast.publish.page import FILE_LABELS
 
 
 class Mp4(BaseOutput):
@@ -19,7 +20,7 @@ class Mp4(BaseOutput):
 
     def files(self, settings: Settings) -> tuple[OutputFile, ...]:
         return (
-            OutputFile("video", "episode.mp4", lambda labels: f"{labels.video_file} (MP4)"),
+            OutputFile("video", "episode.mp4", FILE_LABELS["video"]),
             OutputFile("thumbnail", "thumbnail.png"),
         )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from articast.config import Settings
 from articast.errors import RenderError
 from articast.outputs.base import BaseOutput, Made, OutputFile, Phase
+from articast.publish.page import FILE_LABELS
 
 
 class Pages(BaseOutput):
@@ -16,7 +17,7 @@ class Pages(BaseOutput):
     def files(self, settings: Settings) -> tuple[OutputFile, ...]:
         return (
             OutputFile("description", "description.txt"),
-            OutputFile("shownotes", "shownotes.html", lambda labels: labels.show_notes),
+            OutputFile("shownotes", "shownotes.html", FILE_LABELS["shownotes"]),
             OutputFile("page", "index.html"),
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from articast.config import Settings
 from articast.errors import RenderError
 from articast.outputs.base import BaseOutput, Made, OutputFile, Phase
+from articast.publish.page import FILE_LABELS
 
 
 class ScriptMd(BaseOutput):
@@ -13,9 +14,7 @@ class ScriptMd(BaseOutput):
     stage = "narrate"
 
     def files(self, settings: Settings) -> tuple[OutputFile, ...]:
-        return (
-            OutputFile("script", "script.md", lambda labels: f"{labels.script_file} (Markdown)"),
-        )
+        return (OutputFile("script", "script.md", FILE_LABELS["script"]),)
 
     def render(self, made: Made) -> None:
         from articast.narrate import write_script_md

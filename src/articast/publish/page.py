@@ -9,7 +9,7 @@ from any web server.
 from __future__ import annotations
 
 import email.utils
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from articast.cache import atomic_write_bytes, atomic_write_text
@@ -187,6 +187,19 @@ def _transcript(episode: Episode, labels: Labels) -> str:
     return "\n".join(out)
 
 
+FILE_LABELS: dict[str, Callable[[Labels], str]] = {
+    "audio": lambda labels: f"{labels.episode_file} (MP3)",
+    "video": lambda labels: f"{labels.video_file} (MP4)",
+    "captions_vtt": lambda labels: f"{labels.captions} (WebVTT)",
+    "captions_srt": lambda labels: f"{labels.captions} (SRT)",
+    "chapters": lambda labels: f"{labels.chapters} (JSON)",
+    "script": lambda labels: f"{labels.script_file} (Markdown)",
+    "shownotes": lambda labels: labels.show_notes,
+}
+"""The page's names for the built-in outputs' files, by manifest key, in the page's language
+(the outputs' modules label their files with these)."""
+
+
 def render_episode_page(
     folder: Path,
     episode: Episode,
@@ -292,18 +305,11 @@ def render_episode_page(
         )
 
     if links is None:
-        links = [(audio, f"{labels.episode_file} (MP3)")]
-        for file, label in (
-            (files.video, f"{labels.video_file} (MP4)"),
-            (files.captions_vtt, f"{labels.captions} (WebVTT)"),
-            (files.captions_srt, f"{labels.captions} (SRT)"),
-            (files.chapters, f"{labels.chapters} (JSON)"),
-            (files.script, f"{labels.script_file} (Markdown)"),
-            (files.shownotes, labels.show_notes),
-        ):
-            name = existing_file(folder, file)
+        links = [(audio, FILE_LABELS["audio"](labels))]
+        for key in ("video", "captions_vtt", "captions_srt", "chapters", "script", "shownotes"):
+            name = existing_file(folder, getattr(files, key))
             if name:
-                links.append((name, label))
+                links.append((name, FILE_LABELS[key](labels)))
     entries = [
         f'<li><a href="{esc(name)}"{" download" if name == audio else ""}>{esc(label)}</a></li>'
         for name, label in links
