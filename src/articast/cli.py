@@ -201,6 +201,7 @@ def cli(config: str | None, debug: bool) -> None:
     "--karaoke/--no-karaoke", default=None, help="Colour the word being spoken in the captions."
 )
 @click.option("--style", "style", metavar="NAME", help="Look of the pictures: dark, paper or whiteboard.")
+@click.option("--clips", "clip_count", type=int, help="Also cut N clips for social media (see 'articast clips').")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
 @click.option("--force", is_flag=True, help="Use an output folder that holds other files.")
 @click.pass_context
@@ -222,6 +223,7 @@ def episode(
     motion: bool | None,
     karaoke: bool | None,
     style: str | None,
+    clip_count: int | None,
     quiet: bool,
     force: bool,
 ) -> None:
@@ -255,7 +257,12 @@ def episode(
         elif video_format == "landscape":
             vid = dataclasses.replace(vid, width=1920, height=1080)
         aud = s.audio if music is None else dataclasses.replace(s.audio, music=music)
-        s = _writable(dataclasses.replace(s, voice=v, video=vid, audio=aud), force=force)
+        cl = s.clips
+        if clip_count is not None:
+            if not 0 <= clip_count <= 20:
+                raise InputError(f"--clips {clip_count}: 0 to 20 clips an episode")
+            cl = dataclasses.replace(cl, count=clip_count)
+        s = _writable(dataclasses.replace(s, voice=v, video=vid, audio=aud, clips=cl), force=force)
         with _progress(not quiet and err_console.is_terminal) as progress:
             result = build_episode(
                 article, s, script_path=Path(script_path) if script_path else None, progress=progress
@@ -447,6 +454,67 @@ def talk(
             click.echo(json.dumps(talk_to_json(t), indent=2, ensure_ascii=False))
             return
         click.echo(talk_summary(t))
+
+
+@cli.command()
+@click.argument("episode_dir", type=click.Path())
+@click.option("--count", type=int, help="How many clips (default: [clips] count, else 3).")
+@click.option("--length", type=float, help="Seconds each clip aims at, 15-60 (default 45).")
+@click.option(
+    "--format", "clip_format", type=click.Choice(["vertical", "square", "landscape"]),
+    help="1080x1920 (default), 1080x1080 or 1920x1080.",
+)  # fmt: skip
+@click.option(
+    "--cross-chapters", is_flag=True, default=None, help="A clip may run across a chapter change."
+)
+@click.option("--style", "style", metavar="NAME", help="Look: dark, paper or whiteboard (default: the episode's).")
+@click.option("--json", "as_json", is_flag=True, help="Print clips.json's list.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+@click.pass_context
+def clips(
+    ctx: click.Context,
+    episode_dir: str,
+    count: int | None,
+    length: float | None,
+    clip_format: str | None,
+    cross_chapters: bool | None,
+    style: str | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Cut the strongest moments of the episode in EPISODE_DIR into short clips for social
+    media (clip-01.mp4...), explained in clips.json; the page and the feed list them."""
+    from articast.clips import ClipRequest
+    from articast.models import clips_to_json
+    from articast.pipeline import make_episode_clips
+
+    with _errors(ctx):
+        s = _settings(ctx)
+        if style is not None:
+            from articast.pictures.style import get_style
+
+            style = get_style(style).name
+        request = ClipRequest.from_settings(
+            s, count=count, length=length, format=clip_format, cross_chapters=cross_chapters,
+            style=style,
+        )  # fmt: skip
+        if s.cache_dir is not None:
+            check_cache_dir(s.cache_dir)
+        with _progress(not quiet and err_console.is_terminal) as progress:
+            result = make_episode_clips(Path(episode_dir), s, request, progress=progress)
+        if not quiet:
+            for w in result.warnings:
+                err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+            err_console.print(
+                f"{len(result.clips)} clip{'s' * (len(result.clips) != 1)}, "
+                f"{result.rendered} rendered, {len(result.clips) - result.rendered} from the cache",
+                highlight=False,
+            )
+        if as_json:
+            click.echo(json.dumps(clips_to_json(result.clips), indent=2, ensure_ascii=False))
+        else:
+            for c in result.clips:
+                click.echo(str(Path(episode_dir) / c.file))
 
 
 @cli.command()

@@ -426,6 +426,29 @@ class VideoSettings(_Checked):
             )
 
 
+CLIP_FORMATS = ("vertical", "square", "landscape")
+CLIP_MIN_SECONDS = 15.0
+CLIP_MAX_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class ClipSettings(_Checked):
+    """Short clips of the episode for social media (``articast clips``, ``--clips N``)."""
+
+    SECTION: ClassVar[str] = "clips"
+
+    count: int = setting(0, Number(0, 20, whole=True, unit="clips"))
+    """Clips an ``articast episode`` build makes (0: none; ``articast clips`` makes 3 then)."""
+    length: float = setting(45.0, Number(CLIP_MIN_SECONDS, CLIP_MAX_SECONDS, unit="seconds"))
+    """The length a clip aims at, its end card included (each is 15-60 s)."""
+    format: str = setting("vertical", Choice(CLIP_FORMATS))
+    """``vertical`` 1080x1920, ``square`` 1080x1080 or ``landscape`` 1920x1080."""
+    cross_chapters: bool = False
+    """A clip may run on across a chapter change."""
+    fps: int = setting(30, Number(10, 60, whole=True, unit="frames per second"))
+    """Frame rate (the voice's waveform moves with it)."""
+
+
 MAX_VIDEO_PIXELS = 3840 * 2160
 """Largest frame the video renders (4K UHD, either way up). At that size and 60 fps a build
 peaks at about 1.5 GB (articast and its encoders together); 7680x7680 took 4.3 GB."""
@@ -438,6 +461,7 @@ _TABLES: dict[str, type[_Checked]] = {
     "voice": VoiceSettings,
     "audio": AudioSettings,
     "video": VideoSettings,
+    "clips": ClipSettings,
 }
 
 
@@ -451,6 +475,7 @@ class Settings:
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     video: VideoSettings = field(default_factory=VideoSettings)
+    clips: ClipSettings = field(default_factory=ClipSettings)
     out_dir: Path = Path("output")
     cache_dir: Path | None = None
     """Where caches live; ``<out_dir>/.cache`` when None."""
@@ -637,6 +662,7 @@ def _from_data(data: dict[str, Any], cfg: Path | None, *, use_files: bool) -> Se
         voice=parts["voice"],
         audio=parts["audio"],
         video=parts["video"],
+        clips=parts["clips"],
         out_dir=out_dir,  # type: ignore[arg-type]  # checked by Settings
         cache_dir=cache_dir,  # type: ignore[arg-type]
         offline=offline,

@@ -21,11 +21,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from articast.errors import InputError
-from articast.models import Episode
+from articast.models import Clip, Episode, clips_from_json
 from articast.sanitize import path_text
 from articast.slug import slugify, with_hash
 
 __all__ = [
+    "CLIPS_FILE",
+    "CLIP_NAME",
     "FOREIGN_AGE",
     "MANIFEST",
     "SOURCE_MARK",
@@ -35,6 +37,7 @@ __all__ = [
     "episode_slug",
     "free_for",
     "leftover_path",
+    "read_clips",
     "read_manifest",
     "source_identity",
     "swap_into_place",
@@ -121,6 +124,22 @@ def read_manifest(folder: Path) -> Episode | None:
     except (OSError, ValueError):  # ManifestError is a ValueError: treated as no manifest
         return None
 
+
+
+CLIPS_FILE = "clips.json"
+"""The list of an episode's clips (``articast.clips``), beside its manifest."""
+CLIP_NAME = re.compile(r"clip-\d{2}\.(?:mp4|vtt)")
+"""The names of the clips' files in an episode folder."""
+
+
+def read_clips(folder: Path) -> tuple[Clip, ...]:
+    """The clips ``folder``'s ``clips.json`` lists whose files are there (none when it has
+    none, or an unreadable one)."""
+    try:
+        clips = clips_from_json(json.loads((folder / CLIPS_FILE).read_text(encoding="utf-8")))
+    except (OSError, ValueError):  # ManifestError is a ValueError
+        return ()
+    return tuple(c for c in clips if CLIP_NAME.fullmatch(c.file) and (folder / c.file).is_file())
 
 
 def swap_into_place(tmp: Path, final: Path) -> None:

@@ -21,7 +21,7 @@ import dataclasses
 import math
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any, ClassVar, Literal
@@ -610,6 +610,9 @@ class EpisodeSentence:
     """Index of the chapter (script segment) it belongs to."""
     spoken: str = ""
     """What the voice said (after the reading rules), for tools; empty in older manifests."""
+    words: tuple[TimedWord, ...] = ()
+    """The words captions show (``text``'s words), each timed on the episode's clock, for
+    tools that lay captions out again (the clips); empty in older manifests."""
 
 
 @dataclass(frozen=True)
@@ -702,6 +705,9 @@ class Episode:
     loudness: LoudnessStats = field(default_factory=LoudnessStats)
     video: VideoStats = field(default_factory=VideoStats)
     files: EpisodeFiles = field(default_factory=EpisodeFiles.standard)
+    style: str = ""
+    """The style the pictures were drawn in (``dark``, ``paper``, ``whiteboard``); the clips
+    made later take it; empty in older manifests."""
     build_seconds: float | None = None
     """Wall seconds of the whole build."""
 
@@ -730,6 +736,66 @@ class Episode:
         episode = _from_json(cls, data, "")
         assert isinstance(episode, Episode)
         return episode
+
+
+ClipFormat = Literal["vertical", "square", "landscape"]
+CLIP_SIZES: Mapping[str, tuple[int, int]] = {
+    "vertical": (1080, 1920),
+    "square": (1080, 1080),
+    "landscape": (1920, 1080),
+}
+"""Frame size of each clip format (Shorts, Reels and TikTok; feeds; YouTube)."""
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One social clip of an episode (an entry of ``clips.json``)."""
+
+    file: str
+    """The clip's MP4, in the episode folder."""
+    start: float
+    """Where the clip's moment starts in the episode (seconds): the clip's sound at 0 s is the
+    episode's at ``start``."""
+    end: float
+    """Where the moment ends in the episode (the clip adds its end card after it)."""
+    score: float
+    """How strong the moment is (0-1), from its text."""
+    why: str
+    """Why it was chosen, in words."""
+    text: str
+    """What is said, the author's words (whole sentences of the script)."""
+    headline: str = ""
+    """The key point the clip shows on top, in the author's words."""
+    chapter: str = ""
+    """The chapter it comes from (the first, when it spans more)."""
+    format: ClipFormat = "vertical"
+    width: int = 1080
+    height: int = 1920
+    duration: float = 0.0
+    """The file's length (the moment and the end card)."""
+    captions: str = ""
+    """Its WebVTT captions, in the episode folder (times from the clip's start)."""
+    first_sentence: int = 0
+    """Index of its first sentence in the manifest's ``sentences``."""
+    last_sentence: int = 0
+    """Index of its last sentence."""
+    aim: float = 0.0
+    """The length asked for (``--length``): a rebuild makes its clips again alike."""
+    fps: int = 30
+
+
+def clips_to_json(clips: Sequence[Clip]) -> list[object]:
+    """``clips.json``'s content: a list of objects, one per clip."""
+    out = _to_json(tuple(clips))
+    assert isinstance(out, list)
+    return out
+
+
+def clips_from_json(data: object) -> tuple[Clip, ...]:
+    """The clips of a parsed ``clips.json``; raises ``ManifestError`` on a wrong value."""
+    clips = _from_json(tuple[Clip, ...], data, "clips")
+    assert isinstance(clips, tuple)
+    return clips
 
 
 def _to_json(value: object) -> object:

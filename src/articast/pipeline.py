@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from articast.cache import atomic_write_text, content_key
+from articast.captions import shown_words
+from articast.clips import ClipRequest, ClipsResult
 from articast.config import Settings
 from articast.episodes import (
     MANIFEST,
@@ -64,6 +66,7 @@ from articast.models import (
     SpeechStats,
     Talk,
     TalkLink,
+    TimedWord,
     VideoResult,
     VideoStats,
 )
@@ -130,7 +133,8 @@ class _Timer:
 def settings_hash(settings: Settings) -> str:
     """Hash of every setting that changes an episode's content (not where it is written)."""
     data = dataclasses.asdict(settings)
-    for key in ("out_dir", "cache_dir", "config_path"):
+    # Where it is written, and the clips (made from the episode, not part of it).
+    for key in ("out_dir", "cache_dir", "config_path", "clips"):
         data.pop(key, None)
     if not data.get("outputs"):
         data.pop("outputs", None)  # no output options: the hash of the settings before them
@@ -225,6 +229,9 @@ def _manifest(
                 round(s.end, 3),
                 s.segment_index,
                 spoken=s.text,
+                words=tuple(
+                    TimedWord(w.text, round(w.start, 3), round(w.end, 3)) for w in shown_words(s)
+                ),
             )
             for s in master.sentences
         ),
@@ -240,6 +247,7 @@ def _manifest(
         ),
         video=VideoStats(rendered_sections=video.rendered_sections if video else ()),
         files=files,
+        style=settings.video.style,
     )
 
 
@@ -610,3 +618,28 @@ def _build_locked(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return episode
+
+
+def make_episode_clips(
+    folder: Path,
+    settings: Settings,
+    request: ClipRequest,
+    *,
+    progress: ProgressFn | None = None,
+) -> ClipsResult:
+    """Make clips of the published episode in ``folder`` (``articast clips``) and publish them:
+    ``clips.json``, the episode page's players and the feed's soundbites. ``settings.out_dir``
+    becomes the folder's parent (the show the episode belongs to)."""
+    from articast.clips import episode_at, make_clips
+    from articast.outputs import Made, publish_show, registry
+
+    folder = Path(folder)
+    episode = episode_at(folder)
+    settings = dataclasses.replace(settings, out_dir=folder.parent)
+    with episode_lock(settings.out_dir, episode.title):
+        episode = episode_at(folder)  # as it is now that no build is writing it
+        result = make_clips(folder, settings, request, episode=episode, progress=progress)
+        registry()["pages"].render(Made(folder=folder, settings=settings, episode=episode))
+    notes: list[str] = list(result.warnings)
+    publish_show(settings, notes)
+    return dataclasses.replace(result, warnings=tuple(notes))

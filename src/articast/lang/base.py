@@ -163,6 +163,10 @@ class Labels:
     """Month names, January first, as used in a date (``3 November 2026``)."""
     date: str = "{day} {month} {year}"
     """How a date is written."""
+    full_episode: str = "Hear the whole episode"
+    """A clip's end card: where the clip comes from."""
+    clips: str = "Clips"
+    """The episode page's heading over its clips."""
     outputs: Mapping[str, str] = field(default_factory=dict)
     """The episode page's names for files of outputs by their manifest key
     (``articast.outputs``); an output a language does not name here shows its English one."""

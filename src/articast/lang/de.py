@@ -204,6 +204,8 @@ LANGUAGE = Language(
     ),
     labels=Labels(
         watch_talk="Den Vortrag ansehen",
+        full_episode="Die ganze Folge hören",
+        clips="Clips",
         thanks="Danke fürs Zuhören",
         read_article="Den Artikel lesen",
         chapters="Kapitel",

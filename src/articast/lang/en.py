@@ -63,6 +63,8 @@ LANGUAGE = Language(
     ),
     labels=Labels(
         watch_talk="Watch the talk",
+        full_episode="Hear the whole episode",
+        clips="Clips",
         thanks="Thanks for listening",
         read_article="Read the article",
         chapters="Chapters",

@@ -195,6 +195,8 @@ LANGUAGE = Language(
     ),
     labels=Labels(
         watch_talk="Ver la charla",
+        full_episode="Escucha el episodio completo",
+        clips="Clips",
         thanks="Gracias por escuchar",
         read_article="Leer el artículo",
         chapters="Capítulos",

@@ -193,6 +193,8 @@ LANGUAGE = Language(
     ),
     labels=Labels(
         watch_talk="Voir la conférence",
+        full_episode="Écoutez l'épisode complet",
+        clips="Extraits",
         thanks="Merci de votre écoute",
         read_article="Lire l'article",
         chapters="Chapitres",

@@ -195,6 +195,8 @@ LANGUAGE = Language(
     ),
     labels=Labels(
         watch_talk="Guarda la conferenza",
+        full_episode="Ascolta l'episodio completo",
+        clips="Clip",
         thanks="Grazie per l'ascolto",
         read_article="Leggi l'articolo",
         chapters="Capitoli",

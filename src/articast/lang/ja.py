@@ -41,6 +41,8 @@ LANGUAGE = replace(
     ),
     labels=Labels(
         watch_talk="講演を見る",
+        full_episode="エピソード全編を聴く",
+        clips="クリップ",
         thanks="お聞きいただき、ありがとうございました",
         read_article="記事を読む",
         chapters="チャプター",

@@ -161,6 +161,8 @@ LANGUAGE = Language(
     ),
     labels=Labels(
         watch_talk="Bekijk de lezing",
+        full_episode="Beluister de hele aflevering",
+        clips="Fragmenten",
         thanks="Bedankt voor het luisteren",
         read_article="Lees het artikel",
         chapters="Hoofdstukken",

@@ -53,6 +53,8 @@ LANGUAGE = replace(
     ),
     labels=Labels(
         watch_talk="Obejrzyj wykład",
+        full_episode="Posłuchaj całego odcinka",
+        clips="Klipy",
         thanks="Dziękujemy za słuchanie",
         read_article="Przeczytaj artykuł",
         chapters="Rozdziały",

@@ -189,6 +189,8 @@ LANGUAGE = Language(
     ),
     labels=Labels(
         watch_talk="Ver a palestra",
+        full_episode="Ouça o episódio completo",
+        clips="Clipes",
         thanks="Obrigado por ouvirem",
         read_article="Ler o artigo",
         chapters="Capítulos",

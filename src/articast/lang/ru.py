@@ -52,6 +52,8 @@ LANGUAGE = replace(
     ),
     labels=Labels(
         watch_talk="Смотреть доклад",
+        full_episode="Слушайте выпуск целиком",
+        clips="Фрагменты",
         thanks="Спасибо, что слушали",
         read_article="Читать статью",
         chapters="Главы",

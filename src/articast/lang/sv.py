@@ -53,6 +53,8 @@ LANGUAGE = replace(
     ),
     labels=Labels(
         watch_talk="Se föredraget",
+        full_episode="Lyssna på hela avsnittet",
+        clips="Klipp",
         thanks="Tack för att du lyssnade",
         read_article="Läs artikeln",
         chapters="Kapitel",

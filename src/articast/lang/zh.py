@@ -39,6 +39,8 @@ LANGUAGE = replace(
     ),
     labels=Labels(
         watch_talk="观看演讲",
+        full_episode="收听完整节目",
+        clips="片段",
         thanks="感谢收听",
         read_article="阅读文章",
         chapters="章节",

@@ -25,6 +25,7 @@ MODULES: tuple[str, ...] = (
     "articast.outputs.mp4",
     "articast.outputs.captions",
     "articast.outputs.script",
+    "articast.outputs.clips",
     "articast.outputs.pages",
     "articast.outputs.transcript",
     "articast.outputs.feed",

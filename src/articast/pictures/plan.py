@@ -42,11 +42,14 @@ __all__ = [
     "POINT_WORDS",
     "Quantity",
     "Spoken",
+    "best_point",
     "episode_icon",
     "find_quantities",
     "find_quotes",
     "key_points",
+    "keyphrases",
     "plan_section",
+    "sentence_weight",
 ]
 
 POINT_WORDS = 12
@@ -411,6 +414,30 @@ def key_points(
         if len(clauses) >= 2:
             return [(0, _shorten(c)) for c in clauses[:2]]
     return [(i, text) for _s, i, text in sorted(chosen, key=lambda c: c[1])]
+
+
+def best_point(
+    sentences: Sequence[str], language: str, *, context: str = "", title: str = ""
+) -> tuple[int, str] | None:
+    """The one key point of ``sentences`` (a clip's headline): ``(sentence index, phrase)``,
+    the best clause by the key phrases of ``context`` (the section's text; the sentences
+    themselves when empty), cut like a key point; None when no clause can be one."""
+    phrases = keyphrases(context or " ".join(sentences), language)
+    stop = _stopwords(language)
+    best: tuple[float, int, int, str] | None = None
+    for i, sentence in enumerate(sentences):
+        for clause in _point_clauses(sentence, stop, title):
+            rank = (_score(clause, phrases), -abs(_words(clause) - 8), -i, clause)
+            if best is None or rank[:3] > best[:3]:
+                best = rank
+    if best is None:
+        return None
+    return -best[2], _shorten(best[3])
+
+
+def sentence_weight(sentence: str, phrases: Sequence[tuple[str, float]]) -> float:
+    """How much of the section's key phrases (``keyphrases``) ``sentence`` holds."""
+    return _score(sentence, phrases)
 
 
 # --------------------------------------------------------------------------- numbers

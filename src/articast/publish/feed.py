@@ -20,7 +20,7 @@ from typing import Any
 
 from articast.cache import atomic_write_bytes, atomic_write_text, content_key
 from articast.config import ShowConfig
-from articast.episodes import cleanup_leftovers
+from articast.episodes import cleanup_leftovers, read_clips
 from articast.errors import InputError, PublishError
 from articast.models import Episode, ManifestError
 from articast.publish._common import (
@@ -107,12 +107,21 @@ class _Transcript:
     type: str
 
 
+@dataclass(frozen=True)
+class _Soundbite:
+    start: float
+    duration: float
+    title: str
+
+
 class Podcast20EntryExtension:
-    """feedgen item extension: ``podcast:chapters``, ``podcast:transcript``, ``itunes:explicit``."""
+    """feedgen item extension: ``podcast:chapters``, ``podcast:transcript``,
+    ``podcast:soundbite`` (the clips' moments), ``itunes:explicit``."""
 
     def __init__(self) -> None:
         self.chapters_url: str | None = None
         self.transcripts: list[_Transcript] = []
+        self.soundbites: list[_Soundbite] = []
         self.explicit: bool | None = None
 
     def extend_ns(self) -> dict[str, str]:
@@ -135,6 +144,14 @@ class Podcast20EntryExtension:
             )
         for t in self.transcripts:
             etree.SubElement(entry, f"{{{PODCAST_NS}}}transcript", url=t.url, type=t.type)
+        for b in self.soundbites:
+            el = etree.SubElement(
+                entry,
+                f"{{{PODCAST_NS}}}soundbite",
+                startTime=f"{b.start:.3f}",
+                duration=f"{b.duration:.3f}",
+            )
+            el.text = b.title
         return entry
 
     def extend_atom(self, entry: Any) -> Any:
@@ -347,6 +364,12 @@ def render_feed(out_dir: Path, show: ShowConfig, episodes: list[EpisodeEntry]) -
             name = existing_file(ep.folder, file)
             if name:
                 fe.podcast20.transcripts.append(_Transcript(href(base, ep.slug, name), mime))
+        for clip in sorted(read_clips(ep.folder), key=lambda c: c.start):
+            if 0 <= clip.start < clip.end <= ep.duration + 0.5:
+                title = _truncate_bytes(text(clip.headline) or ep.title, 128)
+                fe.podcast20.soundbites.append(
+                    _Soundbite(clip.start, round(clip.end - clip.start, 3), title)
+                )
     data: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     return data
 

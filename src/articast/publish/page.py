@@ -14,6 +14,7 @@ from pathlib import Path
 
 from articast.cache import atomic_write_bytes, atomic_write_text
 from articast.config import ShowConfig
+from articast.episodes import read_clips
 from articast.errors import PublishError
 from articast.lang import Labels, get_language
 from articast.models import Episode
@@ -68,6 +69,13 @@ input:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .talk img{display:block;width:100%;aspect-ratio:16/9;object-fit:cover;border-radius:6px}
 .files{display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;padding:0;list-style:none}
 .toggle{color:var(--muted);font-size:.9rem}
+.clips{display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:1rem;margin:0;
+padding:0;list-style:none}
+.clips video{max-height:28rem;aspect-ratio:var(--ar)}
+.clips figure{margin:0}
+.clips figcaption{font-size:.92rem;margin-top:.3rem}
+.clips button{font:inherit;font-size:.85rem;color:var(--accent);background:none;border:0;padding:0;
+cursor:pointer;text-decoration:underline}
 """
 
 # Plain ES5-ish JavaScript: finds the sentence/chapter spoken at currentTime by binary search.
@@ -128,6 +136,16 @@ _JS = """
   }
   chapterButtons.forEach(function (b) {
     b.addEventListener("click", function () { seek(parseFloat(b.dataset.start), true); });
+  });
+  Array.prototype.forEach.call(document.querySelectorAll(".clips button[data-start]"),
+    function (b) {
+      b.addEventListener("click", function () { seek(parseFloat(b.dataset.start), true); });
+    });
+  Array.prototype.forEach.call(document.querySelectorAll(".clips video"), function (v) {
+    v.addEventListener("play", function () {
+      if (!audio.paused) { audio.pause(); }
+      if (video && !video.paused) { video.pause(); }
+    });
   });
   sentences.forEach(function (s) {
     s.addEventListener("click", function () { seek(parseFloat(s.dataset.start), true); });
@@ -198,6 +216,38 @@ FILE_LABELS: dict[str, Callable[[Labels], str]] = {
 }
 """The page's names for the built-in outputs' files, by manifest key, in the page's language
 (the outputs' modules label their files with these)."""
+
+
+def _clips(folder: Path, lang: str, labels: Labels) -> list[str]:
+    """The clips' section: a player for each, its key point, where it is in the episode."""
+    clips = read_clips(folder)
+    if not clips:
+        return []
+    items = []
+    for n, c in enumerate(clips, 1):
+        vtt = existing_file(folder, c.captions) if c.captions else None
+        track = (
+            f'<track kind="captions" src="{esc(vtt)}" srclang="{esc(lang)}" '
+            f'label="{esc(labels.captions)}">'
+            if vtt
+            else ""
+        )
+        span = f"{clock(c.start)}–{clock(c.end)}"
+        items.append(
+            f'<li><figure class="clip" style="--ar:{c.width}/{c.height}">'
+            f'<video controls preload="none" src="{esc(c.file)}" '
+            f'aria-label="{esc(labels.clips)} {n}: {esc(c.headline)}">{track}'
+            f'<a href="{esc(c.file)}">{esc(c.file)}</a></video>\n'
+            f"<figcaption>{esc(c.headline)}<br>"
+            f'<button type="button" data-start="{c.start:.3f}" '
+            f'aria-label="{esc(labels.play_from.format(time=clock(c.start), title=c.chapter))}">'
+            f'<time datetime="PT{int(c.start)}S">{esc(span)}</time></button>'
+            f' · <a href="{esc(c.file)}" download>MP4</a></figcaption></figure></li>'
+        )
+    return [
+        f'<section aria-labelledby="clips-h">\n<h2 id="clips-h">{esc(labels.clips)}</h2>\n'
+        f'<ul class="clips">\n{chr(10).join(items)}\n</ul>\n</section>'
+    ]
 
 
 def render_episode_page(
@@ -289,6 +339,8 @@ def render_episode_page(
             f'aria-label="{esc(labels.episode_video.format(title=title))}">{track}'
             f'<a href="{esc(video)}">{esc(labels.download_video)}</a></video>\n</section>'
         )
+
+    body.extend(_clips(folder, lang, labels))
 
     tk = talk(episode, folder)
     if tk is not None:
