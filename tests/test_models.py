@@ -20,6 +20,7 @@ from articast.models import (
     Talk,
     TalkChapter,
     TalkLink,
+    TimedWord,
     VideoStats,
 )
 
@@ -29,7 +30,7 @@ TOP_KEYS = [
     "voice", "requested_voice", "fallback_used", "duration", "language", "source", "source_url",
     "kind", "content_hash", "source_id", "settings_hash", "script_edited", "summary", "show", "chapters",
     "sections", "sentences", "talk", "talks", "warnings", "stages", "speech", "loudness", "video",
-    "files", "build_seconds",
+    "files", "build_seconds", "style",
 ]  # fmt: skip
 
 
@@ -61,7 +62,16 @@ def full_episode() -> Episode:
             EpisodeSection("Introduction", 0.0, 10.0, "intro"),
             EpisodeSection("Outro", 10.0, 42.5, "outro"),
         ),
-        sentences=(EpisodeSentence("Hello there.", 0.5, 1.7, 0, spoken="Hello there."),),
+        sentences=(
+            EpisodeSentence(
+                "Hello there.",
+                0.5,
+                1.7,
+                0,
+                spoken="Hello there.",
+                words=(TimedWord("Hello", 0.5, 1.0), TimedWord("there.", 1.0, 1.7)),
+            ),
+        ),
         talk=Talk(
             url="https://www.youtube.com/watch?v=Xq3vN8sLk2E&t=95s",
             video_id="Xq3vN8sLk2E",
@@ -107,6 +117,10 @@ def test_to_json_keeps_the_manifest_keys_and_round_trips() -> None:
         "end": 1.7,
         "segment": 0,
         "spoken": "Hello there.",
+        "words": [
+            {"text": "Hello", "start": 0.5, "end": 1.0},
+            {"text": "there.", "start": 1.0, "end": 1.7},
+        ],
     }
     assert data["talks"][0] == {"url": ep.talks[0].url, "video_id": "Xq3vN8sLk2E", "start": 95}
     assert data["speech"] == {"synthesized": 3, "cached": 1, "timing": {"Introduction": "engine"}}

@@ -87,7 +87,7 @@ def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # -> None
 def test_the_built_in_outputs_are_registered_in_page_order() -> None:
     outputs = registry()
     assert list(outputs)[: len(MODULES)] == [
-        "mp3", "mp4", "captions", "script", "pages", "transcript", "feed",
+        "mp3", "mp4", "captions", "script", "clips", "pages", "transcript", "feed",
     ]  # fmt: skip
     assert all(o.phase in PHASES for o in outputs.values())
     media = [o.name for o in outputs.values() if o.phase == "media"]

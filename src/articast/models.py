@@ -705,11 +705,11 @@ class Episode:
     loudness: LoudnessStats = field(default_factory=LoudnessStats)
     video: VideoStats = field(default_factory=VideoStats)
     files: EpisodeFiles = field(default_factory=EpisodeFiles.standard)
+    build_seconds: float | None = None
+    """Wall seconds of the whole build."""
     style: str = ""
     """The style the pictures were drawn in (``dark``, ``paper``, ``whiteboard``); the clips
     made later take it; empty in older manifests."""
-    build_seconds: float | None = None
-    """Wall seconds of the whole build."""
 
     def to_json(self) -> dict[str, Any]:
         """The manifest as a JSON-ready dict (the keys of ``episode.json``)."""

@@ -255,7 +255,9 @@ def episode_at(folder: Path) -> Episode:
     """The manifest of the episode folder ``folder``; ``InputError`` when it is not one."""
     path = folder / MANIFEST
     if not folder.is_dir():
-        raise InputError(f"{folder}: no such folder; give an episode folder 'articast episode' made")
+        raise InputError(
+            f"{folder}: no such folder; give an episode folder 'articast episode' made"
+        )
     try:
         return Episode.from_json(json.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError:

@@ -34,6 +34,7 @@ TAIL = 0.5
 SAME_CHAPTER = 0.9
 """A second clip from a chapter scores this much of its own score."""
 
+
 def _set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
@@ -65,9 +66,7 @@ _LEANING: dict[str, frozenset[str]] = {
         "isto isso este esta estes estas esse essa ele ela eles elas mas e ou também porém "
         "contudo assim então além"
     ),
-    "nl": _set(
-        "dit dat deze die het hij zij ze maar en of ook toch echter daarom dus dan"
-    ),
+    "nl": _set("dit dat deze die het hij zij ze maar en of ook toch echter daarom dus dan"),
 }
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _DIGITS = re.compile(r"\d")
@@ -170,9 +169,7 @@ def _sentences(episode: Episode) -> list[_Sentence]:
     return out
 
 
-def _bounds(
-    run: Sequence[_Sentence], before: float, after: float
-) -> tuple[float, float]:
+def _bounds(run: Sequence[_Sentence], before: float, after: float) -> tuple[float, float]:
     """Start and end of a run of sentences, cut in the pauses around it."""
     start = run[0].start - min(LEAD, max(0.0, run[0].start - before) / 2)
     end = run[-1].end + min(TAIL, max(0.0, after - run[-1].end) / 2)
@@ -207,7 +204,9 @@ def _windows(
             if not low <= length <= high:
                 continue
             opens = run[0].index == firsts[run[0].segment]
-            out.append(_Window(a, b, start, end, _score(run, length, target, opens), run[0].segment))
+            out.append(
+                _Window(a, b, start, end, _score(run, length, target, opens), run[0].segment)
+            )
     return out
 
 

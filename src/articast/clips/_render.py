@@ -200,8 +200,9 @@ def _strip(job: ClipJob, base: Image.Image, workdir: Path) -> tuple[int, Path]:
 # --------------------------------------------------------------------------- sound
 
 
-def moment_sound(mp3: Path, start: float, length: float, end_card: float, *,
-                 target_lufs: float, true_peak: float) -> npt.NDArray[np.float32]:
+def moment_sound(
+    mp3: Path, start: float, length: float, end_card: float, *, target_lufs: float, true_peak: float
+) -> npt.NDArray[np.float32]:
     """The episode's sound from ``start`` for ``length`` seconds (48 kHz stereo), levelled to
     ``target_lufs`` under ``true_peak``, faded in and out, then ``end_card`` seconds of quiet."""  # fmt: skip
     cmd = ffmpeg_cmd(
@@ -313,5 +314,3 @@ def copy_into(src: Path, dest: Path) -> None:
     """``src`` copied to ``dest`` atomically."""
     with atomic_path(dest) as tmp:
         shutil.copyfile(src, tmp)
-
-

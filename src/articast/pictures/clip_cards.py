@@ -32,8 +32,16 @@ def _even(v: float) -> int:
     return int(v) // 2 * 2
 
 
-def _badge(ctx: Ctx, img: Image.Image, art: Image.Image | None, show: str, title: str,
-           xy: tuple[int, int], side: int, width: int) -> int:
+def _badge(
+    ctx: Ctx,
+    img: Image.Image,
+    art: Image.Image | None,
+    show: str,
+    title: str,
+    xy: tuple[int, int],
+    side: int,
+    width: int,
+) -> int:
     """Cover art with the show's name and the episode's title beside it; the y below."""
     u, st = ctx.unit, ctx.style
     x, y = xy
@@ -91,7 +99,9 @@ def clip_frame(
         f_head, lines = fit_text(headline, width, head_lines, round(f_head.size) - u, 4 * u)
     head_top = y + 4 * u
     draw.rectangle((margin, head_top, margin + 12 * u, head_top + u // 2 + 1), fill=st.accent)
-    bottom = _lines(draw, lines, f_head, (margin, head_top + 3 * u), st.text, bold=True, spacing=1.2)
+    bottom = _lines(
+        draw, lines, f_head, (margin, head_top + 3 * u), st.text, bold=True, spacing=1.2
+    )
     # The waveform halfway between the headline and the captions.
     below = bottom + max(u, (band_top - bottom - wave_h) / 2)
     wave = (_even(margin), _even(below), _even(width), _even(wave_h))

@@ -1,0 +1,386 @@
+"""Social clips (``articast clips``): the moments chosen, the files, their sound and captions
+against the episode's, the cache, the feed's soundbites, the page's players (real espeak
+speech, real ffmpeg, real files, headless Chromium)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import feedparser
+import numpy as np
+import pytest
+from lxml import etree
+
+from articast.clips import ClipRequest, make_clips
+from articast.clips._choose import END_CARD, MAX_FILE, MIN_MOMENT, choose_moments, leans_back
+from articast.config import Settings
+from articast.episodes import read_clips, read_manifest
+from articast.media import ffmpeg_exe, measure_loudness, probe_duration, probe_info
+from articast.models import CLIP_SIZES, Episode
+from articast.pipeline import build_episode, make_episode_clips
+from conftest import SAMPLES
+from stream_checks import decodes_cleanly
+
+PODCAST = "https://podcastindex.org/namespace/1.0"
+FPS = 15
+"""Frame rate of the clips made here (the default, 30, in one test): half the frames."""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Settings]:
+    """The sample article's episode (espeak voice, no video), built once for the module."""
+    from articast.config import load_settings
+
+    root = tmp_path_factory.mktemp("clips")
+    s = load_settings(use_files=False)
+    s = dataclasses.replace(
+        s,
+        out_dir=root / "out",
+        cache_dir=root / "cache",
+        voice=dataclasses.replace(s.voice, voice="espeak:en-us"),
+        video=dataclasses.replace(s.video, enabled=False),
+    ).with_offline(True)
+    result = build_episode(SAMPLES / "brain-rhythms.html", s)
+    return result.folder, s
+
+
+def _decode(path: Path, rate: int = 16000) -> np.ndarray:
+    out = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(path), "-map", "0:a:0", "-ac", "1",
+         "-ar", str(rate), "-f", "f32le", "-"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    return np.frombuffer(out, dtype=np.float32)
+
+
+def _boxes(path: Path) -> list[bytes]:
+    """The MP4's top-level box types, in order."""
+    data, at, out = path.read_bytes(), 0, []
+    while at + 8 <= len(data):
+        size = int.from_bytes(data[at : at + 4], "big")
+        kind = data[at + 4 : at + 8]
+        if size == 1:
+            size = int.from_bytes(data[at + 8 : at + 16], "big")
+        out.append(kind)
+        if size < 8:
+            break
+        at += size
+    return out
+
+
+def _caption_changes(path: Path, size: tuple[int, int], fps: int) -> list[int]:
+    """Frames where the caption band's picture changes (the karaoke word moves)."""
+    from articast.pictures.cards import caption_band
+
+    top, bottom = caption_band(size)
+    top, bottom = top - 60, min(size[1], bottom + 60)
+    w, h = size[0] // 4, (bottom - top) // 4
+    raw = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(path), "-vf",
+         f"crop={size[0]}:{bottom - top}:0:{top},scale={w}:{h},format=rgb24",
+         "-f", "rawvideo", "-"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    # The blue channel: the highlight (a warm yellow) differs most from white there.
+    frames = np.frombuffer(raw, dtype=np.uint8).reshape(-1, h, w, 3)[..., 2].astype(np.int16)
+    diff = np.abs(np.diff(frames, axis=0)).max(axis=(1, 2))
+    return [i + 1 for i in np.nonzero(diff > 40)[0].tolist()]
+
+
+# --------------------------------------------------------------------------- choosing
+
+
+def test_moments_are_whole_sentences_of_one_chapter(built: tuple[Path, Settings]) -> None:
+    folder, _ = built
+    ep = read_manifest(folder)
+    assert ep is not None and ep.sentences[5].words  # the manifest times every shown word
+    moments = choose_moments(ep, 3, 30.0)
+    assert len(moments) == 3
+    assert [m.score for m in moments] == sorted((m.score for m in moments), reverse=True)
+    seen: set[int] = set()
+    for m in moments:
+        run = ep.sentences[m.first : m.last + 1]
+        assert m.text == " ".join(s.text for s in run)
+        assert len({s.segment for s in run}) == 1  # never across a chapter change
+        assert ep.sections[run[0].segment].kind == "section"
+        before = ep.sentences[m.first - 1].end
+        after = ep.sentences[m.last + 1].start if m.last + 1 < len(ep.sentences) else ep.duration
+        assert before <= m.start <= run[0].start and run[-1].end <= m.end <= after
+        assert MIN_MOMENT <= m.end - m.start <= MAX_FILE - END_CARD
+        assert m.why and m.headline
+        assert seen.isdisjoint(range(m.first, m.last + 1))
+        seen.update(range(m.first, m.last + 1))
+    # Across chapters only when asked: no chapter of the sample holds a 55-second moment.
+    assert choose_moments(ep, 1, 59.0) == [] or all(
+        len({s.segment for s in ep.sentences[m.first : m.last + 1]}) == 1
+        for m in choose_moments(ep, 1, 59.0)
+    )
+    wide = choose_moments(ep, 1, 59.0, cross_chapters=True)
+    assert wide and len({s.segment for s in ep.sentences[wide[0].first : wide[0].last + 1]}) >= 2
+
+
+def test_an_opening_that_leans_on_the_sentence_before_is_told() -> None:
+    assert leans_back("This means the brain keeps time.", "en")
+    assert leans_back("But the rhythm changes at night.", "en")
+    assert not leans_back("Neurons fire in step during deep sleep.", "en")
+    assert leans_back("Aber der Rhythmus ändert sich.", "de")
+    assert not leans_back("Der Rhythmus ändert sich.", "de")
+    assert leans_back("and then it stops.", "fr")  # lower case: a cut-off sentence
+
+
+# --------------------------------------------------------------------------- the clips
+
+
+def test_clips_play_the_episode_with_captions_in_sync(built: tuple[Path, Settings]) -> None:
+    folder, s = built
+    result = make_episode_clips(folder, s, ClipRequest(count=2, length=25.0, fps=30))
+    assert len(result.clips) == 2 and result.rendered == 2
+    listed = json.loads((folder / "clips.json").read_text())
+    assert [c["file"] for c in listed] == ["clip-01.mp4", "clip-02.mp4"]
+    assert all({"file", "start", "end", "score", "why", "text"} <= set(c) for c in listed)
+    ep = read_manifest(folder)
+    assert ep is not None
+    episode_sound = _decode(folder / "episode.mp3")
+    for clip in result.clips:
+        mp4 = folder / clip.file
+        info = probe_info(mp4)
+        assert "h264 (High)" in info and "yuv420p" in info and "1080x1920" in info
+        assert re.search(r"aac \(LC\).*48000 Hz, stereo", info)
+        boxes = _boxes(mp4)
+        assert boxes.index(b"moov") < boxes.index(b"mdat")  # +faststart
+        assert b"elst" not in mp4.read_bytes()[: 1 << 16]  # no edit list
+        duration = probe_duration(mp4)
+        assert 15.0 < duration < 60.0
+        assert abs(duration - (clip.end - clip.start + END_CARD)) < 0.1
+        # Whole sentences of the script.
+        run = ep.sentences[clip.first_sentence : clip.last_sentence + 1]
+        assert clip.text == " ".join(x.text for x in run)
+        # The sound is the episode's at those times (same samples, no shift).
+        sound = _decode(mp4)
+        a, n = round(clip.start * 16000), round((clip.end - clip.start) * 16000)
+        x, y = episode_sound[a : a + n], sound[:n]
+        inner = slice(8000, n - 8000)  # past the fades
+        assert np.corrcoef(x[inner], y[inner])[0, 1] > 0.98
+        lags = {
+            lag: float(np.dot(x[8000 + lag : n - 8000 + lag], y[inner]))
+            for lag in range(-32, 33, 4)
+        }
+        assert max(lags, key=lambda k: lags[k]) == 0
+        loud = measure_loudness(mp4)
+        assert abs(loud.integrated_lufs - -16.0) <= 1.0 and loud.true_peak_dbtp <= -0.5
+        # Captions: the VTT's cues start with their first word (p90 within 100 ms) ...
+        vtt = (folder / clip.captions).read_text()
+        starts = [_seconds(m) for m in re.findall(r"^(\d\d:\d\d:\d\d\.\d{3}) -->", vtt, re.M)]
+        words = [w.start - clip.start for x in run for w in x.words]
+        offsets = sorted(min(abs(t - w) for w in words) for t in starts)
+        assert offsets and offsets[int(0.9 * (len(offsets) - 1))] <= 0.1
+        # ... and the burned-in highlight moves when each word is said (p90 within 100 ms).
+        changes = _caption_changes(mp4, (1080, 1920), 30)
+        said = [round(t * 30) for t in words]
+        # Each word shown for two frames or more (a shorter one may be merged away).
+        said = [f for f, g in zip(said, [*said[1:], 10**9], strict=True) if g - f >= 2]
+        misses = sorted(min(abs(f - c) for c in changes) for f in said)
+        assert misses[int(0.9 * (len(misses) - 1))] <= 3, misses
+        assert decodes_cleanly(_annexb(mp4)) > 0
+    # The page lists them; the feed has their moments as soundbites.
+    page = (folder / "index.html").read_text()
+    assert page.count('<figure class="clip"') == 2 and 'src="clip-01.mp4"' in page
+    feed_xml = (s.out_dir / "feed.xml").read_bytes()
+    root = etree.fromstring(feed_xml)
+    bites = root.findall(f".//{{{PODCAST}}}soundbite")
+    assert len(bites) == 2
+    for bite, clip in zip(bites, sorted(result.clips, key=lambda c: c.start), strict=True):
+        assert float(bite.get("startTime")) == pytest.approx(clip.start, abs=0.001)
+        assert float(bite.get("duration")) == pytest.approx(clip.end - clip.start, abs=0.001)
+        assert bite.text == clip.headline
+    assert not feedparser.parse(feed_xml).bozo
+
+
+def _seconds(stamp: str) -> float:
+    h, m, sec = stamp.split(":")
+    return int(h) * 3600 + int(m) * 60 + float(sec)
+
+
+def _annexb(mp4: Path) -> bytes:
+    from stream_checks import annexb
+
+    return annexb(mp4)
+
+
+def test_an_unchanged_episode_makes_its_clips_from_the_cache(
+    built: tuple[Path, Settings], tmp_path: Path
+) -> None:
+    folder, s = built
+    request = ClipRequest(count=2, length=20.0, fps=FPS, format="square")
+    first = make_clips(folder, s, request)
+    before = {c.file: (folder / c.file).read_bytes() for c in first.clips}
+    again = make_clips(folder, s, request)
+    assert again.rendered == 0 and again.clips == first.clips
+    assert {c.file: (folder / c.file).read_bytes() for c in again.clips} == before
+    size = CLIP_SIZES["square"]
+    assert all((c.width, c.height) == size for c in again.clips)
+    assert f"{size[0]}x{size[1]}" in probe_info(folder / again.clips[0].file)
+    # Fewer clips than before: the old files go.
+    one = make_clips(folder, s, dataclasses.replace(request, count=1))
+    assert len(one.clips) == 1 and not (folder / "clip-02.mp4").exists()
+    assert [c.file for c in read_clips(folder)] == ["clip-01.mp4"]
+
+
+def test_editing_one_sentence_renders_only_the_clip_that_holds_it(tmp_path: Path) -> None:
+    from articast.config import load_settings
+
+    s = load_settings(use_files=False)
+    s = dataclasses.replace(
+        s,
+        out_dir=tmp_path / "out",
+        cache_dir=tmp_path / "cache",
+        voice=dataclasses.replace(s.voice, voice="espeak:en-us"),
+        video=dataclasses.replace(s.video, enabled=False),
+        clips=dataclasses.replace(s.clips, count=2, length=20.0, fps=FPS, format="landscape"),
+    ).with_offline(True)
+    article = SAMPLES / "brain-rhythms.html"
+    folder = build_episode(article, s).folder
+    clips = read_clips(folder)
+    assert len(clips) == 2 and (folder / "clips.json").is_file()
+    cached = _entries(tmp_path / "cache" / "clips")
+    assert len(cached) == 2
+    # Change one word of the second clip's last sentence in the script, and build again with it.
+    ep = read_manifest(folder)
+    assert ep is not None
+    target = ep.sentences[clips[1].last_sentence].text
+    words = target.split()
+    k = max(range(len(words)), key=lambda i: len(words[i]) if words[i].isalpha() else 0)
+    edited = target.replace(words[k], "remarkable", 1)
+    script = (folder / "script.md").read_text()
+    assert target in script
+    edited_script = tmp_path / "script.md"
+    edited_script.write_text(script.replace(target, edited, 1))
+    folder = build_episode(article, s, script_path=edited_script).folder
+    after = read_clips(folder)
+    assert len(after) == 2
+    assert edited in after[1].text and after[0].text == clips[0].text
+    new = _entries(tmp_path / "cache" / "clips") - cached
+    assert len(new) == 1  # the first clip came from the cache
+
+
+def _entries(root: Path) -> set[str]:
+    return {p.name for p in root.glob("*/*") if (p / ".complete").exists()}
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def _cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ARTICAST_OFFLINE": "1"}
+    env.pop("ARTICAST_CONFIG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "articast.cli", *args], cwd=cwd, env=env, capture_output=True,
+        text=True, timeout=300,
+    )  # fmt: skip
+
+
+def test_bad_requests_are_one_line_and_exit_2(built: tuple[Path, Settings], tmp_path: Path) -> None:
+    folder, _ = built
+    listed = (folder / "clips.json").read_bytes() if (folder / "clips.json").exists() else None
+    not_episode = tmp_path / "notes"
+    not_episode.mkdir()
+    (not_episode / "readme.txt").write_text("hello")
+    ep = read_manifest(folder)
+    assert ep is not None
+    cases = [
+        ([str(not_episode)], "not an episode folder"),
+        ([str(tmp_path / "missing")], "no such folder"),
+        ([str(folder), "--count", "0"], "at least 1"),
+        ([str(folder), "--length", "5"], "15 to 60"),
+        ([str(folder), "--length", "75"], "15 to 60"),
+        ([str(folder), "--format", "round"], "--format"),
+    ]
+    for args, said in cases:
+        r = _cli(["clips", *args], tmp_path)
+        assert r.returncode == 2, (args, r.stderr)
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and said in lines[0], (args, r.stderr)
+        assert "Traceback" not in r.stderr
+    assert not (not_episode / "clips.json").exists()
+    now = (folder / "clips.json").read_bytes() if (folder / "clips.json").exists() else None
+    assert now == listed  # nothing changed
+
+
+def test_a_clip_longer_than_the_episode_is_refused(tmp_path: Path) -> None:
+    from articast.errors import InputError
+
+    ep = Episode(title="Short", duration=30.0, slug="short")
+    folder = tmp_path / "short"
+    folder.mkdir()
+    (folder / "episode.json").write_text(json.dumps(ep.to_json()))
+    (folder / "episode.mp3").write_bytes(b"")
+    from articast.config import load_settings
+
+    s = load_settings(use_files=False)
+    with pytest.raises(InputError, match="longer than the episode"):
+        make_clips(folder, s, ClipRequest(count=1, length=45.0))
+    with pytest.raises(InputError, match="no moment"):
+        make_clips(folder, s, ClipRequest(count=1, length=20.0))
+    assert not (folder / "clips.json").exists()
+
+
+# --------------------------------------------------------------------------- the page
+
+
+@pytest.mark.browser
+def test_the_page_plays_the_clips_in_chromium(built: tuple[Path, Settings], tmp_path: Path) -> None:
+    import functools
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from playwright.sync_api import sync_playwright
+
+    from test_publish import CHROME_ARGS, CHROMIUM, _RangeHandler, _require_chromium
+
+    _require_chromium()
+    folder, s = built
+    result = make_episode_clips(folder, s, ClipRequest(count=2, length=25.0, fps=30))
+    handler = functools.partial(_RangeHandler, directory=str(s.out_dir))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with sync_playwright() as pw:
+            ctx = pw.chromium.launch_persistent_context(
+                str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True,
+                args=CHROME_ARGS,
+            )  # fmt: skip
+            try:
+                page = ctx.new_page()
+                page.goto(f"{origin}/{folder.name}/index.html")
+                videos = page.locator(".clips video")
+                assert videos.count() == len(result.clips) == 2
+                assert "Clips" in page.locator("#clips-h").inner_text()
+                page.evaluate("document.querySelector('.clips video').load()")
+                page.wait_for_function(
+                    "document.querySelector('.clips video').duration > 0", timeout=15000
+                )
+                shown = page.evaluate("document.querySelector('.clips video').duration")
+                assert shown == pytest.approx(result.clips[0].duration, abs=0.15)
+                caption = page.locator(".clips figcaption").first.inner_text()
+                assert result.clips[0].headline in caption
+                # Its time button plays the episode from the clip's moment.
+                page.locator(".clips button").first.click()
+                page.wait_for_function(
+                    f"Math.abs(document.getElementById('player').currentTime - "
+                    f"{result.clips[0].start}) < 1.5"
+                )
+                page.evaluate("document.getElementById('player').pause()")
+            finally:
+                ctx.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
