@@ -199,7 +199,13 @@ def test_clips_play_the_episode_with_captions_in_sync(built: tuple[Path, Setting
         assert float(bite.get("startTime")) == pytest.approx(clip.start, abs=0.001)
         assert float(bite.get("duration")) == pytest.approx(clip.end - clip.start, abs=0.001)
         assert bite.text == clip.headline
-    assert not feedparser.parse(feed_xml).bozo
+        # Podcasting 2.0: a whole number of seconds or more, 15-120 s recommended, inside the
+        # episode.
+        start, length = float(bite.get("startTime")), float(bite.get("duration"))
+        assert 15.0 <= length <= 120.0 and start + length <= ep.duration
+    assert root.nsmap.get("podcast") == PODCAST
+    parsed = feedparser.parse(feed_xml)
+    assert not parsed.bozo and len(parsed.entries) == 1
 
 
 def _seconds(stamp: str) -> float:
@@ -226,6 +232,11 @@ def test_an_unchanged_episode_makes_its_clips_from_the_cache(
     size = CLIP_SIZES["square"]
     assert all((c.width, c.height) == size for c in again.clips)
     assert f"{size[0]}x{size[1]}" in probe_info(folder / again.clips[0].file)
+    # Reproducible: made again without the cache, byte for byte the same file.
+    fresh = dataclasses.replace(s, cache_dir=tmp_path / "fresh-cache")
+    remade = make_clips(folder, fresh, dataclasses.replace(request, count=1))
+    assert remade.rendered == 1
+    assert (folder / "clip-01.mp4").read_bytes() == before["clip-01.mp4"]
     # Fewer clips than before: the old files go.
     one = make_clips(folder, s, dataclasses.replace(request, count=1))
     assert len(one.clips) == 1 and not (folder / "clip-02.mp4").exists()
