@@ -240,7 +240,7 @@ def _encode_aac(sound: npt.NDArray[np.float32], dest: Path) -> None:
     """AAC-LC 48 kHz stereo (ADTS): the encoder's delay taken off the front, so the decoded
     sound at 0 s is ``sound``'s (its first 21 ms, faded silence, become the delay)."""
     cmd = ffmpeg_cmd(
-        ["-f", "f32le", "-ar", str(RATE), "-ac", "2", "-i", "-", "-c:a", "aac", "-b:a", "128k",
+        ["-f", "f32le", "-ar", str(RATE), "-ac", "2", "-i", "-", "-c:a", "aac", "-aac_coder", "fast", "-b:a", "128k",
          "-ar", str(RATE), "-ac", "2", "-f", "adts", str(dest)]
     )  # fmt: skip
     body = np.vstack([sound[_PRIMING:], np.zeros((_PRIMING, sound.shape[1]), np.float32)])
