@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from PIL import Image, ImageDraw
 
 from articast.lang.base import Labels
-from articast.pictures.cards import Ctx, _lines, _qr_image, _rounded, caption_band, ground
+from articast.pictures.cards import (
+    Ctx,
+    _display,
+    _lines,
+    _qr_image,
+    _rounded,
+    caption_band,
+    ground,
+)
 from articast.pictures.imaging import cover, fit_text, font
 
 __all__ = ["ClipFrame", "clip_end_card", "clip_frame"]
@@ -59,8 +67,8 @@ def _badge(
     show_line = fit_text(show.upper(), room, 1, 4 * u, 3 * u)
     draw.text((tx, y + u // 2), show_line[1][0], font=show_line[0], fill=st.accent)
     f_title, lines = fit_text(title, room, 2, round(3.6 * u), round(2.8 * u))
-    _lines(draw, lines, f_title, (tx, y + f_show.size * 1.6), st.muted, spacing=1.2)
-    return y + side
+    bottom = _lines(draw, lines, f_title, (tx, y + f_show.size * 1.6), st.muted, spacing=1.2)
+    return max(y + side, round(bottom))
 
 
 def clip_frame(
@@ -73,6 +81,7 @@ def clip_frame(
     margin = 6 * u
     band_top, _ = caption_band(ctx.size)
     width = ctx.w - 2 * margin
+    headline = _display(headline)
     draw = ImageDraw.Draw(img)
     if ctx.w > ctx.h:  # landscape: the cover large on the left, the words beside it
         side = min(band_top - 2 * margin - 22 * u, round(ctx.w * 0.24))
