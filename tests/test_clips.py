@@ -32,20 +32,24 @@ FPS = 15
 """Frame rate of the clips made here (the default, 30, in one test): half the frames."""
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Settings]:
-    """The sample article's episode (espeak voice, no video), built once for the module."""
+def _podcast_settings(root: Path) -> Settings:
+    """Offline, espeak, no video (the clips need the MP3 and the manifest), all under root."""
     from articast.config import load_settings
 
-    root = tmp_path_factory.mktemp("clips")
     s = load_settings(use_files=False)
-    s = dataclasses.replace(
+    return dataclasses.replace(
         s,
         out_dir=root / "out",
         cache_dir=root / "cache",
         voice=dataclasses.replace(s.voice, voice="espeak:en-us"),
         video=dataclasses.replace(s.video, enabled=False),
     ).with_offline(True)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Settings]:
+    """The sample article's episode (espeak voice, no video), built once for the module."""
+    s = _podcast_settings(tmp_path_factory.mktemp("clips"))
     result = build_episode(SAMPLES / "brain-rhythms.html", s)
     return result.folder, s
 
@@ -244,17 +248,10 @@ def test_an_unchanged_episode_makes_its_clips_from_the_cache(
 
 
 def test_editing_one_sentence_renders_only_the_clip_that_holds_it(tmp_path: Path) -> None:
-    from articast.config import load_settings
-
-    s = load_settings(use_files=False)
+    s = _podcast_settings(tmp_path)
     s = dataclasses.replace(
-        s,
-        out_dir=tmp_path / "out",
-        cache_dir=tmp_path / "cache",
-        voice=dataclasses.replace(s.voice, voice="espeak:en-us"),
-        video=dataclasses.replace(s.video, enabled=False),
-        clips=dataclasses.replace(s.clips, count=2, length=20.0, fps=FPS, format="landscape"),
-    ).with_offline(True)
+        s, clips=dataclasses.replace(s.clips, count=2, length=20.0, fps=FPS, format="landscape")
+    )
     article = SAMPLES / "brain-rhythms.html"
     folder = build_episode(article, s).folder
     clips = read_clips(folder)
