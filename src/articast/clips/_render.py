@@ -34,7 +34,7 @@ from articast.pictures.imaging import load_rgb
 from articast.pictures.overlay import caption_layers, caption_states
 from articast.pictures.style import Style
 
-_VERSION = "clips-v2"
+_VERSION = "clips-v3"
 RATE = 48000
 _PRIMING = 1024
 """Samples of delay ffmpeg's AAC encoder puts before the sound (taken off the input)."""

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
-from articast.lang.base import Labels
+from articast.captions import break_cost
+from articast.lang.base import Labels, mostly_unspaced
 from articast.pictures.cards import (
     Ctx,
     _display,
@@ -22,7 +23,7 @@ from articast.pictures.cards import (
     caption_band,
     ground,
 )
-from articast.pictures.imaging import cover, fit_text, font
+from articast.pictures.imaging import Font, cover, fit_text, font
 
 __all__ = ["ClipFrame", "clip_end_card", "clip_frame"]
 
@@ -38,6 +39,50 @@ class ClipFrame:
 
 def _even(v: float) -> int:
     return int(v) // 2 * 2
+
+
+def _balanced(lines: tuple[str, ...], f: Font, max_w: float) -> tuple[str, ...]:
+    """``lines`` broken again into as many lines of even length (a headline reads as a block:
+    no lone word on a line above a long one); as they were when no even break fits."""
+    words = " ".join(lines).split()
+    n = len(lines)
+    if n < 2 or len(words) <= n or mostly_unspaced(" ".join(words)):
+        return lines
+    width = [[0.0] * (len(words) + 1) for _ in words]
+    for i in range(len(words)):
+        for j in range(i + 1, len(words) + 1):
+            width[i][j] = f.getlength(" ".join(words[i:j]))
+    # best[k][i]: least cost of words[i:] in k lines (cost: the squared room left on each
+    # line but the last; no line ends where captions never break: after an article...).
+    inf = float("inf")
+    best = [[inf] * (len(words) + 1) for _ in range(n + 1)]
+    cut = [[0] * (len(words) + 1) for _ in range(n + 1)]
+    best[0][len(words)] = 0.0
+    for k in range(1, n + 1):
+        for i in range(len(words) - 1, -1, -1):
+            for j in range(i + 1, len(words) + 1):
+                if width[i][j] > max_w:
+                    break
+                if j < len(words) and break_cost(words[j - 1], words[j]) >= _NEVER:
+                    continue
+                rest = best[k - 1][j]
+                if rest == inf or (j == len(words)) != (k == 1):
+                    continue
+                room = 0.0 if j == len(words) else (max_w - width[i][j]) ** 2
+                if room + rest < best[k][i]:
+                    best[k][i], cut[k][i] = room + rest, j
+    if best[n][0] == inf:
+        return lines
+    out, i = [], 0
+    for k in range(n, 0, -1):
+        j = cut[k][i]
+        out.append(" ".join(words[i:j]))
+        i = j
+    return tuple(out)
+
+
+_NEVER = 1000.0
+"""``captions.break_cost`` of a break never made (after an article, inside a name)."""
 
 
 def _badge(
@@ -91,6 +136,7 @@ def clip_frame(
         room = ctx.w - margin - tx
         y = _badge(ctx, img, None, show, title, (tx, margin), 10 * u, room)
         f_head, lines = fit_text(headline, room, 3, 8 * u, 4 * u)
+        lines = _balanced(lines, f_head, room)
         head_top = y + 2 * u
         draw.rectangle((tx, head_top, tx + 12 * u, head_top + u // 2 + 1), fill=st.accent)
         _lines(draw, lines, f_head, (tx, head_top + 3 * u), st.text, bold=True, spacing=1.2)
@@ -106,6 +152,7 @@ def clip_frame(
     f_head, lines = fit_text(headline, width, head_lines, head_size, 4 * u)
     while len(lines) * f_head.size * 1.2 > room_h and f_head.size > 4 * u:
         f_head, lines = fit_text(headline, width, head_lines, round(f_head.size) - u, 4 * u)
+    lines = _balanced(lines, f_head, width)
     head_top = y + 4 * u
     draw.rectangle((margin, head_top, margin + 12 * u, head_top + u // 2 + 1), fill=st.accent)
     bottom = _lines(
