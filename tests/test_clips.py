@@ -392,3 +392,36 @@ def test_the_page_plays_the_clips_in_chromium(built: tuple[Path, Settings], tmp_
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def test_a_tampered_clips_json_reaches_nothing_outside_and_injects_nothing(tmp_path: Path) -> None:
+    from articast.config import ShowConfig
+    from articast.publish import update_feed, write_episode_page
+
+    out = tmp_path / "out"
+    folder = out / "night-shift"
+    folder.mkdir(parents=True)
+    ep = Episode(title="Night Shift", slug="night-shift", duration=100.0, guid="g-1")
+    (folder / "episode.json").write_text(json.dumps(ep.to_json()))
+    (folder / "episode.mp3").write_bytes(b"\xff\xfb" * 100)
+    (folder / "clip-01.mp4").write_bytes(b"not really a video")
+    (tmp_path / "secret.mp4").write_bytes(b"secret")
+    entry = {"start": 10.0, "end": 30.0, "score": 0.5, "why": "w", "text": "t"}
+    listed = [
+        {**entry, "file": "../../secret.mp4", "headline": "outside"},
+        {**entry, "file": "clip-01.mp4", "headline": "<script>alert(1)</script>"},
+        {**entry, "file": "clip-02.mp4", "headline": "missing file"},
+    ]
+    (folder / "clips.json").write_text(json.dumps(listed))
+    assert [c.file for c in read_clips(folder)] == ["clip-01.mp4"]
+    show = ShowConfig(name="Test Show")
+    write_episode_page(folder, ep, show)
+    page = (folder / "index.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+    assert "secret" not in page and "outside" not in page and "missing file" not in page
+    update_feed(out, show)
+    bites = etree.fromstring((out / "feed.xml").read_bytes()).findall(f".//{{{PODCAST}}}soundbite")
+    assert [b.text for b in bites] == ["<script>alert(1)</script>"]  # text, escaped in the XML
+    # A list of the wrong shape is no clips at all.
+    (folder / "clips.json").write_text(json.dumps({"file": "clip-01.mp4"}))
+    assert read_clips(folder) == ()

@@ -165,3 +165,34 @@ def test_feed_language_follows_the_show_or_the_episodes(
     for code in ("fr", "es"):
         shutil.copytree(episodes[code], mixed / episodes[code].name)
     assert language(update_feed(mixed, ShowConfig())) == "en"
+
+
+def test_clips_are_in_the_language(episodes: dict[str, Path], tmp_path: Path) -> None:
+    """A German episode's clip: its headline, captions, end card and page speak German."""
+    from articast.clips import ClipRequest
+    from articast.config import load_settings
+    from articast.episodes import read_manifest
+    from articast.pipeline import make_episode_clips
+    from test_video_explains import grab, ocr_words
+
+    folder = episodes["de"]
+    s = dataclasses.replace(
+        load_settings(use_files=False).with_offline(True), cache_dir=folder.parent / "cache"
+    )
+    result = make_episode_clips(folder, s, ClipRequest(count=1, length=20.0, fps=10))
+    clip = result.clips[0]
+    ep = read_manifest(folder)
+    assert ep is not None
+    said = " ".join(x.text for x in ep.sentences[clip.first_sentence : clip.last_sentence + 1])
+    assert clip.text == said
+    # The headline: the author's words, from the clip's own sentences.
+    assert clip.headline.rstrip("…").split()[-1].lower() in said.lower()
+    assert "Language: de" in (folder / clip.captions).read_text(encoding="utf-8")
+    labels = get_language("de").labels
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert f'<h2 id="clips-h">{labels.clips}</h2>' in page
+    end = ocr_words(grab(folder / clip.file, clip.duration - 0.3, tmp_path / "end.png"), "deu")
+    assert {"ganze", "folge"} <= end, end
+    head = ocr_words(grab(folder / clip.file, 3.0, tmp_path / "head.png"), "deu")
+    headline = {w.lower() for w in re.findall(r"[^\W\d_]{4,}", clip.headline)}
+    assert len(headline & head) >= min(2, len(headline)), (clip.headline, head)
