@@ -425,3 +425,25 @@ def test_a_tampered_clips_json_reaches_nothing_outside_and_injects_nothing(tmp_p
     # A list of the wrong shape is no clips at all.
     (folder / "clips.json").write_text(json.dumps({"file": "clip-01.mp4"}))
     assert read_clips(folder) == ()
+
+
+def test_a_manifest_without_word_times_still_gets_captions(built: tuple[Path, Settings]) -> None:
+    """Episodes built before the manifest timed each word: the words are spread over their
+    sentence by length, and the captions still say every word in order."""
+    from articast.clips._render import clip_cues
+
+    folder, _ = built
+    ep = read_manifest(folder)
+    assert ep is not None
+    moment = choose_moments(ep, 1, 25.0)[0]
+    run = ep.sentences[moment.first : moment.last + 1]
+    timed = clip_cues(run, moment.start, moment.end)
+    bare = tuple(dataclasses.replace(s, words=()) for s in run)
+    spread = clip_cues(bare, moment.start, moment.end)
+    shown = [w.text for c in spread for w in c.words]
+    assert (
+        shown == [w.text for c in timed for w in c.words] == " ".join(x.text for x in run).split()
+    )
+    assert all(0.0 <= c.start < c.end <= moment.end - moment.start for c in spread)
+    # Spread by length, each cue starts within 1.5 s of where the voice really says it.
+    assert max(abs(a.start - b.start) for a, b in zip(spread, timed, strict=False)) < 1.5
