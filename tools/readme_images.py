@@ -7,7 +7,9 @@ temporary folder), then writes under ``assets/readme/``:
 * ``episode-page.png``: the episode page in headless Chromium (Debian's ``chromium``, as the
   browser tests use; ``make browser`` installs it as root);
 * ``style-dark.jpg``, ``style-paper.jpg``, ``style-whiteboard.jpg``: the scraped sample
-  (``sleep-and-memory.txt``, whose only picture is missing) late in a section, in each style.
+  (``sleep-and-memory.txt``, whose only picture is missing) late in a section, in each style;
+* ``clip.jpg``: the sample's strongest vertical clip (``articast clips``), a frame while it
+  speaks beside its end card.
 
 Not a test and not a benchmark: run it when the look of the video or the page changes.
 """
@@ -71,6 +73,33 @@ def frame(folder: Path, dest: Path) -> None:
     )  # fmt: skip
 
 
+def clip(folder: Path, dest: Path) -> None:
+    """The strongest clip's frame 6 s in beside its end card, 540 pixels wide each."""
+    from PIL import Image
+
+    from articast.clips import ClipRequest, make_clips
+    from articast.config import load_settings
+    from articast.media import ffmpeg_exe
+
+    settings = load_settings(use_files=False).with_offline(True)
+    settings = dataclasses.replace(settings, out_dir=folder.parent)
+    made = make_clips(folder, settings, ClipRequest(count=1)).clips[0]
+    shots = []
+    for i, t in enumerate((6.0, made.duration - 0.4)):
+        png = dest.with_name(f".clip-{i}.png")
+        subprocess.run(
+            [ffmpeg_exe(), "-v", "error", "-y", "-ss", f"{t:.2f}", "-i", str(folder / made.file),
+             "-frames:v", "1", "-vf", "scale=540:-2", str(png)],
+            check=True,
+        )  # fmt: skip
+        shots.append(Image.open(png).convert("RGB"))
+        png.unlink()
+    both = Image.new("RGB", (sum(s.width for s in shots) + 20, shots[0].height), (255, 255, 255))
+    both.paste(shots[0], (0, 0))
+    both.paste(shots[1], (shots[0].width + 20, 0))
+    both.save(dest, quality=85)
+
+
 def page(folder: Path, dest: Path, profile: Path) -> None:
     """The episode page at 1280x900, as a visitor first sees it."""
     from playwright.sync_api import sync_playwright
@@ -94,10 +123,11 @@ def page(folder: Path, dest: Path, profile: Path) -> None:
 def main() -> None:
     """Write the README's pictures under ``assets/readme/``."""
     DEST.mkdir(parents=True, exist_ok=True)
-    names = ["video-frame.jpg", "episode-page.png"]
+    names = ["video-frame.jpg", "episode-page.png", "clip.jpg"]
     with tempfile.TemporaryDirectory() as tmp:
         folder = build(Path(tmp) / "output")
         frame(folder, DEST / "video-frame.jpg")
+        clip(folder, DEST / "clip.jpg")
         page(folder, DEST / "episode-page.png", Path(tmp) / "profile")
         for style in ("dark", "paper", "whiteboard"):
             # The same output folder: the voice comes from the cache, only pictures change.
