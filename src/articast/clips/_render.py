@@ -12,6 +12,7 @@ are muxed with ``+faststart`` and no edit list.
 from __future__ import annotations
 
 import contextlib
+import math
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +39,9 @@ _VERSION = "clips-v3"
 RATE = 48000
 _PRIMING = 1024
 """Samples of delay ffmpeg's AAC encoder puts before the sound (taken off the input)."""
+_PREROLL = 3.0
+_MP3_RATE = 44100
+"""The episode MP3's sample rate (``[audio] sample_rate``)."""
 FADE_IN = 0.15
 FADE_OUT = 0.4
 
@@ -205,9 +209,14 @@ def moment_sound(
 ) -> npt.NDArray[np.float32]:
     """The episode's sound from ``start`` for ``length`` seconds (48 kHz stereo), levelled to
     ``target_lufs`` under ``true_peak``, faded in and out, then ``end_card`` seconds of quiet."""  # fmt: skip
+    # Seek the file to a few seconds before (on its own sample grid: a constant-bitrate MP3
+    # seeks exactly, and the decoder has settled by the moment), then cut exactly: a moment
+    # late in a long episode is not decoded from the start.
+    near = math.floor(max(0.0, start - _PREROLL) * _MP3_RATE) / _MP3_RATE
     cmd = ffmpeg_cmd(
-        ["-i", str(mp3), "-ss", f"{start:.6f}", "-t", f"{length:.6f}", "-map", "0:a:0",
-         "-ac", "2", "-ar", str(RATE), "-f", "f32le", "-"]
+        ["-ss", f"{near:.6f}", "-i", str(mp3), "-ss", f"{start - near:.6f}",
+         "-t", f"{length:.6f}", "-map", "0:a:0", "-ac", "2", "-ar", str(RATE), "-f", "f32le",
+         "-"]
     )  # fmt: skip
     code, out, err = run_filter(cmd, b"", timeout=300)
     if code != 0:
