@@ -447,3 +447,35 @@ def test_a_manifest_without_word_times_still_gets_captions(built: tuple[Path, Se
     assert all(0.0 <= c.start < c.end <= moment.end - moment.start for c in spread)
     # Spread by length, each cue starts within 1.5 s of where the voice really says it.
     assert max(abs(a.start - b.start) for a, b in zip(spread, timed, strict=False)) < 1.5
+
+
+def test_a_chinese_moment_reads_as_written() -> None:
+    """Sentences written without spaces are joined without them, and the headline keeps the
+    author's full-width comma."""
+    from articast.models import EpisodeSection, EpisodeSentence
+
+    said = [
+        "清醒时的节律。",
+        "清醒时，大脑的节律变得更快。",
+        "阿尔法波在闭眼放松时出现，而伽马波与注意力和感知有关。",
+        "当两个脑区以相同的节奏振荡时，它们之间的信息传递似乎更加高效。",
+        "这种现象被称为通过相干进行通信。",
+    ]
+    sentences = [EpisodeSentence("欢迎收听。", 0.5, 2.0, 0)]
+    t = 3.0
+    for text in said:
+        sentences.append(EpisodeSentence(text, t, t + 4.5, 1))
+        t += 5.0
+    sentences.append(EpisodeSentence("感谢收听。", t + 1.0, t + 2.5, 2))
+    ep = Episode(
+        title="大脑的节律", language="zh", duration=t + 3.0,
+        sections=(
+            EpisodeSection("介绍", 0.0, 2.5, "intro"),
+            EpisodeSection("清醒时的节律", 2.5, t, "section"),
+            EpisodeSection("结语", t, t + 3.0, "outro"),
+        ),
+        sentences=tuple(sentences),
+    )  # fmt: skip
+    (moment,) = choose_moments(ep, 1, 25.0)
+    assert moment.text == "".join(said[moment.first - 1 : moment.last])
+    assert " " not in moment.text and "，" in moment.headline and ", " not in moment.headline

@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from articast.lang.base import mostly_unspaced
 from articast.models import Episode, EpisodeSentence
 from articast.pictures.plan import best_point, find_quantities, keyphrases, sentence_weight
 
@@ -304,7 +305,7 @@ def _moment(w: _Window, sents: list[_Sentence], episode: Episode, target: float)
         end=w.end,
         score=round(w.score, 3),
         why=_why(run, w.end - w.start, chapter, target),
-        text=" ".join(texts),
+        text=("" if mostly_unspaced("".join(texts)) else " ").join(texts),
         headline=headline,
         chapter=chapter,
     )

@@ -330,7 +330,9 @@ def _clauses(sentence: str, stop: frozenset[str] = frozenset()) -> list[str]:
         merged: list[str] = []
         for piece in _COMMA.split(part):
             if merged and not (opens(piece) and _words(merged[-1]) >= 3):
-                merged[-1] = f"{merged[-1]}, {piece}"
+                # Joined again with the comma the author wrote (a full-width one in Chinese).
+                comma = "，" if mostly_unspaced(merged[-1] + piece) else ", "
+                merged[-1] = f"{merged[-1]}{comma}{piece}"
             else:
                 merged.append(piece)
         out.extend(merged)
