@@ -37,6 +37,7 @@ from articast.models import (
     CLIP_SIZES,
     Clip,
     ClipFormat,
+    Cue,
     Episode,
     ProgressEvent,
     clips_to_json,
@@ -196,6 +197,7 @@ def make_clips(
     show = episode.show.name or settings.show.name
     cache = Cache(settings.cache_root, "clips")
     made: list[Clip] = []
+    staged: list[tuple[Path, tuple[Cue, ...]]] = []
     rendered = 0
     with contextlib.ExitStack() as stack:
         scratch = workdir or Path(stack.enter_context(tempfile.TemporaryDirectory()))
@@ -228,8 +230,6 @@ def make_clips(
                 render_clip(job, sound, out, scratch / name)
                 hit = store_clip(job, cache, out)
                 rendered += 1
-            copy_into(hit, folder / f"{name}.mp4")
-            write_captions(cues, folder / f"{name}.vtt", episode.language)
             clip = Clip(
                 file=f"{name}.mp4", start=moment.start, end=moment.end, score=moment.score,
                 why=moment.why, text=moment.text, headline=moment.headline,
@@ -239,8 +239,13 @@ def make_clips(
                 fps=request.fps,
             )  # fmt: skip
             made.append(clip)
+            staged.append((hit, cues))
     if progress is not None:
         progress(ProgressEvent("clips", len(moments), len(moments), "done"))
+    # Into the folder once every clip is made: a failure above leaves the clips there were.
+    for clip, (hit, cues) in zip(made, staged, strict=True):
+        copy_into(hit, folder / clip.file)
+        write_captions(cues, folder / clip.captions, episode.language)
     atomic_write_text(
         folder / CLIPS_FILE, json.dumps(clips_to_json(made), indent=2, ensure_ascii=False) + "\n"
     )
