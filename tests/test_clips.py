@@ -16,6 +16,7 @@ import feedparser
 import numpy as np
 import pytest
 from lxml import etree
+from PIL import Image
 
 from articast.clips import ClipRequest, make_clips
 from articast.clips._choose import END_CARD, MAX_FILE, MIN_MOMENT, choose_moments, leans_back
@@ -195,6 +196,9 @@ def test_clips_play_the_episode_with_captions_in_sync(built: tuple[Path, Setting
     # The page lists them; the feed has their moments as soundbites.
     page = (folder / "index.html").read_text()
     assert page.count('<figure class="clip"') == 2 and 'src="clip-01.mp4"' in page
+    assert 'poster="clip-01.jpg"' in page and 'src="clip-01.vtt"' in page
+    with Image.open(folder / "clip-01.jpg") as still:
+        assert still.size == (720, 1280)
     feed_xml = (s.out_dir / "feed.xml").read_bytes()
     root = etree.fromstring(feed_xml)
     bites = root.findall(f".//{{{PODCAST}}}soundbite")
@@ -406,19 +410,28 @@ def test_a_tampered_clips_json_reaches_nothing_outside_and_injects_nothing(tmp_p
     (folder / "episode.mp3").write_bytes(b"\xff\xfb" * 100)
     (folder / "clip-01.mp4").write_bytes(b"not really a video")
     (tmp_path / "secret.mp4").write_bytes(b"secret")
+    (tmp_path / "secret.vtt").write_text("WEBVTT\n")
     entry = {"start": 10.0, "end": 30.0, "score": 0.5, "why": "w", "text": "t"}
     listed = [
         {**entry, "file": "../../secret.mp4", "headline": "outside"},
-        {**entry, "file": "clip-01.mp4", "headline": "<script>alert(1)</script>"},
+        {
+            **entry,
+            "file": "clip-01.mp4",
+            "headline": "<script>alert(1)</script>",
+            "captions": "../../secret.vtt",
+            "poster": "/etc/hostname",
+        },
         {**entry, "file": "clip-02.mp4", "headline": "missing file"},
     ]
     (folder / "clips.json").write_text(json.dumps(listed))
-    assert [c.file for c in read_clips(folder)] == ["clip-01.mp4"]
+    (kept,) = read_clips(folder)
+    assert (kept.file, kept.captions, kept.poster) == ("clip-01.mp4", "", "")
     show = ShowConfig(name="Test Show")
     write_episode_page(folder, ep, show)
     page = (folder / "index.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
     assert "secret" not in page and "outside" not in page and "missing file" not in page
+    assert "hostname" not in page and "<track" not in page
     update_feed(out, show)
     bites = etree.fromstring((out / "feed.xml").read_bytes()).findall(f".//{{{PODCAST}}}soundbite")
     assert [b.text for b in bites] == ["<script>alert(1)</script>"]  # text, escaped in the XML

@@ -10,6 +10,7 @@ reading an ``episode.json``, the per-episode lock, the hidden ``.<slug>.building
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import re
@@ -128,18 +129,26 @@ def read_manifest(folder: Path) -> Episode | None:
 
 CLIPS_FILE = "clips.json"
 """The list of an episode's clips (``articast.clips``), beside its manifest."""
-CLIP_NAME = re.compile(r"clip-\d{2}\.(?:mp4|vtt)")
+CLIP_NAME = re.compile(r"clip-\d{2}\.(?:mp4|vtt|jpg)")
 """The names of the clips' files in an episode folder."""
 
 
 def read_clips(folder: Path) -> tuple[Clip, ...]:
     """The clips ``folder``'s ``clips.json`` lists whose files are there (none when it has
-    none, or an unreadable one)."""
+    none, or an unreadable one); a captions or poster file that is not a clip's own file of
+    the folder is left out (empty)."""
     try:
         clips = clips_from_json(json.loads((folder / CLIPS_FILE).read_text(encoding="utf-8")))
     except (OSError, ValueError):  # ManifestError is a ValueError
         return ()
-    return tuple(c for c in clips if CLIP_NAME.fullmatch(c.file) and (folder / c.file).is_file())
+    def ours(name: str) -> str:
+        return name if CLIP_NAME.fullmatch(name) and (folder / name).is_file() else ""
+
+    return tuple(
+        dataclasses.replace(c, captions=ours(c.captions), poster=ours(c.poster))
+        for c in clips
+        if ours(c.file)
+    )
 
 
 def swap_into_place(tmp: Path, final: Path) -> None:

@@ -775,6 +775,9 @@ class Clip:
     """The file's length (the moment and the end card)."""
     captions: str = ""
     """Its WebVTT captions, in the episode folder (times from the clip's start)."""
+    poster: str = ""
+    """A still of it (JPEG, 720 pixels wide at most): the page's player shows it, a platform
+    may take it as the cover."""
     first_sentence: int = 0
     """Index of its first sentence in the manifest's ``sentences``."""
     last_sentence: int = 0

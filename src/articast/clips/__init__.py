@@ -235,6 +235,7 @@ def make_clips(
                 why=moment.why, text=moment.text, headline=moment.headline,
                 chapter=moment.chapter, format=fmt, width=size[0], height=size[1],
                 duration=round(job.frames / job.fps, 3), captions=f"{name}.vtt",
+                poster=f"{name}.jpg",
                 first_sentence=moment.first, last_sentence=moment.last, aim=request.length,
                 fps=request.fps,
             )  # fmt: skip
@@ -244,12 +245,13 @@ def make_clips(
         progress(ProgressEvent("clips", len(moments), len(moments), "done"))
     # Into the folder once every clip is made: a failure above leaves the clips there were.
     for clip, (hit, cues) in zip(made, staged, strict=True):
-        copy_into(hit, folder / clip.file)
+        copy_into(hit / "clip.mp4", folder / clip.file)
+        copy_into(hit / "poster.jpg", folder / clip.poster)
         write_captions(cues, folder / clip.captions, episode.language)
     atomic_write_text(
         folder / CLIPS_FILE, json.dumps(clips_to_json(made), indent=2, ensure_ascii=False) + "\n"
     )
-    keep = {c.file for c in made} | {c.captions for c in made}
+    keep = {name for c in made for name in (c.file, c.captions, c.poster)}
     for old in folder.iterdir():
         if _safe_name(old.name) and old.name not in keep:
             old.unlink(missing_ok=True)

@@ -309,14 +309,27 @@ def render_clip(job: ClipJob, sound: npt.NDArray[np.float32], dest: Path, workdi
         )  # fmt: skip
 
 
+POSTER_AT = 3.0
+"""Seconds into a clip of the picture its player shows before it plays (the key point, the
+waveform and the first caption are up)."""
+
+
 def cached_clip(job: ClipJob, cache: Cache) -> Path | None:
-    """The clip ``job`` from the cache, or None."""
-    return cache.path(job.key(), "clip.mp4")
+    """The folder of the clip ``job`` in the cache (``clip.mp4``, ``poster.jpg``), or None."""
+    hit = cache.path(job.key(), "poster.jpg")
+    return hit.parent if hit is not None else None
 
 
 def store_clip(job: ClipJob, cache: Cache, made: Path) -> Path:
-    """Keep the clip at ``made`` in the cache; its cached path."""
-    return cache.put(job.key(), {}, copies={"clip.mp4": made}) / "clip.mp4"
+    """Keep the clip at ``made`` and its poster in the cache; the entry's folder."""
+    poster = made.with_suffix(".jpg")
+    at = min(POSTER_AT, job.moment / 2)
+    run_ffmpeg(
+        ["-loglevel", "error", "-ss", f"{at:.3f}", "-i", str(made), "-frames:v", "1",
+         "-vf", "scale='min(720,iw)':-2", "-q:v", "4", str(poster)],
+        what="a clip's poster",
+    )  # fmt: skip
+    return cache.put(job.key(), {}, copies={"clip.mp4": made, "poster.jpg": poster})
 
 
 def copy_into(src: Path, dest: Path) -> None:

@@ -225,17 +225,17 @@ def _clips(folder: Path, lang: str, labels: Labels) -> list[str]:
         return []
     items = []
     for n, c in enumerate(clips, 1):
-        vtt = existing_file(folder, c.captions) if c.captions else None
         track = (
-            f'<track kind="captions" src="{esc(vtt)}" srclang="{esc(lang)}" '
+            f'<track kind="captions" src="{esc(c.captions)}" srclang="{esc(lang)}" '
             f'label="{esc(labels.captions)}">'
-            if vtt
+            if c.captions
             else ""
         )
         span = f"{clock(c.start)}–{clock(c.end)}"
+        still = f' poster="{esc(c.poster)}"' if c.poster else ""
         items.append(
             f'<li><figure class="clip" style="--ar:{c.width}/{c.height}">'
-            f'<video controls preload="none" src="{esc(c.file)}" '
+            f'<video controls preload="none" src="{esc(c.file)}"{still} '
             f'aria-label="{esc(labels.clips)} {n}: {esc(c.headline)}">{track}'
             f'<a href="{esc(c.file)}">{esc(c.file)}</a></video>\n'
             f"<figcaption>{esc(c.headline)}<br>"
