@@ -243,7 +243,8 @@ def _why(run: Sequence[_Sentence], length: float, chapter: str, target: float) -
         parts.append(f"opens on its own ('{head}')")
     parts.append(f"{len(run)} sentence{'s' * (len(run) > 1)}, {length:.1f} s of '{chapter}'")
     if abs(length - target) > 0.25 * target:
-        parts.append(f"the nearest to {target:.0f} s it allows")
+        # In the length asked for: the clip's, its end card included.
+        parts.append(f"as near to the {target + END_CARD:.0f} s asked for as its chapter allows")
     return "; ".join(parts)
 
 
