@@ -13,7 +13,7 @@ import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, NoReturn
@@ -122,6 +122,13 @@ def _progress(enabled: bool) -> Iterator[Callable[[ProgressEvent], None] | None]
         if "stage" in tasks:
             task = bar.tasks[tasks["stage"]]
             bar.update(tasks["stage"], completed=task.total, note="done")
+
+
+def _summary(warnings: Sequence[str], line: str) -> None:
+    """A command's warnings, then its one-line summary, on stderr."""
+    for w in warnings:
+        err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+    err_console.print(line, highlight=False)
 
 
 def _settings(
@@ -269,12 +276,10 @@ def episode(
             )
         ep = result.episode
         if not quiet:
-            for w in ep.warnings:
-                err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
-            err_console.print(
+            _summary(
+                ep.warnings,
                 f"{ep.title}: {ep.duration:.1f} s, {ep.language}, voice {ep.voice}, "
                 f"{ep.speech.synthesized} sentences synthesised, {ep.speech.cached} cached",
-                highlight=False,
             )
             if not s.show.base_url:
                 err_console.print("feed.xml uses relative links: set base_url in articast.toml to publish")
@@ -503,12 +508,10 @@ def clips(
         with _progress(not quiet and err_console.is_terminal) as progress:
             result = make_episode_clips(Path(episode_dir), s, request, progress=progress)
         if not quiet:
-            for w in result.warnings:
-                err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
-            err_console.print(
+            _summary(
+                result.warnings,
                 f"{len(result.clips)} clip{'s' * (len(result.clips) != 1)}, "
                 f"{result.rendered} rendered, {len(result.clips) - result.rendered} from the cache",
-                highlight=False,
             )
         if as_json:
             click.echo(json.dumps(clips_to_json(result.clips), indent=2, ensure_ascii=False))
