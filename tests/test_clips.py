@@ -121,6 +121,15 @@ def test_moments_are_whole_sentences_of_one_chapter(built: tuple[Path, Settings]
         assert m.why and m.headline
         assert seen.isdisjoint(range(m.first, m.last + 1))
         seen.update(range(m.first, m.last + 1))
+    # Asked for many: every chapter with room for a moment gets one before any gets a second
+    # of a length far from the one asked for.
+    many = choose_moments(ep, 20, 45.0)
+    roomy = set()
+    for seg, section in enumerate(ep.sections):
+        spoken = [x for x in ep.sentences if x.segment == seg]
+        if section.kind == "section" and spoken and spoken[-1].end - spoken[0].start >= 16.0:
+            roomy.add(seg)
+    assert len(roomy) >= 3 and roomy <= {ep.sentences[m.first].segment for m in many}
     # Across chapters only when asked: no chapter of the sample holds a 55-second moment.
     assert choose_moments(ep, 1, 59.0) == [] or all(
         len({s.segment for s in ep.sentences[m.first : m.last + 1]}) == 1

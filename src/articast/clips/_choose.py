@@ -255,32 +255,27 @@ def choose_moments(
     each aims at ``length`` seconds with its end card (``END_CARD``)."""
     sents = _sentences(episode)
     target = min(MAX_MOMENT, max(MIN_MOMENT, length - END_CARD))
-    windows = _windows(sents, episode, target, cross_chapters, widest=False)
-    if len(windows) < count:
-        known = {(w.first, w.last) for w in windows}
-        windows += [
-            w
-            for w in _windows(sents, episode, target, cross_chapters, widest=True)
-            if (w.first, w.last) not in known
-        ]
     chosen: list[_Window] = []
     used: set[int] = set()
     chapters: dict[int, int] = {}
-    while len(chosen) < count:
-        best: tuple[float, float, _Window] | None = None
-        for w in windows:
-            if any(k in used for k in range(w.first, w.last + 1)):
-                continue
-            adjusted = w.score * SAME_CHAPTER ** chapters.get(w.segment, 0)
-            rank = (adjusted, -w.start, w)
-            if best is None or rank[:2] > best[:2]:
-                best = rank
-        if best is None:
-            break
-        w = best[2]
-        chosen.append(w)
-        used.update(range(w.first, w.last + 1))
-        chapters[w.segment] = chapters.get(w.segment, 0) + 1
+    # Moments near the length asked for first; when those run out, any length that fits.
+    for widest in (False, True):
+        windows = _windows(sents, episode, target, cross_chapters, widest=widest)
+        while len(chosen) < count:
+            best: tuple[float, float, _Window] | None = None
+            for w in windows:
+                if any(k in used for k in range(w.first, w.last + 1)):
+                    continue
+                adjusted = w.score * SAME_CHAPTER ** chapters.get(w.segment, 0)
+                rank = (adjusted, -w.start, w)
+                if best is None or rank[:2] > best[:2]:
+                    best = rank
+            if best is None:
+                break
+            w = best[2]
+            chosen.append(w)
+            used.update(range(w.first, w.last + 1))
+            chapters[w.segment] = chapters.get(w.segment, 0) + 1
     return [_moment(w, sents, episode, target) for w in chosen]
 
 
