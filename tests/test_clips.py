@@ -246,6 +246,24 @@ def test_an_unchanged_episode_makes_its_clips_from_the_cache(
     again = make_clips(folder, s, request)
     assert again.rendered == 0 and again.clips == first.clips
     assert {c.file: (folder / c.file).read_bytes() for c in again.clips} == before
+    # Again in a fresh process: from the cache, without the key-phrase model or scipy's
+    # signal module (a second's import between them) ever loaded.
+    probe = (
+        "import dataclasses, sys; from pathlib import Path\n"
+        "from articast.clips import ClipRequest, make_clips\n"
+        "from articast.config import load_settings\n"
+        "s = dataclasses.replace(load_settings(use_files=False), out_dir=Path(sys.argv[1]),"
+        " cache_dir=Path(sys.argv[2]))\n"
+        "r = make_clips(Path(sys.argv[3]), s, ClipRequest(count=2, length=20.0, fps=15,"
+        " format='square'))\n"
+        "print(r.rendered, sorted(m for m in ('yake', 'scipy.signal', 'articast.pictures.plan')"
+        " if m in sys.modules))\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", probe, str(s.out_dir), str(s.cache_root), str(folder)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert ran.stdout.split("\n")[0] == "0 []", ran.stdout + ran.stderr
     size = CLIP_SIZES["square"]
     assert all((c.width, c.height) == size for c in again.clips)
     assert f"{size[0]}x{size[1]}" in probe_info(folder / again.clips[0].file)

@@ -153,6 +153,20 @@ class Talk:
         """Best human title: the real one, else the article's link text, else the URL."""
         return self.title or self.link_text or self.url
 
+    @property
+    def timed_url(self) -> str:
+        """``url`` with the start time (``t=N``) when the article gave one and it has none."""
+        import urllib.parse
+
+        url = self.url
+        if self.start:
+            parts = urllib.parse.urlsplit(url)
+            query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+            if not any(k == "t" for k, _ in query):
+                query.append(("t", f"{self.start}s"))
+                url = urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+        return url
+
 
 # --------------------------------------------------------------------------- narrate
 

@@ -27,6 +27,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from articast.cache import Cache, atomic_write_text, content_key
@@ -42,6 +43,9 @@ from articast.models import (
     ProgressEvent,
     clips_to_json,
 )
+
+if TYPE_CHECKING:
+    from articast.clips._choose import Moment
 
 __all__ = [
     "CLIPS_FILE",
@@ -141,7 +145,7 @@ def make_clips(
     Raises ``InputError`` (a user's mistake: exit 2) when ``folder`` is not an episode, the
     request is out of range, or no moment of the episode fits a clip.
     """
-    from articast.clips._choose import END_CARD, choose_moments, longest_moment
+    from articast.clips._choose import END_CARD, longest_moment
     from articast.clips._render import (
         ClipJob,
         Look,
@@ -154,7 +158,6 @@ def make_clips(
         write_captions,
     )
     from articast.lang import get_language
-    from articast.pictures.cards import talk_link
     from articast.pictures.style import get_style
 
     if episode is None:
@@ -163,9 +166,7 @@ def make_clips(
     if not mp3.is_file():
         raise InputError(f"{folder}: the episode has no {episode.files.audio}; build it again")
     _check(request, episode)
-    moments = choose_moments(
-        episode, request.count, request.length, cross_chapters=request.cross_chapters
-    )
+    moments = _moments(episode, request, Cache(settings.cache_root, "clip-moments"))
     if not moments:
         longest = longest_moment(episode, cross_chapters=request.cross_chapters)
         hint = "" if request.cross_chapters else "; try --cross-chapters"
@@ -188,7 +189,7 @@ def make_clips(
     page = f"{base.rstrip('/')}/{quote(episode.slug)}/{quote(episode.files.page)}" if base else ""
     talk = episode.talk
     if talk is not None:
-        qr_url, qr_label = talk_link(talk), labels.watch_talk
+        qr_url, qr_label = talk.timed_url, labels.watch_talk
     else:
         qr_url, qr_label = page, labels.full_episode
     art = folder / episode.files.cover if episode.files.cover else None
@@ -256,6 +257,27 @@ def make_clips(
         if _safe_name(old.name) and old.name not in keep:
             old.unlink(missing_ok=True)
     return ClipsResult(tuple(made), rendered, tuple(warnings))
+
+
+def _moments(episode: Episode, request: ClipRequest, cache: Cache) -> list[Moment]:
+    """The moments ``request`` asks of ``episode``, kept by what they are chosen from: an
+    unchanged episode does not score its sentences again (nor load the key-phrase model)."""
+    from articast.clips._choose import Moment, choose_moments
+
+    data = episode.to_json()
+    key = content_key(
+        "clip-moments-v1", data["language"], data["duration"], data["sections"],
+        data["sentences"], request.count, request.length, request.cross_chapters,
+    )  # fmt: skip
+    found = cache.get_json(key)
+    if isinstance(found, list):
+        with contextlib.suppress(TypeError):
+            return [Moment(**m) for m in found]
+    moments = choose_moments(
+        episode, request.count, request.length, cross_chapters=request.cross_chapters
+    )
+    cache.put_json(key, [dataclasses.asdict(m) for m in moments])
+    return moments
 
 
 def episode_at(folder: Path) -> Episode:

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from articast.lang.base import mostly_unspaced
 from articast.models import Episode, EpisodeSentence
-from articast.pictures.plan import best_point, find_quantities, keyphrases, sentence_weight
 
 END_CARD = 2.5
 """Seconds of the end card after the moment."""
@@ -132,6 +131,8 @@ def leans_back(text: str, language: str) -> bool:
 
 def _sentences(episode: Episode) -> list[_Sentence]:
     """The section sentences (not the intro and outro), scored."""
+    from articast.pictures.plan import find_quantities, keyphrases, sentence_weight
+
     kinds = {i: s.kind for i, s in enumerate(episode.sections)}
     by_segment: dict[int, list[tuple[int, EpisodeSentence]]] = {}
     for i, s in enumerate(episode.sentences):
@@ -280,6 +281,8 @@ def choose_moments(
 
 
 def _moment(w: _Window, sents: list[_Sentence], episode: Episode, target: float) -> Moment:
+    from articast.pictures.plan import best_point
+
     run = sents[w.first : w.last + 1]
     chapter = episode.sections[w.segment].title if w.segment < len(episode.sections) else ""
     texts = [s.text for s in run]

@@ -17,23 +17,22 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from articast.audio import integrated_loudness, limit_true_peak, true_peak_db
 from articast.cache import Cache, atomic_path, content_key
 from articast.captions import make_cues, write_vtt
 from articast.errors import RenderError
 from articast.lang.base import Labels
 from articast.media import ffmpeg_cmd, pipe_frames, run_ffmpeg, run_filter
 from articast.models import Cue, EpisodeSentence, TimedSentence, TimedWord
-from articast.pictures.cards import Ctx
-from articast.pictures.clip_cards import ClipFrame, clip_end_card, clip_frame
-from articast.pictures.imaging import load_rgb
-from articast.pictures.overlay import caption_layers, caption_states
 from articast.pictures.style import Style
+
+if TYPE_CHECKING:
+    from articast.pictures.clip_cards import ClipFrame
 
 _VERSION = "clips-v3"
 RATE = 48000
@@ -70,7 +69,12 @@ class Look:
             self.art_key, self.where, self.qr_url, self.qr_label, self.labels.full_episode,
         )  # fmt: skip
 
+    # The drawing modules are imported when a clip is drawn: a clip from the cache needs
+    # none of them (``articast clips`` on an unchanged episode stays well under a second).
+
     def _art(self) -> Image.Image | None:
+        from articast.pictures.imaging import load_rgb
+
         if self.art is None:
             return None
         with contextlib.suppress(OSError, ValueError, Image.DecompressionBombError):
@@ -78,10 +82,16 @@ class Look:
         return None
 
     def frame(self) -> ClipFrame:
+        from articast.pictures.cards import Ctx
+        from articast.pictures.clip_cards import clip_frame
+
         return clip_frame(Ctx(self.size, self.style), self.show, self.title, self.headline,
                           self._art())  # fmt: skip
 
     def end(self) -> Image.Image:
+        from articast.pictures.cards import Ctx
+        from articast.pictures.clip_cards import clip_end_card
+
         return clip_end_card(
             Ctx(self.size, self.style), show=self.show, title=self.title, art=self._art(),
             where=self.where, qr_url=self.qr_url, qr_label=self.qr_label, labels=self.labels,
@@ -170,6 +180,8 @@ def write_captions(cues: Sequence[Cue], path: Path, language: str) -> None:
 def _strip(job: ClipJob, base: Image.Image, workdir: Path) -> tuple[int, Path]:
     """The caption band's states as pictures and a concat list timing them to the frames;
     the band's top row and the list's path."""
+    from articast.pictures.overlay import caption_layers, caption_states
+
     style = job.look.style
     layers = {lines: caption_layers(base, lines, style) for lines in {c.lines for c in job.cues}}
     top, bottom = base.height, 0
@@ -225,6 +237,10 @@ def moment_sound(
             command=cmd,
             stderr=err.decode("utf-8", "replace"),
         )
+    # Here, not at the top: scipy's signal module takes a second to import, and a clip from
+    # the cache needs none of it.
+    from articast.audio import integrated_loudness, limit_true_peak, true_peak_db
+
     x = np.frombuffer(out, dtype=np.float32).reshape(-1, 2).copy()
     want = round(length * RATE)
     if len(x) < want:

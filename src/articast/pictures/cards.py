@@ -58,16 +58,7 @@ def caption_band(size: tuple[int, int]) -> tuple[int, int]:
 
 def talk_link(talk: Talk) -> str:
     """The talk's URL with its start time (``t=N``) when the article gave one."""
-    import urllib.parse
-
-    url = talk.url
-    if talk.start:
-        parts = urllib.parse.urlsplit(url)
-        query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
-        if not any(k == "t" for k, _ in query):
-            query.append(("t", f"{talk.start}s"))
-            url = urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
-    return url
+    return talk.timed_url
 
 
 @dataclass(frozen=True)
