@@ -364,16 +364,15 @@ def _join_spelled(toks: list[_Tok]) -> list[_Tok]:
 # --------------------------------------------------------------------------- cue building
 
 
-def _fits_line(text: str) -> bool:
-    return len(text) <= MAX_CHARS_PER_LINE
+def _chunk_lines(
+    words: Sequence[str], max_chars: int = MAX_CHARS_PER_LINE
+) -> tuple[float, tuple[str, ...]] | None:
+    return _best_split(words, lambda text: len(text) <= max_chars, MAX_LINES, _char_count)
 
 
-def _chunk_lines(words: Sequence[str]) -> tuple[float, tuple[str, ...]] | None:
-    return _best_split(words, _fits_line, MAX_LINES, _char_count)
-
-
-def _segment_cues(toks: list[_Tok], after: float) -> list[Cue]:
-    """Cues for the tokens of one segment; ``after`` is when the next segment's words start."""
+def _segment_cues(toks: list[_Tok], after: float, max_chars: int = MAX_CHARS_PER_LINE) -> list[Cue]:
+    """Cues for the tokens of one segment; ``after`` is when the next segment's words start;
+    lines of at most ``max_chars`` characters."""
     n = len(toks)
     texts = [t.text for t in toks]
     best = [math.inf] * (n + 1)
@@ -385,12 +384,12 @@ def _segment_cues(toks: list[_Tok], after: float) -> list[Cue]:
         chars = -1
         for i in range(j - 1, max(0, j - max_words) - 1, -1):
             chars += len(texts[i]) + 1
-            if chars > MAX_LINES * MAX_CHARS_PER_LINE:
+            if chars > MAX_LINES * max_chars:
                 break  # starting earlier only makes the cue longer
             if best[i] == math.inf:
                 continue
             words = texts[i:j]
-            split = _chunk_lines(words)
+            split = _chunk_lines(words, max_chars)
             if split is None:
                 continue
             lines = split[1]
@@ -435,7 +434,7 @@ def _segment_cues(toks: list[_Tok], after: float) -> list[Cue]:
         next_start = toks[j].start if j < n else after
         start = toks[i].start
         words_end = toks[j - 1].end
-        split = _chunk_lines(texts[i:j])
+        split = _chunk_lines(texts[i:j], max_chars)
         lines = split[1] if split is not None else (" ".join(texts[i:j]),)
         chars = len(" ".join(lines))
         end = min(words_end + LINGER, next_start, start + MAX_DURATION)
@@ -457,8 +456,11 @@ def shown_words(sentence: TimedSentence) -> tuple[TimedWord, ...]:
     return tuple(TimedWord(t.text, t.start, t.end) for t in _tokens(sentence))
 
 
-def make_cues(sentences: tuple[TimedSentence, ...]) -> tuple[Cue, ...]:
-    """Caption cues for the episode's timed sentences (see the module docstring for the rules)."""
+def make_cues(
+    sentences: tuple[TimedSentence, ...], *, max_chars: int = MAX_CHARS_PER_LINE
+) -> tuple[Cue, ...]:
+    """Caption cues for the episode's timed sentences (see the module docstring for the rules);
+    ``max_chars``: a shorter line for a narrow frame (a social clip's larger type)."""
     groups: list[list[_Tok]] = []
     last_segment: int | None = None
     for s in sorted(sentences, key=lambda s: s.start):
@@ -472,7 +474,7 @@ def make_cues(sentences: tuple[TimedSentence, ...]) -> tuple[Cue, ...]:
     cues: list[Cue] = []
     for g, toks in enumerate(groups):
         after = groups[g + 1][0].start if g + 1 < len(groups) else math.inf
-        cues.extend(_segment_cues(toks, after))
+        cues.extend(_segment_cues(toks, after, max_chars))
     return tuple(cues)
 
 

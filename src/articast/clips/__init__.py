@@ -147,6 +147,7 @@ def make_clips(
     """
     from articast.clips._choose import END_CARD, longest_moment
     from articast.clips._render import (
+        LINE_CHARS,
         ClipJob,
         Look,
         cached_clip,
@@ -207,7 +208,8 @@ def make_clips(
                 progress(ProgressEvent("clips", n - 1, len(moments), moment.chapter))
             name = f"clip-{n:02d}"
             sentences = episode.sentences[moment.first : moment.last + 1]
-            cues = clip_cues(sentences, moment.start, moment.end)
+            chars = LINE_CHARS[fmt]
+            cues = clip_cues(sentences, moment.start, moment.end, chars=chars)
             sound_key = content_key(
                 episode.voice, episode.settings_hash, round(moment.end - moment.start, 3),
                 [(s.spoken or s.text, round(s.start - moment.start, 3),
@@ -219,7 +221,7 @@ def make_clips(
             )  # fmt: skip
             job = ClipJob(
                 look, request.fps, round(moment.end - moment.start, 3), END_CARD, cues,
-                sound_key, settings.audio.target_lufs, settings.audio.true_peak,
+                sound_key, settings.audio.target_lufs, settings.audio.true_peak, chars,
             )  # fmt: skip
             hit = cached_clip(job, cache)
             if hit is None:

@@ -113,6 +113,8 @@ class ClipJob:
     """What identifies the moment's sound (the voice, its sentences and their timing)."""
     target_lufs: float
     true_peak: float
+    chars: int = 42
+    """The captions' longest line (``LINE_CHARS``)."""
 
     @property
     def duration(self) -> float:
@@ -127,7 +129,7 @@ class ClipJob:
                 for c in self.cues]  # fmt: skip
         return content_key(
             _VERSION, self.look.key(), self.fps, self.moment, self.end_card, cues,
-            self.sound_key, self.target_lufs, self.true_peak,
+            self.sound_key, self.target_lufs, self.true_peak, self.chars,
         )  # fmt: skip
 
 
@@ -150,9 +152,16 @@ def _words(s: EpisodeSentence) -> tuple[TimedWord, ...]:
     return tuple(out)
 
 
-def clip_cues(sentences: Sequence[EpisodeSentence], start: float, end: float) -> tuple[Cue, ...]:
+LINE_CHARS = {"vertical": 30, "square": 34, "landscape": 42}
+"""The longest caption line of each clip shape: shorter on a narrow frame than the episode's
+42, so its type is larger (about 60 pixels on a 1080-wide vertical clip, not 46)."""
+
+
+def clip_cues(
+    sentences: Sequence[EpisodeSentence], start: float, end: float, *, chars: int = 42
+) -> tuple[Cue, ...]:
     """The captions of ``sentences`` on a clip's clock (0 s at the episode's ``start``), laid
-    out by the episode's caption rules, none past ``end``."""
+    out by the episode's caption rules in lines of at most ``chars``, none past ``end``."""
     timed = []
     for s in sentences:
         words = tuple(
@@ -165,7 +174,7 @@ def clip_cues(sentences: Sequence[EpisodeSentence], start: float, end: float) ->
         )
     limit = end - start
     out = []
-    for cue in make_cues(tuple(timed)):
+    for cue in make_cues(tuple(timed), max_chars=chars):
         if cue.start >= limit:
             continue
         out.append(Cue(cue.start, min(cue.end, limit), cue.lines, cue.words))
@@ -183,7 +192,10 @@ def _strip(job: ClipJob, base: Image.Image, workdir: Path) -> tuple[int, Path]:
     from articast.pictures.overlay import caption_layers, caption_states
 
     style = job.look.style
-    layers = {lines: caption_layers(base, lines, style) for lines in {c.lines for c in job.cues}}
+    layers = {
+        lines: caption_layers(base, lines, style, chars=job.chars)
+        for lines in {c.lines for c in job.cues}
+    }
     top, bottom = base.height, 0
     for lay in layers.values():
         top = min(top, lay.at[1])

@@ -48,18 +48,20 @@ class CaptionState:
 # --------------------------------------------------------------------------- pictures
 
 
-def caption_font_size(size: tuple[int, int]) -> int:
-    """The caption font size for a frame: a 42-character line fits 90% of the width."""
+def caption_font_size(size: tuple[int, int], chars: int = 42) -> int:
+    """The caption font size for a frame: a line of ``chars`` characters (42, the captions'
+    longest) fits 90% of the width; shorter lines (a clip's) may be set larger."""
     w, h = size
-    sample = "Researchers think spindles open a window w"  # a typical 42-character line
+    sample = "Researchers think spindles open a window w"[:chars]  # a typical 42-character line
     at100 = font(100).getlength(sample)
     by_width = int(100 * 0.86 * w / at100)
-    return max(12, min(by_width, round(h * 0.05) if w >= h else round(w * 0.05)))
+    cap = 0.05 if chars >= 42 else 0.05 * 42 / max(chars, 20)
+    return max(12, min(by_width, round(h * cap) if w >= h else round(w * cap)))
 
 
 @functools.lru_cache(maxsize=4096)
 def _fit_caption(
-    lines: tuple[str, ...], size: tuple[int, int]
+    lines: tuple[str, ...], size: tuple[int, int], chars: int = 42
 ) -> tuple[ImageFont.FreeTypeFont, tuple[str, ...]]:
     """Font and lines for a cue, never wider than 90% of the frame.
 
@@ -68,7 +70,7 @@ def _fit_caption(
     """
     max_w = size[0] * 0.9
     smallest = 10
-    s = caption_font_size(size)
+    s = caption_font_size(size, chars)
     said = " ".join(lines)
     while True:
         f = font(s, said)
@@ -112,11 +114,11 @@ class CaptionLayers:
 
 
 def _geometry(
-    size: tuple[int, int], lines: tuple[str, ...]
+    size: tuple[int, int], lines: tuple[str, ...], chars: int = 42
 ) -> tuple[ImageFont.FreeTypeFont, tuple[str, ...], list[float], int, int, int, int, int]:
     """Where a cue's caption box goes: font, lines shown, their widths, line height, vertical
     padding, box width and height, and the box's top-left corner."""
-    f, shown = _fit_caption(tuple(lines), size)
+    f, shown = _fit_caption(tuple(lines), size, chars)
     band_top, band_bottom = caption_band(size)
     line_h = round(f.size * 1.25)
     pad_x, pad_y = round(f.size * 0.6), round(f.size * 0.3)
@@ -134,10 +136,12 @@ def caption_top(size: tuple[int, int], lines: tuple[str, ...]) -> int:
     return _geometry(size, lines)[-1]
 
 
-def _box(base: Image.Image, lines: tuple[str, ...], style: Style) -> tuple[Image.Image, Any]:
+def _box(
+    base: Image.Image, lines: tuple[str, ...], style: Style, chars: int = 42
+) -> tuple[Image.Image, Any]:
     """The darkened box region under a cue, and how its lines are laid out in it."""
     size = base.size
-    f, shown, widths, line_h, pad_y, box_w, box_h, y0 = _geometry(size, lines)
+    f, shown, widths, line_h, pad_y, box_w, box_h, y0 = _geometry(size, lines, chars)
     x0 = (size[0] - box_w) // 2
     region = base.crop((x0, y0, x0 + box_w, y0 + box_h))
     patch = Image.blend(
@@ -156,10 +160,11 @@ def _box(base: Image.Image, lines: tuple[str, ...], style: Style) -> tuple[Image
 
 
 def caption_layers(
-    base: Image.Image, lines: tuple[str, ...], style: Style = _DEFAULT
+    base: Image.Image, lines: tuple[str, ...], style: Style = _DEFAULT, *, chars: int = 42
 ) -> CaptionLayers:
-    """The karaoke layers of the caption ``lines`` over ``base`` (see ``caption_patch``)."""
-    patch, (f, rows, at) = _box(base, lines, style)
+    """The karaoke layers of the caption ``lines`` over ``base`` (see ``caption_patch``);
+    ``chars``: the longest line the cues were laid out for (shorter: larger type)."""
+    patch, (f, rows, at) = _box(base, lines, style, chars)
     plain, lit = patch.copy(), patch
     draw_plain, draw_lit = ImageDraw.Draw(plain), ImageDraw.Draw(lit)
     boxes: list[tuple[int, int, int, int]] = []
