@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fcntl
-import hashlib
 import json
 import multiprocessing
 import os
@@ -47,7 +46,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 
-from articast.cache import atomic_write_text
+from articast.cache import atomic_write_text, file_hash
 from articast.config import Settings
 from articast.episodes import cleanup_leftovers, leftover_path, read_manifest
 from articast.errors import ArticastError, BackendUnavailable, InputError, LockHeld, PublishError
@@ -132,14 +131,6 @@ def read_url_file(path: Path) -> str:
         if line.lower().startswith(("http://", "https://")) and " " not in line:
             return line
     raise InputError(f"{path}: no http(s) address found; put the article's URL on its own line")
-
-
-def _file_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 # --------------------------------------------------------------------------- reports
@@ -728,7 +719,7 @@ def run_batch(
         for path in articles:
             key = keys[path]
             try:
-                c_hash = _file_hash(path)
+                c_hash = file_hash(path)
             except OSError as exc:
                 reports[key] = ArticleReport(
                     source=key,

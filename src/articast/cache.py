@@ -29,6 +29,15 @@ def content_key(*parts: object) -> str:
     return h.hexdigest()
 
 
+def file_hash(path: Path) -> str:
+    """The sha256 hex digest of the file at ``path``, read a megabyte at a time."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,6 +71,12 @@ def atomic_path(path: Path) -> Iterator[Path]:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def atomic_copy(src: Path, dest: Path) -> None:
+    """``src`` copied to ``dest`` through a temporary name and a rename."""
+    with atomic_path(dest) as tmp:
+        shutil.copyfile(src, tmp)
 
 
 class Cache:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import json
 import tempfile
 from collections.abc import Callable
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from articast.cache import Cache, atomic_write_text, content_key
+from articast.cache import Cache, atomic_copy, atomic_write_text, content_key, file_hash
 from articast.config import CLIP_FORMATS, CLIP_MAX_SECONDS, CLIP_MIN_SECONDS, Settings
 from articast.episodes import CLIP_NAME, CLIPS_FILE, MANIFEST, read_clips
 from articast.errors import InputError
@@ -97,10 +96,6 @@ class ClipsResult:
     warnings: tuple[str, ...] = ()
 
 
-def _safe_name(name: str) -> bool:
-    return bool(CLIP_NAME.fullmatch(name))
-
-
 def _check(request: ClipRequest, episode: Episode) -> None:
     if request.count < 1:
         raise InputError(f"--count {request.count}: make at least 1 clip")
@@ -122,14 +117,6 @@ def _check(request: ClipRequest, episode: Episode) -> None:
         )
 
 
-def _file_key(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()[:32]
-
-
 def make_clips(
     folder: Path,
     settings: Settings,
@@ -145,6 +132,7 @@ def make_clips(
     Raises ``InputError`` (a user's mistake: exit 2) when ``folder`` is not an episode, the
     request is out of range, or no moment of the episode fits a clip.
     """
+    from articast.captions import write_vtt
     from articast.clips._choose import END_CARD, longest_moment
     from articast.clips._render import (
         LINE_CHARS,
@@ -152,11 +140,9 @@ def make_clips(
         Look,
         cached_clip,
         clip_cues,
-        copy_into,
         moment_sound,
         render_clip,
         store_clip,
-        write_captions,
     )
     from articast.lang import get_language
     from articast.pictures.style import get_style
@@ -195,8 +181,9 @@ def make_clips(
         qr_url, qr_label = page, labels.full_episode
     art = folder / episode.files.cover if episode.files.cover else None
     art = art if art is not None and art.is_file() else None
-    art_key = _file_key(art) if art is not None else ""
+    art_key = file_hash(art) if art is not None else ""
     show = episode.show.name or settings.show.name
+    chars = LINE_CHARS[fmt]
     cache = Cache(settings.cache_root, "clips")
     made: list[Clip] = []
     staged: list[tuple[Path, tuple[Cue, ...]]] = []
@@ -208,10 +195,10 @@ def make_clips(
                 progress(ProgressEvent("clips", n - 1, len(moments), moment.chapter))
             name = f"clip-{n:02d}"
             sentences = episode.sentences[moment.first : moment.last + 1]
-            chars = LINE_CHARS[fmt]
+            length = round(moment.end - moment.start, 3)
             cues = clip_cues(sentences, moment.start, moment.end, chars=chars)
             sound_key = content_key(
-                episode.voice, episode.settings_hash, round(moment.end - moment.start, 3),
+                episode.voice, episode.settings_hash, length,
                 [(s.spoken or s.text, round(s.start - moment.start, 3),
                   round(s.end - moment.start, 3)) for s in sentences],
             )  # fmt: skip
@@ -220,7 +207,7 @@ def make_clips(
                 qr_label, labels,
             )  # fmt: skip
             job = ClipJob(
-                look, request.fps, round(moment.end - moment.start, 3), END_CARD, cues,
+                look, request.fps, length, END_CARD, cues,
                 sound_key, settings.audio.target_lufs, settings.audio.true_peak, chars,
             )  # fmt: skip
             hit = cached_clip(job, cache)
@@ -248,15 +235,15 @@ def make_clips(
         progress(ProgressEvent("clips", len(moments), len(moments), "done"))
     # Into the folder once every clip is made: a failure above leaves the clips there were.
     for clip, (hit, cues) in zip(made, staged, strict=True):
-        copy_into(hit / "clip.mp4", folder / clip.file)
-        copy_into(hit / "poster.jpg", folder / clip.poster)
-        write_captions(cues, folder / clip.captions, episode.language)
+        atomic_copy(hit / "clip.mp4", folder / clip.file)
+        atomic_copy(hit / "poster.jpg", folder / clip.poster)
+        write_vtt(cues, folder / clip.captions, episode.language)
     atomic_write_text(
         folder / CLIPS_FILE, json.dumps(clips_to_json(made), indent=2, ensure_ascii=False) + "\n"
     )
     keep = {name for c in made for name in (c.file, c.captions, c.poster)}
     for old in folder.iterdir():
-        if _safe_name(old.name) and old.name not in keep:
+        if CLIP_NAME.fullmatch(old.name) and old.name not in keep:
             old.unlink(missing_ok=True)
     return ClipsResult(tuple(made), rendered, tuple(warnings))
 

@@ -69,7 +69,6 @@ _LEANING: dict[str, frozenset[str]] = {
     "nl": _set("dit dat deze die het hij zij ze maar en of ook toch echter daarom dus dan"),
 }
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
-_DIGITS = re.compile(r"\d")
 _QUOTE_MARKS = re.compile(r"[\u201c\u201d\u201e\u00ab\u00bb\u300c\u300d\"]")
 _CLOSED = re.compile(r"[.!?…。！？]['\"”’»)\]]*$")
 
@@ -149,13 +148,15 @@ def _sentences(episode: Episode) -> list[_Sentence]:
         numbers: dict[int, list[str]] = {}
         for q in find_quantities(texts, language):
             numbers.setdefault(q.sentence, []).append(q.value)
-        top = max((sentence_weight(t, phrases) for t in texts), default=0.0) or 1.0
+        held = [sentence_weight(t, phrases) for t in texts]
+        top = max(held, default=0.0) or 1.0
         for k, (i, s) in enumerate(members):
             words = len(_WORD.findall(s.text))
+            quote = k in quoted or len(_QUOTE_MARKS.findall(s.text)) >= 2
             weight = (
-                0.45 * sentence_weight(s.text, phrases) / top
+                0.45 * held[k] / top
                 + 0.25 * (k in points)
-                + 0.15 * (k in quoted or len(_QUOTE_MARKS.findall(s.text)) >= 2)
+                + 0.15 * quote
                 + 0.15 * min(len(numbers.get(k, ())), 2) / 2
             )
             if words < 5:
@@ -163,8 +164,7 @@ def _sentences(episode: Episode) -> list[_Sentence]:
             if not _CLOSED.search(s.text.strip()):
                 weight *= 0.5  # a sentence the article cut off
             scored = _Sentence(
-                i, s.text, s.start, s.end, segment, min(1.0, weight), k in points,
-                k in quoted or len(_QUOTE_MARKS.findall(s.text)) >= 2,
+                i, s.text, s.start, s.end, segment, min(1.0, weight), k in points, quote,
                 tuple(numbers.get(k, ())), leans_back(s.text, language),
             )  # fmt: skip
             out.append(scored)

@@ -12,8 +12,8 @@ are muxed with ``+faststart`` and no edit list.
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +24,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from articast.cache import Cache, atomic_path, content_key
-from articast.captions import make_cues, write_vtt
+from articast.captions import make_cues
 from articast.errors import RenderError
 from articast.lang.base import Labels
 from articast.media import ffmpeg_cmd, pipe_frames, run_ffmpeg, run_filter
@@ -72,7 +72,9 @@ class Look:
     # The drawing modules are imported when a clip is drawn: a clip from the cache needs
     # none of them (``articast clips`` on an unchanged episode stays well under a second).
 
+    @functools.cached_property
     def _art(self) -> Image.Image | None:
+        """The cover, opened once for the frame and the end card."""
         from articast.pictures.imaging import load_rgb
 
         if self.art is None:
@@ -86,14 +88,14 @@ class Look:
         from articast.pictures.clip_cards import clip_frame
 
         return clip_frame(Ctx(self.size, self.style), self.show, self.title, self.headline,
-                          self._art())  # fmt: skip
+                          self._art)  # fmt: skip
 
     def end(self) -> Image.Image:
         from articast.pictures.cards import Ctx
         from articast.pictures.clip_cards import clip_end_card
 
         return clip_end_card(
-            Ctx(self.size, self.style), show=self.show, title=self.title, art=self._art(),
+            Ctx(self.size, self.style), show=self.show, title=self.title, art=self._art,
             where=self.where, qr_url=self.qr_url, qr_label=self.qr_label, labels=self.labels,
         )  # fmt: skip
 
@@ -179,11 +181,6 @@ def clip_cues(
             continue
         out.append(Cue(cue.start, min(cue.end, limit), cue.lines, cue.words))
     return tuple(out)
-
-
-def write_captions(cues: Sequence[Cue], path: Path, language: str) -> None:
-    """The clip's WebVTT."""
-    write_vtt(cues, path, language)
 
 
 def _strip(job: ClipJob, base: Image.Image, workdir: Path) -> tuple[int, Path]:
@@ -358,9 +355,3 @@ def store_clip(job: ClipJob, cache: Cache, made: Path) -> Path:
         what="a clip's poster",
     )  # fmt: skip
     return cache.put(job.key(), {}, copies={"clip.mp4": made, "poster.jpg": poster})
-
-
-def copy_into(src: Path, dest: Path) -> None:
-    """``src`` copied to ``dest`` atomically."""
-    with atomic_path(dest) as tmp:
-        shutil.copyfile(src, tmp)

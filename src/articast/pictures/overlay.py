@@ -8,7 +8,6 @@ cost a full-frame alpha composite per frame).
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
 import math
 from collections.abc import Sequence
@@ -18,7 +17,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
-from articast.cache import Cache, atomic_path, content_key
+from articast.cache import Cache, atomic_path, content_key, file_hash
 from articast.captions import layout_lines
 from articast.models import Cue, Slides
 from articast.pictures.cards import caption_band
@@ -267,18 +266,10 @@ def caption_states(
     return n, tuple(merged)
 
 
-def file_key(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def write_thumbnail(slides: Slides, dest: Path, cache: Cache) -> Path:
     """``thumbnail.png`` at 1280x720, under 2 MB (palette-reduced when a photo makes it big)."""
     src = slides.thumbnail if slides.thumbnail is not None else slides.slides[0].image
-    key = content_key(_VERSION, "thumbnail", file_key(src))
+    key = content_key(_VERSION, "thumbnail", file_hash(src))
     hit = cache.path(key, "thumbnail.png")
     if hit is None:
         img = load_rgb(src, what="thumbnail")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from articast.cache import Cache, content_key
+from articast.cache import Cache, content_key, file_hash
 from articast.config import ShowConfig, VideoSettings
 from articast.errors import InputError, RenderError
 from articast.lang import get_language
@@ -86,7 +86,7 @@ def _first_usable(refs: Sequence[ImageRef]) -> tuple[Path | None, Image.Image | 
 def _file_hash(path: Path | None) -> str:
     if path is None or not path.is_file():
         return ""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return file_hash(path)
 
 
 def section_picture(article: Article, segment: Segment) -> Path | None:

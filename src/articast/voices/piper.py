@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from articast.cache import atomic_write_bytes
+from articast.cache import atomic_write_bytes, file_hash
 from articast.config import VoiceSettings
 from articast.errors import BackendUnavailable, InputError, SynthesisError
 from articast.models import WordTiming
@@ -507,11 +507,7 @@ def release_engines() -> None:
 
 @functools.cache
 def _file_digest(path: Path, size: int, mtime: float) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    return file_hash(path)
 
 
 # --------------------------------------------------------------------------- word timings
