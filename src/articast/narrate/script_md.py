@@ -310,6 +310,15 @@ def parse_line(line: str, lexicon: Lexicon | None = None, language: str = "en") 
     return mapped.sentence()
 
 
+def read_line(line: str, lexicon: Lexicon | None = None, language: str = "en") -> Sentence | None:
+    """A sentence line of ``script.md`` as reading the file reads it (a list bullet and the
+    edit rules first, then ``parse_line``); None for a line with nothing a voice can say."""
+    line = _one_line(apply_rules(_BULLET.sub("", line.strip()), EDIT_RULES))
+    if not any(ch.isalnum() for ch in line):
+        return None  # "-", "*", "..." alone: nothing a voice can say
+    return parse_line(line, lexicon, language)
+
+
 def write_script_md(script: Script, path: Path) -> None:
     """Write ``script`` to ``path`` as editable Markdown (atomically); ``PublishError`` on failure."""
     try:
@@ -341,6 +350,8 @@ class _Draft:
         self.visuals = VisualOverrides()
         self.directives: dict[str, int] = {}
         """Directive key -> the line it is on (its ``visuals`` field is set)."""
+        self.lines: list[int] = []
+        """The line number of each sentence."""
 
 
 def _parse_heading(raw: str, path: Path, line_no: int) -> _Draft:
@@ -372,7 +383,14 @@ def parse_script_md(
     ``lexicon`` (the shipped one when None) and the reading rules of ``language`` (the
     article's) read the text outside written pronunciations.
     """
-    text = clean_text(text)
+    return _parse(clean_text(text), path, lexicon, language)[0]
+
+
+def _parse(
+    text: str, path: Path, lexicon: Lexicon | None, language: str
+) -> tuple[Script, tuple[tuple[int, ...], ...]]:
+    """The script of the (cleaned) ``text``, and the line number (from 1) of each sentence
+    of each segment."""
     title: str | None = None
     warnings: list[str] = []
     drafts: list[_Draft] = []
@@ -420,20 +438,18 @@ def parse_script_md(
             raise _fail(
                 path, line_no, "text before the first '## Kind: Title' heading; move it under one"
             )
-        line = _one_line(apply_rules(_BULLET.sub("", stripped), EDIT_RULES))
-        if not any(ch.isalnum() for ch in line):
-            continue  # "-", "*", "..." alone: nothing a voice can say
-        if line:
-            try:
-                form = parse_line(line, lexicon, language)
-            except InputError as exc:
-                raise _fail(path, line_no, str(exc)) from exc
+        try:
+            form = read_line(stripped, lexicon, language)
+        except InputError as exc:
+            raise _fail(path, line_no, str(exc)) from exc
+        if form is not None:
             if form.spoken.strip():
                 draft = drafts[-1]
                 if draft.blank and draft.sentences:
                     draft.paragraph_ends.append(len(draft.sentences) - 1)
                 draft.blank = False
                 draft.sentences.append(form)
+                draft.lines.append(line_no)
                 drafts[-1].seen_content = True
     if comment is not None:
         raise _fail(path, comment_start, "comment opened with '<!--' is never closed with '-->'")
@@ -472,7 +488,8 @@ def parse_script_md(
                 visuals=draft.visuals if draft.directives else None,
             )
         )
-    return Script(title=title, segments=tuple(segments), warnings=tuple(warnings), edited=True)
+    script = Script(title=title, segments=tuple(segments), warnings=tuple(warnings), edited=True)
+    return script, tuple(tuple(d.lines) for d in drafts)
 
 
 def _comment_done(
@@ -624,12 +641,9 @@ def _icon(value: str, path: Path, line_no: int) -> str:
         raise _fail(path, line_no, str(exc)) from exc
 
 
-def read_script_md(path: Path, lexicon: Lexicon | None = None, language: str = "en") -> Script:
-    """Read an edited ``script.md`` back into a ``Script`` (``edited=True``).
-
-    Raises ``ScriptFormatError`` with one line naming the file and line when the file cannot
-    be read, has no segments, or has a malformed heading.
-    """
+def read_script_text(path: Path) -> str:
+    """The text of the ``script.md`` at ``path`` (UTF-8, at most ``MAX_SCRIPT_BYTES``);
+    ``ScriptFormatError`` (one line) when it cannot be read."""
     from articast.narrate.limits import MAX_SCRIPT_BYTES
 
     try:
@@ -640,11 +654,95 @@ def read_script_md(path: Path, lexicon: Lexicon | None = None, language: str = "
                 f"{path} is over {MAX_SCRIPT_BYTES // 1_000_000} MB, far longer than any episode "
                 "(4 hours is about 250 kB); shorten it"
             )
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except FileNotFoundError as exc:
         raise ScriptFormatError(f"script file not found: {path}; check the --script path") from exc
     except UnicodeDecodeError as exc:
         raise ScriptFormatError(f"{path}: not UTF-8 text; save the script as UTF-8") from exc
     except OSError as exc:
         raise ScriptFormatError(f"cannot read the script {path}: {exc.strerror or exc}") from exc
-    return parse_script_md(text, path, lexicon, language)
+
+
+def read_script_md(path: Path, lexicon: Lexicon | None = None, language: str = "en") -> Script:
+    """Read an edited ``script.md`` back into a ``Script`` (``edited=True``).
+
+    Raises ``ScriptFormatError`` with one line naming the file and line when the file cannot
+    be read, has no segments, or has a malformed heading.
+    """
+    return parse_script_md(read_script_text(path), path, lexicon, language)
+
+
+def script_lines(
+    text: str,
+    path: Path = Path("script.md"),
+    lexicon: Lexicon | None = None,
+    language: str = "en",
+) -> tuple[Script, tuple[tuple[str, ...], ...]]:
+    """The script of ``text`` and, per segment, each sentence's line as written (what an
+    editor shows and ``edit_sentence`` replaces)."""
+    cleaned = clean_text(text)
+    script, numbers = _parse(cleaned, path, lexicon, language)
+    rows = cleaned.splitlines()
+    return script, tuple(tuple(rows[n - 1].strip() for n in seg) for seg in numbers)
+
+
+def _as_sentence_line(raw: str) -> str:
+    """One sentence as a ``script.md`` line: on one line, never read as a heading or comment."""
+    line = _one_line(raw)
+    if line.startswith(("#", "<!--")):
+        line = "\\" + line
+    return line
+
+
+def edit_sentence(
+    text: str,
+    segment: int,
+    index: int,
+    new: str,
+    *,
+    old: str | None = None,
+    path: Path = Path("script.md"),
+    lexicon: Lexicon | None = None,
+    language: str = "en",
+) -> tuple[str, Script]:
+    """``text`` (a ``script.md``) with sentence ``index`` of segment ``segment`` (both from 0)
+    replaced by ``new``: a line in the file's syntax, pronunciations in braces; several lines
+    make several sentences, an empty ``new`` removes the sentence. ``old``, when given, is the
+    line as the editor last saw it: when the file now holds another, nothing is changed.
+
+    Returns the new text and its script; raises ``InputError`` (one line) and changes
+    nothing when the edit is not possible: the sentence is gone or changed, a line has
+    nothing a voice can say, or the segment would be left without sentences.
+    """
+    cleaned = clean_text(text)
+    script, numbers = _parse(cleaned, path, lexicon, language)
+    if not 0 <= segment < len(numbers) or not 0 <= index < len(numbers[segment]):
+        raise InputError(
+            f"the script has no sentence {index + 1} in part {segment + 1}; it was changed "
+            "elsewhere: reload it"
+        )
+    rows = cleaned.splitlines()
+    at = numbers[segment][index] - 1
+    if old is not None and _one_line(old) != _one_line(rows[at]):
+        raise InputError(
+            "this sentence was changed elsewhere (another window or the file itself); reload "
+            "to see it, then edit again"
+        )
+    lines = [_as_sentence_line(r) for r in clean_text(new).splitlines() if r.strip()]
+    title = script.segments[segment].title
+    for line in lines:
+        form = read_line(line, lexicon, language)
+        if form is None or not form.spoken.strip():
+            raise InputError(f"{line!r} has nothing a voice can say; write a sentence")
+    if not lines and len(numbers[segment]) == 1:
+        raise InputError(
+            f"that would leave '{title}' without a sentence; a part needs at least one "
+            "(write a new sentence instead, or delete the part in script.md)"
+        )
+    rows[at : at + 1] = lines
+    edited = "\n".join(rows) + "\n"
+    try:
+        new_script = _parse(edited, path, lexicon, language)[0]
+    except ScriptFormatError as exc:
+        raise InputError(f"the edit would break the script: {exc}") from exc
+    return edited, new_script
