@@ -617,6 +617,58 @@ def batch(
     ctx.exit(report.exit_code)
 
 
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(), help="Output folder (the episodes).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port to serve on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to serve on; anything but 127.0.0.1 lets other computers in.")
+@click.option("--input", "inputs", multiple=True, type=click.Path(file_okay=False),
+              help="A folder the studio may read articles from (repeatable; default: this folder).")
+@click.option("--offline", is_flag=True, help="Never use the network.")
+@click.option("--force", is_flag=True, help="Use an output folder that holds other files.")
+@click.pass_context
+def studio(
+    ctx: click.Context,
+    out_dir: str | None,
+    port: int,
+    host: str,
+    inputs: tuple[str, ...],
+    offline: bool,
+    force: bool,
+) -> None:
+    """Serve the studio: review, edit, listen to, build and publish episodes in a browser.
+
+    Prints the address to open (with its token, which edits and builds need); Ctrl-C stops it.
+    """
+    from articast.studio import Studio
+    from articast.studio.web import StudioServer
+
+    with _errors(ctx):
+        s = _settings(ctx, out_dir=out_dir, offline=offline, writes=True, force=force)
+        s.out_dir.mkdir(parents=True, exist_ok=True)
+        folders = [Path(p) for p in inputs] or [Path.cwd()]
+        for folder in folders:
+            if not folder.is_dir():
+                raise InputError(f"--input {folder} is not a folder; give one that holds articles")
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            err_console.print(
+                f"[yellow]warning:[/] serving on {host}: other computers that reach it can open "
+                "the studio (edits and builds still need the token)", highlight=False
+            )
+        server = StudioServer(Studio(s, inputs=folders), host=host, port=port)
+        err_console.print(
+            f"articast studio: {s.out_dir} (articles from {', '.join(map(str, folders))}); "
+            "Ctrl-C stops it", highlight=False
+        )
+        click.echo(server.url)
+        sys.stdout.flush()
+        try:
+            server.serve_forever()
+        finally:
+            server.studio.close()
+
+
 def main() -> None:
     """Console-script entry point.
 

@@ -411,9 +411,14 @@ class Studio:
         safe = slugify(stem or "article", max_len=40)
         digest = hashlib.sha256(data).hexdigest()[:12]
         path = self.uploads / f"{safe}-{digest}{suffix}"
-        if not path.is_file():
-            atomic_write_bytes(path, data)
-        return self.create(path, build=build)
+        if path.is_file():
+            return self.create(path, build=build)
+        atomic_write_bytes(path, data)
+        try:
+            return self.create(path, build=build)
+        except BaseException:
+            path.unlink(missing_ok=True)  # not an article: nothing is kept
+            raise
 
     # ----------------------------------------------------------------- one episode
 
@@ -569,6 +574,11 @@ class Studio:
             options.append(VoiceOption(v.spec, label, v.available))
         if current and all(o.spec != current for o in options):
             options.insert(0, VoiceOption(current, current))
+        if not current:
+            from articast.voices.choose import choose_voice
+
+            picked = choose_voice(dataclasses.replace(self.settings.voice, voice=""), language)
+            options.insert(0, VoiceOption("", f"default for {language}: {picked.settings.voice}"))
         return tuple(options)
 
     # ----------------------------------------------------------------- editing
