@@ -281,7 +281,7 @@ function player(view, previous) {
   const src = (name) => `/files/${encodeURIComponent(state.slug)}/${encodeURIComponent(name)}?v=${v}`;
   const audio = el("audio", { id: "player", controls: true, preload: "metadata", src: src(files.audio) });
   const chapters = el("ol", { class: "chapters", id: "chapters" }, view.chapters.map((ch) =>
-    el("li", {}, el("button", { type: "button", onclick: () => { audio.currentTime = ch.start; audio.play(); } },
+    el("li", {}, el("button", { type: "button", onclick: () => { audio.currentTime = ch.start; audio.play().catch(() => {}); } },
       `${clock(ch.start)} ${ch.title}`))));
   const left = el("div", {}, el("h2", { text: "Podcast" }), audio, chapters);
   const right = files.video
