@@ -15,7 +15,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 # of every command, where the environment turns bytecode off).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install episode test lint bench bench-ingest batch clean browser readme-images
+.PHONY: install episode test lint bench bench-ingest batch studio clean browser readme-images
 
 install: $(STAMP)
 
@@ -31,6 +31,10 @@ episode: $(STAMP)
 
 batch: $(STAMP)
 	$(BIN)/articast batch "$(INBOX)" --out "$(OUT)"
+
+# The studio (a local web app on 127.0.0.1:8765) over $(OUT), reading articles from $(INBOX).
+studio: $(STAMP)
+	$(BIN)/articast studio --out "$(OUT)" --input "$(INBOX)"
 
 # Browser tests need Debian's chromium, the picture tests its tesseract OCR (English and
 # German); install them when we can (root + apt).

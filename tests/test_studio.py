@@ -299,9 +299,7 @@ def test_a_url_that_fails_says_so(studio: Studio) -> None:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Gone)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    online = Studio(
-        dataclasses.replace(studio.settings.with_offline(False)), inputs=studio.inputs
-    )
+    online = Studio(dataclasses.replace(studio.settings.with_offline(False)), inputs=studio.inputs)
     try:
         with pytest.raises(InputError, match="404"):
             online.create(f"http://127.0.0.1:{server.server_address[1]}/article")
@@ -403,6 +401,15 @@ def test_the_server_guards_its_writes_and_its_host(built: tuple[Studio, str]) ->
 # --------------------------------------------------------------------------- Chromium
 
 
+def _until(page: object, expression: str, timeout: float = 15.0) -> None:
+    """Wait until ``expression`` is true in ``page`` (``wait_for_function`` would evaluate a
+    string, which the studio's Content-Security-Policy rightly forbids)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):  # type: ignore[attr-defined]
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        time.sleep(0.1)
+
+
 @pytest.mark.browser
 def test_a_producer_edits_listens_rebuilds_and_publishes_in_chromium(
     studio: Studio, tmp_path: Path
@@ -450,7 +457,9 @@ def test_a_producer_edits_listens_rebuilds_and_publishes_in_chromium(
             row.locator("button.play").click()
             expect(row.locator(".msg")).to_contain_text("from the cache", timeout=30_000)
             row.locator("button.save").click()
-            expect(page.locator("#part-1 .sentence").nth(1).locator(".msg")).to_contain_text("Saved")
+            expect(page.locator("#part-1 .sentence").nth(1).locator(".msg")).to_contain_text(
+                "Saved"
+            )
             expect(page.locator("#status")).to_have_text("edited, not built")
             script = (studio.folder(slug) / "script.md").read_text(encoding="utf-8")
             assert new in script
@@ -463,7 +472,7 @@ def test_a_producer_edits_listens_rebuilds_and_publishes_in_chromium(
                 page.locator("#part-3 textarea.line").first.fill("")
                 page.locator("#part-3 button.save").first.click()
                 page.wait_for_timeout(300)
-            page.wait_for_function("document.querySelectorAll('#part-3 .sentence').length === 1")
+            _until(page, "document.querySelectorAll('#part-3 .sentence').length === 1")
             before = (studio.folder(slug) / "script.md").read_bytes()
             page.locator("#part-3 textarea.line").first.fill("")
             page.locator("#part-3 button.save").first.click()
@@ -479,18 +488,14 @@ def test_a_producer_edits_listens_rebuilds_and_publishes_in_chromium(
             folder = studio.folder(slug)
             assert "EEG traces" in (folder / "captions.vtt").read_text(encoding="utf-8")
             expect(page.locator("#status")).to_have_text("built")
-            page.wait_for_function(
-                "document.getElementById('player').readyState >= 1", timeout=15_000
-            )
+            _until(page, "document.getElementById('player').readyState >= 1")
             shown = page.evaluate("document.getElementById('player').duration")
             ep = read_manifest(folder)
             assert ep is not None and abs(shown - ep.duration) < 0.5
             # A chapter button seeks the player.
             page.locator("#chapters button").nth(2).click()
             start = ep.chapters[2].start
-            page.wait_for_function(
-                f"Math.abs(document.getElementById('player').currentTime - {start}) < 1.5"
-            )
+            _until(page, f"Math.abs(document.getElementById('player').currentTime - {start}) < 1.5")
             page.evaluate("document.getElementById('player').pause()")
 
             # Publish: the feed has it.

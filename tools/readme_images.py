@@ -9,7 +9,10 @@ temporary folder), then writes under ``assets/readme/``:
 * ``style-dark.jpg``, ``style-paper.jpg``, ``style-whiteboard.jpg``: the scraped sample
   (``sleep-and-memory.txt``, whose only picture is missing) late in a section, in each style;
 * ``clip.jpg``: the sample's strongest vertical clip (``articast clips``), a frame while it
-  speaks beside its end card.
+  speaks beside its end card;
+* ``studio-library.png``, ``studio-episode.png``, ``studio-edit.png``: ``articast studio``
+  over that output folder: its library, the top of the episode page, and a section with a
+  sentence's pronunciation edited and listened to.
 
 Not a test and not a benchmark: run it when the look of the video or the page changes.
 """
@@ -120,15 +123,55 @@ def page(folder: Path, dest: Path, profile: Path) -> None:
             ctx.close()
 
 
+def studio(folder: Path, library: Path, episode: Path, edit: Path) -> None:
+    """The studio over ``folder``'s output folder, at 1280x900: the library, the episode
+    page, and its first section with one sentence edited and listened to."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from articast.config import load_settings
+    from articast.studio import Studio
+    from articast.studio.web import serving
+
+    settings = load_settings(use_files=False).with_offline(True)
+    settings = dataclasses.replace(settings, out_dir=folder.parent)
+    with serving(Studio(settings, inputs=[SAMPLE.parent])) as server, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROME_ARGS)
+        try:
+            p = browser.new_page(viewport={"width": 1280, "height": 900})
+            p.goto(server.url)
+            p.wait_for_selector("#episodes tbody tr td a")
+            p.screenshot(path=str(library))
+            p.goto(server.url.replace("/?", f"/episode/{folder.name}?"))
+            p.wait_for_selector("#player")
+            for _ in range(100):  # (wait_for_function would eval, which the studio's CSP forbids)
+                if p.evaluate("document.getElementById('player').readyState") >= 1:
+                    break
+                p.wait_for_timeout(100)
+            p.screenshot(path=str(episode))
+            row = p.locator("#part-1 .sentence").nth(1)
+            box = row.locator("textarea.line")
+            box.fill(box.input_value().replace("waves", "waves{wayvz}", 1))
+            row.locator("button.play").click()
+            expect(row.locator(".msg")).to_contain_text("s (", timeout=60_000)
+            p.locator("#part-1").screenshot(path=str(edit))
+        finally:
+            browser.close()
+
+
 def main() -> None:
     """Write the README's pictures under ``assets/readme/``."""
     DEST.mkdir(parents=True, exist_ok=True)
-    names = ["video-frame.jpg", "episode-page.png", "clip.jpg"]
+    names = ["video-frame.jpg", "episode-page.png", "clip.jpg", "studio-library.png",
+             "studio-episode.png", "studio-edit.png"]
     with tempfile.TemporaryDirectory() as tmp:
         folder = build(Path(tmp) / "output")
         frame(folder, DEST / "video-frame.jpg")
         clip(folder, DEST / "clip.jpg")
         page(folder, DEST / "episode-page.png", Path(tmp) / "profile")
+        studio(
+            folder, DEST / "studio-library.png", DEST / "studio-episode.png",
+            DEST / "studio-edit.png",
+        )  # fmt: skip
         for style in ("dark", "paper", "whiteboard"):
             # The same output folder: the voice comes from the cache, only pictures change.
             scraped = build(Path(tmp) / "styles", SCRAPED, style)

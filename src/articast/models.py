@@ -18,6 +18,7 @@ Times are seconds (float) unless a name says otherwise.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import types
 import typing
@@ -840,6 +841,12 @@ def _to_json(value: object) -> object:
     return value
 
 
+@functools.cache
+def _type_hints(tp: type) -> dict[str, Any]:
+    """A dataclass's field types (resolved once: a manifest names each type hundreds of times)."""
+    return typing.get_type_hints(tp)
+
+
 def _from_json(tp: Any, value: object, where: str) -> object:
     """``value`` (parsed JSON) as the type ``tp``; raises ManifestError naming ``where``."""
     name = where or "manifest"
@@ -875,7 +882,7 @@ def _from_json(tp: Any, value: object, where: str) -> object:
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         if not isinstance(value, dict):
             raise ManifestError(f"{name} must be an object")
-        hints = typing.get_type_hints(tp)
+        hints = _type_hints(tp)
         kwargs: dict[str, object] = {}
         for f in dataclasses.fields(tp):
             if f.name not in value:

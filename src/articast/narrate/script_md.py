@@ -442,15 +442,14 @@ def _parse(
             form = read_line(stripped, lexicon, language)
         except InputError as exc:
             raise _fail(path, line_no, str(exc)) from exc
-        if form is not None:
-            if form.spoken.strip():
-                draft = drafts[-1]
-                if draft.blank and draft.sentences:
-                    draft.paragraph_ends.append(len(draft.sentences) - 1)
-                draft.blank = False
-                draft.sentences.append(form)
-                draft.lines.append(line_no)
-                drafts[-1].seen_content = True
+        if form is not None and form.spoken.strip():
+            draft = drafts[-1]
+            if draft.blank and draft.sentences:
+                draft.paragraph_ends.append(len(draft.sentences) - 1)
+            draft.blank = False
+            draft.sentences.append(form)
+            draft.lines.append(line_no)
+            draft.seen_content = True
     if comment is not None:
         raise _fail(path, comment_start, "comment opened with '<!--' is never closed with '-->'")
     if not drafts:

@@ -737,8 +737,10 @@ class Studio:
         episode = read_manifest(folder)
         listed = set(episode.files.names()) if episode else set()
         listed.add("script.md")
-        if name not in listed and not _CHAPTER_ART.fullmatch(name) and not CLIP_NAME.fullmatch(
-            name
+        if (
+            name not in listed
+            and not _CHAPTER_ART.fullmatch(name)
+            and not CLIP_NAME.fullmatch(name)
         ):
             raise InputError(f"{slug} has no file {name!r}")
         path = folder / name
@@ -797,4 +799,3 @@ __all__ = [
     "VoiceOption",
     "describe_error",
 ]
-

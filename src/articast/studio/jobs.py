@@ -144,8 +144,10 @@ class JobQueue:
                     job = entry.job
                     rest = tuple(p for p in job.progress if p.name != name)
                     before = [p.name for p in job.progress]
-                    steps = (*rest, step) if name not in before else tuple(
-                        step if p.name == name else p for p in job.progress
+                    steps = (
+                        (*rest, step)
+                        if name not in before
+                        else tuple(step if p.name == name else p for p in job.progress)
                     )
                     stage = ev.message if ev.stage == "stage" else job.stage
                     entry.job = replace(job, progress=steps, stage=stage)
