@@ -398,6 +398,53 @@ def test_the_server_guards_its_writes_and_its_host(built: tuple[Studio, str]) ->
         assert status == 400
 
 
+def test_the_command_prints_its_address_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    import os
+    import signal
+    import socket
+    import sys
+
+    articast = [sys.executable, "-m", "articast.cli"]
+    env = {**os.environ, "ARTICAST_CACHE_DIR": str(tmp_path / "cache")}
+    inbox = _inbox(tmp_path)
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [*articast, "studio", "--out", str(out), "--port", "0", "--input", str(inbox), "--offline"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:") and "/?token=" in url
+        origin = url.split("/?")[0]
+        status, _, body = _request(f"{origin}/api/episodes")
+        assert status == 200 and json.loads(body)["inputs"] == [str(inbox.resolve())]
+        status, _, body = _request(f"{origin}/")
+        assert status == 200 and b"/assets/studio.js" in body
+        status, headers, _ = _request(f"{origin}/assets/studio.js")
+        assert status == 200 and headers["content-type"].startswith("text/javascript")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    # A port in use, a missing input folder: one line, exit 2.
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        for args, says in (
+            (["--port", str(port), "--input", str(inbox)], "in use"),
+            (["--input", str(tmp_path / "nowhere")], "is not a folder"),
+        ):
+            done = subprocess.run(
+                [*articast, "studio", "--out", str(out), *args],
+                capture_output=True, text=True, env=env, timeout=60,
+            )  # fmt: skip
+            assert done.returncode == 2 and says in done.stderr
+            assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
 # --------------------------------------------------------------------------- Chromium
 
 
@@ -432,6 +479,11 @@ def test_a_producer_edits_listens_rebuilds_and_publishes_in_chromium(
             page.fill("#new-path", "notes.txt")
             page.click("#from-path button")
             expect(page.locator("#new-error")).to_contain_text("notes.txt")
+            assert not studio.episodes()
+            # A URL that cannot be fetched (the studio is offline): a clear message, no episode.
+            page.fill("#new-url", "https://example.org/article")
+            page.click("#from-url button")
+            expect(page.locator("#new-error")).to_contain_text("network use is off")
             assert not studio.episodes()
             # Create the episode from the sample: its page, its build's live progress.
             page.fill("#new-path", "brain-rhythms.html")

@@ -665,8 +665,13 @@ def studio(
         sys.stdout.flush()
         try:
             server.serve_forever()
+        except KeyboardInterrupt:
+            pass  # Ctrl-C is how it stops
         finally:
+            busy = [j for j in server.studio.jobs.all() if j.state == "running"]
             server.studio.close()
+        note = f"; the build of {busy[0].slug} was stopped, nothing of it published" if busy else ""
+        err_console.print(f"articast studio: stopped{note}", highlight=False)
 
 
 def main() -> None:
