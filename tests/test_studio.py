@@ -80,14 +80,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Studio, str]:
     job = studio.jobs.of(card.slug)[-1]
     assert studio.jobs.wait(job.id, 120).state == "done"
     yield studio, card.slug
-    studio.close()
+    studio.close(wait=120)
 
 
 @pytest.fixture
 def studio(tmp_path: Path) -> Studio:
     s = Studio(_settings(tmp_path), inputs=[_inbox(tmp_path)])
     yield s
-    s.close()
+    s.close(wait=120)
 
 
 # --------------------------------------------------------------------------- script.md edits
@@ -557,6 +557,22 @@ def test_a_producer_edits_listens_rebuilds_and_publishes_in_chromium(
             assert href == "/show/feed.xml"
             feed = page.request.get(f"{server.origin}{href}")
             assert feed.ok and ep.guid in feed.text()
+
+            # Pasted text whose title is markup: shown as text, never run.
+            page.goto(server.url)
+            title = '<img src=x onerror="window.pwned=1"> Notes on naps'
+            page.fill("#new-text", f"# {title}\n\nA short nap of twenty minutes helps. It is enough.\n")
+            page.click("#from-text button")
+            page.wait_for_url("**/episode/**")
+            expect(page.locator("#title")).to_have_text("Notes on naps")  # ingest drops markup
+            # A sentence edited to hold markup is saved and shown as the text it is.
+            markup = 'Naps help <img src=x onerror="window.pwned=1"> a lot.'
+            page.locator("#part-1 textarea.line").first.fill(markup)
+            page.locator("#part-1 button.save").first.click()
+            expect(page.locator("#part-1 .sentence .msg").first).to_contain_text("Saved")
+            expect(page.locator("#part-1 textarea.line").first).to_have_value(markup)
+            assert page.evaluate("window.pwned === undefined")
+            assert page.locator("img[src='x']").count() == 0
             assert not errors
         finally:
             browser.close()

@@ -207,8 +207,9 @@ class Studio:
         """Per episode: the (voice, spoken text) its listens synthesised since its last build."""
         self.jobs = JobQueue(describe_error)
 
-    def close(self) -> None:
-        self.jobs.close()
+    def close(self, wait: float = 0.0) -> None:
+        """Stop the build queue (see ``JobQueue.close``)."""
+        self.jobs.close(wait)
 
     # ----------------------------------------------------------------- paths and state
 

@@ -123,8 +123,12 @@ class JobQueue:
         entry.done.wait(timeout)
         return self.get(job_id) or entry.job
 
-    def close(self) -> None:
+    def close(self, wait: float = 0.0) -> None:
+        """Stop taking jobs; with ``wait``, give the queued and running ones that many
+        seconds to finish."""
         self._queue.put(None)
+        if wait:
+            self._thread.join(wait)
 
     def _update(self, entry: _Entry, **changes: object) -> None:
         with self._lock:
