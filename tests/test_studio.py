@@ -561,7 +561,9 @@ def test_a_producer_edits_listens_rebuilds_and_publishes_in_chromium(
             # Pasted text whose title is markup: shown as text, never run.
             page.goto(server.url)
             title = '<img src=x onerror="window.pwned=1"> Notes on naps'
-            page.fill("#new-text", f"# {title}\n\nA short nap of twenty minutes helps. It is enough.\n")
+            page.fill(
+                "#new-text", f"# {title}\n\nA short nap of twenty minutes helps. It is enough.\n"
+            )
             page.click("#from-text button")
             page.wait_for_url("**/episode/**")
             expect(page.locator("#title")).to_have_text("Notes on naps")  # ingest drops markup
