@@ -418,7 +418,10 @@ def test_the_command_prints_its_address_and_stops_on_ctrl_c(tmp_path: Path) -> N
         assert url.startswith("http://127.0.0.1:") and "/?token=" in url
         origin = url.split("/?")[0]
         status, _, body = _request(f"{origin}/api/episodes")
-        assert status == 200 and json.loads(body)["inputs"] == [str(inbox.resolve())]
+        listed = json.loads(body)
+        assert status == 200 and listed["inputs"] == [str(inbox.resolve())]
+        assert "brain-rhythms.html" in listed["articles"]  # offered to the path field
+        assert "brain-rhythms-figure.png" not in listed["articles"]
         status, _, body = _request(f"{origin}/")
         assert status == 200 and b"/assets/studio.js" in body
         status, headers, _ = _request(f"{origin}/assets/studio.js")

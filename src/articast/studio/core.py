@@ -366,6 +366,28 @@ class Studio:
 
     # ----------------------------------------------------------------- new episodes
 
+    def articles(self, limit: int = 500) -> list[str]:
+        """The article files in the input folders (and one level of folders below them), as
+        the path to give ``create``: relative to the first input folder when inside it."""
+        found: list[str] = []
+        for folder in self.inputs:
+            try:
+                entries = sorted(folder.iterdir())
+                entries += sorted(p for d in entries if d.is_dir() and not d.is_symlink()
+                                  and not d.name.startswith(".") for p in d.iterdir())  # fmt: skip
+            except OSError:
+                continue
+            for path in entries:
+                if path.name.startswith(".") or path.suffix.lower() not in UPLOAD_SUFFIXES:
+                    continue
+                if path.is_symlink() or not path.is_file():
+                    continue
+                rel = path.relative_to(self.inputs[0]) if folder == self.inputs[0] else path
+                found.append(str(rel))
+                if len(found) >= limit:
+                    return found
+        return found
+
     def create(self, source: str | Path, *, build: bool = True) -> EpisodeCard:
         """A new episode of ``source`` (an http(s) URL, or a file in an input folder; a
         relative path is taken from the first input folder): its script is written at once

@@ -119,7 +119,15 @@ def make_app(studio: Studio, token: str, *, hosts: tuple[str, ...] = ("127.0.0.1
 
     async def episodes(request: Request) -> Response:
         cards = await run_in_threadpool(studio.episodes)
-        return _json({"episodes": cards, "out": str(studio.out_dir), "inputs": studio.inputs})
+        articles = await run_in_threadpool(studio.articles)
+        return _json(
+            {
+                "episodes": cards,
+                "out": str(studio.out_dir),
+                "inputs": studio.inputs,
+                "articles": articles,
+            }
+        )
 
     async def create(request: Request) -> Response:
         kind = request.headers.get("content-type", "")

@@ -112,11 +112,11 @@ async function library() {
     el("th", { text: "Status" }), el("th", { text: "Last build" }))), body);
   fill(data.episodes);
   main.replaceChildren(el("h1", { text: "Episodes" }), el("div", { class: "panel" }, table),
-    newEpisode(data.inputs));
+    newEpisode(data.inputs, data.articles || []));
   poll(async () => fill((await api("GET", "/api/episodes")).episodes), 2500);
 }
 
-function newEpisode(inputs) {
+function newEpisode(inputs, articles) {
   const error = el("p", { class: "error", id: "new-error", role: "alert" });
   const busy = el("p", { class: "dim", id: "new-busy" });
   async function create(event, send) {
@@ -136,7 +136,8 @@ function newEpisode(inputs) {
     }
   }
   const path = el("input", { type: "text", name: "path", id: "new-path", required: true,
-    placeholder: "sample/article.html" });
+    list: "articles", autocomplete: "off", placeholder: articles[0] || "article.html" });
+  const choices = el("datalist", { id: "articles" }, articles.map((a) => el("option", { value: a })));
   const file = el("input", { type: "file", name: "file", id: "new-file", required: true,
     accept: ".html,.htm,.md,.markdown,.txt,text/html,text/markdown,text/plain" });
   const text = el("textarea", { name: "text", id: "new-text", rows: 4, required: true,
@@ -148,7 +149,7 @@ function newEpisode(inputs) {
     el("h2", { text: "New episode" }),
     el("div", { class: "new-grid" },
       el("form", { id: "from-path", onsubmit: (e) => create(e, () => api("POST", "/api/episodes", { source: path.value })) },
-        el("label", { for: "new-path", text: "A file on this computer" }), path,
+        el("label", { for: "new-path", text: "A file on this computer" }), path, choices,
         el("small", { class: "dim", text: `Input folders: ${folders}` }),
         el("button", { class: "primary", type: "submit", text: "Make episode" })),
       el("form", { id: "from-file", onsubmit: (e) => create(e, () => {
