@@ -389,6 +389,17 @@ def test_the_server_guards_its_writes_and_its_host(built: tuple[Studio, str]) ->
         res = conn.getresponse()
         assert res.status == 413 and b"limit" in res.read()
         conn.close()
+        # One that does not say its length (chunked) would fill the disk first: refused.
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        chunks = (b"word " * 1000 for _ in range(10))
+        conn.request(
+            "POST", "/api/episodes", body=chunks, encode_chunked=True,
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
+                     TOKEN_HEADER: server.token},
+        )  # fmt: skip
+        res = conn.getresponse()
+        assert res.status == 411 and b"Content-Length" in res.read()
+        conn.close()
         # The players can seek: byte ranges of the MP3.
         status, headers, body = _request(
             f"{base}/files/{slug}/episode.mp3", headers={"Range": "bytes=100-199"}

@@ -30,6 +30,7 @@ from typing import Any
 import python_multipart  # noqa: F401  (Starlette parses the uploads with it)
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
@@ -103,6 +104,8 @@ def make_app(studio: Studio, token: str, *, hosts: tuple[str, ...] = ("127.0.0.1
                 return await handler(request)
             except InputError as exc:
                 return _error(describe_error(exc))
+            except HTTPException as exc:  # Starlette's own refusals (a malformed form)
+                return _error(str(exc.detail), exc.status_code)
             except Exception as exc:  # one line for the page; the worker stays up
                 return _error(describe_error(exc), 500)
 
@@ -132,7 +135,11 @@ def make_app(studio: Studio, token: str, *, hosts: tuple[str, ...] = ("127.0.0.1
     async def create(request: Request) -> Response:
         kind = request.headers.get("content-type", "")
         if kind.startswith("multipart/form-data"):
-            length = int(request.headers.get("content-length") or 0)
+            try:
+                length = int(request.headers["content-length"])
+            except (KeyError, ValueError):
+                # Chunked: its size is known only once it is all on disk.
+                return _error("an upload must say its length (Content-Length)", 411)
             if length > studio.max_upload + 65536:
                 return _error(
                     f"the upload is {length:,} bytes, over the {studio.max_upload:,}-byte limit "
