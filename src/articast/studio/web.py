@@ -167,8 +167,10 @@ def make_app(studio: Studio, token: str, *, hosts: tuple[str, ...] = ("127.0.0.1
         return _json(card, 201)
 
     async def view(request: Request) -> Response:
+        from articast.pipeline import STAGES
+
         got = await run_in_threadpool(studio.view, request.path_params["slug"])
-        return _json(got)
+        return _json({**_plain(got), "stages": STAGES})
 
     async def edit(request: Request) -> Response:
         body = await _body(request)

@@ -3,7 +3,8 @@
 "use strict";
 
 const TOKEN_KEY = "articast-studio-token";
-const STAGES = ["ingest", "talk", "narrate", "voices", "artwork", "audio", "encode",
+// The pipeline's stages, as the CLI shows them (each episode view sends them again).
+let STAGES = ["ingest", "talk", "narrate", "voices", "artwork", "audio", "encode",
   "captions", "visuals", "video", "publish"];
 const query = new URLSearchParams(location.search);
 if (query.get("token")) {
@@ -185,6 +186,7 @@ function dirtyInputs() {
 
 async function refresh(first) {
   const view = await api("GET", `/api/episodes/${encodeURIComponent(state.slug)}`);
+  if (Array.isArray(view.stages)) STAGES = view.stages;
   const job = view.jobs.filter((j) => j.kind === "build").pop() || null;
   if (first || !state.view) {
     draw(view);
