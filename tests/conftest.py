@@ -33,6 +33,18 @@ FAST_VOICE = "espeak:en-us"
 work on two cores, so only its own tests (tests/test_voices_joe.py) use it."""
 
 
+def podcast_settings(root: Path) -> Settings:
+    """Offline, espeak, no video (the MP3 and the manifest only), output and cache under root."""
+    s = load_settings(use_files=False)
+    return dataclasses.replace(
+        s,
+        out_dir=root / "out",
+        cache_dir=root / "cache",
+        voice=dataclasses.replace(s.voice, voice=FAST_VOICE),
+        video=dataclasses.replace(s.video, enabled=False),
+    ).with_offline(True)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Defaults, no config file, offline, output and cache in tmp_path; the fast espeak voice."""

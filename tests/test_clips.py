@@ -25,7 +25,7 @@ from articast.episodes import read_clips, read_manifest
 from articast.media import ffmpeg_exe, measure_loudness, probe_duration, probe_info
 from articast.models import CLIP_SIZES, Episode
 from articast.pipeline import build_episode, make_episode_clips
-from conftest import SAMPLES
+from conftest import SAMPLES, podcast_settings
 from stream_checks import decodes_cleanly
 
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -33,18 +33,7 @@ FPS = 15
 """Frame rate of the clips made here (the default, 30, in one test): half the frames."""
 
 
-def _podcast_settings(root: Path) -> Settings:
-    """Offline, espeak, no video (the clips need the MP3 and the manifest), all under root."""
-    from articast.config import load_settings
-
-    s = load_settings(use_files=False)
-    return dataclasses.replace(
-        s,
-        out_dir=root / "out",
-        cache_dir=root / "cache",
-        voice=dataclasses.replace(s.voice, voice="espeak:en-us"),
-        video=dataclasses.replace(s.video, enabled=False),
-    ).with_offline(True)
+_podcast_settings = podcast_settings
 
 
 @pytest.fixture(scope="module")

@@ -17,28 +17,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from articast.config import Settings, load_settings
 from articast.episodes import read_manifest
 from articast.errors import InputError
 from articast.media import ffmpeg_exe
 from articast.narrate.script_md import edit_sentence, script_lines
 from articast.studio import Studio
 from articast.studio.web import TOKEN_HEADER, serving
+from conftest import podcast_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "assets" / "sample" / "brain-rhythms.html"
 
 
-def _settings(root: Path) -> Settings:
-    """Offline, espeak, no video, all under ``root``."""
-    s = load_settings(use_files=False)
-    return dataclasses.replace(
-        s,
-        out_dir=root / "out",
-        cache_dir=root / "cache",
-        voice=dataclasses.replace(s.voice, voice="espeak:en-us"),
-        video=dataclasses.replace(s.video, enabled=False),
-    ).with_offline(True)
+_settings = podcast_settings
 
 
 def _inbox(root: Path) -> Path:

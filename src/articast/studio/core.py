@@ -809,16 +809,3 @@ def _part_of(warning: str, script: Script) -> int | None:
                 return i
     return None
 
-
-__all__ = [
-    "STUDIO_DIR",
-    "EpisodeCard",
-    "EpisodeView",
-    "PartView",
-    "Published",
-    "Said",
-    "SentenceView",
-    "Studio",
-    "VoiceOption",
-    "describe_error",
-]
