@@ -13,6 +13,7 @@ run.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import io
@@ -203,6 +204,8 @@ class Studio:
         self._saved_during: dict[str, str] = {}
         """Per episode being built: the script text the studio saved since its build began."""
         self._articles: dict[tuple[str, float], Article | None] = {}
+        self._warm: set[str] = set()
+        """Voices loaded for listens since the last build (a build unloads them)."""
         self._listened: dict[str, set[tuple[str, str]]] = {}
         """Per episode: the (voice, spoken text) its listens synthesised since its last build."""
         self.jobs = JobQueue(describe_error)
@@ -519,6 +522,7 @@ class Studio:
             for key, name in [*listed.items(), *extra.items()]:
                 if isinstance(name, str) and (folder / name).is_file():
                     files[key] = name
+        self._warm_voice(voice, language)
         stamp = hashlib.sha256(text.encode()).hexdigest()[:16]
         version = f"{stamp}-{episode.updated if episode else ''}"
         return EpisodeView(
@@ -581,6 +585,21 @@ class Studio:
             end=end,
             warnings=warnings,
         )
+
+    def _warm_voice(self, voice: str, language: str) -> None:
+        """Load the voice a Play button will speak with, in the background, once (a neural
+        model takes most of a second): the page is open, a listen is likely."""
+        from articast.voices import warm
+        from articast.voices.choose import choose_voice
+
+        key = f"{voice}|{language}"
+        with self._lock:
+            if key in self._warm or any(j.state == "running" for j in self.jobs.all()):
+                return
+            self._warm.add(key)
+        settings = dataclasses.replace(self.settings.voice, voice=voice)
+        with contextlib.suppress(ArticastError):
+            warm(choose_voice(settings, language).settings, self.settings.cache_root)
 
     def voices(self, language: str, current: str = "") -> tuple[VoiceOption, ...]:
         """The voices that speak ``language`` (and ``current``), neural ones first."""
@@ -703,6 +722,7 @@ class Studio:
             )
         finally:
             with self._script_lock(slug), self._lock:
+                self._warm.clear()  # the build unloaded the voices
                 latest = self._saved_during.pop(slug, voiced)
                 if latest != voiced and folder.is_dir():
                     # Edited while it was built: the build published the script it voiced.
