@@ -277,6 +277,18 @@ def test_what_is_not_an_article_changes_nothing(studio: Studio) -> None:
     assert not list(studio.uploads.glob("*")) if studio.uploads.exists() else True
 
 
+def test_an_upload_is_kept_under_a_name_of_its_own(studio: Studio) -> None:
+    text = b"# Naps\n\nA short nap of twenty minutes helps the afternoon. It is enough.\n"
+    card = studio.create_from_upload("../../../tmp/evil name;rm -rf.MD", text, build=False)
+    kept = list(studio.uploads.iterdir())
+    assert len(kept) == 1 and kept[0].parent == studio.uploads
+    assert kept[0].name.endswith("-evil-name-rm-rf.md")
+    assert card.status == "script" and card.title == "Naps"
+    # The same bytes again, under any name: the same episode, one copy.
+    assert studio.create_from_upload("other.md", text, build=False).slug == card.slug
+    assert list(studio.uploads.iterdir()) == kept
+
+
 def test_a_url_that_fails_says_so(studio: Studio) -> None:
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 

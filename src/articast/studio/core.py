@@ -244,9 +244,9 @@ class Studio:
     def voice_of(self, slug: str, episode: Episode | None = None) -> str:
         """The voice the next build of ``slug`` speaks with: the one chosen in the studio,
         else the one it was built with, else the configured voice ('' for the default)."""
-        chosen = self._voices_chosen().get(slug)
-        if chosen:
-            return chosen
+        chosen = self._voices_chosen()
+        if slug in chosen:
+            return chosen[slug]  # '' when the default voice was chosen
         if episode is not None and (episode.requested_voice or episode.voice):
             return episode.requested_voice or episode.voice
         return self.settings.voice.voice
@@ -420,7 +420,8 @@ class Studio:
 
     def create_from_upload(self, name: str, data: bytes, *, build: bool = True) -> EpisodeCard:
         """A new episode of an uploaded (or pasted) article, kept in ``<out>/.studio/articles``
-        under a safe name of its own."""
+        as ``<sha256 prefix>-<safe name>``: the same bytes uploaded again are the same
+        article (its episode is built again, not copied)."""
         from articast.slug import slugify
 
         if len(data) > self.max_upload:
@@ -436,9 +437,11 @@ class Studio:
             suffix = ".txt"
         safe = slugify(stem or "article", max_len=40)
         digest = hashlib.sha256(data).hexdigest()[:12]
-        path = self.uploads / f"{safe}-{digest}{suffix}"
-        if path.is_file():
-            return self.create(path, build=build)
+        # The same bytes again (under any name) are the same article: the same episode.
+        same = sorted(self.uploads.glob(f"{digest}-*")) if self.uploads.is_dir() else []
+        if same and same[0].is_file() and not same[0].is_symlink():
+            return self.create(same[0], build=build)
+        path = self.uploads / f"{digest}-{safe}{suffix}"
         atomic_write_bytes(path, data)
         try:
             return self.create(path, build=build)
@@ -828,4 +831,3 @@ def _part_of(warning: str, script: Script) -> int | None:
             if any(probe in seg.form(j).display.lower() for j in range(len(seg.sentences))):
                 return i
     return None
-
