@@ -188,39 +188,76 @@ def test_the_view_sets_the_script_beside_the_article_and_its_pictures(
     assert studio.episodes()[0].slug == slug
 
 
-def test_listening_voices_once_and_the_rebuild_uses_it(studio: Studio) -> None:
-    card = studio.create("brain-rhythms.html")
-    first = studio.jobs.wait(studio.jobs.of(card.slug)[-1].id, 120)
-    assert first.state == "done" and first.synthesized and first.synthesized > 20
-    view = studio.view(card.slug)
-    target = view.parts[1].sentences[1]
-    line = "It rises and falls in waves, both slow and deep, fast and shallow, like EEG{ee ee gee} traces."
-    said = studio.say(card.slug, line)
-    assert said.synthesized and said.voice == "espeak:en-us"
-    assert "ee ee gee traces" in said.spoken
-    again = studio.say(card.slug, line)
-    assert not again.synthesized and again.wav == said.wav  # from the cache
-    view = studio.edit(card.slug, 1, 1, line, old=target.line)
-    assert view.card.status == "edited"
-    assert view.parts[1].sentences[1].line == line
-    assert view.parts[1].sentences[1].start is None  # not in the built episode yet
-    job = studio.jobs.wait(studio.build(card.slug).id, 120)
-    assert job.state == "done", job.message
-    # One sentence voiced for the whole edit: by the listen; the build took it from the cache.
-    assert job.synthesized == 0 and job.listened == 1
-    assert "1 new sentence(s) voiced (1 of them when you listened)" in job.message
-    folder = studio.folder(card.slug)
-    ep = read_manifest(folder)
-    assert ep is not None and ep.speech.synthesized == 0
-    assert "EEG traces" in (folder / "captions.vtt").read_text(encoding="utf-8")
-    spoken = [s for s in ep.sentences if "EEG traces" in s.text]
-    assert len(spoken) == 1 and "ee ee gee" in spoken[0].spoken
-    # What was heard is what the episode says there.
-    heard = _decode(said.wav)
-    episode = _decode(folder / "episode.mp3")
-    at = round(spoken[0].start * 16000)
-    assert _best_match(heard[800:-800], episode, at + 800, 4000) > 0.9
-    assert studio.view(card.slug).card.status == "built"
+NAPS = """# Naps and the afternoon
+
+## What a nap does
+
+A short nap of twenty minutes helps the afternoon.
+It clears the sleep pressure that builds up from the morning.
+Longer naps reach deep sleep and leave you groggy.
+"""
+
+
+def test_listening_voices_once_and_the_rebuild_voices_the_edit(tmp_path: Path) -> None:
+    # The default neural voice: it says a sentence the same way every time.
+    s = _settings(tmp_path)
+    s = dataclasses.replace(s, voice=dataclasses.replace(s.voice, voice=""))
+    inbox = tmp_path / "articles"
+    inbox.mkdir()
+    (inbox / "naps.md").write_text(NAPS, encoding="utf-8")
+    studio = Studio(s, inputs=[inbox])
+    try:
+        card = studio.create("naps.md")
+        first = studio.jobs.wait(studio.jobs.of(card.slug)[-1].id, 180)
+        assert first.state == "done" and first.synthesized and first.synthesized >= 6
+        view = studio.view(card.slug)
+        target = view.parts[1].sentences[2]
+        line = "It clears the sleep pressure, or adenosine{a DEN o seen}, built up since morning."
+        said = studio.say(card.slug, line)
+        assert said.synthesized and said.voice.startswith("piper:")
+        assert "a DEN o seen" in said.spoken
+        again = studio.say(card.slug, line)
+        assert not again.synthesized and again.wav == said.wav  # kept for the next click
+        view = studio.edit(card.slug, 1, 2, line, old=target.line)
+        assert view.card.status == "edited"
+        assert view.parts[1].sentences[2].line == line
+        assert view.parts[1].sentences[2].start is None  # not in the built episode yet
+        # A sentence the build has voiced is heard from its cache.
+        assert not studio.say(card.slug, view.parts[1].sentences[1].line).synthesized
+        job = studio.jobs.wait(studio.build(card.slug).id, 180)
+        assert job.state == "done", job.message
+        # The rebuild voiced the one sentence the edit changed, and only it.
+        assert job.synthesized == 1 and job.cached == first.synthesized - 1
+        assert "1 sentence(s) synthesised" in job.message
+        folder = studio.folder(card.slug)
+        ep = read_manifest(folder)
+        assert ep is not None and ep.speech.synthesized == 1
+        assert "adenosine, built up" in (folder / "captions.vtt").read_text(encoding="utf-8")
+        spoken = [x for x in ep.sentences if "adenosine" in x.text]
+        assert len(spoken) == 1 and "a DEN o seen" in spoken[0].spoken
+        # What was heard is what the build voiced: the same samples...
+        import io
+        import wave
+
+        from articast.cache import Cache
+        from articast.voices.base import SynthParams
+        from articast.voices.registry import get_voice
+        from articast.voices.speak import cache_key
+
+        v = s.voice
+        key = cache_key(get_voice(ep.voice, v), SynthParams(v.rate, v.pitch), spoken[0].spoken)
+        built_pcm = Cache(s.cache_root, "speech").path(key, "audio.pcm")
+        assert built_pcm is not None
+        with wave.open(io.BytesIO(said.wav)) as w:
+            assert w.readframes(w.getnframes()) == built_pcm.read_bytes()
+        # ... and what the episode says there.
+        heard = _decode(said.wav)
+        episode = _decode(folder / "episode.mp3")
+        at = round(spoken[0].start * 16000)
+        assert _best_match(heard[800:-800], episode, at + 800, 4000) > 0.9
+        assert studio.view(card.slug).card.status == "built"
+    finally:
+        studio.close(wait=120)
 
 
 def test_two_builds_of_one_episode_queue(studio: Studio) -> None:
@@ -551,9 +588,9 @@ def test_a_producer_edits_listens_rebuilds_and_publishes_in_chromium(
             # Rebuild: live progress, then the built MP3 has the change.
             page.click("#build")
             expect(page.locator("#job-msg")).to_contain_text("built", timeout=120_000)
-            expect(page.locator("#job-msg")).to_contain_text("1 of them when you listened")
+            expect(page.locator("#job-msg")).to_contain_text("1 sentence(s) synthesised")
             job = [j for j in studio.jobs.of(slug) if j.kind == "build"][-1]
-            assert job.synthesized == 0 and job.listened == 1
+            assert job.synthesized == 1  # only the sentence that changed
             folder = studio.folder(slug)
             assert "EEG traces" in (folder / "captions.vtt").read_text(encoding="utf-8")
             expect(page.locator("#status")).to_have_text("built")

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from articast.cache import atomic_write_bytes, atomic_write_text
-from articast.config import Settings
+from articast.cache import atomic_write_bytes, atomic_write_text, content_key
+from articast.config import Settings, VoiceSettings
 from articast.episodes import CLIP_NAME, MANIFEST, SOURCE_MARK, read_manifest
 from articast.errors import ArticastError, InputError
 from articast.models import Article, Beat, Chapter, Episode, Script, Segment
@@ -41,6 +41,7 @@ MAX_LINE_CHARS = 4000
 """The longest edit of one sentence (several lines make several sentences)."""
 UPLOAD_SUFFIXES = (".html", ".htm", ".md", ".markdown", ".txt")
 FEED_FILE = "feed.xml"
+LISTEN_VERSION = "studio-listen-v1"
 
 
 # --------------------------------------------------------------------------- what pages show
@@ -206,8 +207,6 @@ class Studio:
         self._articles: dict[tuple[str, float], Article | None] = {}
         self._warm: set[str] = set()
         """Voices loaded for listens since the last build (a build unloads them)."""
-        self._listened: dict[str, set[tuple[str, str]]] = {}
-        """Per episode: the (voice, spoken text) its listens synthesised since its last build."""
         self.jobs = JobQueue(describe_error)
 
     def close(self, wait: float = 0.0) -> None:
@@ -657,8 +656,12 @@ class Studio:
 
     def say(self, slug: str, line: str, *, voice: str | None = None) -> Said:
         """Voice one sentence (a ``script.md`` line) as the episode's build would: the same
-        voice, reading rules and speech cache, so the build after an edit that was listened
-        to finds it voiced, and a second listen is not synthesised again."""
+        voice, reading rules and settings. A sentence the builds have voiced comes from their
+        speech cache; a new one is synthesised and kept in the studio's own listening cache
+        (a second listen is not synthesised again), not in the build's: the build voices
+        the sentences an edit changed itself (piper and espeak-ng say a sentence the same way
+        every time: the episode says what was heard)."""
+        from articast.cache import Cache
         from articast.narrate.script_md import read_line
         from articast.voices import speak
         from articast.voices.choose import choose_voice
@@ -674,22 +677,31 @@ class Studio:
         chosen = voice.strip() if voice and voice.strip() else self.voice_of(slug, episode)
         settings = self._settings_for(slug, episode).voice
         settings = choose_voice(dataclasses.replace(settings, voice=chosen), language).settings
+        listens = Cache(self.settings.cache_root, "studio-listens")
+        key = _listen_key(settings, sentence.spoken)
+        meta = listens.get_json(key) if key else None
+        wav = listens.path(key, "said.wav") if key else None
+        if isinstance(meta, dict) and wav is not None and meta.get("spoken") == sentence.spoken:
+            with contextlib.suppress(OSError, KeyError, TypeError, ValueError):
+                return Said(wav.read_bytes(), str(meta["voice"]), sentence.spoken, False,
+                            float(meta["seconds"]))  # fmt: skip
         script = Script(
             sentence.display or "sentence",
             (Segment("section", "listen", (sentence.spoken,), forms=(sentence,)),),
         )
-        speech = speak(script, settings, self.settings.cache_root)
+        speech = speak(script, settings, self.settings.cache_root, store=False)
         utt = speech.segments[0].utterances[0]
-        if speech.synthesized:
-            with self._lock:
-                self._listened.setdefault(slug, set()).add((speech.voice, sentence.spoken))
-        return Said(
+        said = Said(
             wav=_wav(utt.pcm, utt.sample_rate),
             voice=speech.voice,
             spoken=sentence.spoken,
             synthesized=speech.synthesized > 0,
             seconds=round(utt.duration, 3),
         )
+        if said.synthesized and key:
+            info = {"voice": said.voice, "spoken": said.spoken, "seconds": said.seconds}
+            listens.put(key, {"data.json": json.dumps(info).encode(), "said.wav": said.wav})
+        return said
 
     # ----------------------------------------------------------------- builds and the feed
 
@@ -731,23 +743,15 @@ class Studio:
                     # Edited while it was built: the build published the script it voiced.
                     atomic_write_text(path, latest)
         ep = result.episode
-        with self._lock:
-            heard = self._listened.pop(slug, set())
-        listened = sum(1 for s in ep.sentences if (ep.voice, s.spoken) in heard)
         minutes, seconds = divmod(round(ep.duration), 60)
-        voiced = f"{ep.speech.synthesized + listened} new sentence(s) voiced"
-        if listened:
-            voiced += f" ({listened} of them when you listened)"
-        cached = ep.speech.cached - listened
         return JobOutcome(
             message=(
-                f"built {ep.title}: {minutes}:{seconds:02d}, voice {ep.voice}, {voiced}, "
-                f"{cached} from the cache"
+                f"built {ep.title}: {minutes}:{seconds:02d}, voice {ep.voice}, "
+                f"{ep.speech.synthesized} sentence(s) synthesised, {ep.speech.cached} cached"
             ),
             warnings=ep.warnings,
             synthesized=ep.speech.synthesized,
             cached=ep.speech.cached,
-            listened=listened,
         )
 
     def publish(self, slug: str | None = None) -> Published:
@@ -802,6 +806,22 @@ class Studio:
         if path.is_symlink() or not path.is_file():
             raise InputError(f"{name} is not made yet; publish an episode first")
         return path
+
+
+def _listen_key(settings: VoiceSettings, spoken: str) -> str:
+    """The listening cache's key of ``spoken`` in the voice of ``settings``: the speech
+    cache's (backend, voice and its version, rate, pitch, text) under our own version; ''
+    when the voice cannot be named now (``speak`` then says why, or falls back)."""
+    from articast.voices.base import SynthParams
+    from articast.voices.registry import get_voice
+    from articast.voices.speak import cache_key
+
+    try:
+        voice = get_voice(settings.voice, settings)
+        params = SynthParams(rate=settings.rate, pitch=settings.pitch)
+        return content_key(LISTEN_VERSION, cache_key(voice, params, spoken))
+    except ArticastError:
+        return ""
 
 
 def _feed_items(feed: Path) -> tuple[set[str], int]:

@@ -52,9 +52,7 @@ class Job:
     synthesized: int | None = None
     """Sentences the build synthesised."""
     cached: int | None = None
-    """Sentences it took from the speech cache (``listened`` of them voiced by listens)."""
-    listened: int | None = None
-    """Sentences of the build first voiced when the producer listened to them in the studio."""
+    """Sentences it took from the speech cache."""
 
     @property
     def active(self) -> bool:
@@ -72,7 +70,6 @@ class JobOutcome:
     warnings: tuple[str, ...] = ()
     synthesized: int | None = None
     cached: int | None = None
-    listened: int | None = None
 
 
 @dataclass
@@ -174,6 +171,5 @@ class JobQueue:
                     warnings=outcome.warnings,
                     synthesized=outcome.synthesized,
                     cached=outcome.cached,
-                    listened=outcome.listened,
                 )
             entry.done.set()

@@ -189,6 +189,7 @@ def _speak_with(
     settings: VoiceSettings,
     cache_root: Path,
     progress: ProgressFn | None,
+    store: bool = True,
 ) -> tuple[list[list[Utterance | None]], int, int]:
     params = SynthParams(rate=settings.rate, pitch=settings.pitch)
     if params.pitch is not None and not getattr(voice, "supports_pitch", True):
@@ -234,7 +235,8 @@ def _speak_with(
                     utt = _finish(voice, params, plan.text, voice.synthesize(plan.text, params))
                 except SynthesisError as again:
                     raise SynthesisError(f"{again} (also on a second try)") from first
-            _store(cache, plan.key, utt)
+            if store:
+                _store(cache, plan.key, utt)
             table[plan.seg][plan.index] = utt
             done += 1
             if progress:
@@ -280,8 +282,11 @@ def speak(
     settings: VoiceSettings,
     cache_root: Path,
     progress: ProgressFn | None = None,
+    *,
+    store: bool = True,
 ) -> Speech:
     """Speak every sentence of ``script``; cached sentences are not synthesised again.
+    ``store=False`` reads the cache but keeps what it synthesises out of it (a preview).
 
     Raises InputError (unknown voice, pitch for a voice without pitch), BackendUnavailable
     (voice unusable and no fallback, or the fallback unusable too) or SynthesisError (the
@@ -293,7 +298,9 @@ def speak(
         settings = replace(settings, voice=DEFAULT_VOICE)
     try:
         voice = _prepared_in(get_voice(settings.voice, settings), cache_root)
-        table, synthesized, cached = _speak_with(voice, script, settings, cache_root, progress)
+        table, synthesized, cached = _speak_with(
+            voice, script, settings, cache_root, progress, store
+        )
     except BackendUnavailable as exc:
         fallback = settings.fallback_voice
         if not fallback and settings.voice == DEFAULT_VOICE:
@@ -304,7 +311,9 @@ def speak(
         requested = settings.voice
         warnings.append(f"voice {settings.voice} unavailable ({exc}); used {fallback} instead")
         voice = _prepared_in(get_voice(fallback, settings), cache_root)
-        table, synthesized, cached = _speak_with(voice, script, settings, cache_root, progress)
+        table, synthesized, cached = _speak_with(
+            voice, script, settings, cache_root, progress, store
+        )
     segments = tuple(
         SegmentSpeech(seg, tuple(u for u in row if u is not None))
         for seg, row in zip(script.segments, table, strict=True)
