@@ -4,7 +4,7 @@
 
 A new episode (script written, then its first build through the studio's queue), the episode
 page's data (polled by every open tab, in the library and over HTTP), a listen to an edited
-sentence (voiced, then again from the cache), and the rebuild after that edit.
+sentence (voiced, then again from the listening cache), and the rebuild after that edit.
 """
 
 from __future__ import annotations
@@ -73,7 +73,6 @@ def run() -> dict[str, Any]:
             assert job.started_at and job.finished_at
             figures["rebuild_s"] = round(job.finished_at - job.started_at, 2)
             figures["rebuild_synthesized"] = job.synthesized
-            figures["rebuild_listened"] = job.listened
             figures["rebuild_over_first"] = round(
                 figures["rebuild_s"] / figures["first_build_s"], 3
             )
