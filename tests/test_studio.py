@@ -449,6 +449,20 @@ def test_the_server_guards_its_writes_and_its_host(built: tuple[Studio, str]) ->
         assert status == 400
 
 
+def test_served_on_every_address_it_answers_any_host_and_still_needs_the_token(
+    built: tuple[Studio, str],
+) -> None:
+    studio, slug = built
+    with serving(studio, host="0.0.0.0") as server:
+        assert server.origin.startswith("http://127.0.0.1:")
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("GET", "/api/episodes", headers={"Host": f"studio.lan:{server.port}"})
+        assert conn.getresponse().status == 200
+        conn.close()
+        status, _, _ = _request(f"{server.origin}/api/episodes/{slug}/build", "POST", {})
+        assert status == 403
+
+
 def test_the_command_prints_its_address_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     import os
     import signal

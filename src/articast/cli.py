@@ -653,8 +653,9 @@ def studio(
                 raise InputError(f"--input {folder} is not a folder; give one that holds articles")
         if host not in ("127.0.0.1", "localhost", "::1"):
             err_console.print(
-                f"[yellow]warning:[/] serving on {host}: other computers that reach it can open "
-                "the studio (edits and builds still need the token)", highlight=False
+                f"[yellow]warning:[/] serving on {host}: other computers that reach it can read "
+                "the studio's pages and episodes (edits, listens and builds still need the "
+                "token); use it only on a network you trust", highlight=False
             )
         server = StudioServer(Studio(s, inputs=folders), host=host, port=port)
         err_console.print(

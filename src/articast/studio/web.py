@@ -41,6 +41,7 @@ from articast.errors import InputError
 from articast.studio.core import Studio, describe_error
 
 TOKEN_HEADER = "X-Studio-Token"
+WILDCARDS = ("0.0.0.0", "::", "")
 DEFAULT_PORT = 8765
 _SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -263,7 +264,10 @@ def make_app(studio: Studio, token: str, *, hosts: tuple[str, ...] = ("127.0.0.1
         Route("/files/{slug}/{name}", guarded(episode_file)),
         Route("/show/{name}", guarded(show_file)),
     ]
-    allowed = sorted({*hosts, "127.0.0.1", "localhost", "[::1]"})
+    # Bound to every address (0.0.0.0, ::): it is reached by names we cannot know; the
+    # command warned, and writes still need the token.
+    wildcard = any(h in WILDCARDS for h in hosts)
+    allowed = ["*"] if wildcard else sorted({*hosts, "127.0.0.1", "localhost", "[::1]"})
     app = Starlette(
         routes=routes, middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=allowed)]
     )
@@ -346,7 +350,8 @@ class StudioServer:
 
     @property
     def origin(self) -> str:
-        shown = f"[{self.host}]" if ":" in self.host else self.host
+        host = "127.0.0.1" if self.host in WILDCARDS else self.host
+        shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{self.port}"
 
     @property
