@@ -173,14 +173,6 @@ def _wav(pcm: bytes, rate: int) -> bytes:
     return buf.getvalue()
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.relative_to(folder)
-    except ValueError:
-        return False
-    return True
-
-
 class Studio:
     """The studio over ``settings.out_dir``: its episodes, their scripts, builds and feed.
 
@@ -269,8 +261,9 @@ class Studio:
         voice = self.voice_of(slug, episode)
         return dataclasses.replace(s, voice=dataclasses.replace(s.voice, voice=voice))
 
-    def _identity(self, folder: Path) -> str:
-        episode = read_manifest(folder)
+    @staticmethod
+    def _identity(folder: Path, episode: Episode | None) -> str:
+        """The source of the episode in ``folder`` (``episode``: its manifest, or None)."""
         if episode is not None and (episode.source_id or episode.source):
             return episode.source_id or episode.source
         try:
@@ -278,9 +271,9 @@ class Studio:
         except OSError:
             return ""
 
-    def _source(self, folder: Path) -> str | Path:
+    def _source(self, folder: Path, episode: Episode | None) -> str | Path:
         """The article of the episode in ``folder``, checked to be one the studio may read."""
-        identity = self._identity(folder)
+        identity = self._identity(folder, episode)
         if re.match(r"^https?://", identity, re.I):
             return identity
         if not identity:
@@ -291,7 +284,7 @@ class Studio:
         """``path`` (an article file) when it lies inside an input folder or the uploads."""
         real = path.resolve()
         allowed = (*self.inputs, self.uploads.resolve())
-        if not any(_inside(real, folder) for folder in allowed):
+        if not any(real.is_relative_to(folder) for folder in allowed):
             where = ", ".join(str(f) for f in self.inputs) or "none"
             raise InputError(
                 f"{path} is outside the studio's input folders ({where}); start the studio "
@@ -412,7 +405,8 @@ class Studio:
         result = write_script(chosen, self.settings)
         slug = result.path.parent.name
         with self._lock:
-            self._articles[(self._identity(result.path.parent), 0.0)] = result.article
+            key = (self._identity(result.path.parent, read_manifest(result.path.parent)), 0.0)
+            self._articles[key] = result.article
         if build:
             self.build(slug)
         return self.card(slug)
@@ -450,14 +444,14 @@ class Studio:
 
     # ----------------------------------------------------------------- one episode
 
-    def _article(self, folder: Path) -> Article | None:
+    def _article(self, folder: Path, episode: Episode | None) -> Article | None:
         """The episode's article as ingested (kept in memory while its file is unchanged);
         None when it cannot be read now (a URL while offline, a file gone)."""
         from articast.ingest import load_article
 
-        identity = self._identity(folder)
+        identity = self._identity(folder, episode)
         try:
-            source = self._source(folder)
+            source = self._source(folder, episode)
             stamp = Path(source).stat().st_mtime if isinstance(source, Path) else 0.0
         except (InputError, OSError):
             return None
@@ -476,7 +470,7 @@ class Studio:
     def _language(self, folder: Path, episode: Episode | None) -> str:
         if episode is not None:
             return episode.language
-        article = self._article(folder)
+        article = self._article(folder, episode)
         return article.language if article else "en"
 
     def _lexicon(self) -> Any:
@@ -498,7 +492,7 @@ class Studio:
         language = self._language(folder, episode)
         text = self.script_text(slug)
         script, lines = script_lines(text, folder / "script.md", self._lexicon(), language)
-        article = self._article(folder)
+        article = self._article(folder, episode)
         voice = self.voice_of(slug, episode)
         parts = []
         general: list[str] = []
@@ -536,7 +530,7 @@ class Studio:
             voice=voice,
             voices=self.voices(language, voice),
             version=version,
-            source=self._identity(folder),
+            source=self._identity(folder, episode),
             jobs=tuple(self.jobs.of(slug)),
         )
 
@@ -709,7 +703,7 @@ class Studio:
         """Queue a build of ``slug`` from its ``script.md`` (after any build already queued:
         two builds of one episode run one after the other)."""
         folder = self.folder(slug)
-        self._source(folder)  # an article the studio may not read fails now, not queued
+        self._source(folder, read_manifest(folder))  # one it may not read fails now, not queued
         if voice is not None:
             self.choose_voice(slug, voice)
 
@@ -724,7 +718,7 @@ class Studio:
 
         folder = self.folder(slug)
         episode = read_manifest(folder)
-        source = self._source(folder)
+        source = self._source(folder, episode)
         settings = self._settings_for(slug, episode)
         path = folder / "script.md"
         with self._script_lock(slug):
@@ -759,15 +753,13 @@ class Studio:
         is in the feed. Run now (not queued); the build lock keeps it from racing a build."""
         from articast.outputs import publish_show
 
-        if slug is not None:
-            folder = self.folder(slug)
-            if read_manifest(folder) is None:
-                raise InputError(f"{slug} is not built yet; build it before publishing")
+        episode = read_manifest(self.folder(slug)) if slug is not None else None
+        if slug is not None and episode is None:
+            raise InputError(f"{slug} is not built yet; build it before publishing")
         notes: list[str] = []
         publish_show(self.settings, notes)
         feed = self.out_dir / FEED_FILE
-        guids, count = _feed_items(feed)
-        episode = read_manifest(self.out_dir / slug) if slug else None
+        guids, count = _feed_items(feed)  # (an episode's guid is kept across rebuilds)
         base = self.settings.show.base_url.strip()
         url = f"{base.rstrip('/')}/{FEED_FILE}" if base else f"/{FEED_FILE}"
         return Published(
@@ -794,7 +786,11 @@ class Studio:
         ):
             raise InputError(f"{slug} has no file {name!r}")
         path = folder / name
-        if path.is_symlink() or not path.is_file() or not _inside(path.resolve(), folder.resolve()):
+        if (
+            path.is_symlink()
+            or not path.is_file()
+            or not path.resolve().is_relative_to(folder.resolve())
+        ):
             raise InputError(f"{slug} has no file {name!r}")
         return path
 

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from articast.errors import ArticastError
 from articast.models import ProgressEvent
 
 JobState = Literal["queued", "running", "done", "failed"]
@@ -139,17 +138,13 @@ class JobQueue:
             self._update(entry, state="running", started_at=time.time())
 
             def progress(ev: ProgressEvent, entry: _Entry = entry) -> None:
-                name = "stage" if ev.stage == "stage" else ev.stage
-                step = StageProgress(name, ev.done, ev.total, ev.message[:80])
+                step = StageProgress(ev.stage, ev.done, ev.total, ev.message[:80])
                 with self._lock:
                     job = entry.job
-                    rest = tuple(p for p in job.progress if p.name != name)
-                    before = [p.name for p in job.progress]
-                    steps = (
-                        (*rest, step)
-                        if name not in before
-                        else tuple(step if p.name == name else p for p in job.progress)
-                    )
+                    if any(p.name == ev.stage for p in job.progress):
+                        steps = tuple(step if p.name == ev.stage else p for p in job.progress)
+                    else:
+                        steps = (*job.progress, step)
                     stage = ev.message if ev.stage == "stage" else job.stage
                     entry.job = replace(job, progress=steps, stage=stage)
 
@@ -159,7 +154,7 @@ class JobQueue:
                 self._update(
                     entry, state="failed", finished_at=time.time(), message=self._describe(exc)
                 )
-                if not isinstance(exc, (ArticastError, Exception)):
+                if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit
                     entry.done.set()
                     raise
             else:
